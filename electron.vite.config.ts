@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+// One build for everything: the Electron main process (`app`), the plain-Node CLI (`cli`, also the
+// engine of `goroscope serve`), the sandboxed preload (CommonJS, as sandboxed preloads must be) and
+// the React renderer that both Electron and `goroscope serve` load.
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        input: {
+          app: resolve('src/main/app/index.ts'),
+          cli: resolve('src/main/cli/index.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src/renderer'),
+    build: {
+      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+    },
+    plugins: [react()],
+  },
+});

@@ -1,0 +1,33 @@
+import tseslint from 'typescript-eslint';
+
+// Module boundaries (ARCHITECTURE.md): imports only point down the table. Each entry names a folder and
+// the folders it must not import from.
+const layers = [
+  { folder: 'src/shared', forbidden: ['**/main/**', '**/renderer/**', '**/preload/**', 'node:*', 'electron'] },
+  { folder: 'src/main/dump', forbidden: ['**/analysis/**', '**/store/**', '**/collect/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron', 'better-sqlite3', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process'] },
+  { folder: 'src/main/analysis', forbidden: ['**/store/**', '**/collect/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron', 'better-sqlite3', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process'] },
+  { folder: 'src/main/store', forbidden: ['**/collect/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
+  { folder: 'src/main/collect', forbidden: ['**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
+  { folder: 'src/main/api', forbidden: ['**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
+  { folder: 'src/main/transport', forbidden: ['**/app/**', '**/cli/**', 'electron'] },
+  { folder: 'src/main/cli', forbidden: ['**/app/**', 'electron'] },
+  { folder: 'src/preload', forbidden: ['**/main/**', '**/renderer/**', 'node:*'] },
+  { folder: 'src/renderer', forbidden: ['**/main/**', '**/preload/**', 'electron', 'node:*'] },
+];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', '.cache/**', 'test-results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+  ...layers.map(({ folder, forbidden }) => ({
+    files: [`${folder}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message: `${folder} may not import this (ARCHITECTURE.md module table)` })) }],
+    },
+  })),
+);

@@ -1,0 +1,132 @@
+import type { Frame, Group, LabelSet, Snapshot } from '../../shared/model.js';
+import type { ParsedDump, Sample } from '../dump/types.js';
+import { CodeOrigin } from './code-origin.js';
+import { keyFrames, stackKeyOf } from './stack-key.js';
+
+interface GroupAcc {
+  frames: Frame[];
+  count: number;
+  states: Map<string, number>;
+  leakedCount: number;
+  maxWaitMinutes: number | null;
+  createdBy: Frame | null;
+  labels: Map<string, { labels: LabelSet; count: number }>;
+  ids: number[];
+  isLocked: boolean;
+}
+
+/**
+ * Groups a parsed snapshot by normalised stack (see ARCHITECTURE.md, "Group key"): one leak is one
+ * group whatever the format. Groups come largest first; ties by key, so output is deterministic.
+ */
+export function groupDump(dump: ParsedDump): Snapshot {
+  const frameIds = new Map<Frame, number>();
+  const byIdentity = new Map<string, GroupAcc>();
+  for (const sample of dump.samples) {
+    const frames = keyFrames(sample.frames);
+    let identity = '';
+    for (const f of frames) {
+      let id = frameIds.get(f);
+      if (id === undefined) {
+        id = frameIds.size;
+        frameIds.set(f, id);
+      }
+      identity += `${id},`;
+    }
+    let acc = byIdentity.get(identity);
+    if (!acc) {
+      acc = {
+        frames,
+        count: 0,
+        states: new Map(),
+        leakedCount: 0,
+        maxWaitMinutes: null,
+        createdBy: null,
+        labels: new Map(),
+        ids: [],
+        isLocked: false,
+      };
+      byIdentity.set(identity, acc);
+    }
+    addSample(acc, sample);
+  }
+  // Frames from different FrameInterners are equal by value, not identity: merge by content key.
+  const origin = new CodeOrigin(frameIds.keys());
+  const byKey = new Map<string, Group>();
+  for (const acc of byIdentity.values()) {
+    const key = stackKeyOf(acc.frames);
+    const group = toGroup(key, acc, origin);
+    const existing = byKey.get(key);
+    byKey.set(key, existing ? mergeGroups(existing, group) : group);
+  }
+  const groups = [...byKey.values()].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+  const counted = groups.reduce((n, g) => n + g.count, 0);
+  return {
+    format: dump.format,
+    profile: dump.profile,
+    total: dump.declaredTotal ?? counted,
+    takenAtMs: dump.takenAtMs,
+    groups,
+    metrics: dump.metrics,
+    threadStacks: dump.threadStacks,
+    warnings: dump.warnings,
+  };
+}
+
+function addSample(acc: GroupAcc, sample: Sample): void {
+  acc.count += sample.count;
+  const g = sample.goroutine;
+  if (g) {
+    acc.states.set(g.state, (acc.states.get(g.state) ?? 0) + sample.count);
+    if (g.isLeaked) acc.leakedCount += sample.count;
+    if (acc.maxWaitMinutes === null || g.waitMinutes > acc.maxWaitMinutes) acc.maxWaitMinutes = g.waitMinutes;
+    acc.createdBy ??= g.createdBy;
+    acc.ids.push(g.id);
+    if (g.isLocked) acc.isLocked = true;
+  }
+  if (sample.labels) {
+    const labelKey = JSON.stringify(sample.labels);
+    const entry = acc.labels.get(labelKey);
+    if (entry) entry.count += sample.count;
+    else acc.labels.set(labelKey, { labels: sample.labels, count: sample.count });
+  }
+}
+
+function toGroup(key: string, acc: GroupAcc, origin: CodeOrigin): Group {
+  return {
+    key,
+    count: acc.count,
+    states: Object.fromEntries(acc.states),
+    leakedCount: acc.leakedCount,
+    maxWaitMinutes: acc.maxWaitMinutes,
+    blockingSite: blockingSiteOf(acc.frames, origin),
+    createdBy: acc.createdBy,
+    frames: acc.frames,
+    labels: [...acc.labels.values()],
+    ids: acc.ids.sort((a, b) => a - b),
+    isLocked: acc.isLocked,
+  };
+}
+
+/** The first frame in the service's own code; else the top frame of the key (e.g. net/http's readLoop). */
+export function blockingSiteOf(frames: readonly Frame[], origin: CodeOrigin): Frame | null {
+  for (const f of frames) if (origin.isUserCode(f)) return f;
+  return frames[0] ?? null;
+}
+
+function mergeGroups(a: Group, b: Group): Group {
+  const states = { ...a.states };
+  for (const [s, n] of Object.entries(b.states)) states[s] = (states[s] ?? 0) + n;
+  return {
+    ...a,
+    count: a.count + b.count,
+    states,
+    leakedCount: a.leakedCount + b.leakedCount,
+    maxWaitMinutes:
+      a.maxWaitMinutes === null ? b.maxWaitMinutes : b.maxWaitMinutes === null ? a.maxWaitMinutes : Math.max(a.maxWaitMinutes, b.maxWaitMinutes),
+    createdBy: a.createdBy ?? b.createdBy,
+    labels: [...a.labels, ...b.labels],
+    ids: [...a.ids, ...b.ids].sort((x, y) => x - y),
+    isLocked: a.isLocked || b.isLocked,
+  };
+}

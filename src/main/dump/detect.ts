@@ -1,0 +1,60 @@
+import type { DumpFormat } from '../../shared/model.js';
+import { NotADumpError } from '../../shared/errors.js';
+import { isGzip } from './pprof-proto.js';
+import { clip } from './clip.js';
+
+// Anywhere in a line, so that log prefixes and quotes around a dump do not hide it.
+export const TRACEBACK_HEADER_ANYWHERE = /goroutine \d+ (?:gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)? )?\[[^\]]*\]:/;
+const DEBUG1_HEADER = /^\s*goroutine(?:leak)? profile: total \d+\s*$/m;
+const PROMETHEUS_LINE = /^(?:# (?:HELP|TYPE) [a-zA-Z_:]|[a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})? [-+0-9.eEInaf]+\s*$)/;
+
+/**
+ * Tells the format from the content, never the file name. `head` is the start of the input decoded as
+ * UTF-8 (up to 1 MiB). Throws NotADumpError naming what was seen: an empty input, an HTML page, JSON
+ * that is not expvar is left to the expvar parser, binary junk, or text without any goroutine header.
+ */
+export function detectFormat(bytes: Uint8Array, head: string): DumpFormat {
+  if (isGzip(bytes)) return 'pprof-proto';
+  if (head.trim().length === 0) {
+    throw new NotADumpError(
+      bytes.length === 0 ? 'an empty input; expected a goroutine dump or profile' : 'only white space; expected a goroutine dump or profile',
+    );
+  }
+  if (looksBinary(head)) {
+    // An uncompressed profile.proto starts with field 1 (sample_type), a length-delimited message.
+    if (bytes[0] === 0x0a) return 'pprof-proto';
+    throw new NotADumpError(`binary data (${bytes.length} bytes, starting ${hexStart(bytes)}), not a goroutine dump or pprof profile`);
+  }
+  const start = head.trimStart();
+  if (/^<(!doctype html|html|head|body)/i.test(start) || /<html[\s>]/i.test(head.slice(0, 4096))) {
+    const title = /<title>([^<]*)<\/title>/i.exec(head)?.[1]?.trim();
+    throw new NotADumpError(
+      `an HTML page${title ? ` ("${clip(title, 60)}")` : ''}, not a goroutine dump; a pprof index page links the dumps: use .../debug/pprof/goroutine?debug=2`,
+    );
+  }
+  if (start.startsWith('{') || start.startsWith('[')) return 'expvar';
+  const debug1 = DEBUG1_HEADER.exec(head);
+  const traceback = TRACEBACK_HEADER_ANYWHERE.exec(head);
+  if (debug1 && (!traceback || debug1.index < traceback.index)) return 'debug1';
+  if (traceback) return 'traceback';
+  const firstLine = start.split('\n', 1)[0] ?? '';
+  if (PROMETHEUS_LINE.test(firstLine)) return 'prometheus';
+  throw new NotADumpError(
+    `text with no goroutine header ("goroutine 1 [running]:") and no profile header ("goroutine profile: total N"); it starts "${clip(firstLine.trim(), 80)}"`,
+  );
+}
+
+function looksBinary(head: string): boolean {
+  const sample = head.slice(0, 4096);
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0 || c === 0xfffd) return true;
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27 && c !== 28) control++;
+  }
+  return control > sample.length / 20;
+}
+
+function hexStart(bytes: Uint8Array): string {
+  return Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+}

@@ -1,0 +1,80 @@
+import { NotADumpError } from '../../shared/errors.js';
+import { detectFormat } from './detect.js';
+import { headLines, forEachLine } from './lines.js';
+import { learnRepair } from './repair.js';
+import { parsePprofProto } from './pprof-proto.js';
+import { parseExpvar, parsePrometheus } from './runtime-metrics.js';
+import { TracebackParser } from './traceback-parser.js';
+import { Debug1Parser } from './debug1-parser.js';
+import type { LineParser, ParsedDump } from './types.js';
+
+export interface ParseOptions {
+  /** Largest inflated size accepted for a gzipped profile (a zip bomb guard). */
+  maxInflatedBytes?: number;
+}
+
+const HEAD_BYTES = 1 << 20;
+const HEAD_LINES = 400;
+/** Go's debug=2 handler stops writing at 64 MiB (runtime.Stack buffer cap): what follows was cut. */
+export const GO_DEBUG2_CAP_BYTES = 64 << 20;
+
+/**
+ * Parses any goroutine dump or profile into snapshots (usually one; several for concatenated debug=1
+ * profiles). Pure: no I/O. Refused input (not a dump at all) throws NotADumpError with what was seen;
+ * damage inside a dump never throws: it becomes located warnings and what could be recovered.
+ */
+export function parseDump(input: Uint8Array | string, options: ParseOptions = {}): ParsedDump[] {
+  const bytes = typeof input === 'string' ? null : input;
+  const head = headLines(input, HEAD_BYTES, Infinity).join('\n');
+  const format = detectFormat(bytes ?? new TextEncoder().encode(head.slice(0, 16)), head);
+  switch (format) {
+    case 'pprof-proto':
+      if (!bytes) throw new NotADumpError('a pprof protobuf must be given as bytes, not text');
+      return [parsePprofProto(bytes, options.maxInflatedBytes ?? 1 << 30)];
+    case 'expvar':
+      return [parseExpvar(textOf(input))];
+    case 'prometheus':
+      return [parsePrometheus(textOf(input))];
+    case 'debug1':
+      return runLines(input, new Debug1Parser());
+    case 'traceback':
+      return parseTraceback(input);
+  }
+}
+
+function parseTraceback(input: Uint8Array | string): ParsedDump[] {
+  const repair = learnRepair(headLines(input, 256 << 10, HEAD_LINES));
+  const parser = new TracebackParser();
+  if (repair.isReversed) {
+    // Reversed pastes come from log viewers and are small; they have to be held to be turned round.
+    const lines: { text: string; line: number }[] = [];
+    forEachLine(input, (text, line) => lines.push({ text: repair.fix(text), line }));
+    for (let i = lines.length - 1; i >= 0; i--) parser.push(lines[i]!.text, lines[i]!.line);
+  } else {
+    forEachLine(input, (text, line) => parser.push(repair.fix(text), line));
+  }
+  const dumps = parser.end();
+  const dump = dumps[0]!;
+  dump.warnings.unshift(...repair.report());
+  const size = typeof input === 'string' ? input.length : input.length;
+  if (size >= GO_DEBUG2_CAP_BYTES) {
+    dump.warnings.push({
+      line: null,
+      message: `the dump is ${size} bytes, at or over Go's 64 MiB debug=2 cap: the runtime cut it, so goroutines after the cut are missing`,
+    });
+  }
+  if (dump.samples.length === 0 && dump.threadStacks === 0) {
+    const why = dump.warnings.find((w) => w.line !== null)?.message;
+    throw new NotADumpError(`a goroutine dump with no readable goroutine${why ? ` (${why})` : ''}`);
+  }
+  return dumps;
+}
+
+function runLines(input: Uint8Array | string, parser: LineParser): ParsedDump[] {
+  forEachLine(input, (text, line) => parser.push(text, line));
+  return parser.end();
+}
+
+function textOf(input: Uint8Array | string): string {
+  return typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
+}

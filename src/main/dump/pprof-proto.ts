@@ -1,0 +1,80 @@
+import { gunzipSync } from 'node:zlib';
+import { Profile } from 'pprof-format';
+import type { Frame, LabelSet, ProfileKind } from '../../shared/model.js';
+import { NotADumpError } from '../../shared/errors.js';
+import type { ParsedDump, Sample } from './types.js';
+import { FrameInterner } from './frame-interner.js';
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * A goroutine or goroutineleak profile in pprof protobuf form (`debug=0`), gzipped or not. Every
+ * location is present here, runtime frames included; normalisation happens in grouping. Throws
+ * NotADumpError when the bytes are not a pprof profile of goroutines.
+ */
+export function parsePprofProto(bytes: Uint8Array, maxInflatedBytes: number): ParsedDump {
+  let raw = bytes;
+  if (isGzip(bytes)) {
+    try {
+      raw = gunzipSync(bytes, { maxOutputLength: maxInflatedBytes });
+    } catch (cause) {
+      throw new NotADumpError(`gzip data that does not inflate (${(cause as Error).message}); expected a gzipped pprof profile`, { cause });
+    }
+  }
+  let profile: Profile;
+  try {
+    profile = Profile.decode(raw);
+  } catch (cause) {
+    throw new NotADumpError(`binary data that is not a pprof protobuf (${(cause as Error).message})`, { cause });
+  }
+  const strings = profile.stringTable.strings;
+  const sampleType = profile.sampleType[0];
+  const typeName = sampleType ? strings[Number(sampleType.type)] : undefined;
+  if (typeName !== 'goroutine' && typeName !== 'goroutineleak') {
+    throw new NotADumpError(
+      `a pprof profile of "${typeName ?? 'nothing'}", not of goroutines; expected sample type "goroutine" or "goroutineleak"`,
+    );
+  }
+  const interner = new FrameInterner();
+  const functions = new Map<number, { name: string; file: string }>();
+  for (const fn of profile.function) {
+    functions.set(Number(fn.id), { name: strings[Number(fn.name)] ?? '', file: strings[Number(fn.filename)] ?? '' });
+  }
+  // A location holds its inlined calls innermost first, as the traceback prints them.
+  const locations = new Map<number, Frame[]>();
+  for (const loc of profile.location) {
+    const frames: Frame[] = [];
+    for (const line of loc.line) {
+      const fn = functions.get(Number(line.functionId));
+      if (fn) frames.push(interner.intern(fn.name, fn.file, Number(line.line)));
+    }
+    locations.set(Number(loc.id), frames);
+  }
+  const samples: Sample[] = [];
+  let total = 0;
+  for (const s of profile.sample) {
+    const count = Number(s.value[0] ?? 0);
+    total += count;
+    const frames: Frame[] = [];
+    for (const id of s.locationId) frames.push(...(locations.get(Number(id)) ?? []));
+    let labels: LabelSet | null = null;
+    for (const label of s.label) {
+      labels ??= {};
+      labels[strings[Number(label.key)] ?? ''] = strings[Number(label.str)] ?? String(label.num);
+    }
+    samples.push({ count, frames, labels, goroutine: null });
+  }
+  const timeNanos = Number(profile.timeNanos);
+  return {
+    format: 'pprof-proto',
+    profile: typeName as ProfileKind,
+    declaredTotal: total,
+    samples,
+    threadStacks: 0,
+    metrics: null,
+    takenAtMs: timeNanos > 0 ? Math.round(timeNanos / 1e6) : null,
+    warnings: [],
+  };
+}

@@ -1,0 +1,147 @@
+import type { ParseWarning } from '../../shared/model.js';
+import { TRACEBACK_HEADER_ANYWHERE } from './detect.js';
+import { parseFileLine, parseFuncLine, parseHeader } from './line-shapes.js';
+import { clip } from './clip.js';
+
+/**
+ * How a pasted traceback was mangled on its way to us, learnt from its first lines, and how to undo
+ * it line by line. Each repair is reported as a warning; nothing is repaired silently.
+ */
+export interface Repair {
+  /** Undoes prefixes and quoting for one line. */
+  fix(text: string): string;
+  /** Lines came newest first (log viewers): the caller must feed them in reverse. */
+  isReversed: boolean;
+  /** Warnings describing what was repaired, with how many lines it touched. */
+  report(): ParseWarning[];
+}
+
+const NO_REPAIR: Repair = { fix: (t) => t, isReversed: false, report: () => [] };
+
+/** Learns the mangling from `head` (the first few hundred lines). Returns an identity repair for clean dumps. */
+export function learnRepair(head: string[]): Repair {
+  const firstHeader = head.findIndex((l) => TRACEBACK_HEADER_ANYWHERE.test(l));
+  if (firstHeader < 0) return NO_REPAIR;
+  const headerLine = head[firstHeader]!;
+  const rawPrefix = headerLine.slice(0, headerLine.search(TRACEBACK_HEADER_ANYWHERE));
+  const isQuoted = rawPrefix.trimEnd().endsWith('"') && headerLine.trimEnd().endsWith('"');
+  const prefixText = isQuoted ? rawPrefix.trimEnd().slice(0, -1) : rawPrefix;
+  const prefix = prefixText.trim().length >= 3 ? shapeOf(prefixText, isQuoted) : null;
+
+  let prefixedLines = 0;
+  let unquotedLines = 0;
+  const fix = (text: string): string => {
+    let out = text;
+    if (prefix) {
+      const m = prefix.exec(out);
+      if (m) {
+        out = out.slice(m[0].length);
+        prefixedLines++;
+      }
+    } else if (isQuoted) {
+      const q = out.indexOf('"');
+      if (q >= 0 && out.slice(0, q).trim().length === 0) out = out.slice(q + 1);
+    }
+    if (isQuoted && out.endsWith('"')) {
+      out = unescape(out.slice(0, -1));
+      unquotedLines++;
+    }
+    return out;
+  };
+  // Reversed pastes end with their first header: judge the order on every line of the head.
+  const isReversed = looksReversed(head.map(fix));
+  const notes = describeLayout(head.slice(firstHeader).map(fix));
+  prefixedLines = 0;
+  unquotedLines = 0;
+  return {
+    fix,
+    isReversed,
+    report(): ParseWarning[] {
+      const out: ParseWarning[] = [];
+      if (prefix && prefixedLines > 0) {
+        out.push(repaired(`removed the log prefix "${clip(prefixText.trim(), 80)}" (and its kin) from ${prefixedLines} lines`));
+      }
+      if (isQuoted && unquotedLines > 0) {
+        out.push(repaired(`unwrapped ${unquotedLines} quoted lines and their escapes (\\t, \\")`));
+      }
+      if (isReversed) out.push(repaired('lines were in reverse order (newest first); read them bottom-up'));
+      for (const note of notes) out.push(repaired(note));
+      return out;
+    },
+  };
+}
+
+function repaired(message: string): ParseWarning {
+  return { line: null, message: `repaired: ${message}` };
+}
+
+/**
+ * `Nov 23 06:03:13 host kube-controller-manager: ` → a regexp that matches that prefix with any
+ * digits and any run of white space: the shape of a syslog/journald/logrus/collector prefix.
+ */
+function shapeOf(prefix: string, isQuoted: boolean): RegExp {
+  let source = '^';
+  const parts = prefix.match(/\d+|\s+|[^\d\s]+/g) ?? [];
+  for (const part of parts) {
+    if (/^\d/.test(part)) source += '\\d+';
+    else if (/^\s/.test(part)) source += '\\s+';
+    else source += part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  // Tabs of the dump itself may follow the prefix: keep them out of the prefix.
+  if (source.endsWith('\\s+')) source = `${source.slice(0, -3)}[ ]?`;
+  if (isQuoted) source += '"';
+  return new RegExp(source);
+}
+
+/** `\t/src/x.go:1 +0x2` from `\\t/src/x.go:1 +0x2`, as a log collector escaped it. */
+function unescape(text: string): string {
+  return text.replace(/\\([\\"tnr])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c));
+}
+
+/**
+ * In Go's order a header is followed by its top frame's function line. Pasted newest-first, a header
+ * is preceded by a function line and followed by something else.
+ */
+function looksReversed(lines: string[]): boolean {
+  const content = lines.filter((l) => l.trim().length > 0);
+  let forward = 0;
+  let backward = 0;
+  for (let i = 0; i < content.length; i++) {
+    if (!parseHeader(content[i]!)) continue;
+    const next = content[i + 1];
+    const prev = content[i - 1];
+    const isNextFunc = next !== undefined && parseFuncLine(next) !== null;
+    if (isNextFunc) forward++;
+    else if (prev !== undefined && parseFuncLine(prev) !== null) backward++;
+  }
+  return backward > forward;
+}
+
+/** Notes on indentation and spacing that the parser reads through, so users know what it saw. */
+function describeLayout(lines: string[]): string[] {
+  const notes: string[] = [];
+  let spaces4 = 0;
+  let spaces8 = 0;
+  let bare = 0;
+  let fileLines = 0;
+  for (const l of lines) {
+    if (parseFileLine(l) === null) continue;
+    fileLines++;
+    if (l.startsWith('\t')) continue;
+    if (l.startsWith('        ')) spaces8++;
+    else if (l.startsWith('    ')) spaces4++;
+    else if (!/^\s/.test(l)) bare++;
+  }
+  if (fileLines > 0 && spaces8 > fileLines / 2) notes.push('file lines indented with 8 spaces instead of a tab');
+  else if (fileLines > 0 && spaces4 > fileLines / 2) notes.push('file lines indented with 4 spaces instead of a tab');
+  if (fileLines > 0 && bare > fileLines / 2) notes.push('file lines had lost their leading tab');
+  let blankAfter = 0;
+  let nonBlank = 0;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (lines[i]!.trim().length === 0) continue;
+    nonBlank++;
+    if (lines[i + 1]!.trim().length === 0) blankAfter++;
+  }
+  if (nonBlank >= 6 && blankAfter > nonBlank * 0.9) notes.push('every line was followed by an empty line (double-spaced paste)');
+  return notes;
+}

@@ -1,0 +1,303 @@
+import type { Frame, ParseWarning } from '../../shared/model.js';
+import { DumpParseError } from '../../shared/errors.js';
+import type { GoroutineInfo, LineParser, ParsedDump, Sample } from './types.js';
+import {
+  type FileLine,
+  isElidedFramesLine,
+  isGarbledHeader,
+  parseAncestorHeader,
+  parseCreatedBy,
+  parseFileLine,
+  parseFuncLine,
+  parseHeader,
+} from './line-shapes.js';
+import { FrameInterner } from './frame-interner.js';
+import { clip } from './clip.js';
+
+type State =
+  // Between goroutines. Expects: `goroutine 9 [chan send]:`. Everything else (panic messages, log
+  // lines, `runtime stack:` frames, register blocks, `-----`) is skipped.
+  // → 'func' on a header.
+  | 'seek'
+  // Inside a goroutine. Expects: `main.worker(0x1)`, `created by main.main`,
+  // `...additional frames elided...`, `[originating from goroutine 21]:`, or a blank line.
+  // → 'file' after a function line, 'createdByFile' after `created by`, 'ancestor', 'seek' on other text.
+  | 'func'
+  // Expects the file line of the function just read: `\t/src/app/main.go:84 +0x4c`. → 'func'.
+  | 'file'
+  // Expects the file line of `created by`: `\t/src/app/main.go:83 +0xdc`. → 'done'.
+  | 'createdByFile'
+  // The goroutine is complete. Expects a blank line, the next header or an ancestor section. → 'seek'.
+  | 'done'
+  // Frames of an ancestor goroutine (GODEBUG=tracebackancestors); read past, not part of the stack.
+  // → 'func'-like exit on a header, 'seek' on other text.
+  | 'ancestor';
+
+interface OpenGoroutine {
+  info: GoroutineInfo;
+  frames: Frame[];
+  headerLine: number;
+  pendingFunc: string | null;
+  pendingFuncLine: number;
+  pendingText: string;
+}
+
+/**
+ * Goroutine tracebacks: `debug=2`, `runtime.Stack`, panics, `fatal error`, SIGQUIT (with `fp= sp= pc=`
+ * and register blocks), `GOTRACEBACK=crash` (one `goroutine 0 [idle]` per OS thread, counted as thread
+ * stacks, not goroutines). Lines are classified by content, not indentation, so stripped tabs and
+ * space indentation read the same. A malformed goroutine yields a located warning and is dropped.
+ */
+export class TracebackParser implements LineParser {
+  private state: State = 'seek';
+  private current: OpenGoroutine | null = null;
+  private readonly samples: Sample[] = [];
+  private readonly warnings: ParseWarning[] = [];
+  private readonly frames = new FrameInterner();
+  private threadStacks = 0;
+  private skippedBefore = 0;
+  private firstSkippedLine = 0;
+  private lastSkippedLine = 0;
+  private sawHeader = false;
+  private isInRuntimeStack = false;
+  private orphanFrames = 0;
+  private firstOrphanLine = 0;
+  /** A goroutine whose frame broke off: dropped if more input follows, kept if the input ends here. */
+  private broken: { open: OpenGoroutine; line: number; message: string } | null = null;
+
+  push(text: string, line: number): void {
+    if (this.broken && line > this.broken.line) this.dropBroken();
+    switch (this.state) {
+      case 'seek':
+        this.seek(text, line);
+        return;
+      case 'func':
+        this.readFunc(text, line);
+        return;
+      case 'file':
+        this.readFile(text, line, false);
+        return;
+      case 'createdByFile':
+        this.readFile(text, line, true);
+        return;
+      case 'done':
+      case 'ancestor':
+        this.readAfterStack(text, line);
+        return;
+    }
+  }
+
+  end(): ParsedDump[] {
+    if (this.broken) this.keepBroken();
+    const open = this.current;
+    if (open && (this.state === 'file' || this.state === 'createdByFile')) {
+      this.warn(open.pendingFuncLine, `dump ends after "${open.pendingText.trim()}" without its file:line (truncated)`);
+      if (this.state === 'file') open.pendingFunc = null;
+    }
+    this.finish();
+    this.flushSkipped();
+    if (this.orphanFrames > 0) {
+      this.warnings.push({
+        line: this.firstOrphanLine,
+        message: `line ${this.firstOrphanLine}: ${this.orphanFrames} stack line(s) outside any goroutine were skipped (interleaved or corrupted output?)`,
+      });
+    }
+    // Repairs (no line) first, then in input order.
+    this.warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return [
+      {
+        format: 'traceback',
+        profile: null,
+        declaredTotal: null,
+        samples: this.samples,
+        threadStacks: this.threadStacks,
+        metrics: null,
+        takenAtMs: null,
+        warnings: this.warnings,
+      },
+    ];
+  }
+
+  private seek(text: string, line: number): void {
+    if (this.tryHeader(text, line)) return;
+    const trimmed = text.trim();
+    if (trimmed.length === 0) {
+      this.isInRuntimeStack = false;
+      return;
+    }
+    if (!this.sawHeader) {
+      if (this.skippedBefore === 0) this.firstSkippedLine = line;
+      this.skippedBefore++;
+      this.lastSkippedLine = line;
+      return;
+    }
+    // `runtime stack:` (fatal errors) prints the system stack's frames outside any goroutine.
+    if (trimmed === 'runtime stack:') {
+      this.isInRuntimeStack = true;
+      return;
+    }
+    if (isGarbledHeader(text)) {
+      this.warn(line, `garbled goroutine header "${clip(trimmed)}" skipped (interleaved output?)`);
+      return;
+    }
+    if (!this.isInRuntimeStack && isAncestorLine(text)) {
+      if (this.orphanFrames === 0) this.firstOrphanLine = line;
+      this.orphanFrames++;
+    }
+  }
+
+  private tryHeader(text: string, line: number): boolean {
+    const header = parseHeader(text);
+    if (!header) return false;
+    this.finish();
+    this.flushSkipped();
+    this.sawHeader = true;
+    this.isInRuntimeStack = false;
+    this.current = {
+      info: {
+        id: header.id,
+        state: header.state,
+        waitMinutes: header.waitMinutes,
+        isLocked: header.isLocked,
+        isLeaked: header.isLeaked,
+        createdBy: null,
+        createdByGoroutine: null,
+        hasElidedFrames: false,
+      },
+      frames: [],
+      headerLine: line,
+      pendingFunc: null,
+      pendingFuncLine: 0,
+      pendingText: '',
+    };
+    this.state = 'func';
+    return true;
+  }
+
+  private readFunc(text: string, line: number): void {
+    const open = this.current!;
+    const func = parseFuncLine(text);
+    if (func !== null) {
+      open.pendingFunc = func;
+      open.pendingFuncLine = line;
+      open.pendingText = text;
+      this.state = 'file';
+      return;
+    }
+    if (text.trim().length === 0) return; // blank lines inside a goroutine: double-spaced pastes
+    const createdBy = parseCreatedBy(text);
+    if (createdBy) {
+      open.pendingFunc = createdBy.func;
+      open.pendingFuncLine = line;
+      open.pendingText = text;
+      open.info.createdByGoroutine = createdBy.goroutine;
+      this.state = 'createdByFile';
+      return;
+    }
+    if (isElidedFramesLine(text)) {
+      open.info.hasElidedFrames = true;
+      return;
+    }
+    if (parseAncestorHeader(text) !== null) {
+      this.state = 'ancestor';
+      return;
+    }
+    if (this.tryHeader(text, line)) return;
+    // `goroutine running on other thread; stack unavailable` and text after the last frame end it.
+    this.finish();
+    this.state = 'seek';
+  }
+
+  private readFile(text: string, line: number, isCreatedBy: boolean): void {
+    const open = this.current!;
+    if (text.trim().length === 0) return;
+    const at = parseFileLine(text);
+    if (at === null) {
+      const what = isCreatedBy ? 'created by' : 'function';
+      const message = `expected file:line after ${what} "${clip(open.pendingText.trim())}", got "${clip(text.trim())}"`;
+      this.current = null;
+      this.broken = { open, line, message };
+      this.state = 'seek';
+      this.seek(text, line);
+      return;
+    }
+    this.attach(open, at, isCreatedBy);
+    this.state = isCreatedBy ? 'done' : 'func';
+  }
+
+  private attach(open: OpenGoroutine, at: FileLine, isCreatedBy: boolean): void {
+    const frame = this.frames.intern(open.pendingFunc!, at.file, at.line);
+    open.pendingFunc = null;
+    if (isCreatedBy) open.info.createdBy = frame;
+    else open.frames.push(frame);
+  }
+
+  private readAfterStack(text: string, line: number): void {
+    if (this.tryHeader(text, line)) return;
+    const trimmed = text.trim();
+    if (trimmed.length === 0) return;
+    if (parseAncestorHeader(text) !== null) {
+      this.state = 'ancestor';
+      return;
+    }
+    if (this.state === 'ancestor' && isAncestorLine(text)) return;
+    this.finish();
+    this.state = 'seek';
+  }
+
+  private dropBroken(): void {
+    const { open, line, message } = this.broken!;
+    this.broken = null;
+    this.warn(line, `${message}; goroutine ${open.info.id} dropped`);
+  }
+
+  /** The input ended on the broken line: the dump was cut there, so keep what the goroutine had. */
+  private keepBroken(): void {
+    const { open, line, message } = this.broken!;
+    this.broken = null;
+    this.warn(line, `${message} (input cut here); goroutine ${open.info.id} kept with ${open.frames.length} frame(s)`);
+    open.pendingFunc = null;
+    const current = this.current;
+    this.current = open;
+    this.finish();
+    this.current = current;
+  }
+
+  private finish(): void {
+    const open = this.current;
+    this.current = null;
+    if (!open) return;
+    // `goroutine 0` is an OS thread's scheduler stack (SIGQUIT, GOTRACEBACK=crash), not a goroutine.
+    if (open.info.id === 0) {
+      this.threadStacks++;
+      return;
+    }
+    if (open.frames.length === 0) {
+      this.warn(open.headerLine, `goroutine ${open.info.id} has no frames (stack unavailable or cut off); not counted`);
+      return;
+    }
+    this.samples.push({ count: 1, frames: open.frames, labels: null, goroutine: open.info });
+  }
+
+  private flushSkipped(): void {
+    if (this.skippedBefore === 0) return;
+    const span =
+      this.firstSkippedLine === this.lastSkippedLine
+        ? `line ${this.firstSkippedLine}`
+        : `lines ${this.firstSkippedLine}–${this.lastSkippedLine}`;
+    this.warnings.push({
+      line: this.firstSkippedLine,
+      message: `skipped ${this.skippedBefore} line(s) of text before the first goroutine (${span}): not part of a goroutine dump`,
+    });
+    this.skippedBefore = 0;
+  }
+
+  private warn(line: number, detail: string): void {
+    const error = new DumpParseError(line, detail);
+    this.warnings.push({ line, message: error.message });
+  }
+}
+
+function isAncestorLine(text: string): boolean {
+  return parseFuncLine(text) !== null || parseFileLine(text) !== null || parseCreatedBy(text) !== null;
+}

@@ -1,0 +1,61 @@
+/**
+ * Every expected failure has a contract code and a message that says what failed, on which input,
+ * and what was expected instead. Transports send `{ code, message }`; the CLI prints the message.
+ */
+export const ERROR_CODES = [
+  'DUMP_PARSE',
+  'NOT_A_DUMP',
+  'TARGET_UNREACHABLE',
+  'NOT_GO_ENDPOINT',
+  'RESPONSE_TOO_LARGE',
+  'HTTP_STATUS',
+  'TIMEOUT',
+  'HOST_KEY_MISMATCH',
+  'SCHEMA_TOO_NEW',
+  'NOT_FOUND',
+  'INVALID_INPUT',
+  'BUG',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export abstract class GoroscopeError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+/** One goroutine (or record) that could not be read; the parser drops it and carries on. */
+export class DumpParseError extends GoroscopeError {
+  override readonly name = 'DumpParseError';
+  readonly code = 'DUMP_PARSE';
+  constructor(
+    readonly line: number,
+    detail: string,
+  ) {
+    super(`line ${line}: ${detail}`);
+  }
+}
+
+/** The whole input is not something Goroscope can read (an HTML page, foreign JSON, binary junk). */
+export class NotADumpError extends GoroscopeError {
+  override readonly name = 'NotADumpError';
+  readonly code = 'NOT_A_DUMP';
+}
+
+export class NotFoundError extends GoroscopeError {
+  override readonly name = 'NotFoundError';
+  readonly code = 'NOT_FOUND';
+}
+
+export class InvalidInputError extends GoroscopeError {
+  override readonly name = 'InvalidInputError';
+  readonly code = 'INVALID_INPUT';
+}
+
+/** A broken invariant: a bug in Goroscope. Nothing catches it in order to carry on. */
+export class BugError extends GoroscopeError {
+  override readonly name = 'BugError';
+  readonly code = 'BUG';
+}
+
+export function errorCodeOf(error: unknown): ErrorCode {
+  return error instanceof GoroscopeError ? error.code : 'BUG';
+}
