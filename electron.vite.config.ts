@@ -3,7 +3,7 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 // One build for everything: the Electron main process (`app`), the plain-Node CLI (`cli`, also the
-// engine of `goroscope serve`), the sandboxed preload (CommonJS, as sandboxed preloads must be) and
+// engine of `goroscope serve`), the benchmarks (`bench`, run by bench/run.js), the sandboxed preload (CommonJS, as sandboxed preloads must be) and
 // the React renderer that both Electron and `goroscope serve` load.
 export default defineConfig({
   main: {
@@ -12,6 +12,7 @@ export default defineConfig({
         input: {
           app: resolve('src/main/app/index.ts'),
           cli: resolve('src/main/cli/index.ts'),
+          bench: resolve('src/main/bench/index.ts'),
         },
       },
     },

@@ -22,17 +22,25 @@ interface GroupAcc {
 export function groupDump(dump: ParsedDump): Snapshot {
   const frameIds = new Map<Frame, number>();
   const byIdentity = new Map<string, GroupAcc>();
+  // Parsers share one frames array between goroutines with the same stack: key each array once.
+  const identityOf = new Map<readonly Frame[], { identity: string; frames: Frame[] }>();
   for (const sample of dump.samples) {
-    const frames = keyFrames(sample.frames);
-    let identity = '';
-    for (const f of frames) {
-      let id = frameIds.get(f);
-      if (id === undefined) {
-        id = frameIds.size;
-        frameIds.set(f, id);
+    let known = identityOf.get(sample.frames);
+    if (known === undefined) {
+      const frames = keyFrames(sample.frames);
+      let identity = '';
+      for (const f of frames) {
+        let id = frameIds.get(f);
+        if (id === undefined) {
+          id = frameIds.size;
+          frameIds.set(f, id);
+        }
+        identity += `${id},`;
       }
-      identity += `${id},`;
+      known = { identity, frames };
+      identityOf.set(sample.frames, known);
     }
+    const { identity, frames } = known;
     let acc = byIdentity.get(identity);
     if (!acc) {
       acc = {

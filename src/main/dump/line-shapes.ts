@@ -23,21 +23,27 @@ export function parseHeader(text: string): Header | null {
   if (!text.includes('goroutine ')) return null;
   const m = HEADER.exec(text);
   if (!m) return null;
-  const header: Header = { id: Number(m[1]), state: '', waitMinutes: 0, isLocked: false, isLeaked: false };
-  const parts = m[2]!.split(', ');
+  return { id: Number(m[1]), ...parseStatus(m[2]!) };
+}
+
+/** `chan send (leaked), 2 minutes, locked to thread` → the parts of a header after the id. */
+export function parseStatus(status: string): Omit<Header, 'id'> {
+  const parts = status.split(', ');
   let state = parts[0]!;
+  let isLeaked = false;
   // Go ≥ 1.26 prints `(leaked)` right after the wait reason once the leak detector proved it.
   if (state.endsWith(' (leaked)')) {
     state = state.slice(0, -' (leaked)'.length);
-    header.isLeaked = true;
+    isLeaked = true;
   }
-  header.state = state;
+  let waitMinutes = 0;
+  let isLocked = false;
   for (let i = 1; i < parts.length; i++) {
     const part = parts[i]!;
-    if (part === 'locked to thread') header.isLocked = true;
-    else if (part.endsWith(' minutes')) header.waitMinutes = Number(part.slice(0, -' minutes'.length)) || 0;
+    if (part === 'locked to thread') isLocked = true;
+    else if (part.endsWith(' minutes')) waitMinutes = Number(part.slice(0, -' minutes'.length)) || 0;
   }
-  return header;
+  return { state, waitMinutes, isLocked, isLeaked };
 }
 
 export interface FileLine {
@@ -75,7 +81,7 @@ export function parseFuncLine(text: string): string | null {
   const open = trimmed.lastIndexOf('(');
   if (open <= 0) return null;
   const name = trimmed.slice(0, open);
-  if (/\s/.test(name)) return null;
+  if (name.includes(' ') || name.includes('\t')) return null;
   return name;
 }
 
@@ -91,7 +97,7 @@ export function parseCreatedBy(text: string): CreatedBy | null {
   const rest = trimmed.slice('created by '.length);
   const m = / in goroutine (\d+)$/.exec(rest);
   const func = m ? rest.slice(0, m.index) : rest;
-  if (func.length === 0 || /\s/.test(func)) return null;
+  if (func.length === 0 || func.includes(' ') || func.includes('\t')) return null;
   return { func, goroutine: m ? Number(m[1]) : null };
 }
 

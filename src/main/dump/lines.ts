@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer';
+
 /**
  * Splits bytes or a string into lines without ever joining the input into one string: bytes are
  * decoded 1 MiB at a time. Handles CRLF and a last line with no newline. `onLine` gets 1-based numbers.
@@ -28,12 +30,19 @@ export function forEachLine(input: Uint8Array | string, onLine: (text: string, l
     emitChunk(input, true);
     return;
   }
-  const decoder = new TextDecoder('utf-8');
+  // Chunks end on a newline byte, so no UTF-8 sequence is ever split between two decodes.
+  const buffer = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const chunkBytes = 1 << 20;
-  for (let offset = 0; offset < input.length; offset += chunkBytes) {
-    const end = Math.min(offset + chunkBytes, input.length);
-    const isLast = end === input.length;
-    emitChunk(decoder.decode(input.subarray(offset, end), { stream: !isLast }), isLast);
+  let offset = 0;
+  while (offset < buffer.length) {
+    let end = Math.min(offset + chunkBytes, buffer.length);
+    if (end < buffer.length) {
+      const back = buffer.lastIndexOf(10, end - 1);
+      const nl = back >= offset ? back : buffer.indexOf(10, end); // a line longer than a chunk
+      end = nl < 0 ? buffer.length : nl + 1;
+    }
+    emitChunk(buffer.toString('utf8', offset, end), end === buffer.length);
+    offset = end;
   }
   if (input.length === 0) emitChunk('', true);
 }

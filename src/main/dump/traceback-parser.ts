@@ -3,6 +3,8 @@ import { DumpParseError } from '../../shared/errors.js';
 import type { GoroutineInfo, LineParser, ParsedDump, Sample } from './types.js';
 import {
   type FileLine,
+  type Header,
+  parseStatus,
   isElidedFramesLine,
   isGarbledHeader,
   parseAncestorHeader,
@@ -11,7 +13,7 @@ import {
   parseFuncLine,
   parseHeader,
 } from './line-shapes.js';
-import { FrameInterner } from './frame-interner.js';
+import { FrameInterner, StackInterner } from './frame-interner.js';
 import { clip } from './clip.js';
 
 type State =
@@ -54,6 +56,10 @@ export class TracebackParser implements LineParser {
   private readonly samples: Sample[] = [];
   private readonly warnings: ParseWarning[] = [];
   private readonly frames = new FrameInterner();
+  private readonly stacks = new StackInterner();
+  // Dumps repeat the same statuses and file lines thousands of times: parse each distinct text once.
+  private readonly statusCache = new Map<string, Omit<Header, 'id'>>();
+  private readonly fileLineCache = new Map<string, FileLine | null>();
   private threadStacks = 0;
   private skippedBefore = 0;
   private firstSkippedLine = 0;
@@ -146,8 +152,35 @@ export class TracebackParser implements LineParser {
     }
   }
 
+  /** `goroutine 9 [chan send]:` on the fast path; any other header form through parseHeader. */
+  private header(text: string): Header | null {
+    if (text.startsWith('goroutine ') && text.endsWith(']:')) {
+      const open = text.indexOf(' [', 10);
+      const id = open > 10 ? Number(text.slice(10, open)) : NaN;
+      if (Number.isSafeInteger(id) && id >= 0) {
+        const status = text.slice(open + 2, -2);
+        let parsed = this.statusCache.get(status);
+        if (parsed === undefined) {
+          parsed = parseStatus(status);
+          this.statusCache.set(status, parsed);
+        }
+        return { id, ...parsed };
+      }
+    }
+    return parseHeader(text);
+  }
+
+  private fileLine(text: string): FileLine | null {
+    let at = this.fileLineCache.get(text);
+    if (at === undefined) {
+      at = parseFileLine(text);
+      if (this.fileLineCache.size < 100_000) this.fileLineCache.set(text, at);
+    }
+    return at;
+  }
+
   private tryHeader(text: string, line: number): boolean {
-    const header = parseHeader(text);
+    const header = this.header(text);
     if (!header) return false;
     this.finish();
     this.flushSkipped();
@@ -211,7 +244,7 @@ export class TracebackParser implements LineParser {
   private readFile(text: string, line: number, isCreatedBy: boolean): void {
     const open = this.current!;
     if (text.trim().length === 0) return;
-    const at = parseFileLine(text);
+    const at = this.fileLine(text);
     if (at === null) {
       const what = isCreatedBy ? 'created by' : 'function';
       const message = `expected file:line after ${what} "${clip(open.pendingText.trim())}", got "${clip(text.trim())}"`;
@@ -276,7 +309,7 @@ export class TracebackParser implements LineParser {
       this.warn(open.headerLine, `goroutine ${open.info.id} has no frames (stack unavailable or cut off); not counted`);
       return;
     }
-    this.samples.push({ count: 1, frames: open.frames, labels: null, goroutine: open.info });
+    this.samples.push({ count: 1, frames: this.stacks.intern(open.frames), labels: null, goroutine: open.info });
   }
 
   private flushSkipped(): void {

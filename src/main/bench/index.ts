@@ -1,0 +1,4 @@
+// Entry of the benchmark bundle (out/main/bench.js), driven by bench/run.js under plain Node.
+export { benchParseFile, peakResidentBytes } from './parse-bench.js';
+export { parseSnapshots } from '../api/parse-snapshots.js';
+export { parseDump } from '../dump/parse-dump.js';
