@@ -62,8 +62,9 @@ export class CodeOrigin {
     for (const root of this.goroots) if (file.startsWith(`${root}/src/`)) return true;
     const pkg = packageOf(frame.func);
     if (!isStdPackagePath(pkg)) return false;
-    // trimpath: `net/http/server.go` for package `net/http`.
-    if (!ABSOLUTE.test(file)) return file.startsWith(`${pkg}/`) || !file.includes('/');
+    // trimpath: `net/http/server.go` for package `net/http`, and `runtime/sema.go` for
+    // `sync.runtime_notifyListWait` (std functions the runtime implements live in its directory).
+    if (!ABSOLUTE.test(file)) return !file.includes('/') || isStdPackagePath(file.slice(0, file.lastIndexOf('/')));
     // No GOROOT learnt yet: a std package at `…/src/<pkg>/file.go`.
     return this.goroots.length === 0 && (file.includes(`/src/${pkg}/`) || file.includes(`/src/pkg/${pkg}/`));
   }

@@ -125,7 +125,8 @@ export class Debug1Parser implements LineParser {
     if (!sample) return;
     const profile = this.profiles[this.profiles.length - 1]!;
     if (sample.frames.length === 0) {
-      // Every frame was a runtime frame (hidden by Go): keep the count, under an explicit marker.
+      // `1 @ 0x46b1e1`: Go prints every frame but runtime.goexit (all of them when all are runtime
+      // frames), so the stack was goexit alone: a goroutine that has not run yet. Keep it as such.
       sample.frames.push(RUNTIME_ONLY);
     }
     profile.samples.push(sample);
@@ -137,8 +138,11 @@ export class Debug1Parser implements LineParser {
   }
 }
 
-/** Stands in for a record whose frames were all hidden runtime frames. */
-export const RUNTIME_ONLY: Frame = Object.freeze({ func: 'runtime', file: '', line: 0 });
+/**
+ * Stands in for a record without `#` lines. Named runtime.goexit so that it groups like the same
+ * goroutine in debug=2 (`runtime.goexit()` alone) and in the protobuf (no location).
+ */
+export const RUNTIME_ONLY: Frame = Object.freeze({ func: 'runtime.goexit', file: '', line: 0 });
 
 /** `{"component":"worker", "tenant":"t-0"}` → { component: 'worker', tenant: 't-0' }. */
 function parseLabels(text: string): LabelSet | null {

@@ -112,6 +112,14 @@ export function isGarbledHeader(text: string): boolean {
   return /^\s*goroutine\s/.test(text) && !text.includes(' profile: total ') && parseHeader(text) === null;
 }
 
+/**
+ * `\tgoroutine running on other thread; stack unavailable` (crash dumps print it instead of the frames
+ * of a goroutine running elsewhere; its `created by` follows).
+ */
+export function isStackUnavailableLine(text: string): boolean {
+  return /^\s*goroutine running on other thread; stack unavailable\s*$/.test(text);
+}
+
 /** `...additional frames elided...` (deep stacks) or `...16777040 frames elided...` (Go ≥ 1.21, middle of a recursion). */
 export function isElidedFramesLine(text: string): boolean {
   return /^\s*\.\.\.(?:additional|\d+) frames elided\.\.\.\s*$/.test(text);

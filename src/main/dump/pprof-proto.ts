@@ -48,14 +48,14 @@ export function parsePprofProto(bytes: Uint8Array, maxInflatedBytes: number): Pa
     const frames: Frame[] = [];
     for (const line of loc.line) {
       const fn = functions.get(Number(line.functionId));
-      if (fn) frames.push(interner.intern(fn.name, fn.file, Number(line.line)));
+      if (fn) frames.push(interner.intern(fn.name, fn.file, countOf(line.line, 'line number')));
     }
     locations.set(Number(loc.id), frames);
   }
   const samples: Sample[] = [];
   let total = 0;
   for (const s of profile.sample) {
-    const count = Number(s.value[0] ?? 0);
+    const count = countOf(s.value[0] ?? 0, 'goroutine count');
     total += count;
     const frames: Frame[] = [];
     for (const id of s.locationId) frames.push(...(locations.get(Number(id)) ?? []));
@@ -77,4 +77,13 @@ export function parsePprofProto(bytes: Uint8Array, maxInflatedBytes: number): Pa
     takenAtMs: timeNanos > 0 ? Math.round(timeNanos / 1e6) : null,
     warnings: [],
   };
+}
+
+/** A protobuf varint as a count or line; Go never writes a negative or a 2^53+ one, so refuse it. */
+function countOf(value: number | bigint, what: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new NotADumpError(`a pprof profile with an impossible ${what} (${String(value)}); the profile is corrupt`);
+  }
+  return n;
 }

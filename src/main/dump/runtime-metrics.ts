@@ -11,7 +11,8 @@ function metricsDump(format: 'expvar' | 'prometheus', metrics: RuntimeMetrics): 
   return {
     format,
     profile: null,
-    declaredTotal: metrics.numGoroutine,
+    // A count only when it reads as one: a gauge like `go_goroutines 1.5e300` stays in the metrics.
+    declaredTotal: Number.isSafeInteger(metrics.numGoroutine) && metrics.numGoroutine! >= 0 ? metrics.numGoroutine : null,
     samples: [],
     threadStacks: 0,
     metrics,

@@ -7,6 +7,7 @@ import {
   parseStatus,
   isElidedFramesLine,
   isGarbledHeader,
+  isStackUnavailableLine,
   parseAncestorHeader,
   parseCreatedBy,
   parseFileLine,
@@ -22,8 +23,10 @@ type State =
   // → 'func' on a header.
   | 'seek'
   // Inside a goroutine. Expects: `main.worker(0x1)`, `created by main.main`,
-  // `...additional frames elided...`, `[originating from goroutine 21]:`, or a blank line.
-  // → 'file' after a function line, 'createdByFile' after `created by`, 'ancestor', 'seek' on other text.
+  // `...additional frames elided...`, `[originating from goroutine 21]:`,
+  // `\tgoroutine running on other thread; stack unavailable`, or a blank line.
+  // → 'file' after a function line, 'createdByFile' after `created by`, 'ancestor', 'seek' on other
+  // text (which 'seek' then reads: it may be a garbled header or stray frames).
   | 'func'
   // Expects the file line of the function just read: `\t/src/app/main.go:84 +0x4c`. → 'func'.
   | 'file'
@@ -156,7 +159,9 @@ export class TracebackParser implements LineParser {
   private header(text: string): Header | null {
     if (text.startsWith('goroutine ') && text.endsWith(']:')) {
       const open = text.indexOf(' [', 10);
-      const id = open > 10 ? Number(text.slice(10, open)) : NaN;
+      const digits = text.slice(10, open);
+      // Only decimal digits, as in HEADER: Number() would also take `0x1f`, `1e3` and ` 12`.
+      const id = open > 10 && /^\d+$/.test(digits) ? Number(digits) : NaN;
       if (Number.isSafeInteger(id) && id >= 0) {
         const status = text.slice(open + 2, -2);
         let parsed = this.statusCache.get(status);
@@ -235,10 +240,12 @@ export class TracebackParser implements LineParser {
       this.state = 'ancestor';
       return;
     }
+    if (isStackUnavailableLine(text)) return;
     if (this.tryHeader(text, line)) return;
-    // `goroutine running on other thread; stack unavailable` and text after the last frame end it.
+    // Text after the last frame ends the goroutine; it may be a garbled header or stray frames.
     this.finish();
     this.state = 'seek';
+    this.seek(text, line);
   }
 
   private readFile(text: string, line: number, isCreatedBy: boolean): void {
@@ -276,6 +283,7 @@ export class TracebackParser implements LineParser {
     if (this.state === 'ancestor' && isAncestorLine(text)) return;
     this.finish();
     this.state = 'seek';
+    this.seek(text, line);
   }
 
   private dropBroken(): void {
