@@ -21,6 +21,7 @@ const PROFILE_HEADER = /^\s*(goroutine|goroutineleak) profile: total (\d+)\s*$/;
 const RECORD = /^\s*(\d+) @(?: 0x[0-9a-f]+)*\s*$/;
 // `#\t0x68350b\tmain.fetchWithTimeout.func1+0x4b\t/tmp/x/main.go:84` (tabs may have become spaces)
 const FRAME = /^#\s+0x[0-9a-f]+\s+(\S+?)(?:\+0x[0-9a-f]+)?\s+(\S.*):(\d+)\s*$/;
+const UNKNOWN_PC = /^#\s+0x[0-9a-f]+$/;
 // `# labels: {"component":"worker", "tenant":"t-0"}`
 const LABELS = /^#\s*labels:\s*(\{.*\})\s*$/;
 
@@ -108,6 +109,8 @@ export class Debug1Parser implements LineParser {
       this.current!.frames.push(this.frames.intern(frame[1]!, frame[2]!, Number(frame[3])));
       return;
     }
+    // `#\t0x45f8a1`: a PC Go could not symbolise; it names no frame, so it takes no part in the key.
+    if (UNKNOWN_PC.test(trimmed)) return;
     const labels = LABELS.exec(trimmed);
     if (labels) {
       this.current!.labels = parseLabels(labels[1]!);

@@ -1,6 +1,6 @@
 import type { DumpFormat } from '../../shared/model.js';
 import { NotADumpError } from '../../shared/errors.js';
-import { isGzip } from './pprof-proto.js';
+import { isGzip } from './gzip.js';
 import { clip } from './clip.js';
 
 // Anywhere in a line, so that log prefixes and quotes around a dump do not hide it.
@@ -20,11 +20,9 @@ export function detectFormat(bytes: Uint8Array, head: string): DumpFormat {
       bytes.length === 0 ? 'an empty input; expected a goroutine dump or profile' : 'only white space; expected a goroutine dump or profile',
     );
   }
-  if (looksBinary(head)) {
-    // An uncompressed profile.proto starts with field 1 (sample_type), a length-delimited message.
-    if (bytes[0] === 0x0a) return 'pprof-proto';
-    throw new NotADumpError(`binary data (${bytes.length} bytes, starting ${hexStart(bytes)}), not a goroutine dump or pprof profile`);
-  }
+  // Binary: only a protobuf decode can tell an uncompressed profile (Go writes fields in no fixed
+  // order) from junk; parsePprofProto refuses junk with binaryDataError.
+  if (looksBinary(head)) return 'pprof-proto';
   const start = head.trimStart();
   if (/^<(!doctype html|html|head|body)/i.test(start) || /<html[\s>]/i.test(head.slice(0, 4096))) {
     const title = /<title>([^<]*)<\/title>/i.exec(head)?.[1]?.trim();
@@ -53,6 +51,11 @@ function looksBinary(head: string): boolean {
     if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27 && c !== 28) control++;
   }
   return control > sample.length / 20;
+}
+
+/** The refusal for binary input that is neither gzip nor a pprof protobuf. */
+export function binaryDataError(bytes: Uint8Array, cause?: unknown): NotADumpError {
+  return new NotADumpError(`binary data (${bytes.length} bytes, starting ${hexStart(bytes)}), not a goroutine dump or pprof profile`, { cause });
 }
 
 function hexStart(bytes: Uint8Array): string {

@@ -2,6 +2,7 @@ import { NotADumpError } from '../../shared/errors.js';
 import { detectFormat } from './detect.js';
 import { headLines, forEachLine } from './lines.js';
 import { learnRepair } from './repair.js';
+import { gunzip, isGzip } from './gzip.js';
 import { parsePprofProto } from './pprof-proto.js';
 import { parseExpvar, parsePrometheus } from './runtime-metrics.js';
 import { TracebackParser } from './traceback-parser.js';
@@ -24,13 +25,23 @@ export const GO_DEBUG2_CAP_BYTES = 64 << 20;
  * damage inside a dump never throws: it becomes located warnings and what could be recovered.
  */
 export function parseDump(input: Uint8Array | string, options: ParseOptions = {}): ParsedDump[] {
+  if (typeof input !== 'string' && isGzip(input)) {
+    const inflated = gunzip(input, options.maxInflatedBytes ?? 1 << 30);
+    if (isGzip(inflated)) throw new NotADumpError('gzip data inside gzip data; expected one gzipped pprof profile');
+    const dumps = parseDump(inflated, options);
+    // Profiles come gzipped from Go; a gzipped text dump is somebody's archive: say it was unpacked.
+    if (dumps[0] && dumps[0].format !== 'pprof-proto') {
+      dumps[0].warnings.unshift({ line: null, message: 'repaired: the input was gzip-compressed text; read it inflated' });
+    }
+    return dumps;
+  }
   const bytes = typeof input === 'string' ? null : input;
   const head = headLines(input, HEAD_BYTES, Infinity).join('\n');
   const format = detectFormat(bytes ?? new TextEncoder().encode(head.slice(0, 16)), head);
   switch (format) {
     case 'pprof-proto':
       if (!bytes) throw new NotADumpError('a pprof protobuf must be given as bytes, not text');
-      return [parsePprofProto(bytes, options.maxInflatedBytes ?? 1 << 30)];
+      return [parsePprofProto(bytes)];
     case 'expvar':
       return [parseExpvar(textOf(input))];
     case 'prometheus':

@@ -1,37 +1,27 @@
-import { gunzipSync } from 'node:zlib';
 import { Profile } from 'pprof-format';
 import type { Frame, LabelSet, ProfileKind } from '../../shared/model.js';
 import { NotADumpError } from '../../shared/errors.js';
 import type { ParsedDump, Sample } from './types.js';
 import { FrameInterner } from './frame-interner.js';
-
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
+import { binaryDataError } from './detect.js';
 
 /**
- * A goroutine or goroutineleak profile in pprof protobuf form (`debug=0`), gzipped or not. Every
+ * A goroutine or goroutineleak profile in pprof protobuf form (`debug=0`), already inflated. Every
  * location is present here, runtime frames included; normalisation happens in grouping. Throws
  * NotADumpError when the bytes are not a pprof profile of goroutines.
  */
-export function parsePprofProto(bytes: Uint8Array, maxInflatedBytes: number): ParsedDump {
-  let raw = bytes;
-  if (isGzip(bytes)) {
-    try {
-      raw = gunzipSync(bytes, { maxOutputLength: maxInflatedBytes });
-    } catch (cause) {
-      throw new NotADumpError(`gzip data that does not inflate (${(cause as Error).message}); expected a gzipped pprof profile`, { cause });
-    }
-  }
+export function parsePprofProto(raw: Uint8Array): ParsedDump {
   let profile: Profile;
   try {
     profile = Profile.decode(raw);
   } catch (cause) {
-    throw new NotADumpError(`binary data that is not a pprof protobuf (${(cause as Error).message})`, { cause });
+    throw binaryDataError(raw, cause);
   }
   const strings = profile.stringTable.strings;
   const sampleType = profile.sampleType[0];
-  const typeName = sampleType ? strings[Number(sampleType.type)] : undefined;
+  // Protobuf decoding is lenient: junk can decode into an empty message. A profile names its type.
+  if (!sampleType || strings.length === 0) throw binaryDataError(raw);
+  const typeName = strings[Number(sampleType.type)];
   if (typeName !== 'goroutine' && typeName !== 'goroutineleak') {
     throw new NotADumpError(
       `a pprof profile of "${typeName ?? 'nothing'}", not of goroutines; expected sample type "goroutine" or "goroutineleak"`,
