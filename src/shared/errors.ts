@@ -59,3 +59,56 @@ export class BugError extends GoroscopeError {
 export function errorCodeOf(error: unknown): ErrorCode {
   return error instanceof GoroscopeError ? error.code : 'BUG';
 }
+
+/** Why a target could not be reached: the transport-level failure, before or during a response. */
+export type UnreachableReason = 'refused' | 'dns' | 'tls' | 'reset' | 'truncated' | 'network';
+
+/** Connection refused, DNS failure, TLS failure, connection reset, or a body cut short. */
+export class TargetUnreachableError extends GoroscopeError {
+  override readonly name = 'TargetUnreachableError';
+  readonly code = 'TARGET_UNREACHABLE';
+  constructor(
+    readonly reason: UnreachableReason,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The endpoint answered, but not as a Go pprof/expvar endpoint (an HTML page, no pprof at all). */
+export class NotGoEndpointError extends GoroscopeError {
+  override readonly name = 'NotGoEndpointError';
+  readonly code = 'NOT_GO_ENDPOINT';
+}
+
+/** A body over the byte cap, detected while streaming (the request is abandoned at the cap). */
+export class ResponseTooLargeError extends GoroscopeError {
+  override readonly name = 'ResponseTooLargeError';
+  readonly code = 'RESPONSE_TOO_LARGE';
+}
+
+/** A non-2xx answer. */
+export class HttpStatusError extends GoroscopeError {
+  override readonly name = 'HttpStatusError';
+  readonly code = 'HTTP_STATUS';
+  constructor(
+    readonly status: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** No complete answer within the request's time limit. */
+export class TimeoutError extends GoroscopeError {
+  override readonly name = 'TimeoutError';
+  readonly code = 'TIMEOUT';
+}
+
+/** The history database was written by a newer Goroscope (its user_version is above ours). */
+export class SchemaTooNewError extends GoroscopeError {
+  override readonly name = 'SchemaTooNewError';
+  readonly code = 'SCHEMA_TOO_NEW';
+}

@@ -2,3 +2,4 @@
 export { benchParseFile, peakResidentBytes } from './parse-bench.js';
 export { parseSnapshots } from '../api/parse-snapshots.js';
 export { parseDump } from '../dump/parse-dump.js';
+export { runRecordingBench } from './recording-bench.js';

@@ -1,0 +1,89 @@
+import { InvalidInputError } from '../../shared/errors.js';
+import type { Snapshot } from '../../shared/model.js';
+import { DirectConnector, type Connector } from '../collect/connector.js';
+import { describeDiscovery, discover, type Discovery } from '../collect/discover.js';
+import { Recorder, type RecordingOutcome, type TickSummary } from '../collect/recorder.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, TargetClient } from '../collect/target-client.js';
+import { normaliseTarget, type Target } from '../collect/target-url.js';
+import type { HistoryStore } from '../store/history-store.js';
+import type { RawRetention } from '../store/types.js';
+import { parseSnapshots } from './parse-snapshots.js';
+
+export type { TickSummary, RecordingOutcome } from '../collect/recorder.js';
+
+export interface RecordRequest {
+  url: string;
+  name?: string;
+  intervalMs: number;
+  /** null: until stopped. */
+  durationMs: number | null;
+  fullEvery: number;
+  rawRetention?: RawRetention;
+  /** Raw dumps kept per session besides the first (default 100). */
+  rawKeepLast?: number;
+  requestTimeoutMs?: number;
+  maxBytes?: number;
+  compactFormat?: 'debug1' | 'proto';
+  /** How to reach the target (default: direct TCP). The recording disposes it. */
+  connector?: Connector;
+  signal?: AbortSignal;
+  onTick?: (summary: TickSummary) => void;
+}
+
+export interface Recording {
+  sessionId: number;
+  target: Target;
+  discovery: Discovery;
+  /** Resolves when the session ended (its course run, stopped, or cancelled). */
+  done: Promise<RecordingOutcome>;
+  /** Graceful end: one last tick with a full dump. */
+  stop(): void;
+  /** Cancels at once; idempotent. */
+  dispose(): void;
+}
+
+/**
+ * Normalises the URL, discovers what the target serves and starts recording into a new session.
+ * Rejects (no session is created) when the target cannot be reached or is not a Go pprof endpoint:
+ * InvalidInputError, TargetUnreachableError, TimeoutError, NotGoEndpointError, HttpStatusError.
+ */
+export async function startRecording(store: HistoryStore, req: RecordRequest): Promise<Recording> {
+  if (!(req.intervalMs > 0)) throw new InvalidInputError(`interval ${req.intervalMs} ms: expected a positive interval, e.g. 2s`);
+  if (!Number.isInteger(req.fullEvery) || req.fullEvery < 1) throw new InvalidInputError(`full-every ${req.fullEvery}: expected a whole number ≥ 1`);
+  if (req.durationMs !== null && !(req.durationMs > 0)) throw new InvalidInputError(`duration ${req.durationMs} ms: expected a positive duration, e.g. 10m`);
+  const connector = req.connector ?? new DirectConnector();
+  try {
+    const target = normaliseTarget(req.url);
+    const requestTimeoutMs = req.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
+    const client = new TargetClient(target, connector, { timeoutMs: requestTimeoutMs, maxBytes });
+    const discovery = await discover(client, req.signal ? { signal: req.signal } : {});
+    const rawRetention = req.rawRetention ?? 'full';
+    const sessionId = store.createSession({
+      source: 'recording',
+      name: req.name ?? `${target.baseUrl.replace(/^https?:\/\//, '')} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
+      targetUrl: target.baseUrl,
+      startedAtMs: Date.now(),
+      intervalMs: req.intervalMs,
+      fullEvery: req.fullEvery,
+      rawRetention,
+      rawKeepLast: req.rawKeepLast ?? 100,
+      endpoints: describeDiscovery(discovery),
+    });
+    const recorder = new Recorder({
+      client, store, sessionId, discovery, requestTimeoutMs, maxBytes, rawRetention,
+      parse: (bytes: Uint8Array, options): Snapshot[] => parseSnapshots(bytes, options),
+      intervalMs: req.intervalMs,
+      fullEvery: req.fullEvery,
+      durationMs: req.durationMs,
+      compactFormat: req.compactFormat ?? 'debug1',
+      ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.onTick ? { onTick: req.onTick } : {}),
+    });
+    const done = recorder.run().finally(() => connector.dispose());
+    return { sessionId, target, discovery, done, stop: () => recorder.stop(), dispose: () => recorder.dispose() };
+  } catch (error) {
+    connector.dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,214 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Group, Snapshot } from '../../shared/model.js';
+import { parseSnapshots } from '../api/parse-snapshots.js';
+import { startRecording, type TickSummary } from '../api/session-record.js';
+import { HistoryStore } from '../store/history-store.js';
+import { compressRaw } from '../store/raw-dump.js';
+import type { SnapshotRecord } from '../store/types.js';
+
+// The three figures of issue 4's "Must show": ingest of the 50k-goroutine debug=2 corpus file (target
+// < 1 s), a live recording of a Go service holding 10,000 goroutines at 1 s ticks (DB bytes per compact
+// tick, target < 2 KB; recorder CPU per tick), and reading back a 3,600-tick session's series (< 200 ms).
+// Run from the repository root (npm run bench); needs Go 1.19 at /usr/lib/go-1.19 (GOROSCOPE_BENCH_GOROOT).
+
+const CORPUS_50K = '../shared/corpus/generated/11-large-50k-leak/t1.debug2.txt';
+const RECORD_TICKS = 30;
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
+
+function findRepoRoot(): string {
+  let dir = process.cwd();
+  for (;;) {
+    if (existsSync(path.join(dir, 'test', 'fixtures', 'go', 'leaky', 'main.go'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`run the bench from the Goroscope repository (no test/fixtures/go/leaky above ${process.cwd()})`);
+    dir = up;
+  }
+}
+
+async function benchIngest(root: string, work: string): Promise<Record<string, number>> {
+  const bytes = readFileSync(path.resolve(root, CORPUS_50K));
+  const totals: number[] = [];
+  const parses: number[] = [];
+  const stores: number[] = [];
+  let goroutines = 0;
+  for (let run = 0; run < 3; run++) {
+    const store = HistoryStore.open(path.join(work, `ingest-${run}.db`));
+    try {
+      const session = store.createSession({
+        source: 'import', name: 'bench', targetUrl: null, startedAtMs: Date.now(), intervalMs: null, fullEvery: null,
+        rawRetention: 'all', rawKeepLast: 10, endpoints: null,
+      });
+      const t0 = performance.now();
+      const raw = compressRaw(bytes);
+      const snapshot = parseSnapshots(bytes)[0]!;
+      const t1 = performance.now();
+      store.recordTick(session, 0, [{ kind: 'full', endpoint: CORPUS_50K, atMs: Date.now(), durationMs: 0, bytes: bytes.length, snapshot, error: null, raw: await raw }]);
+      const t2 = performance.now();
+      totals.push(t2 - t0);
+      parses.push(t1 - t0);
+      stores.push(t2 - t1);
+      goroutines = snapshot.total;
+    } finally {
+      store.dispose();
+    }
+  }
+  return {
+    'ingest 50k debug=2: goroutines': goroutines,
+    'ingest 50k debug=2: input MB': round(bytes.length / 1e6, 1),
+    'ingest 50k debug=2: parse+store ms (median of 3)': round(median(totals)),
+    'ingest 50k debug=2: parse ms': round(median(parses)),
+    'ingest 50k debug=2: store ms (incl. waiting for brotli)': round(median(stores)),
+  };
+}
+
+function goBuild(root: string, out: string): Promise<void> {
+  const goroot = process.env['GOROSCOPE_BENCH_GOROOT'] ?? '/usr/lib/go-1.19';
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GO') && !k.startsWith('CGO')) env[k] = v;
+  Object.assign(env, {
+    GOROOT: goroot, GOTOOLCHAIN: 'local', GOENV: 'off', GOPROXY: 'off', GOFLAGS: '', CGO_ENABLED: '0',
+    GOCACHE: path.join(root, '.cache', 'go-build-go1.19', 'cache'), GOPATH: path.join(root, '.cache', 'go-build-go1.19', 'gopath'),
+  });
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(goroot, 'bin', 'go'), ['build', '-o', out, 'main.go'], { cwd: path.join(root, 'test', 'fixtures', 'go', 'leaky'), env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`go build of the leaky fixture failed (${goroot}): ${err}`))));
+  });
+}
+
+function startService(binary: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['-rate', '0', '-kinds', 'ABCD', '-addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('leaky fixture did not listen within 10 s')), 10_000);
+    child.on('error', reject);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^LISTENING (\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://${m[1]}` });
+      }
+    });
+  });
+}
+
+/** Bytes the database's b-trees use (pages minus their unused space), as a second connection sees it. */
+function usedBytes(db: Database.Database): number {
+  return db.prepare('SELECT sum(pgsize - unused) FROM dbstat').pluck().get() as number;
+}
+
+async function benchRecording(root: string, work: string): Promise<Record<string, number>> {
+  const binary = path.join(work, 'leaky');
+  await goBuild(root, binary);
+  const svc = await startService(binary);
+  try {
+    const res = await fetch(`${svc.url}/leak?n=2500`, { signal: AbortSignal.timeout(30_000) });
+    if (!res.ok) throw new Error(`GET ${svc.url}/leak?n=2500: HTTP ${res.status}`);
+    const file = path.join(work, 'record.db');
+    const store = HistoryStore.open(file);
+    const probe = new Database(file, { readonly: true });
+    try {
+      const used: number[] = [];
+      const cpu: { isFull: boolean; ms: number }[] = [];
+      let total = 0;
+      let last = process.cpuUsage();
+      const onTick = (s: TickSummary): void => {
+        const now = process.cpuUsage();
+        cpu.push({ isFull: s.isFull, ms: (now.user - last.user + now.system - last.system) / 1000 });
+        used.push(usedBytes(probe));
+        total = s.counted?.total ?? total;
+        last = process.cpuUsage();
+      };
+      const recording = await startRecording(store, { url: svc.url, intervalMs: 1_000, fullEvery: 10, durationMs: RECORD_TICKS * 1_000 - 500, rawRetention: 'full', onTick });
+      const outcome = await recording.done;
+      // Ticks 11..19 are compact only (full dumps at 0, 10, 20 and the last): their stacks are known.
+      const compactBytes = (used[19]! - used[10]!) / 9;
+      const fullTicks = cpu.filter((c) => c.isFull).map((c) => c.ms);
+      const compactTicks = cpu.filter((c) => !c.isFull).map((c) => c.ms);
+      return {
+        'record 10k goroutines: goroutines': total,
+        'record 10k goroutines: ticks': outcome.ticks,
+        'record 10k goroutines: failed ticks': outcome.failedTicks,
+        'record 10k goroutines: DB bytes per compact tick': Math.round(compactBytes),
+        'record 10k goroutines: DB bytes per tick overall (raw full dumps kept)': Math.round(used[used.length - 1]! / outcome.ticks),
+        'record 10k goroutines: recorder CPU ms per compact tick (median)': round(median(compactTicks)),
+        'record 10k goroutines: recorder CPU ms per full tick (median)': round(median(fullTicks)),
+      };
+    } finally {
+      probe.close();
+      store.dispose();
+    }
+  } finally {
+    svc.child.kill('SIGKILL');
+  }
+}
+
+function syntheticGroup(i: number, count: number): Group {
+  return {
+    key: `bench${String(i).padStart(11, '0')}`, count, states: {}, leakedCount: 0, maxWaitMinutes: null,
+    blockingSite: { func: `main.worker${i}`, file: '/src/app/worker.go', line: 10 + i }, createdBy: null,
+    frames: [{ func: `main.worker${i}`, file: '/src/app/worker.go', line: 10 + i }, { func: 'main.main', file: '/src/app/main.go', line: 5 }],
+    labels: [], ids: [], isLocked: false,
+  };
+}
+
+async function benchSeries(work: string): Promise<Record<string, number>> {
+  const store = HistoryStore.open(path.join(work, 'series.db'));
+  try {
+    const TICKS = 3_600;
+    const GROUPS = 30;
+    const start = Date.now();
+    const session = store.createSession({
+      source: 'recording', name: 'synthetic', targetUrl: 'http://127.0.0.1:1', startedAtMs: start, intervalMs: 1000, fullEvery: 10,
+      rawRetention: 'none', rawKeepLast: 0, endpoints: ['goroutine', '/debug/vars'],
+    });
+    const metrics = { numGoroutine: 0, threads: 12, heapAllocBytes: 4e6, heapInuseBytes: 5e6, gcCycles: 3 };
+    for (let t = 0; t < TICKS; t++) {
+      const groups = Array.from({ length: GROUPS }, (_, i) => syntheticGroup(i, i === 0 ? 100 + t : 5 + ((t * i) % 7)));
+      const total = groups.reduce((n, g) => n + g.count, 0);
+      const compact: Snapshot = { format: 'debug1', profile: 'goroutine', total, takenAtMs: null, groups, metrics: null, threadStacks: 0, warnings: [] };
+      const vars: Snapshot = { format: 'expvar', profile: null, total, takenAtMs: null, groups: [], metrics: { ...metrics, numGoroutine: total }, threadStacks: 0, warnings: [] };
+      const at = start + t * 1000;
+      const records: SnapshotRecord[] = [
+        { kind: 'compact', endpoint: '/debug/pprof/goroutine?debug=1', atMs: at, durationMs: 2, bytes: 4000, snapshot: compact, error: null, raw: null },
+        { kind: 'expvar', endpoint: '/debug/vars', atMs: at + 3, durationMs: 1, bytes: 3000, snapshot: vars, error: null, raw: null },
+      ];
+      store.recordTick(session, t, records);
+    }
+    const times: number[] = [];
+    let points = 0;
+    for (let run = 0; run < 5; run++) {
+      const t0 = performance.now();
+      const series = store.sessionSeries(session);
+      times.push(performance.now() - t0);
+      points = series.ticks.length * series.groups.length;
+    }
+    return {
+      'series 3,600 ticks × 30 groups: points': points,
+      'series 3,600 ticks × 30 groups: read ms (first)': round(times[0]!),
+      'series 3,600 ticks × 30 groups: read ms (median of 5)': round(median(times)),
+    };
+  } finally {
+    store.dispose();
+  }
+}
+
+/** Runs the three recording measurements; keys are labels with their unit, values the figures. */
+export async function runRecordingBench(): Promise<Record<string, string | number>> {
+  const root = findRepoRoot();
+  const work = mkdtempSync(path.join(tmpdir(), 'goroscope-bench-'));
+  try {
+    return { ...(await benchIngest(root, work)), ...(await benchSeries(work)), ...(await benchRecording(root, work)) };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,156 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Group } from '../../shared/model.js';
+import { openHistory } from '../api/session-history.js';
+import { startRecording, type TickSummary } from '../api/session-record.js';
+import { shortFrame } from './format-snapshot.js';
+
+const UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `2s`, `500ms`, `10m`, `1h30m`, `1.5s`; a bare number is seconds. Throws commander's InvalidArgumentError. */
+export function parseDurationMs(text: string): number {
+  const t = text.trim();
+  let total = 0;
+  if (/^\d+(?:\.\d+)?$/.test(t)) {
+    total = Number(t) * 1_000;
+  } else {
+    for (let rest = t; rest.length > 0; ) {
+      const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
+      if (!m) throw new InvalidArgumentError(`"${text}" is not a duration; expected e.g. 500ms, 2s, 10m, 1h`);
+      total += Number(m[1]) * UNITS_MS[m[2]!]!;
+      rest = rest.slice(m[0].length);
+    }
+  }
+  if (total <= 0) throw new InvalidArgumentError(`"${text}" is not a positive duration`);
+  return total;
+}
+
+function parsePositiveInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${text}" is not a positive whole number`);
+  return n;
+}
+
+function parseBytes(text: string): number {
+  const m = /^(\d+)\s*(|k|kb|kib|m|mb|mib|g|gb|gib)$/i.exec(text.trim());
+  if (!m) throw new InvalidArgumentError(`"${text}" is not a size; expected e.g. 64MB, 1GB`);
+  const unit = m[2]!.toLowerCase()[0];
+  return Number(m[1]) * (unit === 'k' ? 1 << 10 : unit === 'm' ? 1 << 20 : unit === 'g' ? 1 << 30 : 1);
+}
+
+/** Growth of each group since it was first counted in the session (groups that appear later start at 0). */
+export class GrowthTracker {
+  private readonly baseline = new Map<string, number>();
+  private hasBaseline = false;
+
+  /** The group that grew most since the session's first counted tick, with its growth; null if none grew. */
+  fastest(groups: readonly Group[]): { group: Group; growth: number } | null {
+    if (!this.hasBaseline) {
+      for (const g of groups) this.baseline.set(g.key, g.count);
+      this.hasBaseline = true;
+      return null;
+    }
+    let best: { group: Group; growth: number } | null = null;
+    for (const g of groups) {
+      const growth = g.count - (this.baseline.get(g.key) ?? 0);
+      if (growth > 0 && (!best || growth > best.growth)) best = { group: g, growth };
+    }
+    return best;
+  }
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 8);
+}
+
+/** One live line: time, tick, total, the fastest-growing group, errors. */
+export function tickLine(t: TickSummary, growth: GrowthTracker): string {
+  const parts = [clock(t.atMs), `#${String(t.tick + 1).padEnd(4)}`];
+  if (t.counted) {
+    parts.push(`${String(t.counted.total).padStart(7)} goroutines`);
+    if (t.numGoroutine !== null && t.numGoroutine !== t.counted.total) parts.push(`(runtime says ${t.numGoroutine})`);
+    parts.push(t.isFull ? 'full' : '    ');
+    const fastest = growth.fastest(t.counted.groups);
+    parts.push(fastest ? `fastest +${fastest.growth} ${shortFrame(fastest.group.blockingSite)}` : 'no growth');
+  } else {
+    parts.push('FAILED');
+  }
+  const lines = [parts.join('  ')];
+  for (const e of t.errors) lines.push(`    ${e.kind} failed (${e.code}): ${e.message}`);
+  if (t.errors.length > 0 && t.nextTickInMs !== null) lines.push(`    next try in ${(t.nextTickInMs / 1000).toFixed(1)}s`);
+  return lines.join('\n');
+}
+
+interface RecordOptions {
+  interval: number;
+  duration?: number;
+  fullEvery: number;
+  name?: string;
+  db?: string;
+  timeout: number;
+  maxBytes: number;
+  keepRaw: 'all' | 'full' | 'none';
+}
+
+export function registerRecord(program: Command): void {
+  program
+    .command('record')
+    .description('record a session from a running Go service (net/http/pprof) into the history')
+    .argument('<url>', 'the service base URL, e.g. http://127.0.0.1:6060 (a pasted .../debug/pprof/... URL works too)')
+    .addOption(new Option('--interval <duration>', 'time between ticks').argParser(parseDurationMs).default(2_000, '2s'))
+    .option('--duration <duration>', 'end the session after this long (default: until Ctrl-C)', parseDurationMs)
+    .option('--full-every <n>', 'take a full debug=2 dump every n ticks (and on the first and last)', parsePositiveInt, 10)
+    .option('--name <name>', 'session name')
+    .option('--db <file>', 'history database (default: $GOROSCOPE_DB, else goroscope.db in the app-data folder)')
+    .addOption(new Option('--timeout <duration>', 'time limit of each request').argParser(parseDurationMs).default(15_000, '15s'))
+    .addOption(new Option('--max-bytes <size>', 'largest response accepted').argParser(parseBytes).default(256 << 20, '256MB'))
+    .addOption(new Option('--keep-raw <which>', 'raw dumps to keep: full dumps only, all, or none').choices(['full', 'all', 'none']).default('full'))
+    .action(async (url: string, o: RecordOptions) => {
+      const store = openHistory(o.db);
+      try {
+        const growth = new GrowthTracker();
+        const recording = await startRecording(store, {
+          url,
+          intervalMs: o.interval,
+          durationMs: o.duration ?? null,
+          fullEvery: o.fullEvery,
+          requestTimeoutMs: o.timeout,
+          maxBytes: o.maxBytes,
+          rawRetention: o.keepRaw,
+          ...(o.name !== undefined ? { name: o.name } : {}),
+          onTick: (t) => process.stdout.write(`${tickLine(t, growth)}\n`),
+        });
+        const serves = recording.discovery;
+        process.stdout.write(
+          `recording ${recording.target.baseUrl} into session ${recording.sessionId} (${store.path})\n` +
+            `  serves: ${['goroutine', serves.goroutineLeak ? 'goroutineleak' : null, serves.expvar ? '/debug/vars' : null, serves.metrics ? '/metrics' : null].filter(Boolean).join(', ')}\n` +
+            `  every ${o.interval / 1000}s, full dump every ${o.fullEvery} ticks, ${o.duration ? `for ${o.duration / 1000}s` : 'until Ctrl-C'}\n`,
+        );
+        let signals = 0;
+        const onSignal = (): void => {
+          signals++;
+          if (signals === 1) {
+            process.stderr.write('\nstopping: taking a last full dump (Ctrl-C again to quit at once)\n');
+            recording.stop();
+          } else {
+            recording.dispose();
+          }
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        try {
+          const outcome = await recording.done;
+          const s = store.session(outcome.sessionId);
+          process.stdout.write(
+            `session ${s.id} "${s.name}": ${outcome.ticks} ticks, ${s.snapshots} snapshots, ${outcome.failedTicks} failed ticks` +
+              ` (${outcome.endedBy === 'duration' ? 'ran its course' : outcome.endedBy === 'stop' ? 'stopped' : 'cancelled'})\n${s.id}\n`,
+          );
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          recording.dispose();
+        }
+      } finally {
+        store.dispose();
+      }
+    });
+}

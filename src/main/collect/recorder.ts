@@ -1,0 +1,227 @@
+import { BugError, GoroscopeError, NotGoEndpointError } from '../../shared/errors.js';
+import type { DumpFormat, Snapshot } from '../../shared/model.js';
+import type { HistoryStore } from '../store/history-store.js';
+import { compressRaw } from '../store/raw-dump.js';
+import { isRawKept, type RawRetention, type SnapshotKind, type SnapshotRecord, type TickError } from '../store/types.js';
+import { PATHS, type Discovery } from './discover.js';
+import { assertNotHtml, type TargetClient } from './target-client.js';
+
+/** Bytes → grouped snapshots (the api layer passes `parseSnapshots`; collect does not group by itself). */
+export type SnapshotParser = (bytes: Uint8Array, options: { maxInflatedBytes: number }) => Snapshot[];
+
+export interface RecorderOptions {
+  client: TargetClient;
+  store: HistoryStore;
+  sessionId: number;
+  discovery: Discovery;
+  parse: SnapshotParser;
+  intervalMs: number;
+  /** A full debug=2 dump every this many ticks, and on the first and the last tick. */
+  fullEvery: number;
+  /** Ends the session after this long; null runs until stop() or abort. */
+  durationMs: number | null;
+  /** Compact profile format: debug=1 text (default) or the gzipped protobuf. */
+  compactFormat?: 'debug1' | 'proto';
+  rawRetention: RawRetention;
+  requestTimeoutMs: number;
+  maxBytes: number;
+  signal?: AbortSignal;
+  onTick?: (summary: TickSummary) => void;
+}
+
+export interface TickSummary {
+  tick: number;
+  atMs: number;
+  isFull: boolean;
+  /** The snapshot whose groups count this tick (compact, else full), or null when neither succeeded. */
+  counted: Snapshot | null;
+  /** `/debug/vars` NumGoroutine or Prometheus go_goroutines, when served. */
+  numGoroutine: number | null;
+  errors: (TickError & { kind: SnapshotKind; endpoint: string })[];
+  snapshotIds: number[];
+  /** Time until the next tick (longer than the interval while backing off); null after the last. */
+  nextTickInMs: number | null;
+}
+
+export interface RecordingOutcome {
+  sessionId: number;
+  ticks: number;
+  failedTicks: number;
+  endedBy: 'duration' | 'stop' | 'abort';
+}
+
+const EXPECTED: Record<SnapshotKind, { formats: DumpFormat[]; what: string }> = {
+  compact: { formats: ['debug1', 'pprof-proto'], what: 'a goroutine profile' },
+  full: { formats: ['traceback'], what: 'a debug=2 goroutine dump' },
+  leak: { formats: ['debug1', 'pprof-proto'], what: 'a goroutineleak profile' },
+  expvar: { formats: ['expvar'], what: 'expvar JSON' },
+  metrics: { formats: ['prometheus'], what: 'Prometheus text' },
+};
+
+/** Consecutive failed ticks → multiple of the interval before the next attempt. */
+export function backoffFactor(failures: number): number {
+  return failures <= 0 ? 1 : 2 ** Math.min(failures, 3);
+}
+
+/**
+ * The recording loop of one session: the compact profile every tick, expvar/metrics every tick when
+ * served, goroutineleak + a full debug=2 dump every `fullEvery` ticks, on the first and last tick and
+ * on the first tick after the target was unreachable (it may have restarted: new goroutine IDs). A failed request is stored as a failed snapshot and the loop
+ * backs off (×2, ×4, ×8 the interval) until the target answers again. `stop()` ends after one last full
+ * tick; `dispose()` (or the signal) cancels the request in flight and ends at once. Either way `run()`
+ * resolves and the session is marked ended; it rejects only when the store fails.
+ */
+export class Recorder {
+  private readonly abort = new AbortController();
+  private isStopRequested = false;
+  private wake: (() => void) | null = null;
+  private hasRun = false;
+  private readonly onOuterAbort = (): void => this.dispose();
+
+  constructor(private readonly o: RecorderOptions) {
+    if (o.intervalMs <= 0 || o.fullEvery < 1) throw new BugError(`recorder needs intervalMs > 0 and fullEvery ≥ 1`);
+    o.signal?.addEventListener('abort', this.onOuterAbort, { once: true });
+    if (o.signal?.aborted) this.dispose();
+  }
+
+  /** Ends the session gracefully: the next tick (at once) is the last, with a full dump. */
+  stop(): void {
+    this.isStopRequested = true;
+    this.wake?.();
+  }
+
+  dispose(): void {
+    this.o.signal?.removeEventListener('abort', this.onOuterAbort);
+    if (this.abort.signal.aborted) return;
+    this.abort.abort(new Error('recording cancelled'));
+    this.wake?.();
+  }
+
+  async run(): Promise<RecordingOutcome> {
+    if (this.hasRun) throw new BugError('Recorder.run() called twice');
+    this.hasRun = true;
+    const { intervalMs, durationMs, fullEvery } = this.o;
+    const startMs = Date.now();
+    let tick = 0;
+    let failures = 0;
+    let wasUnreachable = false;
+    let failedTicks = 0;
+    let sinceFull = Infinity;
+    let endedBy: RecordingOutcome['endedBy'] = 'abort';
+    try {
+      while (!this.abort.signal.aborted) {
+        const tickStart = Date.now();
+        const isLast = this.isStopRequested || (durationMs !== null && tickStart + intervalMs * backoffFactor(failures) - startMs >= durationMs);
+        const isFull = sinceFull >= fullEvery || isLast || wasUnreachable;
+        const summary = await this.takeTick(tick, isFull);
+        if (summary === null) break;
+        tick++;
+        const compactError = summary.errors.find((e) => e.kind === 'compact');
+        const compactFailed = compactError !== undefined;
+        failures = compactFailed ? failures + 1 : 0;
+        wasUnreachable = compactError?.code === 'TARGET_UNREACHABLE' || compactError?.code === 'TIMEOUT';
+        if (summary.errors.length > 0) failedTicks++;
+        sinceFull = isFull && !summary.errors.some((e) => e.kind === 'full') && !compactFailed ? 1 : sinceFull + 1;
+        let due = tickStart + intervalMs * backoffFactor(failures);
+        // Backing off past the end: the last tick (with its full dump) comes at the end instead.
+        if (!isLast && durationMs !== null && due - startMs >= durationMs) due = Math.max(Date.now(), startMs + durationMs - intervalMs);
+        const isOver = isLast;
+        summary.nextTickInMs = isOver ? null : Math.max(0, due - Date.now());
+        this.o.onTick?.(summary);
+        if (isOver) {
+          endedBy = this.isStopRequested ? 'stop' : 'duration';
+          break;
+        }
+        if (!this.isStopRequested) await this.sleepUntil(due);
+      }
+    } finally {
+      this.o.signal?.removeEventListener('abort', this.onOuterAbort);
+      this.o.store.endSession(this.o.sessionId, Date.now());
+    }
+    return { sessionId: this.o.sessionId, ticks: tick, failedTicks, endedBy };
+  }
+
+  private sleepUntil(due: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, due - Date.now()));
+      this.wake = done;
+    });
+  }
+
+  /** One tick: its requests in order, stored in one transaction. Null when aborted mid-tick. */
+  private async takeTick(tick: number, isFull: boolean): Promise<TickSummary | null> {
+    const d = this.o.discovery;
+    const atMs = Date.now();
+    const compactPath = this.o.compactFormat === 'proto' ? PATHS.compactProto : PATHS.compactText;
+    const records: SnapshotRecord[] = [];
+    const compact = await this.take('compact', compactPath);
+    if (compact === null) return null;
+    records.push(compact);
+    const isUnreachable = compact.error?.code === 'TARGET_UNREACHABLE' || compact.error?.code === 'TIMEOUT';
+    if (!isUnreachable) {
+      const plan: [SnapshotKind, string][] = [];
+      if (d.expvar) plan.push(['expvar', PATHS.expvar]);
+      if (d.metrics) plan.push(['metrics', PATHS.metrics]);
+      // goroutineleak runs a GC cycle on the target and marks what it finds `(leaked)`: right before
+      // the full dump, so that dump's states carry the mark.
+      if (isFull && d.goroutineLeak) plan.push(['leak', PATHS.leak]);
+      if (isFull) plan.push(['full', PATHS.full]);
+      for (const [kind, path] of plan) {
+        const r = await this.take(kind, path);
+        if (r === null) return null;
+        records.push(r);
+      }
+    }
+    const snapshotIds = this.o.store.recordTick(this.o.sessionId, tick, records);
+    const ok = (kind: SnapshotKind) => records.find((r) => r.kind === kind && r.snapshot !== null)?.snapshot ?? null;
+    return {
+      tick,
+      atMs,
+      isFull,
+      counted: ok('compact') ?? ok('full'),
+      numGoroutine: ok('expvar')?.metrics?.numGoroutine ?? ok('metrics')?.metrics?.numGoroutine ?? null,
+      errors: records.filter((r) => r.error !== null).map((r) => ({ ...r.error!, kind: r.kind, endpoint: r.endpoint })),
+      snapshotIds,
+      nextTickInMs: null,
+    };
+  }
+
+  /** One request → a record (failed ones included). Null when the recorder was aborted. */
+  private async take(kind: SnapshotKind, path: string): Promise<SnapshotRecord | null> {
+    const atMs = Date.now();
+    const t0 = performance.now();
+    try {
+      const res = await this.o.client.get(path, { signal: this.abort.signal, timeoutMs: this.o.requestTimeoutMs, maxBytes: this.o.maxBytes });
+      assertNotHtml(res);
+      // Compression runs on the libuv pool while the main thread parses.
+      const raw = isRawKept(this.o.rawRetention, kind) ? compressRaw(res.body) : Promise.resolve(null);
+      const settledRaw = raw.catch(() => null);
+      let snapshot: Snapshot;
+      try {
+        snapshot = this.pick(kind, res.url, this.o.parse(res.body, { maxInflatedBytes: this.o.maxBytes }));
+      } finally {
+        await settledRaw;
+      }
+      return { kind, endpoint: path, atMs, durationMs: res.durationMs, bytes: res.body.length, snapshot, error: null, raw: await raw };
+    } catch (error) {
+      if (this.abort.signal.aborted) return null;
+      if (!(error instanceof GoroscopeError) || error.code === 'BUG') throw error;
+      const failure = { code: error.code, message: error.message };
+      return { kind, endpoint: path, atMs, durationMs: performance.now() - t0, bytes: 0, snapshot: null, error: failure, raw: null };
+    }
+  }
+
+  private pick(kind: SnapshotKind, url: string, snapshots: Snapshot[]): Snapshot {
+    const s = snapshots[0];
+    const want = EXPECTED[kind];
+    if (!s || !want.formats.includes(s.format)) {
+      throw new NotGoEndpointError(`GET ${url}: expected ${want.what}, got ${s ? `a ${s.format} document` : 'nothing'}`);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,448 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { GoroscopeError, InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import type { DumpFormat, Frame, Group, ProfileKind, RuntimeMetrics, Snapshot } from '../../shared/model.js';
+import { migrate } from './migrations/index.js';
+import { packIds, unpackIds } from './id-packing.js';
+import { decompressRaw, type RawEncoding } from './raw-dump.js';
+import { assembleSeries, type CompactCountRow, type DetailCountRow, type TickRow } from './series.js';
+import {
+  isRawKept,
+  type FullDumpIds,
+  type NewSession,
+  type RawDump,
+  type RawRetention,
+  type SessionSeries,
+  type SessionSummary,
+  type SnapshotInfo,
+  type SnapshotKind,
+  type SnapshotRecord,
+  type StackInfo,
+  type TickError,
+} from './types.js';
+
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * The hot reads, named so that the migration test can check their `EXPLAIN QUERY PLAN` (each must
+ * search an index, never scan a table).
+ */
+export const HOT_QUERIES = {
+  seriesTicks: `SELECT id, tick, kind, endpoint, at_ms, total, num_goroutine, threads, heap_alloc_bytes, heap_inuse_bytes, gc_cycles, error_code, error_message
+    FROM snapshots WHERE session_id = ? ORDER BY tick, id`,
+  seriesCounts: `SELECT s.tick, g.stack_id, g.count
+    FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id
+    WHERE s.session_id = ? AND s.kind = 'compact' AND s.error_code IS NULL`,
+  seriesDetails: `SELECT s.tick, s.kind, g.stack_id, g.count, g.leaked, g.max_wait_minutes
+    FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id
+    WHERE s.session_id = ? AND s.kind IN ('full', 'leak') AND s.error_code IS NULL`,
+  fullDumpIds: `SELECT s.id, s.tick, s.at_ms, gi.stack_id, st.key, gi.ids
+    FROM snapshots s JOIN goroutine_ids gi ON gi.snapshot_id = s.id JOIN stacks st ON st.id = gi.stack_id
+    WHERE s.session_id = ? ORDER BY s.id, gi.stack_id`,
+  snapshotGroups: `SELECT g.stack_id, st.key, st.frames, st.blocking_site, st.created_by, g.count, g.leaked, g.max_wait_minutes, g.states, g.labels, g.is_locked, gi.ids
+    FROM group_counts g JOIN stacks st ON st.id = g.stack_id
+    LEFT JOIN goroutine_ids gi ON gi.snapshot_id = g.snapshot_id AND gi.stack_id = g.stack_id
+    WHERE g.snapshot_id = ?`,
+  pruneRaw: `DELETE FROM raw_dumps WHERE session_id = @session
+    AND snapshot_id > (SELECT min(snapshot_id) FROM raw_dumps WHERE session_id = @session)
+    AND snapshot_id < (SELECT min(snapshot_id) FROM (SELECT snapshot_id FROM raw_dumps WHERE session_id = @session ORDER BY snapshot_id DESC LIMIT @keep))`,
+} as const;
+
+type Row = Record<string, unknown>;
+type FrameTuple = [string, string, number];
+
+const frameJson = (f: Frame | null): string | null => (f ? JSON.stringify([f.func, f.file, f.line]) : null);
+const frameOf = (json: unknown): Frame | null => {
+  if (typeof json !== 'string') return null;
+  const [func, file, line] = JSON.parse(json) as FrameTuple;
+  return { func, file, line };
+};
+const framesOf = (json: string): Frame[] => (JSON.parse(json) as FrameTuple[]).map(([func, file, line]) => ({ func, file, line }));
+
+/**
+ * The history: the one module that runs SQL (STYLE.md §7). Open with {@link HistoryStore.open}; every
+ * method is synchronous (better-sqlite3) and returns domain types. `dispose()` closes it; twice is fine.
+ *
+ * Read API for analysis and the api layer:
+ * - `listSessions()`, `session(id)`: summaries with counts (`snapshots` = successful snapshots).
+ * - `sessionSeries(id)`: per tick, every total as measured (compact, full, leak, expvar, Prometheus) and
+ *   errors; per stack, counts aligned with the ticks (compact profile, else the full dump of the tick),
+ *   leaked counts from goroutineleak profiles, longest waits from full dumps. 3,600 ticks in < 200 ms.
+ * - `sessionStacks(id)`: the session's stacks with frames, blocking site, creation site, states seen.
+ * - `fullDumpIds(id)`: goroutine IDs per stack of each full dump, for tracking IDs across snapshots.
+ * - `sessionSnapshots(id)`, `snapshot(snapshotId)` (the full Snapshot back), `rawDump(snapshotId)`.
+ * Unknown ids throw NotFoundError.
+ */
+export class HistoryStore {
+  private isDisposed = false;
+  private readonly stackIds = new Map<string, number>();
+  private readonly stacksWithCreator = new Set<number>();
+  private readonly retention = new Map<number, { retention: RawRetention; keepLast: number }>();
+  private readonly st;
+  private readonly recordTickTx;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+  ) {
+    const p = (sql: string) => db.prepare(sql);
+    this.st = {
+      upsertTarget: p('INSERT INTO targets (url, first_seen_ms) VALUES (?, ?) ON CONFLICT (url) DO NOTHING'),
+      targetId: p('SELECT id FROM targets WHERE url = ?').pluck(),
+      insertSession: p(`INSERT INTO sessions (target_id, source, name, started_at_ms, interval_ms, full_every, raw_retention, raw_keep_last, endpoints)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      endSession: p('UPDATE sessions SET ended_at_ms = ? WHERE id = ?'),
+      bumpSession: p(`UPDATE sessions SET ticks = max(ticks, ?), snapshots = snapshots + ?, failed_ticks = failed_ticks + ? WHERE id = ?`),
+      session: p('SELECT s.*, t.url FROM sessions s LEFT JOIN targets t ON t.id = s.target_id WHERE s.id = ?'),
+      sessions: p('SELECT s.*, t.url FROM sessions s LEFT JOIN targets t ON t.id = s.target_id ORDER BY s.id'),
+      deleteSession: p('DELETE FROM sessions WHERE id = ?'),
+      stackId: p('SELECT id, created_by IS NOT NULL AS has_creator FROM stacks WHERE key = ?'),
+      insertStack: p('INSERT INTO stacks (key, frames, blocking_site, created_by) VALUES (?, ?, ?, ?)'),
+      setCreator: p('UPDATE stacks SET created_by = ? WHERE id = ? AND created_by IS NULL'),
+      insertSnapshot: p(`INSERT INTO snapshots (session_id, tick, kind, endpoint, at_ms, duration_ms, bytes, format, profile, total, thread_stacks,
+        taken_at_ms, num_goroutine, threads, heap_alloc_bytes, heap_inuse_bytes, gc_cycles, error_code, error_message, warnings)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertCount: p(`INSERT INTO group_counts (snapshot_id, stack_id, count, leaked, max_wait_minutes, states, labels, is_locked)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertIds: p('INSERT INTO goroutine_ids (snapshot_id, stack_id, ids) VALUES (?, ?, ?)'),
+      insertRaw: p('INSERT INTO raw_dumps (snapshot_id, session_id, encoding, original_bytes, data) VALUES (?, ?, ?, ?, ?)'),
+      pruneRaw: p(HOT_QUERIES.pruneRaw),
+      seriesTicks: p(HOT_QUERIES.seriesTicks).raw(),
+      seriesCounts: p(HOT_QUERIES.seriesCounts).raw(),
+      seriesDetails: p(HOT_QUERIES.seriesDetails).raw(),
+      fullDumpIds: p(HOT_QUERIES.fullDumpIds),
+      snapshotGroups: p(HOT_QUERIES.snapshotGroups),
+      sessionStackTicks: p(`SELECT g.stack_id, min(s.tick) AS first_tick, max(s.tick) AS last_tick
+        FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id WHERE s.session_id = ? GROUP BY g.stack_id`),
+      sessionStates: p(`SELECT g.stack_id, g.states FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id
+        WHERE s.session_id = ? AND s.kind = 'full' AND g.states IS NOT NULL`).raw(),
+      stack: p('SELECT id, key, frames, blocking_site, created_by FROM stacks WHERE id = ?'),
+      snapshot: p('SELECT s.*, r.snapshot_id IS NOT NULL AS has_raw FROM snapshots s LEFT JOIN raw_dumps r ON r.snapshot_id = s.id WHERE s.id = ?'),
+      sessionSnapshots: p(`SELECT s.*, r.snapshot_id IS NOT NULL AS has_raw FROM snapshots s LEFT JOIN raw_dumps r ON r.snapshot_id = s.id
+        WHERE s.session_id = ? ORDER BY s.tick, s.id`),
+      rawDump: p('SELECT r.encoding, r.original_bytes, r.data, s.format FROM raw_dumps r JOIN snapshots s ON s.id = r.snapshot_id WHERE r.snapshot_id = ?'),
+    };
+    this.recordTickTx = db.transaction((sessionId: number, tick: number, records: readonly SnapshotRecord[]) =>
+      this.writeTick(sessionId, tick, records),
+    );
+  }
+
+  /**
+   * Opens (creating folder and file if needed) and migrates the history at `dbPath`: WAL, foreign keys,
+   * a busy timeout. Throws SchemaTooNewError for a newer schema, InvalidInputError for a file that is
+   * not an SQLite database or cannot be opened.
+   */
+  static open(dbPath: string): HistoryStore {
+    let db: Database.Database;
+    try {
+      mkdirSync(path.dirname(dbPath), { recursive: true });
+      db = new Database(dbPath, { timeout: BUSY_TIMEOUT_MS });
+    } catch (cause) {
+      throw new InvalidInputError(`cannot open history database ${dbPath}: ${(cause as Error).message}`, { cause });
+    }
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      migrate(db, dbPath);
+      return new HistoryStore(db, dbPath);
+    } catch (cause) {
+      db.close();
+      if (cause instanceof GoroscopeError) throw cause;
+      if ((cause as { code?: string }).code === 'SQLITE_NOTADB') {
+        throw new InvalidInputError(`${dbPath} is not a Goroscope history: not an SQLite database`, { cause });
+      }
+      throw cause;
+    }
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.db.close();
+  }
+
+  /** Creates a session (and its target, once per URL); returns its id. */
+  createSession(s: NewSession): number {
+    return this.db.transaction(() => {
+      let targetId: number | null = null;
+      if (s.targetUrl !== null) {
+        this.st.upsertTarget.run(s.targetUrl, s.startedAtMs);
+        targetId = this.st.targetId.get(s.targetUrl) as number;
+      }
+      const info = this.st.insertSession.run(
+        targetId, s.source, s.name, s.startedAtMs, s.intervalMs, s.fullEvery, s.rawRetention, s.rawKeepLast,
+        s.endpoints ? JSON.stringify(s.endpoints) : null,
+      );
+      return Number(info.lastInsertRowid);
+    })();
+  }
+
+  endSession(sessionId: number, endedAtMs: number): void {
+    if (this.st.endSession.run(endedAtMs, sessionId).changes === 0) throw noSession(sessionId);
+  }
+
+  /**
+   * Stores one tick's snapshots (successful and failed) in one transaction, then drops raw dumps over
+   * the session's retention. Returns the new snapshot ids in `records` order.
+   */
+  recordTick(sessionId: number, tick: number, records: readonly SnapshotRecord[]): number[] {
+    return this.recordTickTx(sessionId, tick, records);
+  }
+
+  /** Deletes a session with its snapshots, counts, IDs and raw dumps (stacks stay: they are shared). */
+  removeSession(sessionId: number): void {
+    if (this.st.deleteSession.run(sessionId).changes === 0) throw noSession(sessionId);
+    this.retention.delete(sessionId);
+  }
+
+  listSessions(): SessionSummary[] {
+    return (this.st.sessions.all() as Row[]).map(sessionOf);
+  }
+
+  session(sessionId: number): SessionSummary {
+    const row = this.st.session.get(sessionId) as Row | undefined;
+    if (!row) throw noSession(sessionId);
+    return sessionOf(row);
+  }
+
+  sessionSeries(sessionId: number): SessionSeries {
+    this.session(sessionId);
+    const ticks = this.st.seriesTicks.all(sessionId) as TickRow[];
+    const counts = this.st.seriesCounts.all(sessionId) as CompactCountRow[];
+    const details = this.st.seriesDetails.all(sessionId) as DetailCountRow[];
+    const keys = new Map<number, string>();
+    for (const row of counts) if (!keys.has(row[1])) keys.set(row[1], '');
+    for (const row of details) if (!keys.has(row[2])) keys.set(row[2], '');
+    for (const id of keys.keys()) keys.set(id, (this.st.stack.get(id) as Row).key as string);
+    return assembleSeries(sessionId, ticks, counts, details, keys);
+  }
+
+  sessionStacks(sessionId: number): StackInfo[] {
+    this.session(sessionId);
+    const states = new Map<number, Record<string, number>>();
+    for (const [stackId, json] of this.st.sessionStates.all(sessionId) as [number, string][]) {
+      const acc = states.get(stackId) ?? {};
+      for (const [s, n] of Object.entries(JSON.parse(json) as Record<string, number>)) acc[s] = (acc[s] ?? 0) + n;
+      states.set(stackId, acc);
+    }
+    return (this.st.sessionStackTicks.all(sessionId) as Row[]).map((r) => {
+      const stack = this.st.stack.get(r.stack_id) as Row;
+      return {
+        stackId: stack.id as number,
+        key: stack.key as string,
+        frames: framesOf(stack.frames as string),
+        blockingSite: frameOf(stack.blocking_site),
+        createdBy: frameOf(stack.created_by),
+        states: states.get(stack.id as number) ?? {},
+        firstTick: r.first_tick as number,
+        lastTick: r.last_tick as number,
+      };
+    });
+  }
+
+  fullDumpIds(sessionId: number): FullDumpIds[] {
+    this.session(sessionId);
+    const out: FullDumpIds[] = [];
+    for (const r of this.st.fullDumpIds.iterate(sessionId) as Iterable<Row>) {
+      let last = out[out.length - 1];
+      if (last === undefined || last.snapshotId !== r.id) {
+        last = { snapshotId: r.id as number, tick: r.tick as number, atMs: r.at_ms as number, groups: [] };
+        out.push(last);
+      }
+      last.groups.push({ stackId: r.stack_id as number, key: r.key as string, ids: unpackIds(r.ids as Buffer) });
+    }
+    return out;
+  }
+
+  sessionSnapshots(sessionId: number): SnapshotInfo[] {
+    this.session(sessionId);
+    return (this.st.sessionSnapshots.all(sessionId) as Row[]).map(snapshotInfoOf);
+  }
+
+  snapshotInfo(snapshotId: number): SnapshotInfo {
+    const row = this.st.snapshot.get(snapshotId) as Row | undefined;
+    if (!row) throw new NotFoundError(`no snapshot ${snapshotId} in the history`);
+    return snapshotInfoOf(row);
+  }
+
+  /** The stored snapshot as the parser gave it (groups largest first). A failed one throws NotFoundError. */
+  snapshot(snapshotId: number): Snapshot {
+    const row = this.st.snapshot.get(snapshotId) as Row | undefined;
+    if (!row) throw new NotFoundError(`no snapshot ${snapshotId} in the history`);
+    if (row.error_code !== null) {
+      throw new NotFoundError(`snapshot ${snapshotId} is a failed request (${String(row.error_code)}: ${String(row.error_message)})`);
+    }
+    const format = row.format as DumpFormat;
+    // Only tracebacks print `created by`; the stack row may know it from another snapshot.
+    const hasCreators = format === 'traceback';
+    const groups = (this.st.snapshotGroups.all(snapshotId) as Row[]).map((r) => groupOf(r, hasCreators));
+    groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+    const isMetrics = format === 'expvar' || format === 'prometheus';
+    return {
+      format,
+      profile: row.profile as ProfileKind | null,
+      total: row.total as number,
+      takenAtMs: row.taken_at_ms as number | null,
+      groups,
+      metrics: isMetrics ? metricsOf(row) : null,
+      threadStacks: row.thread_stacks as number,
+      warnings: row.warnings === null ? [] : JSON.parse(row.warnings as string),
+    };
+  }
+
+  /** The raw bytes of a snapshot, or null when retention dropped them (or none were kept). */
+  rawDump(snapshotId: number): RawDump | null {
+    const row = this.st.rawDump.get(snapshotId) as Row | undefined;
+    if (!row) {
+      this.snapshotInfo(snapshotId);
+      return null;
+    }
+    const data = row.data as Buffer;
+    const bytes = decompressRaw({ encoding: row.encoding as RawEncoding, originalBytes: row.original_bytes as number, data });
+    return { snapshotId, format: row.format as DumpFormat | null, bytes, storedBytes: data.length };
+  }
+
+  private writeTick(sessionId: number, tick: number, records: readonly SnapshotRecord[]): number[] {
+    const ids: number[] = [];
+    let ok = 0;
+    let keptRaw = false;
+    for (const r of records) {
+      const s = r.snapshot;
+      const m = s?.metrics ?? null;
+      const info = this.st.insertSnapshot.run(
+        sessionId, tick, r.kind, r.endpoint, Math.round(r.atMs), Math.round(r.durationMs), r.bytes,
+        s?.format ?? null, s?.profile ?? null, s?.total ?? null, s?.threadStacks ?? null, s?.takenAtMs ?? null,
+        m?.numGoroutine ?? null, m?.threads ?? null, m?.heapAllocBytes ?? null, m?.heapInuseBytes ?? null, m?.gcCycles ?? null,
+        r.error?.code ?? null, r.error?.message ?? null, s && s.warnings.length > 0 ? JSON.stringify(s.warnings) : null,
+      );
+      const snapshotId = Number(info.lastInsertRowid);
+      ids.push(snapshotId);
+      if (s) {
+        ok++;
+        for (const g of s.groups) this.writeGroup(snapshotId, g);
+      }
+      if (r.raw && isRawKept(this.retentionOf(sessionId).retention, r.kind)) {
+        this.st.insertRaw.run(snapshotId, sessionId, r.raw.encoding, r.raw.originalBytes, r.raw.data);
+        keptRaw = true;
+      }
+    }
+    const failed = records.some((r) => r.error !== null) ? 1 : 0;
+    if (this.st.bumpSession.run(tick + 1, ok, failed, sessionId).changes === 0) throw noSession(sessionId);
+    if (keptRaw) this.st.pruneRaw.run({ session: sessionId, keep: this.retentionOf(sessionId).keepLast });
+    return ids;
+  }
+
+  private writeGroup(snapshotId: number, g: Group): void {
+    const stackId = this.stackIdOf(g);
+    const states = Object.keys(g.states).length > 0 ? JSON.stringify(g.states) : null;
+    const labels = g.labels.length > 0 ? JSON.stringify(g.labels) : null;
+    this.st.insertCount.run(snapshotId, stackId, g.count, g.leakedCount, g.maxWaitMinutes, states, labels, g.isLocked ? 1 : 0);
+    if (g.ids.length > 0) this.st.insertIds.run(snapshotId, stackId, packIds(g.ids));
+  }
+
+  private stackIdOf(g: Group): number {
+    let id = this.stackIds.get(g.key);
+    if (id === undefined) {
+      const row = this.st.stackId.get(g.key) as { id: number; has_creator: number } | undefined;
+      if (row) {
+        id = row.id;
+        if (row.has_creator) this.stacksWithCreator.add(id);
+      } else {
+        const frames = JSON.stringify(g.frames.map((f) => [f.func, f.file, f.line]));
+        id = Number(this.st.insertStack.run(g.key, frames, frameJson(g.blockingSite), frameJson(g.createdBy)).lastInsertRowid);
+        if (g.createdBy) this.stacksWithCreator.add(id);
+      }
+      this.stackIds.set(g.key, id);
+    }
+    // debug=1 and protobuf never say `created by`: the first full dump that does fills it in.
+    if (g.createdBy && !this.stacksWithCreator.has(id)) {
+      this.st.setCreator.run(frameJson(g.createdBy), id);
+      this.stacksWithCreator.add(id);
+    }
+    return id;
+  }
+
+  private retentionOf(sessionId: number): { retention: RawRetention; keepLast: number } {
+    let r = this.retention.get(sessionId);
+    if (!r) {
+      const s = this.session(sessionId);
+      r = { retention: s.rawRetention, keepLast: s.rawKeepLast };
+      this.retention.set(sessionId, r);
+    }
+    return r;
+  }
+}
+
+function noSession(id: number): NotFoundError {
+  return new NotFoundError(`no session ${id} in the history; \`goroscope sessions\` lists them`);
+}
+
+function sessionOf(r: Row): SessionSummary {
+  return {
+    id: r.id as number,
+    name: r.name as string,
+    source: r.source as 'recording' | 'import',
+    target: (r.url as string | null) ?? null,
+    startedAtMs: r.started_at_ms as number,
+    endedAtMs: r.ended_at_ms as number | null,
+    intervalMs: r.interval_ms as number | null,
+    fullEvery: r.full_every as number | null,
+    rawRetention: r.raw_retention as RawRetention,
+    rawKeepLast: r.raw_keep_last as number,
+    endpoints: r.endpoints === null ? null : (JSON.parse(r.endpoints as string) as string[]),
+    ticks: r.ticks as number,
+    snapshots: r.snapshots as number,
+    failedTicks: r.failed_ticks as number,
+  };
+}
+
+function errorOf(r: Row): TickError | null {
+  return r.error_code === null ? null : { code: r.error_code as TickError['code'], message: r.error_message as string };
+}
+
+function snapshotInfoOf(r: Row): SnapshotInfo {
+  return {
+    id: r.id as number,
+    sessionId: r.session_id as number,
+    tick: r.tick as number,
+    kind: r.kind as SnapshotKind,
+    endpoint: r.endpoint as string,
+    atMs: r.at_ms as number,
+    durationMs: r.duration_ms as number,
+    bytes: r.bytes as number,
+    format: r.format as DumpFormat | null,
+    profile: r.profile as ProfileKind | null,
+    total: r.total as number | null,
+    error: errorOf(r),
+    hasRawDump: r.has_raw === 1,
+  };
+}
+
+function metricsOf(r: Row): RuntimeMetrics {
+  return {
+    numGoroutine: r.num_goroutine as number | null,
+    threads: r.threads as number | null,
+    heapAllocBytes: r.heap_alloc_bytes as number | null,
+    heapInuseBytes: r.heap_inuse_bytes as number | null,
+    gcCycles: r.gc_cycles as number | null,
+  };
+}
+
+function groupOf(r: Row, hasCreators: boolean): Group {
+  return {
+    key: r.key as string,
+    count: r.count as number,
+    states: r.states === null ? {} : JSON.parse(r.states as string),
+    leakedCount: r.leaked as number,
+    maxWaitMinutes: r.max_wait_minutes as number | null,
+    blockingSite: frameOf(r.blocking_site),
+    createdBy: hasCreators ? frameOf(r.created_by) : null,
+    frames: framesOf(r.frames as string),
+    labels: r.labels === null ? [] : JSON.parse(r.labels as string),
+    ids: r.ids === null ? [] : unpackIds(r.ids as Buffer),
+    isLocked: r.is_locked === 1,
+  };
+}

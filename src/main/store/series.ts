@@ -1,0 +1,119 @@
+import type { RuntimeMetrics } from '../../shared/model.js';
+import type { GroupSeries, SessionSeries, SnapshotKind, TickError, TickPoint } from './types.js';
+
+/** A raw row of HOT_QUERIES.seriesTicks, in its column order. */
+export type TickRow = [
+  id: number,
+  tick: number,
+  kind: SnapshotKind,
+  endpoint: string,
+  atMs: number,
+  total: number | null,
+  numGoroutine: number | null,
+  threads: number | null,
+  heapAllocBytes: number | null,
+  heapInuseBytes: number | null,
+  gcCycles: number | null,
+  errorCode: string | null,
+  errorMessage: string | null,
+];
+
+/** A raw row of HOT_QUERIES.seriesCounts (compact profiles: nine rows in ten), in its column order. */
+export type CompactCountRow = [tick: number, stackId: number, count: number];
+
+/** A raw row of HOT_QUERIES.seriesDetails (full dumps and leak profiles), in its column order. */
+export type DetailCountRow = [tick: number, kind: SnapshotKind, stackId: number, count: number, leaked: number, maxWaitMinutes: number | null];
+
+function metricsOf(r: TickRow): RuntimeMetrics {
+  return { numGoroutine: r[6], threads: r[7], heapAllocBytes: r[8], heapInuseBytes: r[9], gcCycles: r[10] };
+}
+
+/**
+ * Builds the series from the two hot queries (rows ordered by tick). A tick's group counts come from its
+ * compact profile, or from its full dump when the compact one failed or was not taken (an import of a
+ * debug=2 file). Pure: the store runs the queries.
+ */
+export function assembleSeries(
+  sessionId: number,
+  rows: readonly TickRow[],
+  counts: readonly CompactCountRow[],
+  details: readonly DetailCountRow[],
+  keys: ReadonlyMap<number, string>,
+): SessionSeries {
+  const ticks: TickPoint[] = [];
+  // Ticks are numbered 0, 1, 2…: an array maps a tick to its index faster than a Map.
+  const indexOfTick: number[] = [];
+  for (const r of rows) {
+    let t = ticks[ticks.length - 1];
+    if (t?.tick !== r[1]) {
+      t = {
+        tick: r[1], atMs: r[4], countedSnapshotId: null, compactTotal: null, fullTotal: null, fullSnapshotId: null,
+        leakTotal: null, leakSnapshotId: null, expvar: null, prometheus: null, errors: [],
+      };
+      indexOfTick[r[1]] = ticks.length;
+      ticks.push(t);
+    }
+    if (r[4] < t.atMs) t.atMs = r[4];
+    if (r[11] !== null) {
+      t.errors.push({ code: r[11] as TickError['code'], message: r[12] ?? '', kind: r[2], endpoint: r[3] });
+      continue;
+    }
+    switch (r[2]) {
+      case 'compact':
+        t.compactTotal = r[5];
+        t.countedSnapshotId = r[0];
+        break;
+      case 'full':
+        t.fullTotal = r[5];
+        t.fullSnapshotId = r[0];
+        t.countedSnapshotId ??= r[0];
+        break;
+      case 'leak':
+        t.leakTotal = r[5];
+        t.leakSnapshotId = r[0];
+        break;
+      case 'expvar':
+        t.expvar = metricsOf(r);
+        break;
+      case 'metrics':
+        t.prometheus = metricsOf(r);
+        break;
+    }
+  }
+  // The counted source per tick: compact when the tick has one that succeeded.
+  const hasCompact = ticks.map((t) => t.compactTotal !== null);
+  const n = ticks.length;
+  // Templates copied per stack: 0 where the tick has a counted snapshot, else null.
+  const zeros = ticks.map((t) => (t.countedSnapshotId === null ? null : 0));
+  const nulls = ticks.map(() => null as number | null);
+  const byStack = new Map<number, GroupSeries>();
+  const seriesOf = (stackId: number): GroupSeries => {
+    let g = byStack.get(stackId);
+    if (!g) {
+      g = { stackId, key: keys.get(stackId) ?? '', counts: zeros.slice(), leakedCounts: nulls.slice(), maxWaitMinutes: nulls.slice() };
+      byStack.set(stackId, g);
+    }
+    return g;
+  };
+  for (const c of counts) {
+    const i = indexOfTick[c[0]];
+    if (i !== undefined) seriesOf(c[1]).counts[i] = c[2];
+  }
+  for (const c of details) {
+    const i = indexOfTick[c[0]];
+    if (i === undefined) continue;
+    const g = seriesOf(c[2]);
+    if (c[1] === 'leak') {
+      g.leakedCounts[i] = c[3];
+    } else {
+      g.maxWaitMinutes[i] = c[5];
+      if (!hasCompact[i]) g.counts[i] = c[3];
+    }
+  }
+  // Ticks with a leak profile: stacks absent from it leaked none.
+  for (let i = 0; i < n; i++) {
+    if (ticks[i]!.leakSnapshotId === null) continue;
+    for (const g of byStack.values()) g.leakedCounts[i] ??= 0;
+  }
+  return { sessionId, ticks, groups: [...byStack.values()] };
+}

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { HistoryStore } from '../../src/main/store/history-store.js';
+import { REPO_ROOT, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
+import { tempDir } from '../store/temp-db.js';
+
+export const CLI = path.join(REPO_ROOT, 'bin', 'goroscope.js');
+
+/** The built CLI must be current (npm test builds it first): fail, never skip, when it is not. */
+export function assertCliBuilt(): void {
+  const bundle = path.join(REPO_ROOT, 'out', 'main', 'cli.js');
+  if (!existsSync(bundle) || !readFileSync(bundle, 'utf8').includes('record a session from a running Go service')) {
+    throw new Error(`${bundle} is missing or predates \`goroscope record\`: run \`npx electron-vite build\` first (npm test does)`);
+  }
+}
+
+/** A history in a fresh temp folder, disposed and deleted when the test ends. */
+export function tempStore(): { store: HistoryStore; file: string; dir: string } {
+  const t = tempDir('goroscope-rec-');
+  const file = t.file('h.db');
+  const store = HistoryStore.open(file);
+  onTestFinished(() => {
+    store.dispose();
+    t.remove();
+  });
+  return { store, file, dir: t.dir };
+}
+
+/** Starts a fixture and stops it when the test ends. */
+export async function fixture(binary: string, args: string[]): Promise<RunningFixture> {
+  const f = await startFixture(binary, args);
+  onTestFinished(() => f.stop());
+  return f;
+}
+
+export interface CliRun {
+  pid: number;
+  stdout(): string;
+  stderr(): string;
+  /** Exit code, or the signal name when killed. */
+  exited: Promise<number | string>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Runs `node bin/goroscope.js …` (plain Node, no Electron); killed with SIGKILL at test end if still running. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  return { pid: child.pid!, stdout: () => out, stderr: () => err, exited, kill: (s) => child.kill(s) };
+}
+
+/** Polls `predicate` every 20 ms until true; throws `what` after `timeoutMs`. */
+export async function waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,54 @@
+import { copyFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importDumps } from '../../src/main/api/session-import.js';
+import { tempStore } from './record-helpers.js';
+
+const CORPUS = path.resolve(__dirname, '../../../shared/corpus/generated');
+
+describe('importDumps', () => {
+  it('orders files by modification time, one tick per snapshot, and keeps their raw bytes', async () => {
+    const { store, dir } = tempStore();
+    const names = ['t3.debug2.txt', 't1.debug1.txt', 't2.vars.json', 't0.debug0.pb.gz'];
+    const files = names.map((n, i) => {
+      const to = path.join(dir, n);
+      copyFileSync(path.join(CORPUS, '01-chan-send-no-receiver', n), to);
+      const seconds = [1_700_000_300, 1_700_000_100, 1_700_000_200, 1_700_000_000][i]!;
+      utimesSync(to, seconds, seconds);
+      return to;
+    });
+    const result = await importDumps(store, { paths: files });
+    expect(result.refused).toEqual([]);
+    expect(result.imported.map((f) => path.basename(f.path))).toEqual(['t0.debug0.pb.gz', 't1.debug1.txt', 't2.vars.json', 't3.debug2.txt']);
+    const session = store.session(result.sessionId);
+    expect(session).toMatchObject({ name: 't0.debug0.pb.gz and 3 more', source: 'import', target: null, ticks: 4, snapshots: 4, failedTicks: 0 });
+    expect(session.startedAtMs).toBe(1_700_000_000_000);
+    expect(session.endedAtMs).toBe(1_700_000_300_000);
+    const series = store.sessionSeries(result.sessionId);
+    expect(series.ticks.map((t) => [t.compactTotal, t.expvar?.numGoroutine ?? null, t.fullTotal])).toEqual([
+      [3, null, null], [103, null, null], [null, 303, null], [null, null, 303],
+    ]);
+    const snaps = store.sessionSnapshots(result.sessionId);
+    expect(snaps.map((s) => s.kind)).toEqual(['compact', 'compact', 'expvar', 'full']);
+    expect(Buffer.from(store.rawDump(snaps[3]!.id)!.bytes).equals(readFileSync(files[0]!))).toBe(true);
+  });
+
+  it('reports refused files, imports the rest, and refuses when nothing is left', async () => {
+    const { store, dir } = tempStore();
+    const html = path.join(dir, 'page.html');
+    writeFileSync(html, '<!DOCTYPE html><html><head><title>pprof</title></head></html>');
+    const missing = path.join(dir, 'missing.txt');
+    const good = path.join(CORPUS, '14-go127-leak-profile', 't2.leak.debug1.txt');
+    const result = await importDumps(store, { paths: [html, good, missing], name: 'mixed', atMs: [1, 2, 3] });
+    expect(result.refused).toEqual([
+      { path: html, error: { code: 'NOT_A_DUMP', message: `${html}: an HTML page ("pprof"), not a goroutine dump; a pprof index page links the dumps: use .../debug/pprof/goroutine?debug=2` } },
+      { path: missing, error: { code: 'INVALID_INPUT', message: `${missing}: cannot read ${missing}: no such file` } },
+    ]);
+    expect(store.sessionSnapshots(result.sessionId).map((s) => [s.kind, s.profile])).toEqual([['leak', 'goroutineleak']]);
+    await expect(importDumps(store, { paths: [html, missing] })).rejects.toThrow(`nothing imported: ${html}: an HTML page`);
+    await expect(importDumps(store, { paths: [good], atMs: [1, 2] })).rejects.toThrow(
+      '--at gives 2 times for 1 files; expected one ISO time per file, comma-separated',
+    );
+    expect(store.listSessions().map((s) => s.name)).toEqual(['mixed']);
+  });
+});

@@ -1,0 +1,125 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { HOT_QUERIES, HistoryStore } from '../../src/main/store/history-store.js';
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src/main/store/migrations/index.js';
+import { packIds } from '../../src/main/store/id-packing.js';
+import { tempDir } from './temp-db.js';
+
+/**
+ * Data a database of each schema version holds, written with that version's own SQL (never through
+ * today's repository, which only knows the latest schema). Add an entry with every new migration: the
+ * test below fails until there is one.
+ */
+const SEEDS: Record<number, (db: Database.Database) => void> = {
+  0: () => {
+    // A brand-new file: nothing in it yet.
+  },
+  1: (db) => {
+    db.exec(`
+      INSERT INTO targets (id, url, first_seen_ms) VALUES (1, 'http://127.0.0.1:6060', 1000);
+      INSERT INTO sessions (id, target_id, source, name, started_at_ms, ended_at_ms, interval_ms, full_every, raw_retention, raw_keep_last, endpoints, ticks, snapshots, failed_ticks)
+        VALUES (1, 1, 'recording', 'v1 session', 1000, 3000, 1000, 10, 'full', 100, '["goroutine"]', 2, 2, 1);
+      INSERT INTO stacks (id, key, frames, blocking_site, created_by)
+        VALUES (1, 'aaaaaaaaaaaaaaaa', '[["main.worker","/src/main.go",42]]', '["main.worker","/src/main.go",42]', '["main.main","/src/main.go",10]');
+      INSERT INTO snapshots (id, session_id, tick, kind, endpoint, at_ms, duration_ms, bytes, format, profile, total, thread_stacks, taken_at_ms, error_code, error_message)
+        VALUES (1, 1, 0, 'full', 'goroutine?debug=2', 1000, 5, 300, 'traceback', NULL, 3, 0, NULL, NULL, NULL),
+               (2, 1, 1, 'compact', 'goroutine?debug=1', 2000, 0, 0, NULL, NULL, NULL, NULL, NULL, 'TIMEOUT', 'GET x: no complete answer within 10 ms');
+      INSERT INTO group_counts (snapshot_id, stack_id, count, leaked, max_wait_minutes, states, labels, is_locked)
+        VALUES (1, 1, 3, 0, 7, '{"chan send":3}', NULL, 0);
+    `);
+    db.prepare('INSERT INTO goroutine_ids (snapshot_id, stack_id, ids) VALUES (1, 1, ?)').run(packIds([5, 9, 12]));
+    db.prepare(`INSERT INTO raw_dumps (snapshot_id, session_id, encoding, original_bytes, data) VALUES (1, 1, 'identity', 3, ?)`).run(Buffer.from('abc'));
+  },
+};
+
+/** What must read back, through today's repository, after upgrading a database seeded at `version`. */
+function checkSeed(store: HistoryStore, version: number): void {
+  if (version === 0) {
+    expect(store.listSessions()).toEqual([]);
+    return;
+  }
+  expect(store.session(1)).toMatchObject({ name: 'v1 session', target: 'http://127.0.0.1:6060', ticks: 2, snapshots: 2, failedTicks: 1 });
+  const series = store.sessionSeries(1);
+  expect(series.ticks.map((t) => [t.tick, t.fullTotal, t.errors.map((e) => e.code)])).toEqual([[0, 3, []], [1, null, ['TIMEOUT']]]);
+  expect(series.groups).toEqual([{ stackId: 1, key: 'aaaaaaaaaaaaaaaa', counts: [3, null], leakedCounts: [null, null], maxWaitMinutes: [7, null] }]);
+  expect(store.snapshot(1).groups[0]).toMatchObject({ count: 3, ids: [5, 9, 12], createdBy: { func: 'main.main', file: '/src/main.go', line: 10 } });
+  expect(Buffer.from(store.rawDump(1)!.bytes).toString()).toBe('abc');
+}
+
+function makeDbAt(version: number): string {
+  const t = tempDir('goroscope-migrate-');
+  onTestFinished(t.remove);
+  const file = t.file('h.db');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  expect(migrate(db, file, version)).toBe(version);
+  SEEDS[version]!(db);
+  db.close();
+  return file;
+}
+
+describe('migrations', () => {
+  it('numbers migrations 1, 2, 3… with a seed for every version', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    for (let v = 0; v <= SCHEMA_VERSION; v++) expect(SEEDS[v], `SEEDS[${v}]`).toBeTypeOf('function');
+  });
+
+  for (let version = 0; version <= SCHEMA_VERSION; version++) {
+    it(`upgrades a database made at schema version ${version} with its data in place`, () => {
+      const file = makeDbAt(version);
+      const store = HistoryStore.open(file);
+      onTestFinished(() => store.dispose());
+      checkSeed(store, version);
+      const db = new Database(file, { readonly: true });
+      onTestFinished(() => {
+      db.close();
+    });
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    });
+  }
+
+  it('refuses a database from a newer Goroscope', () => {
+    const file = makeDbAt(SCHEMA_VERSION);
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => HistoryStore.open(file)).toThrow(
+      `${file}: history schema version ${SCHEMA_VERSION + 1} is newer than this Goroscope understands (${SCHEMA_VERSION}); update Goroscope or use another --db file`,
+    );
+  });
+
+  it('makes every table STRICT', () => {
+    const file = makeDbAt(SCHEMA_VERSION);
+    const db = new Database(file, { readonly: true });
+    onTestFinished(() => {
+      db.close();
+    });
+    const tables = db.prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; strict: number }[];
+    expect(tables.map((t) => t.name).sort()).toEqual(['goroutine_ids', 'group_counts', 'raw_dumps', 'sessions', 'snapshots', 'stacks', 'targets']);
+    for (const t of tables) expect(t.strict, t.name).toBe(1);
+  });
+
+  it('answers the hot queries from indexes, never by scanning a table', () => {
+    const file = makeDbAt(SCHEMA_VERSION);
+    const db = new Database(file, { readonly: true });
+    onTestFinished(() => {
+      db.close();
+    });
+    const plans: Record<string, string[]> = {};
+    for (const [name, sql] of Object.entries(HOT_QUERIES)) {
+      const params = name === 'pruneRaw' ? [{ session: 1, keep: 5 }] : [1];
+      plans[name] = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    }
+    for (const [name, details] of Object.entries(plans)) {
+      for (const d of details) expect(d, `${name}: ${details.join(' | ')}`).not.toMatch(/^SCAN (?!CONSTANT)/);
+    }
+    expect(plans.seriesTicks).toContain('SEARCH snapshots USING INDEX snapshots_by_session_tick (session_id=?)');
+    expect(plans.seriesCounts).toEqual(
+      expect.arrayContaining(['SEARCH s USING INDEX snapshots_by_session_tick (session_id=?)', 'SEARCH g USING PRIMARY KEY (snapshot_id=?)']),
+    );
+  });
+});
