@@ -1,0 +1,204 @@
+import type { Evidence } from '../../shared/report.js';
+import type { Frame } from '../../shared/model.js';
+import type { AnalysisSession, GroupSeries } from './session.js';
+import { NOT_MEASURED } from './session.js';
+import { classifyCounts, type Classification } from './classify.js';
+import { stuckEvidenceOf, type StuckEvidence } from './stuck-evidence.js';
+import { scoreGroup, type CountContext, type RuntimeProof } from './evidence.js';
+import { explainGroup, type Explanation, type GrowingGroup } from './explain.js';
+import { matchIgnoreRules, BUILTIN_RULES, type SourcedRule } from './ignore-rules.js';
+import { CodeOrigin } from './code-origin.js';
+import { tickTimes } from './series-stats.js';
+import { countAgreementOf, runtimeSummaryOf, type CountAgreement, type RuntimeSummary } from './session-summary.js';
+
+export interface AnalyzeOptions {
+  /** Ignore rules in force (built-ins included or not): default the built-ins only. */
+  rules?: readonly SourcedRule[];
+  minGrowth?: number;
+  /** Tick times were assumed (files without timestamps): said in the growth evidence. */
+  timesAssumed?: boolean;
+}
+
+export interface GroupAnalysis {
+  /** Index into `session.groups`. */
+  index: number;
+  key: string;
+  classification: Classification;
+  stuck: StuckEvidence;
+  runtime: RuntimeProof;
+  score: number;
+  reasons: string[];
+  evidence: Evidence[];
+  isSuspect: boolean;
+  isRuntimeProved: boolean;
+  /** Why a group that grew (or was proved) is not a suspect; null otherwise. */
+  setAsideBecause: string | null;
+  ignoredBy: SourcedRule | null;
+  /** For suspects and set-aside groups; null for the rest. */
+  explanation: Explanation | null;
+}
+
+export interface RuleUse {
+  rule: SourcedRule;
+  groups: number;
+  /** Goroutines of the matched groups at their last measured tick. */
+  goroutines: number;
+}
+
+export interface SessionAnalysis {
+  groups: GroupAnalysis[];
+  /** Highest score first. */
+  suspects: GroupAnalysis[];
+  setAside: GroupAnalysis[];
+  rules: RuleUse[];
+  runtime: RuntimeSummary;
+  counts: CountAgreement;
+}
+
+/**
+ * Classifies every group of the session, scores it with evidence, applies the ignore rules and
+ * picks the suspects: growing leaks that do not wake up, and whatever the runtime proved leaked,
+ * unless an ignore rule hides them. Pure; never throws for data.
+ */
+export function analyzeSession(session: AnalysisSession, options: AnalyzeOptions = {}): SessionAnalysis {
+  const rules = options.rules ?? BUILTIN_RULES;
+  const minGrowth = options.minGrowth ?? 3;
+  const origin = new CodeOrigin(session.groups.flatMap((g) => g.frames));
+  const totals = countTotals(session);
+  const times = tickTimes(session.ticks);
+  const evidenceTicks = session.ticks.flatMap((t, i) => (t.hasLeakEvidence ? [i] : []));
+  const ctx: GroupContext = { session, rules, minGrowth, times, evidenceTicks, totals, timesAssumed: options.timesAssumed ?? false };
+  const partial = session.groups.map((g, index) => analyzeGroup(ctx, g, index));
+  const growing: GrowingGroup[] = partial
+    .filter((a) => a.setAsideBecause !== null || a.isSuspect)
+    .map((a) => ({ key: a.key, frames: session.groups[a.index]!.frames, createdBy: session.groups[a.index]!.createdBy, growth: a.classification.trend.growth }));
+  for (const a of partial) {
+    if (!a.isSuspect && a.setAsideBecause === null) continue;
+    const g = session.groups[a.index]!;
+    a.explanation = explainGroup({ key: a.key, frames: g.frames, createdBy: g.createdBy, growth: a.classification.trend.growth, stuck: a.stuck }, origin, growing);
+  }
+  const suspects = partial
+    .filter((a) => a.isSuspect)
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        b.classification.trend.growth - a.classification.trend.growth ||
+        b.classification.trend.last - a.classification.trend.last ||
+        (a.key < b.key ? -1 : 1),
+    );
+  return {
+    groups: partial,
+    suspects,
+    setAside: partial.filter((a) => a.setAsideBecause !== null),
+    rules: ruleUses(session, rules, partial),
+    runtime: runtimeSummaryOf(session, partial),
+    counts: countAgreementOf(session),
+  };
+}
+
+interface GroupContext {
+  session: AnalysisSession;
+  rules: readonly SourcedRule[];
+  minGrowth: number;
+  times: Float64Array;
+  evidenceTicks: readonly number[];
+  totals: { growth: number | null };
+  timesAssumed: boolean;
+}
+
+/** One group: class, stuck evidence, runtime proof, ignore rule, score; the explanation comes later. */
+function analyzeGroup(ctx: GroupContext, g: GroupSeries, index: number): GroupAnalysis {
+  const classification = classifyCounts(g.counts, ctx.times, { minGrowth: ctx.minGrowth });
+  const stuck = stuckEvidenceOf(ctx.session, g);
+  const runtime = runtimeProofOf(g, ctx.evidenceTicks);
+  const isRuntimeProved = runtime.maxLeaked > 0;
+  const isGrowing = classification.class === 'growingLeak' || isRuntimeProved;
+  const ignoredBy = matchIgnoreRules(ctx.rules, {
+    frames: g.frames,
+    blockingSite: g.blockingSite,
+    createdBy: g.createdBy,
+    states: statesSeen(g),
+    peak: classification.trend.peak,
+    isGrowing,
+  });
+  const scored = scoreGroup({
+    classification,
+    stuck,
+    runtime,
+    counts: countContext(ctx.session, ctx.totals, classification.trend.lastTick),
+    createdBy: g.createdBy,
+    minGrowth: ctx.minGrowth,
+    timesAssumed: ctx.timesAssumed,
+  });
+  const isSuspect = ignoredBy === null && (isRuntimeProved || (classification.class === 'growingLeak' && stuck.wakeUp === null));
+  let setAsideBecause: string | null = null;
+  if (!isSuspect && isGrowing) {
+    setAsideBecause = ignoredBy
+      ? `ignored by ${ignoredBy.id}${ignoredBy.rule.reason ? ` (${ignoredBy.rule.reason})` : ''}`
+      : 'its goroutines wake up (a timer or ticker): a periodic worker, not stuck';
+  }
+  return { index, key: g.key, classification, stuck, runtime, ...scored, isSuspect, isRuntimeProved, setAsideBecause, ignoredBy, explanation: null };
+}
+
+function statesSeen(g: GroupSeries): string[] {
+  const seen = new Set<string>();
+  for (const s of g.states) if (s) for (const k of Object.keys(s)) seen.add(k);
+  return [...seen];
+}
+
+/** `evidenceTicks`: the ticks with leak evidence, ascending (usually none or a few). */
+function runtimeProofOf(g: GroupSeries, evidenceTicks: readonly number[]): RuntimeProof {
+  let maxLeaked = 0;
+  let provedTick: number | null = null;
+  let unprovedTick: number | null = null;
+  for (const t of evidenceTicks) {
+    const leaked = g.leaked[t]!;
+    if (leaked > maxLeaked) maxLeaked = leaked;
+    if (leaked > 0) provedTick ??= t;
+    else if (countAtOrBefore(g.counts, t) > 0) unprovedTick = t;
+  }
+  return { maxLeaked, provedTick, unprovedTick };
+}
+
+/** The last measured count at or before tick t (a leak profile may sit on a tick without counts). */
+function countAtOrBefore(counts: Int32Array, t: number): number {
+  for (let i = t; i >= 0; i--) if (counts[i]! !== NOT_MEASURED) return counts[i]!;
+  return 0;
+}
+
+/** The counting profile's total per tick (NOT_MEASURED where none), and its growth over the window. */
+function countTotals(session: AnalysisSession): { perTick: number[]; growth: number | null } {
+  const perTick = session.ticks.map((t) => t.profiles.find((p) => p.format === t.countFormat && p.profile !== 'goroutineleak')?.total ?? NOT_MEASURED);
+  const measured = perTick.filter((x) => x !== NOT_MEASURED);
+  return { perTick, growth: measured.length >= 2 ? measured[measured.length - 1]! - measured[0]! : null };
+}
+
+function countContext(session: AnalysisSession, totals: { growth: number | null }, tick: number): CountContext {
+  const t = session.ticks[tick];
+  return {
+    tick,
+    profiles: t?.profiles ?? [],
+    numGoroutine: t?.metrics?.numGoroutine ?? null,
+    totalGrowth: totals.growth,
+  };
+}
+
+function ruleUses(session: AnalysisSession, rules: readonly SourcedRule[], groups: readonly GroupAnalysis[]): RuleUse[] {
+  return rules.map((rule) => {
+    const matched = groups.filter((a) => a.ignoredBy === rule);
+    const goroutines = matched.reduce((n, a) => n + Math.max(0, lastCount(session.groups[a.index]!)), 0);
+    return { rule, groups: matched.length, goroutines };
+  });
+}
+
+/** The group's count at its last measured tick (0 when never measured). */
+export function lastCount(g: GroupSeries): number {
+  for (let t = g.counts.length - 1; t >= 0; t--) if (g.counts[t]! !== NOT_MEASURED) return g.counts[t]!;
+  return 0;
+}
+
+/** The frame index of the blocking site in the group's frames, or -1. */
+export function blockingFrameIndex(frames: readonly Frame[], site: Frame | null): number {
+  if (!site) return -1;
+  return frames.findIndex((f) => f.func === site.func && f.file === site.file && f.line === site.line);
+}

@@ -1,0 +1,126 @@
+import type { Report, ReportSuspect } from '../../../shared/report.js';
+import type { AnalysisSession, GroupSeries } from '../session.js';
+import { NOT_MEASURED } from '../session.js';
+import type { GroupAnalysis, SessionAnalysis } from '../analyze-session.js';
+import { blockingFrameIndex, lastCount } from '../analyze-session.js';
+import { describeRule } from '../ignore-rules.js';
+import { GROUP_CLASSES } from '../classify.js';
+import { round } from '../evidence.js';
+
+export interface ReportMeta {
+  source: Report['source'];
+  timesAssumed: boolean;
+  assumedIntervalMs: number | null;
+}
+
+/** The one report model every renderer (HTML, Markdown, JSON) reads. Pure. */
+export function buildReport(session: AnalysisSession, analysis: SessionAnalysis, meta: ReportMeta): Report {
+  const ticks = session.ticks;
+  const byClass = Object.fromEntries(GROUP_CLASSES.map((c) => [c, 0])) as Report['summary']['byClass'];
+  for (const g of analysis.groups) byClass[g.classification.class]++;
+  const groupOf = (a: { index: number }): GroupSeries => session.groups[a.index]!;
+  return {
+    schemaVersion: 1,
+    source: meta.source,
+    window: {
+      startMs: ticks[0]?.atMs ?? 0,
+      endMs: ticks[ticks.length - 1]?.atMs ?? 0,
+      ticks: ticks.length,
+      failedTicks: ticks.filter((t) => t.isFailed).length,
+      fullDumps: session.fullDumpTicks.length,
+      leakEvidenceTicks: ticks.filter((t) => t.hasLeakEvidence).length,
+      timesAssumed: meta.timesAssumed,
+      assumedIntervalMs: meta.timesAssumed ? meta.assumedIntervalMs : null,
+    },
+    summary: {
+      groups: analysis.groups.length,
+      suspects: analysis.suspects.length,
+      runtimeProved: analysis.suspects.filter((s) => s.isRuntimeProved).length,
+      byClass,
+      ignoredGroups: analysis.groups.filter((g) => g.ignoredBy !== null).length,
+      setAside: analysis.setAside.length,
+    },
+    ticks: ticks.map((t, i) => ({
+      tick: i,
+      atMs: t.atMs,
+      isFailed: t.isFailed,
+      error: t.error,
+      profiles: t.profiles.map((p) => ({ ...p })),
+      numGoroutine: t.metrics?.numGoroutine ?? null,
+    })),
+    countAgreement: { ...analysis.counts },
+    suspects: analysis.suspects.map((a, i) => suspectOf(a, groupOf(a), i + 1)),
+    setAside: analysis.setAside.map((a) => ({
+      key: a.key,
+      blockingSite: groupOf(a).blockingSite,
+      createdBy: groupOf(a).createdBy,
+      count: lastCount(groupOf(a)),
+      growthPerMin: round(a.classification.trend.growthPerMin, 2),
+      because: a.setAsideBecause!,
+    })),
+    groups: orderGroups(analysis.groups, session).map((a) => ({
+      key: a.key,
+      class: a.classification.class,
+      why: a.classification.why,
+      score: a.score,
+      count: lastCount(groupOf(a)),
+      baseline: a.classification.trend.baseline,
+      peak: a.classification.trend.peak,
+      blockingSite: groupOf(a).blockingSite,
+      createdBy: groupOf(a).createdBy,
+      ignoredBy: a.ignoredBy?.id ?? null,
+    })),
+    ignoreRules: analysis.rules.map((u) => ({
+      id: u.rule.id,
+      isBuiltin: u.rule.isBuiltin,
+      rule: describeRule(u.rule.rule),
+      reason: u.rule.rule.reason ?? null,
+      matchedGroups: u.groups,
+      matchedGoroutines: u.goroutines,
+    })),
+    runtimeLeakProfile: {
+      recorded: analysis.runtime.recorded,
+      ticks: analysis.runtime.ticks,
+      proved: analysis.runtime.proved.map((p) => ({ key: p.key, blockingSite: session.groups[p.index]!.blockingSite, leaked: p.leaked })),
+      notProved: analysis.runtime.notProved.map((p) => ({ key: p.key, blockingSite: session.groups[p.index]!.blockingSite })),
+      note: analysis.runtime.note,
+    },
+  };
+}
+
+function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number): ReportSuspect {
+  const t = a.classification.trend;
+  return {
+    rank,
+    key: a.key,
+    blockingSite: g.blockingSite,
+    createdBy: g.createdBy,
+    frames: g.frames,
+    blockingFrameIndex: blockingFrameIndex(g.frames, g.blockingSite),
+    states: a.stuck.states ? { ...a.stuck.states } : null,
+    labels: g.labels,
+    count: lastCount(g),
+    baseline: t.baseline,
+    peak: t.peak,
+    growthPerMin: round(t.growthPerMin, 2),
+    score: a.score,
+    reasons: a.reasons,
+    evidence: a.evidence,
+    explanation: a.explanation ?? { pattern: 'blocked', title: 'Blocked', text: '', support: [] },
+    isRuntimeProved: a.isRuntimeProved,
+    series: Array.from(g.counts, (c) => (c === NOT_MEASURED ? null : c)),
+  };
+}
+
+const CLASS_ORDER: Record<string, number> = { growingLeak: 0, drainedSpike: 1, stablePool: 2, transient: 3 };
+
+/** Suspects first, then by class, then largest last count. */
+function orderGroups(groups: readonly GroupAnalysis[], session: AnalysisSession): GroupAnalysis[] {
+  return [...groups].sort(
+    (x, y) =>
+      Number(y.isSuspect) - Number(x.isSuspect) ||
+      CLASS_ORDER[x.classification.class]! - CLASS_ORDER[y.classification.class]! ||
+      lastCount(session.groups[y.index]!) - lastCount(session.groups[x.index]!) ||
+      (x.key < y.key ? -1 : 1),
+  );
+}

@@ -1,0 +1,68 @@
+import type { Frame } from '../../../shared/model.js';
+import type { Evidence, Report, ReportSuspect } from '../../../shared/report.js';
+import { escapeHtml as e } from './escape.js';
+import { lineChart } from './svg-chart.js';
+
+/** `main.worker main.go:84` with the full path in a tooltip. */
+export function frameHtml(f: Frame | null): string {
+  if (!f) return '<span class="muted">unknown</span>';
+  return `<code>${e(f.func)}</code> <span class="site" title="${e(f.file)}:${f.line}">${e(baseName(f.file))}:${f.line}</span>`;
+}
+
+export function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+}
+
+/** One suspect: explanation, evidence table, score, sparkline, stack with the blocking site marked. */
+export function suspectHtml(s: ReportSuspect, report: Report): string {
+  const proved = s.isRuntimeProved ? ' <span class="badge proved" title="in the runtime\'s goroutineleak evidence">runtime-proved</span>' : '';
+  const trendOnly = report.runtimeLeakProfile.recorded && !s.isRuntimeProved ? ' <span class="badge trend">trend evidence only</span>' : '';
+  const states = s.states ? Object.entries(s.states).map(([k, n]) => `${e(k)} × ${n}`).join(', ') : 'unknown (no debug=2 dump)';
+  const spark = lineChart({
+    width: 240,
+    height: 48,
+    atMs: report.ticks.map((t) => t.atMs),
+    series: [{ name: 'count', color: '#c0392b', values: s.series }],
+    isDetailed: false,
+    title: `count of suspect ${s.rank} over time`,
+  });
+  return `<article class="suspect" id="suspect-${s.rank}">
+<h3>#${s.rank} ${frameHtml(s.blockingSite)}${proved}${trendOnly}</h3>
+<div class="row"><div class="facts">
+<p><strong>${s.count}</strong> goroutines (baseline ${s.baseline}, peak ${s.peak}), <strong>${s.growthPerMin}</strong>/min, score <strong>${s.score.toFixed(2)}</strong></p>
+<p>State: ${states}. Created by: ${frameHtml(s.createdBy)}</p>
+</div><div class="spark">${spark}</div></div>
+<div class="explanation"><p><strong>${e(s.explanation.title)}.</strong> ${e(s.explanation.text)}</p>
+${s.explanation.support.length > 0 ? `<ul>${s.explanation.support.map((x) => `<li>${e(x)}</li>`).join('')}</ul>` : ''}</div>
+<table class="evidence"><thead><tr><th>evidence</th><th>value</th><th>what it shows</th></tr></thead><tbody>
+${s.evidence.map((ev) => `<tr><td>${e(ev.kind)}</td><td>${e(displayValue(ev))}</td><td>${e(ev.text)}</td></tr>`).join('\n')}
+</tbody></table>
+<p class="reasons">Score ${s.score.toFixed(2)} because: ${s.reasons.map(e).join('; ')}.</p>
+${labelsHtml(s)}
+<details open><summary>Stack (${s.frames.length} frame${s.frames.length === 1 ? '' : 's'}, innermost first; blocking site marked)</summary>
+<ol class="stack">${s.frames.map((f, i) => stackLine(f, i === s.blockingFrameIndex)).join('')}</ol>
+${s.createdBy ? `<p class="created">created by ${frameHtml(s.createdBy)}</p>` : ''}
+</details>
+</article>`;
+}
+
+/** Evidence values for people: shares as percentages, the baseline flag in words. */
+function displayValue(ev: Evidence): string {
+  if (ev.value === null) return '—';
+  if (ev.kind === 'baseline') return ev.value ? 'back at baseline' : 'never back';
+  if ((ev.kind === 'ids' || ev.kind === 'counts') && typeof ev.value === 'number') return `${Math.round(ev.value * 100)} %`;
+  if (ev.kind === 'growth') return `${ev.value}/min`;
+  if (ev.kind === 'wait') return `${ev.value} min`;
+  return String(ev.value);
+}
+
+function stackLine(f: Frame, isBlocking: boolean): string {
+  const text = `<code>${e(f.func)}</code><br><span class="path">${e(f.file)}:${f.line}</span>`;
+  return isBlocking ? `<li class="blocking"><mark>${text}</mark> <span class="badge">blocking site</span></li>` : `<li>${text}</li>`;
+}
+
+function labelsHtml(s: ReportSuspect): string {
+  if (s.labels.length === 0) return '';
+  const items = s.labels.map((l) => `<li>${e(Object.entries(l.labels).map(([k, v]) => `${k}=${v}`).join(', '))} × ${l.count}</li>`);
+  return `<p>pprof labels:</p><ul class="labels">${items.join('')}</ul>`;
+}

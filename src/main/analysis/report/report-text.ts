@@ -1,0 +1,22 @@
+import type { Report } from '../../../shared/report.js';
+
+/** `3 files: t0.debug1.txt … t3.debug1.txt` or `session 12 (http://…)`. */
+export function sourceLine(r: Report): string {
+  if (r.source.kind === 'session') return `Session ${r.source.sessionId}${r.source.target ? ` of ${r.source.target}` : ''}`;
+  const files = r.source.files.map((f) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1));
+  const names = files.length <= 4 ? files.join(', ') : `${files[0]}, ${files[1]} … ${files[files.length - 1]}`;
+  return `${files.length} file${files.length === 1 ? '' : 's'}: ${names}`;
+}
+
+/** `4 ticks over 64 s, 4 full dumps, goroutineleak evidence at 1 tick`. */
+export function windowLine(r: Report): string {
+  const w = r.window;
+  const seconds = (w.endMs - w.startMs) / 1000;
+  const span = seconds < 120 ? `${seconds.toFixed(seconds < 10 ? 1 : 0)} s` : `${(seconds / 60).toFixed(1)} min`;
+  const parts = [`${w.ticks} tick${w.ticks === 1 ? '' : 's'} over ${span}`];
+  if (w.timesAssumed) parts.push(`times assumed ${((w.assumedIntervalMs ?? 0) / 1000).toFixed(1)} s apart (the files carry no timestamps)`);
+  if (w.failedTicks > 0) parts.push(`${w.failedTicks} failed`);
+  parts.push(`${w.fullDumps} full dump${w.fullDumps === 1 ? '' : 's'}`);
+  if (w.leakEvidenceTicks > 0) parts.push(`goroutineleak evidence at ${w.leakEvidenceTicks} tick${w.leakEvidenceTicks === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
