@@ -1,36 +1,18 @@
 // `goroscope report` and `goroscope check` as a user runs them: the built CLI under plain Node.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CheckResultSchema, ReportSchema } from '../../src/shared/report.js';
 import { corpusPath, REPO_ROOT } from './helpers.js';
+import { ensureCliBuilt } from '../helpers/cli-build.js';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'goroscope.js');
-const CLI = path.join(REPO_ROOT, 'out', 'main', 'cli.js');
 let work = '';
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  const builtAt = (() => {
-    try {
-      return statSync(CLI).mtimeMs;
-    } catch {
-      return 0;
-    }
-  })();
-  if (builtAt < newestSource(path.join(REPO_ROOT, 'src'))) {
-    execFileSync('npx', ['electron-vite', 'build'], { cwd: REPO_ROOT, stdio: 'pipe', timeout: 120_000 });
-  }
+beforeAll(async () => {
+  await ensureCliBuilt();
   work = mkdtempSync(path.join(tmpdir(), 'goroscope-cli-'));
 }, 150_000);
 
@@ -112,10 +94,12 @@ describe('goroscope check', () => {
       `goroscope: ${html}: an HTML page ("Index"), not a goroutine dump; a pprof index page links the dumps: use .../debug/pprof/goroutine?debug=2\n`,
     );
     expect(run(['check', '--interval', 'soon', html])).toMatchObject({ code: 2, stderr: 'goroscope: --interval: expected a duration such as 60s, 2m or 500ms, got "soon"\n' });
-    const url = run(['check', 'http://127.0.0.1:6060', '--duration', '5s']);
+    // Port 1 on loopback: nothing listens there, so recording cannot start.
+    const url = run(['check', 'http://127.0.0.1:1', '--duration', '5s']);
     expect(url.code).toBe(2);
     expect(url.stderr).toBe(
-      'goroscope: http://127.0.0.1:6060: this build cannot record a service from check yet (the recorder is not wired in); record with goroscope record, or pass dump files\n',
+      'checking http://127.0.0.1:1 for 5s, a tick every 2s (Ctrl-C ends early)\n' +
+        'goroscope: GET http://127.0.0.1:1/debug/pprof/: connection refused by 127.0.0.1:1: nothing listens there; is the service running, on this port?\n',
     );
   });
 
@@ -156,11 +140,24 @@ describe('goroscope report', () => {
     expect(report.summary.runtimeProved).toBe(2);
   });
 
-  test('errors: an unknown format, a session id while no store is wired in', () => {
+  test('errors: an unknown format, a session id the history does not have', () => {
     expect(run(['report', '--format', 'pdf', ...leak14()])).toMatchObject({ code: 2, stderr: 'goroscope: --format: expected html, md or json, got "pdf"\n' });
-    expect(run(['report', '42'])).toMatchObject({
+    expect(run(['report', '42', '--db', path.join(work, 'empty.db')])).toMatchObject({
       code: 2,
-      stderr: 'goroscope: session 42: this build cannot open the session history yet (the store is not wired into report/check); pass dump files instead\n',
+      stderr: 'goroscope: no session 42 in the history; `goroscope sessions` lists them\n',
     });
+  });
+
+  test('a recorded session by id: import files into a history, then report it', () => {
+    const db = path.join(work, 'history.db');
+    const t = files('01-chan-send-no-receiver', T4.map((x) => `${x}.debug1.txt`));
+    const at = ['2026-01-01T10:00:00Z', '2026-01-01T10:01:00Z', '2026-01-01T10:02:00Z', '2026-01-01T10:03:00Z'];
+    expect(run(['import', ...t, '--at', at.join(','), '--db', db]).code).toBe(0);
+    const r = run(['report', '1', '--db', db, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.suspects.map((s) => [s.blockingSite?.func, s.blockingSite?.line, s.count])).toEqual([['main.fetchWithTimeout.func1', 84, 300]]);
+    expect(report.window.ticks).toBe(4);
+    expect(report.window.timesAssumed).toBe(false);
   });
 });

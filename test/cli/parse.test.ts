@@ -1,15 +1,15 @@
 // `goroscope parse` as a user runs it: the built CLI under plain Node, on files, on standard input, with
 // --json (the documented shape, README "JSON output"), and refusing what is not a dump with exit code 2.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CORPUS_ROOT, REPO_ROOT, corpusBytes, corpusPath } from '../dump/corpus.js';
 
 const CLI = path.join(REPO_ROOT, 'bin', 'goroscope.js');
-const BUILT = path.join(REPO_ROOT, 'out', 'main', 'cli.js');
 const RUN_LIMIT_MS = 20_000;
 
 interface Run {
@@ -71,12 +71,8 @@ type SnapshotJson = z.infer<typeof SnapshotJson>;
 
 let scratch = '';
 
-beforeAll(() => {
-  if (!existsSync(BUILT)) {
-    const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 110_000 });
-    if (build.status !== 0) throw new Error(`npx electron-vite build failed (${build.status}):\n${build.stderr}`);
-  }
-  expect(existsSync(BUILT)).toBe(true);
+beforeAll(async () => {
+  await ensureCliBuilt();
   scratch = mkdtempSync(path.join(tmpdir(), 'goroscope-cli-'));
 });
 

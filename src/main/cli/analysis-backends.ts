@@ -1,15 +1,22 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LoadedSession } from '../analysis/session.js';
+import { openHistory } from '../api/session-history.js';
+import { startRecording, type TickSummary } from '../api/session-record.js';
+import { loadStoredSession } from '../api/stored-session.js';
+import { HistoryStore } from '../store/history-store.js';
 
 /**
- * The seams `report <session-id>` and `check <url>` go through. Analysis only needs a LoadedSession;
- * where it comes from (the SQLite history, a live recording) is plugged in here.
+ * Where `report <session-id>` and `check <url>` get sessions from: the SQLite history and the
+ * recorder. Analysis only needs a LoadedSession; tests can plug in other backends.
  */
 
-/** Loads a recorded session for analysis (fill it with `SessionBuilder`, src/main/analysis/session-builder.ts). */
+/** Loads a recorded session for analysis. */
 export interface SessionSource {
   /** Throws NotFoundError for an unknown id. */
   loadSession(sessionId: number): LoadedSession;
-  /** Closes the history; twice is harmless. */
+  /** Closes the history (and removes a throwaway one); twice is harmless. */
   dispose(): void;
 }
 
@@ -18,10 +25,13 @@ export interface RecordOptions {
   intervalMs: number;
   /** The history file to record into; null: a throwaway database removed afterwards. */
   dbPath: string | null;
+  /** Ends the recording early (Ctrl-C): what was recorded is analysed. */
+  signal?: AbortSignal;
+  onTick?: (summary: TickSummary) => void;
 }
 
 export interface AnalysisBackends {
-  /** Opens the history (`dbPath`, or the default location when null); null: this build has no store. */
+  /** Opens the history (`dbPath`, else $GOROSCOPE_DB, else the app-data folder). */
   openSessions: ((dbPath: string | null) => SessionSource) | null;
   /**
    * Records `url` for `durationMs` every `intervalMs` (compact profile each tick, full dumps and the
@@ -31,12 +41,54 @@ export interface AnalysisBackends {
   record: ((url: string, options: RecordOptions) => Promise<{ sessionId: number; sessions: SessionSource }>) | null;
 }
 
-/**
- * SEAM(issue 4): wire the store and the recorder here. `openSessions` opens a HistoryStore and
- * converts `sessionSeries` + `sessionStacks` + `fullDumpIds` into an AnalysisSession with
- * SessionBuilder; `record` runs the collector into that store for the duration, then returns the
- * session id. Until then `report <session-id>` and `check <url>` fail with exit code 2 and say why.
- */
+// A check is short: full dumps (ids, wait minutes) every 5 ticks give the analysis more to go on.
+const CHECK_FULL_EVERY = 5;
+
+function sourceOf(store: HistoryStore, cleanup: () => void = () => undefined): SessionSource {
+  let isDisposed = false;
+  return {
+    loadSession: (id) => loadStoredSession(store, id),
+    dispose() {
+      if (isDisposed) return;
+      isDisposed = true;
+      store.dispose();
+      cleanup();
+    },
+  };
+}
+
 export function defaultBackends(): AnalysisBackends {
-  return { openSessions: null, record: null };
+  return {
+    openSessions: (dbPath) => sourceOf(openHistory(dbPath ?? undefined)),
+    async record(url, options) {
+      const tempDir = options.dbPath === null ? mkdtempSync(join(tmpdir(), 'goroscope-check-')) : null;
+      const store = tempDir ? HistoryStore.open(join(tempDir, 'check.db')) : openHistory(options.dbPath!);
+      const sessions = sourceOf(store, () => {
+        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      });
+      try {
+        const recording = await startRecording(store, {
+          url,
+          name: `check ${url}`,
+          intervalMs: options.intervalMs,
+          durationMs: options.durationMs,
+          fullEvery: CHECK_FULL_EVERY,
+          rawRetention: 'none',
+          ...(options.onTick ? { onTick: options.onTick } : {}),
+        });
+        const stop = (): void => recording.stop();
+        options.signal?.addEventListener('abort', stop, { once: true });
+        try {
+          await recording.done;
+        } finally {
+          options.signal?.removeEventListener('abort', stop);
+          recording.dispose();
+        }
+        return { sessionId: recording.sessionId, sessions };
+      } catch (error) {
+        sessions.dispose();
+        throw error;
+      }
+    },
+  };
 }

@@ -45,10 +45,27 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
 }
 
 async function recordUrl(backends: AnalysisBackends, url: string, durationMs: number, intervalMs: number, dbPath: string | null): Promise<LoadedSession> {
-  if (!backends.record) {
-    throw new InvalidInputError(`${url}: this build cannot record a service from check yet (the recorder is not wired in); record with goroscope record, or pass dump files`);
+  if (!backends.record) throw new InvalidInputError(`${url}: these backends cannot record a service; pass dump files`);
+  // Ctrl-C ends the recording early; what was recorded is still analysed.
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  process.stderr.write(`checking ${url} for ${durationMs / 1000}s, a tick every ${intervalMs / 1000}s (Ctrl-C ends early)\n`);
+  let recorded: Awaited<ReturnType<NonNullable<AnalysisBackends['record']>>>;
+  try {
+    recorded = await backends.record(url, {
+      durationMs,
+      intervalMs,
+      dbPath,
+      signal: controller.signal,
+      onTick: (t) => process.stderr.write(`  #${t.tick} ${t.counted ? `${t.counted.total} goroutines` : `failed: ${t.errors[0]?.message ?? 'no profile'}`}\n`),
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
   }
-  const { sessionId, sessions } = await backends.record(url, { durationMs, intervalMs, dbPath });
+  const { sessionId, sessions } = recorded;
   try {
     return sessions.loadSession(sessionId);
   } finally {

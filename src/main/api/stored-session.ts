@@ -1,0 +1,76 @@
+import type { DumpFormat, RuntimeMetrics } from '../../shared/model.js';
+import type { LoadedSession } from '../analysis/session.js';
+import { SessionBuilder } from '../analysis/session-builder.js';
+import type { HistoryStore } from '../store/history-store.js';
+import type { SnapshotInfo } from '../store/types.js';
+
+const GOROUTINE_FORMATS: ReadonlySet<DumpFormat> = new Set(['pprof-proto', 'debug1', 'traceback']);
+
+/**
+ * A recorded session as analysis reads it, filled from the store's series (one row set per group, not
+ * one Snapshot per tick, so hours of 1 s ticks load quickly). Full dumps — every Nth tick — are read
+ * whole for their states, ids, wait minutes and `(leaked)` marks. Counts come from each tick's
+ * counted snapshot (the compact profile, else the full dump), as the recorder stored them.
+ * Throws NotFoundError for an unknown session.
+ */
+export function loadStoredSession(store: HistoryStore, sessionId: number): LoadedSession {
+  const summary = store.session(sessionId);
+  const series = store.sessionSeries(sessionId);
+  const infosByTick = new Map<number, SnapshotInfo[]>();
+  for (const info of store.sessionSnapshots(sessionId)) {
+    const list = infosByTick.get(info.tick);
+    if (list) list.push(info);
+    else infosByTick.set(info.tick, [info]);
+  }
+  const builder = new SessionBuilder();
+  const tickIndex = new Map<number, number>();
+  for (const t of series.ticks) {
+    const infos = infosByTick.get(t.tick) ?? [];
+    const ok = infos.filter((i) => i.error === null);
+    const errors = infos.flatMap((i) => (i.error ? [`${i.endpoint}: ${i.error.message}`] : []));
+    const index = builder.addTick({
+      atMs: t.atMs,
+      isFailed: ok.length === 0,
+      error: errors.length > 0 ? errors.join('; ') : null,
+      metrics: mergeMetrics(t.expvar, t.prometheus),
+    });
+    tickIndex.set(t.tick, index);
+    for (const i of ok) {
+      if (i.format === null || !GOROUTINE_FORMATS.has(i.format) || i.total === null) continue;
+      builder.addProfile(index, { format: i.format, profile: i.profile, total: i.total }, i.id === t.countedSnapshotId);
+    }
+  }
+  for (const stack of store.sessionStacks(sessionId)) {
+    builder.defineGroup({ key: stack.key, frames: stack.frames, blockingSite: stack.blockingSite, createdBy: stack.createdBy });
+  }
+  for (const g of series.groups) {
+    builder.setCountSeries(g.key, g.counts);
+    g.leakedCounts.forEach((n, t) => {
+      if (n !== null) builder.setLeaked(t, g.key, n);
+    });
+  }
+  for (const t of series.ticks) {
+    if (t.fullSnapshotId === null) continue;
+    const index = tickIndex.get(t.tick)!;
+    for (const g of store.snapshot(t.fullSnapshotId).groups) {
+      builder.defineGroup({ key: g.key, frames: g.frames, blockingSite: g.blockingSite, createdBy: g.createdBy, labels: g.labels, isLocked: g.isLocked });
+      builder.setFullDumpGroup(index, g.key, { states: g.states, ids: g.ids, maxWaitMinutes: g.maxWaitMinutes });
+      if (g.leakedCount > 0) builder.setLeaked(index, g.key, g.leakedCount);
+    }
+  }
+  return {
+    session: builder.build(),
+    source: { kind: 'session', sessionId: String(sessionId), target: summary.target },
+    timesAssumed: false,
+    assumedIntervalMs: null,
+  };
+}
+
+/** expvar first, then Prometheus for what expvar did not measure. */
+function mergeMetrics(expvar: RuntimeMetrics | null, prometheus: RuntimeMetrics | null): RuntimeMetrics | null {
+  if (!expvar) return prometheus;
+  if (!prometheus) return expvar;
+  const merged = { ...expvar };
+  for (const k of Object.keys(merged) as (keyof RuntimeMetrics)[]) merged[k] ??= prometheus[k];
+  return merged;
+}
