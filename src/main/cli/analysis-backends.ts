@@ -32,13 +32,13 @@ export interface RecordOptions {
 
 export interface AnalysisBackends {
   /** Opens the history (`dbPath`, else $GOROSCOPE_DB, else the app-data folder). */
-  openSessions: ((dbPath: string | null) => SessionSource) | null;
+  openSessions: (dbPath: string | null) => SessionSource;
   /**
    * Records `url` for `durationMs` every `intervalMs` (compact profile each tick, full dumps and the
    * goroutineleak profile where served) and resolves with the session and the source to load it
    * from. Throws a GoroscopeError naming the target and endpoint when it cannot record.
    */
-  record: ((url: string, options: RecordOptions) => Promise<{ sessionId: number; sessions: SessionSource }>) | null;
+  record: (url: string, options: RecordOptions) => Promise<{ sessionId: number; sessions: SessionSource }>;
 }
 
 // A check is short: full dumps (ids, wait minutes) every 5 ticks give the analysis more to go on.

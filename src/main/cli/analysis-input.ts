@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { Report } from '../../shared/report.js';
 import { GoroscopeError, InvalidInputError } from '../../shared/errors.js';
 import { parseSnapshots } from '../api/parse-snapshots.js';
@@ -42,7 +41,7 @@ export async function loadProjectConfig(path: string | undefined): Promise<Loade
 export async function loadFiles(files: readonly string[], intervalMs: number): Promise<LoadedSession> {
   const parsed: ParsedFile[] = [];
   for (const name of files) {
-    const bytes = name === '-' ? await readInput(name) : await readFileNamed(name);
+    const bytes = await readInput(name);
     try {
       parsed.push({ name, snapshots: parseSnapshots(bytes) });
     } catch (cause) {
@@ -59,29 +58,14 @@ export async function loadFiles(files: readonly string[], intervalMs: number): P
   };
 }
 
-async function readFileNamed(name: string): Promise<Uint8Array> {
-  try {
-    return await readFile(name);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (cause as Error).message;
-    throw new InvalidInputError(`cannot read ${name}: ${why}`, { cause });
-  }
-}
-
 /** A lone argument that names no file and is a number: a session id of the history. */
 export function sessionIdOf(inputs: readonly string[]): number | null {
   if (inputs.length !== 1 || existsSync(inputs[0]!)) return null;
   return /^\d+$/.test(inputs[0]!) ? Number(inputs[0]) : null;
 }
 
-/** Opens the history and loads a session; fails with exit code 2 while no store is wired in. */
-export function loadStoredSession(backends: AnalysisBackends, sessionId: number, dbPath: string | null): LoadedSession {
-  if (!backends.openSessions) {
-    throw new InvalidInputError(
-      `session ${sessionId}: this build cannot open the session history yet (the store is not wired into report/check); pass dump files instead`,
-    );
-  }
+/** Opens the history and loads a session. Throws NotFoundError for an unknown id. */
+export function loadSessionById(backends: AnalysisBackends, sessionId: number, dbPath: string | null): LoadedSession {
   const sessions: SessionSource = backends.openSessions(dbPath);
   try {
     return sessions.loadSession(sessionId);

@@ -45,14 +45,13 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
 }
 
 async function recordUrl(backends: AnalysisBackends, url: string, durationMs: number, intervalMs: number, dbPath: string | null): Promise<LoadedSession> {
-  if (!backends.record) throw new InvalidInputError(`${url}: these backends cannot record a service; pass dump files`);
   // Ctrl-C ends the recording early; what was recorded is still analysed.
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   process.stderr.write(`checking ${url} for ${durationMs / 1000}s, a tick every ${intervalMs / 1000}s (Ctrl-C ends early)\n`);
-  let recorded: Awaited<ReturnType<NonNullable<AnalysisBackends['record']>>>;
+  let recorded: Awaited<ReturnType<AnalysisBackends['record']>>;
   try {
     recorded = await backends.record(url, {
       durationMs,

@@ -5,7 +5,7 @@ import { renderHtml } from '../analysis/report/html.js';
 import { renderMarkdown } from '../analysis/report/markdown.js';
 import { renderJson } from '../analysis/report/json.js';
 import { defaultBackends, type AnalysisBackends } from './analysis-backends.js';
-import { loadFiles, loadProjectConfig, loadStoredSession, parseDuration, reportOf, sessionIdOf } from './analysis-input.js';
+import { loadFiles, loadProjectConfig, loadSessionById, parseDuration, reportOf, sessionIdOf } from './analysis-input.js';
 
 type ReportFormat = 'html' | 'md' | 'json';
 const FORMATS: readonly ReportFormat[] = ['html', 'md', 'json'];
@@ -38,7 +38,7 @@ export function registerReport(program: Command, backends: AnalysisBackends = de
       const sessionId = sessionIdOf(inputs);
       const loaded =
         sessionId !== null
-          ? loadStoredSession(backends, sessionId, options.db ?? null)
+          ? loadSessionById(backends, sessionId, options.db ?? null)
           : await loadFiles(inputs, parseDuration(options.interval, '--interval'));
       const report = reportOf(loaded, config);
       const text = format === 'html' ? renderHtml(report) : format === 'md' ? renderMarkdown(report) : renderJson(report);
