@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'HTTP_STATUS',
   'TIMEOUT',
   'HOST_KEY_MISMATCH',
+  'SSH_AUTH',
   'SCHEMA_TOO_NEW',
   'NOT_FOUND',
   'INVALID_INPUT',
@@ -111,4 +112,30 @@ export class TimeoutError extends GoroscopeError {
 export class SchemaTooNewError extends GoroscopeError {
   override readonly name = 'SchemaTooNewError';
   readonly code = 'SCHEMA_TOO_NEW';
+}
+
+/** Why an SSH host key was refused: known_hosts has no entry for the host, a different key, or marks it @revoked. */
+export type HostKeyProblem = 'unknown' | 'changed' | 'revoked';
+
+/**
+ * The SSH server's host key is not one known_hosts accepts for it, so the tunnel is refused before
+ * anything is sent. The message shows the presented key's fingerprint (`SHA256:…`) and what to do.
+ */
+export class HostKeyMismatchError extends GoroscopeError {
+  override readonly name = 'HostKeyMismatchError';
+  readonly code = 'HOST_KEY_MISMATCH';
+  constructor(
+    readonly problem: HostKeyProblem,
+    readonly presentedFingerprint: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The SSH server accepted none of the authentication methods tried (a key it does not authorise, an empty agent). */
+export class SshAuthError extends GoroscopeError {
+  override readonly name = 'SshAuthError';
+  readonly code = 'SSH_AUTH';
 }

@@ -47,3 +47,26 @@ describe('discover', () => {
     });
   });
 });
+
+describe('discover with extras that misbehave', () => {
+  it('records without /metrics and /debug/vars when one hangs and the other breaks off', { timeout: NET_LIMIT }, async () => {
+    const url = await serve((req, res) => {
+      if (req.url === '/debug/pprof/') res.writeHead(200, { 'content-type': 'text/html' }).end("<a href='goroutine?debug=1'>goroutine</a>");
+      else if (req.url === '/debug/vars') res.socket?.destroy();
+      else if (req.url === '/metrics') setTimeout(() => res.end('# late\n'), 5_000).unref(); // a Prometheus handler stuck on a lock
+      else res.writeHead(404).end('404 page not found\n');
+    });
+    const client = new TargetClient(normaliseTarget(url), new DirectConnector(), { timeoutMs: 300, maxBytes: 1 << 20 });
+    expect(await discover(client)).toEqual({ baseUrl: url, goroutine: true, goroutineLeak: false, expvar: false, metrics: false });
+  });
+
+  it('still fails when the goroutine profile itself does not answer', { timeout: NET_LIMIT }, async () => {
+    const url = await serve((req, res) => {
+      if (req.url === '/debug/pprof/') res.writeHead(404).end('404 page not found\n');
+      else if (req.url === '/debug/pprof/goroutine?debug=1') setTimeout(() => res.end('goroutine profile: total 1\n'), 5_000).unref();
+      else res.writeHead(404).end('404 page not found\n');
+    });
+    const client = new TargetClient(normaliseTarget(url), new DirectConnector(), { timeoutMs: 300, maxBytes: 1 << 20 });
+    await expect(discover(client)).rejects.toMatchObject({ code: 'TIMEOUT', message: `GET ${url}/debug/pprof/goroutine?debug=1: no complete answer within 300 ms` });
+  });
+});

@@ -9,8 +9,8 @@ export const CORPUS_DEBUG1 = readFileSync(path.join(CORPUS, 't1.debug1.txt'));
 export const CORPUS_DEBUG2 = readFileSync(path.join(CORPUS, 't1.debug2.txt'));
 export const CORPUS_VARS = readFileSync(path.join(CORPUS, 't1.vars.json'));
 
-/** How the fake answers `goroutine?debug=1` (the compact profile). */
-export type Mode = 'ok' | 'gzip' | 'html' | '404' | 'hang' | 'endless' | 'truncated';
+/** How the fake answers `goroutine?debug=1` (the compact profile) or `debug=2` (the full dump). */
+export type Mode = 'ok' | 'gzip' | 'html' | '404' | 'hang' | 'endless' | 'truncated' | 'json';
 
 // Go's pprof index links each profile as `<a href='NAME?debug=1'>`.
 const INDEX = `<html><head><title>/debug/pprof/</title></head><body>
@@ -19,7 +19,10 @@ const INDEX = `<html><head><title>/debug/pprof/</title></head><body>
 
 export interface FakeTarget {
   url: string;
+  /** How the compact profile answers. */
   mode: Mode;
+  /** How the full debug=2 dump answers. */
+  fullMode: Mode;
   /** Requests seen, as `METHOD path?query`. */
   requests: string[];
   /** Most requests that were in flight at the same time. */
@@ -34,7 +37,7 @@ export interface FakeTarget {
 export async function startFakeTarget(initial: Mode = 'ok'): Promise<FakeTarget> {
   const sockets = new Set<Socket>();
   let inFlight = 0;
-  const fake: FakeTarget = { url: '', mode: initial, requests: [], maxInFlight: 0, close: async () => undefined };
+  const fake: FakeTarget = { url: '', mode: initial, fullMode: 'ok', requests: [], maxInFlight: 0, close: async () => undefined };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     fake.requests.push(`${req.method} ${req.url}`);
     inFlight++;
@@ -43,35 +46,9 @@ export async function startFakeTarget(initial: Mode = 'ok'): Promise<FakeTarget>
     const url = req.url ?? '';
     if (url === '/debug/pprof/') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(INDEX);
     if (url === '/debug/vars') return void res.writeHead(200, { 'content-type': 'application/json' }).end(CORPUS_VARS);
-    if (url === '/debug/pprof/goroutine?debug=2') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(CORPUS_DEBUG2);
+    if (url === '/debug/pprof/goroutine?debug=2') return answer(res, fake.fullMode, CORPUS_DEBUG2);
     if (url !== '/debug/pprof/goroutine?debug=1') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n');
-    switch (fake.mode) {
-      case 'ok':
-        return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(CORPUS_DEBUG1);
-      case 'gzip':
-        return void res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync(CORPUS_DEBUG1));
-      case 'html':
-        return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><head><title>Acme Shop</title></head><body>Welcome</body></html>');
-      case '404':
-        return void res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n');
-      case 'hang':
-        return; // never answers
-      case 'endless': {
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        const chunk = Buffer.alloc(64 * 1024, 'goroutine 1 [running]:\n');
-        const pump = (): void => {
-          while (!res.destroyed && res.write(chunk));
-          if (!res.destroyed) res.once('drain', pump);
-        };
-        pump();
-        return;
-      }
-      case 'truncated':
-        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(CORPUS_DEBUG1.length) });
-        res.write(CORPUS_DEBUG1.subarray(0, 100));
-        setTimeout(() => res.socket?.destroy(), 20);
-        return;
-    }
+    answer(res, fake.mode, CORPUS_DEBUG1);
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -85,4 +62,37 @@ export async function startFakeTarget(initial: Mode = 'ok'): Promise<FakeTarget>
       server.close(() => resolve());
     });
   return fake;
+}
+
+/** Answers one request as `mode` says, with `body` as the good answer. */
+function answer(res: ServerResponse, mode: Mode, body: Buffer): void {
+  switch (mode) {
+    case 'ok':
+      return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
+    case 'gzip':
+      return void res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync(body));
+    case 'json':
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}\n');
+    case 'html':
+      return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><head><title>Acme Shop</title></head><body>Welcome</body></html>');
+    case '404':
+      return void res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n');
+    case 'hang':
+      return; // never answers
+    case 'endless': {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const chunk = Buffer.alloc(64 * 1024, 'goroutine 1 [running]:\n');
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+      return;
+    }
+    case 'truncated':
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(body.length) });
+      res.write(body.subarray(0, 100));
+      setTimeout(() => res.socket?.destroy(), 20);
+      return;
+  }
 }

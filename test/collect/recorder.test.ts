@@ -94,3 +94,111 @@ describe('Recorder against a misbehaving endpoint', () => {
     expect(series.ticks.map((x) => x.fullSnapshotId !== null)).toEqual([true, false, false, true, false, true]);
   });
 });
+
+describe('Recorder cadence and cancellation', () => {
+  async function setup() {
+    const fake = await startFakeTarget('ok');
+    onTestFinished(() => fake.close());
+    const t = tempDir();
+    const store = HistoryStore.open(t.file('h.db'));
+    onTestFinished(() => {
+      store.dispose();
+      t.remove();
+    });
+    return { fake, store };
+  }
+
+  it('retries a failing full dump at the next full-dump tick, not on every tick', { timeout: 10_000 }, async () => {
+    const { fake, store } = await setup();
+    // A debug=2 dump over the cap: asking again every tick would stop the target's world every tick.
+    fake.fullMode = 'endless';
+    const recording = await startRecording(store, {
+      url: fake.url, intervalMs: 30, fullEvery: 3, durationMs: null, requestTimeoutMs: 2_000, maxBytes: 1 << 20,
+      onTick: (s) => {
+        if (s.tick === 6) recording.stop();
+      },
+    });
+    onTestFinished(() => recording.dispose());
+    expect(await recording.done).toMatchObject({ ticks: 8, failedTicks: 4, endedBy: 'stop' });
+    const series = store.sessionSeries(recording.sessionId);
+    const fullTried = series.ticks.filter((t) => t.errors.some((e) => e.kind === 'full')).map((t) => t.tick);
+    // Ticks 0, 3 and 6 by the cadence, 7 as the last tick.
+    expect(fullTried).toEqual([0, 3, 6, 7]);
+    expect(fake.requests.filter((r) => r === 'GET /debug/pprof/goroutine?debug=2')).toHaveLength(4);
+    expect(series.ticks.map((t) => t.compactTotal)).toEqual([103, 103, 103, 103, 103, 103, 103, 103]);
+  });
+
+  it('takes a full dump on the first tick after the target timed out, whatever the cadence', { timeout: 10_000 }, async () => {
+    const { fake, store } = await setup();
+    // Tick 1 times out: the target may be restarting, with new goroutine IDs. Only the first tick, the
+    // one after the outage and the last have a full dump (fullEvery is 100).
+    const recording = await startRecording(store, {
+      url: fake.url, intervalMs: 30, fullEvery: 100, durationMs: null, requestTimeoutMs: 300, maxBytes: 1 << 20,
+      onTick: (s) => {
+        if (s.tick === 0) fake.mode = 'hang';
+        if (s.tick === 1) fake.mode = 'ok';
+        if (s.tick === 4) recording.stop();
+      },
+    });
+    onTestFinished(() => recording.dispose());
+    await recording.done;
+    const series = store.sessionSeries(recording.sessionId);
+    expect(series.ticks.map((t) => t.fullSnapshotId !== null)).toEqual([true, false, true, false, false, true]);
+    expect(series.ticks.map((t) => t.errors.map((e) => `${e.kind} ${e.code}`))).toEqual([[], ['compact TIMEOUT'], [], [], [], []]);
+  });
+
+  it('names the URL and what was expected when an endpoint answers with something that is not a dump', { timeout: 10_000 }, async () => {
+    const { fake, store } = await setup();
+    const recording = await startRecording(store, {
+      url: fake.url, intervalMs: 30, fullEvery: 100, durationMs: null, requestTimeoutMs: 2_000, maxBytes: 1 << 20,
+      onTick: (s) => {
+        if (s.tick === 0) fake.mode = 'json';
+        if (s.tick === 1) recording.stop();
+      },
+    });
+    onTestFinished(() => recording.dispose());
+    await recording.done;
+    const error = store.sessionSeries(recording.sessionId).ticks[1]!.errors[0]!;
+    expect(error.code).toBe('NOT_GO_ENDPOINT');
+    expect(error.message).toMatch(new RegExp(`^GET ${fake.url.replace(/[.]/g, '\\.')}/debug/pprof/goroutine\\?debug=1: expected a goroutine profile, got JSON `));
+  });
+
+  it('dispose() during a tick stores what the tick had already fetched', { timeout: 10_000 }, async () => {
+    const { fake, store } = await setup();
+    // Tick 0 takes the full dump; tick 2 is the next one to, and its full dump never answers.
+    const recording = await startRecording(store, {
+      url: fake.url, intervalMs: 30, fullEvery: 2, durationMs: null, requestTimeoutMs: 5_000, maxBytes: 1 << 20,
+      onTick: (s) => {
+        if (s.tick === 0) fake.fullMode = 'hang';
+      },
+    });
+    onTestFinished(() => recording.dispose());
+    const fulls = () => fake.requests.filter((r) => r === 'GET /debug/pprof/goroutine?debug=2').length;
+    while (fulls() < 2) await new Promise((r) => setTimeout(r, 10));
+    recording.dispose();
+    const outcome = await recording.done;
+    expect(outcome).toMatchObject({ ticks: 3, failedTicks: 0, endedBy: 'abort' });
+    const series = store.sessionSeries(recording.sessionId);
+    expect(series.ticks.map((t) => [t.tick, t.compactTotal, t.expvar?.numGoroutine ?? null, t.fullTotal])).toEqual([
+      [0, 103, 103, 103], [1, 103, 103, null], [2, 103, 103, null],
+    ]);
+    expect(store.session(recording.sessionId).endedAtMs).not.toBeNull();
+  });
+
+  it('ends with a NotFoundError naming the session when the session is removed while recording', { timeout: 10_000 }, async () => {
+    const { fake, store } = await setup();
+    const recording = await startRecording(store, {
+      url: fake.url, intervalMs: 30, fullEvery: 100, durationMs: null, requestTimeoutMs: 2_000, maxBytes: 1 << 20,
+      onTick: (s) => {
+        // `goroscope sessions rm` from another terminal.
+        if (s.tick === 1) store.removeSession(recording.sessionId);
+      },
+    });
+    onTestFinished(() => recording.dispose());
+    await expect(recording.done).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `no session ${recording.sessionId} in the history; \`goroscope sessions\` lists them`,
+    });
+    expect(store.listSessions()).toEqual([]);
+  });
+});

@@ -1,5 +1,9 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { DirectConnector } from '../../src/main/collect/connector.js';
 import { TargetClient, assertNotHtml } from '../../src/main/collect/target-client.js';
@@ -97,11 +101,105 @@ describe('TargetClient', () => {
     expect(fake.maxInFlight).toBe(1);
   });
 
+  it('keeps one request in flight per target across clients (two recordings of one service, a connection test)', { timeout: NET_LIMIT }, async () => {
+    const { fake, client } = await clientFor('ok');
+    const other = new TargetClient(normaliseTarget(`${fake.url}/debug/pprof/`), new DirectConnector(), { timeoutMs: 2_000, maxBytes: 1 << 20 });
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? client : other).get('/debug/pprof/goroutine?debug=2')));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(fake.requests.length).toBe(6);
+    expect(fake.maxInFlight).toBe(1);
+  });
+
+  it('cancels a request still waiting for its turn without waiting for the one in flight', { timeout: NET_LIMIT }, async () => {
+    const { fake, client } = await clientFor('hang', { timeoutMs: 3_000, maxBytes: 1 << 20 });
+    const inFlight = client.get('/debug/pprof/goroutine?debug=1');
+    const controller = new AbortController();
+    const waiting = client.get('/debug/pprof/goroutine?debug=2', { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('recording cancelled')), 50);
+    const t0 = Date.now();
+    await expect(waiting).rejects.toThrow('recording cancelled');
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(fake.requests).toEqual(['GET /debug/pprof/goroutine?debug=1']);
+    await expect(inFlight).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+
   it('cancels through the signal with its reason', { timeout: NET_LIMIT }, async () => {
     const { client } = await clientFor('hang', { timeoutMs: 5_000, maxBytes: 1 << 20 });
     const controller = new AbortController();
     const pending = client.get('/debug/pprof/goroutine?debug=1', { signal: controller.signal });
     setTimeout(() => controller.abort(new Error('user cancelled')), 50);
     await expect(pending).rejects.toThrow('user cancelled');
+  });
+});
+
+describe('TargetClient over TLS and with hostile bodies', () => {
+  /** A TCP server on 127.0.0.1 that accepts connections and never says a word. */
+  async function silentServer(): Promise<number> {
+    const sockets = new Set<Socket>();
+    const server = createServer((s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => resolve());
+        }),
+    );
+    return (server.address() as AddressInfo).port;
+  }
+
+  it('times out a TLS handshake that never gets an answer, and cancels it through the signal', { timeout: NET_LIMIT }, async () => {
+    const port = await silentServer();
+    const client = new TargetClient(normaliseTarget(`https://127.0.0.1:${port}`), new DirectConnector(), { timeoutMs: 300, maxBytes: 1 << 20 });
+    await expect(client.get('/debug/pprof/')).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: `GET https://127.0.0.1:${port}/debug/pprof/: no complete answer within 300 ms`,
+    });
+    const controller = new AbortController();
+    const pending = client.get('/debug/pprof/', { signal: controller.signal, timeoutMs: 5_000 });
+    setTimeout(() => controller.abort(new Error('user cancelled')), 50);
+    await expect(pending).rejects.toThrow('user cancelled');
+  });
+
+  it('says a certificate is not trusted, and how to trust it', { timeout: NET_LIMIT }, async () => {
+    const dir = path.join(__dirname, 'tls');
+    const server = createHttpsServer({ key: readFileSync(path.join(dir, 'self-signed.key')), cert: readFileSync(path.join(dir, 'self-signed.crt')) }, (_req, res) =>
+      res.end('goroutine profile: total 1\n'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new TargetClient(normaliseTarget(url), new DirectConnector(), { timeoutMs: 2_000, maxBytes: 1 << 20 });
+    await expect(client.get('/debug/pprof/')).rejects.toMatchObject({
+      code: 'TARGET_UNREACHABLE',
+      reason: 'tls',
+      message: `GET ${url}/debug/pprof/: TLS handshake failed (self-signed certificate); the certificate is not trusted; add its CA with NODE_EXTRA_CA_CERTS=/path/ca.pem`,
+    });
+  });
+
+  it('stops a gzip body at the cap on its inflated size', { timeout: NET_LIMIT }, async () => {
+    // 64 MiB of text gzips to ~64 KiB: the cap is on what it inflates to.
+    const bomb = gzipSync(Buffer.alloc(64 << 20, 'goroutine 1 [running]:\n'));
+    const server = createHttpServer((_req, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(bomb.length) }).end(bomb));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new TargetClient(normaliseTarget(url), new DirectConnector(), { timeoutMs: 5_000, maxBytes: 1 << 20 });
+    await expect(client.get('/debug/pprof/goroutine?debug=2')).rejects.toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+      message: expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:\d+\/debug\/pprof\/goroutine\?debug=2: body exceeds the 1 MiB cap \(\d+ bytes read so far\); raise --max-bytes if the service really has that many goroutines$/),
+    });
+  });
+
+  it('says how much of a declared body arrived before the connection closed', { timeout: NET_LIMIT }, async () => {
+    const { fake, client } = await clientFor('truncated', { timeoutMs: 5_000, maxBytes: 1 << 20 });
+    await expect(client.get('/debug/pprof/goroutine?debug=1')).rejects.toMatchObject({
+      code: 'TARGET_UNREACHABLE',
+      reason: 'truncated',
+      message: `GET ${fake.url}/debug/pprof/goroutine?debug=1: the connection closed after 100 of ${CORPUS_DEBUG1.length} body bytes, before the response was complete; the service may have crashed or restarted`,
+    });
   });
 });

@@ -1,12 +1,13 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { HistoryStore } from '../../src/main/store/history-store.js';
 import { buildFixture, goToolchains } from '../helpers/go-toolchains.js';
-import { assertCliBuilt, fixture, runCli, tempStore, waitFor } from './record-helpers.js';
+import { CLI, assertCliBuilt, fixture, runCli, tempStore, waitFor } from './record-helpers.js';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/generated/01-chan-send-no-receiver');
 let leaky = '';
@@ -73,13 +74,13 @@ describe('goroscope record / import / sessions (the built CLI under plain Node)'
     expect(again.stderr()).toBe('goroscope: no session 2 in the history; `goroscope sessions` lists them\n');
   });
 
-  it('ends cleanly on Ctrl-C with a last full dump, and prints the session id', { timeout: 30_000 }, async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('ends cleanly on %s (Ctrl-C; a service manager stopping it) with a last full dump, and prints the session id', { timeout: 30_000 }, async (signal) => {
     const svc = await fixture(leaky, ['-rate', '10']);
     const { dir } = tempStore();
     const db = path.join(dir, 'sigint.db');
     const rec = runCli(['record', svc.url, '--interval', '200ms', '--full-every', '100', '--db', db]);
     await waitFor('2 tick lines', () => (rec.stdout().match(TICK_LINE) ?? []).length >= 2, 15_000);
-    rec.kill('SIGINT');
+    rec.kill(signal);
     expect(await rec.exited).toBe(0);
     expect(rec.stderr()).toBe('\nstopping: taking a last full dump (Ctrl-C again to quit at once)\n');
     expect(rec.stdout()).toMatch(/ failed ticks \(stopped\)\n1\n$/);
@@ -123,5 +124,62 @@ describe('goroscope record / import / sessions (the built CLI under plain Node)'
     const def = runCli(['sessions'], { GOROSCOPE_DB: '', XDG_CONFIG_HOME: xdg });
     expect(await def.exited).toBe(0);
     expect(existsSync(path.join(xdg, 'Goroscope', 'goroscope.db'))).toBe(true);
+  });
+
+  it('ends the session cleanly when the reader of its output goes away (`record … | head -3`)', { timeout: 30_000 }, async () => {
+    const svc = await fixture(leaky, ['-rate', '10']);
+    const { dir } = tempStore();
+    const db = path.join(dir, 'pipe.db');
+    const child = spawn(process.execPath, [CLI, 'record', svc.url, '--interval', '200ms', '--full-every', '100', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+    onTestFinished(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    });
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if ((out.match(TICK_LINE) ?? []).length >= 1) resolve();
+      });
+    });
+    // What `head` does once it has its lines: close the pipe. The CLI's next line meets EPIPE.
+    child.stdout.destroy();
+    expect(await exited).toBe(0);
+    expect(err).toBe('');
+    const store = HistoryStore.open(db);
+    try {
+      const s = store.session(1);
+      expect(s.endedAtMs).not.toBeNull();
+      const ticks = store.sessionSeries(1).ticks;
+      expect(ticks.length).toBeGreaterThanOrEqual(2);
+      expect(ticks[ticks.length - 1]!.fullSnapshotId).not.toBeNull();
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('names a session after its target and the local time it started', { timeout: 20_000 }, async () => {
+    const svc = await fixture(leaky, ['-rate', '10']);
+    const { dir } = tempStore();
+    const db = path.join(dir, 'name.db');
+    // UTC+14: a name in UTC would show another hour, most likely another day, than `sessions` shows.
+    const rec = runCli(['record', svc.url, '--interval', '100ms', '--duration', '200ms', '--db', db], { TZ: 'Pacific/Kiritimati' });
+    expect(await rec.exited).toBe(0);
+    const list = runCli(['sessions', '--db', db], { TZ: 'Pacific/Kiritimati' });
+    expect(await list.exited).toBe(0);
+    const row = list.stdout().trimEnd().split('\n')[1]!.trim().split(/ {2,}/);
+    const started = row[3]!;
+    expect(row[1]).toBe(`${svc.addr} ${started.slice(0, 16)}`);
+  });
+
+  it('refuses --at values that are not ISO times', { timeout: 20_000 }, async () => {
+    const { dir } = tempStore();
+    const db = path.join(dir, 'at.db');
+    const imp = runCli(['import', path.join(CORPUS, 't1.debug1.txt'), '--at', '1', '--db', db]);
+    expect(await imp.exited).toBe(2);
+    expect(imp.stderr()).toBe(`error: option '--at <times>' argument '1' is invalid. "1" is not an ISO time; expected e.g. 2024-05-01T10:00:00Z\n`);
   });
 });

@@ -55,7 +55,11 @@ describe.each(['go1.19', 'go1.27'] as const)('recording the leaky service built 
     expect(dumps.map((d) => d.tick)).toEqual([0, 3, 5]);
     const idsOf = (i: number) => dumps[i]!.groups.find((g) => g.stackId === a.stackId)?.ids ?? [];
     const last = new Set(idsOf(2));
-    expect(idsOf(1).length).toBe(counts[3]);
+    // One ID per goroutine of that dump's group. (Not the compact count of the tick: the profile was
+    // taken milliseconds earlier, before goroutineleak's GC cycle on Go 1.27, and counts drift by design.)
+    const fullCount = store.snapshot(series.ticks[3]!.fullSnapshotId!).groups.find((g) => g.key === a.key)!.count;
+    expect(idsOf(1).length).toBe(fullCount);
+    expect(Math.abs(fullCount - counts[3]!)).toBeLessThanOrEqual(20);
     expect(idsOf(1).every((id) => last.has(id))).toBe(true);
 
     if (tc === 'go1.27') {

@@ -1,6 +1,7 @@
 import { copyFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { importDumps } from '../../src/main/api/session-import.js';
 import { tempStore } from './record-helpers.js';
 
@@ -42,7 +43,7 @@ describe('importDumps', () => {
     const result = await importDumps(store, { paths: [html, good, missing], name: 'mixed', atMs: [1, 2, 3] });
     expect(result.refused).toEqual([
       { path: html, error: { code: 'NOT_A_DUMP', message: `${html}: an HTML page ("pprof"), not a goroutine dump; a pprof index page links the dumps: use .../debug/pprof/goroutine?debug=2` } },
-      { path: missing, error: { code: 'INVALID_INPUT', message: `${missing}: cannot read ${missing}: no such file` } },
+      { path: missing, error: { code: 'INVALID_INPUT', message: `cannot read ${missing}: no such file` } },
     ]);
     expect(store.sessionSnapshots(result.sessionId).map((s) => [s.kind, s.profile])).toEqual([['leak', 'goroutineleak']]);
     await expect(importDumps(store, { paths: [html, missing] })).rejects.toThrow(`nothing imported: ${html}: an HTML page`);
@@ -50,5 +51,21 @@ describe('importDumps', () => {
       '--at gives 2 times for 1 files; expected one ISO time per file, comma-separated',
     );
     expect(store.listSessions().map((s) => s.name)).toEqual(['mixed']);
+  });
+
+  it('leaves no half-imported session behind when the store fails midway', async () => {
+    const { store, file } = tempStore();
+    const earlier = await importDumps(store, { paths: [path.join(CORPUS, '01-chan-send-no-receiver', 't0.debug1.txt')], name: 'earlier' });
+    // The third snapshot of the import fails to be written, as on a full disk.
+    const side = new Database(file);
+    onTestFinished(() => {
+      side.close();
+    });
+    side.exec(`CREATE TRIGGER full_disk BEFORE INSERT ON snapshots WHEN NEW.tick = 2 BEGIN SELECT RAISE(ABORT, 'database or disk is full (simulated)'); END`);
+    const files = ['t0.debug1.txt', 't1.debug1.txt', 't2.debug1.txt', 't3.debug1.txt'].map((n) => path.join(CORPUS, '01-chan-send-no-receiver', n));
+    await expect(importDumps(store, { paths: files, atMs: [1, 2, 3, 4] })).rejects.toThrow('database or disk is full (simulated)');
+    expect(store.listSessions().map((s) => s.name)).toEqual(['earlier']);
+    expect(side.prepare('SELECT count(*) FROM snapshots').pluck().get()).toBe(1);
+    expect(store.sessionSnapshots(earlier.sessionId)).toHaveLength(1);
   });
 });

@@ -5,7 +5,9 @@ import { resolveDbPath, userDataDir, type PathEnvironment } from '../../src/main
 const cases: { name: string; where: PathEnvironment; want: string }[] = [
   { name: 'linux, XDG_CONFIG_HOME set', where: { platform: 'linux', home: '/home/ann', env: { XDG_CONFIG_HOME: '/xdg' } }, want: '/xdg/Goroscope' },
   { name: 'linux, no XDG_CONFIG_HOME', where: { platform: 'linux', home: '/home/ann', env: {} }, want: '/home/ann/.config/Goroscope' },
-  { name: 'linux, relative XDG_CONFIG_HOME is ignored', where: { platform: 'linux', home: '/home/ann', env: { XDG_CONFIG_HOME: 'rel' } }, want: '/home/ann/.config/Goroscope' },
+  // Chromium's base::nix::GetXDGDirectory (Electron's appData on Linux) takes any non-empty value, relative ones too.
+  { name: 'linux, relative XDG_CONFIG_HOME is taken from the working directory', where: { platform: 'linux', home: '/home/ann', cwd: '/work', env: { XDG_CONFIG_HOME: 'rel' } }, want: '/work/rel/Goroscope' },
+  { name: 'linux, empty XDG_CONFIG_HOME', where: { platform: 'linux', home: '/home/ann', env: { XDG_CONFIG_HOME: '' } }, want: '/home/ann/.config/Goroscope' },
   { name: 'macOS', where: { platform: 'darwin', home: '/Users/ann', env: { XDG_CONFIG_HOME: '/xdg' } }, want: '/Users/ann/Library/Application Support/Goroscope' },
   { name: 'Windows', where: { platform: 'win32', home: 'C:\\Users\\ann', env: { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' } }, want: 'C:\\Users\\ann\\AppData\\Roaming\\Goroscope' },
   { name: 'Windows without APPDATA', where: { platform: 'win32', home: 'C:\\Users\\ann', env: {} }, want: 'C:\\Users\\ann\\AppData\\Roaming\\Goroscope' },

@@ -167,3 +167,72 @@ describe('HistoryStore', () => {
     expect(() => store.dispose()).not.toThrow();
   });
 });
+
+describe('HistoryStore when a write fails', () => {
+  /** A second connection to the same file, as another process (or a failing disk) would be. */
+  function sideConnection(file: string): Database.Database {
+    const db = new Database(file);
+    onTestFinished(() => {
+      db.close();
+    });
+    return db;
+  }
+
+  it('stores nothing of a failed tick, keeps earlier ticks, and stores the same stacks once the failure is gone', () => {
+    const { store, file } = openTemp();
+    const id = store.createSession(SESSION);
+    const first = parsed('01-chan-send-no-receiver/t0.debug1.txt');
+    store.recordTick(id, 0, [ok('compact', 'goroutine?debug=1', 1, first)]);
+    // The full dump brings new stacks; the write fails after they were inserted (at the goroutine IDs).
+    const side = sideConnection(file);
+    side.exec(`CREATE TRIGGER fail_ids BEFORE INSERT ON goroutine_ids BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END`);
+    const full = parsed('01-chan-send-no-receiver/t3.debug2.txt');
+    const newKeys = full.groups.filter((g) => !first.groups.some((f) => f.key === g.key)).length;
+    expect(newKeys).toBeGreaterThan(0);
+    expect(() => store.recordTick(id, 1, [ok('full', 'goroutine?debug=2', 2, full)])).toThrow('disk I/O error (simulated)');
+    expect(store.sessionSnapshots(id).map((s) => s.tick)).toEqual([0]);
+    expect(store.session(id)).toMatchObject({ ticks: 1, snapshots: 1, failedTicks: 0 });
+    expect(side.prepare('SELECT count(*) FROM stacks').pluck().get()).toBe(first.groups.length);
+
+    side.exec('DROP TRIGGER fail_ids');
+    const [snapshotId] = store.recordTick(id, 1, [ok('full', 'goroutine?debug=2', 2, full)]);
+    expect(store.snapshot(snapshotId!)).toEqual(full);
+    expect(side.prepare('SELECT count(*) FROM stacks').pluck().get()).toBe(first.groups.length + newKeys);
+    // `created by` reached the stacks first seen in the debug=1 profile too, though its first write was rolled back.
+    const leak = store.sessionStacks(id).find((s) => s.blockingSite?.func === 'main.fetchWithTimeout.func1')!;
+    expect(leak.createdBy).toEqual({ func: 'main.fetchWithTimeout', file: '/tmp/corpus/gen/01-chan-send-no-receiver/main.go', line: 83 });
+  });
+
+  it('says the session is gone when it was removed while recording, and stores nothing', () => {
+    const { store } = openTemp();
+    const id = store.createSession(SESSION);
+    store.removeSession(id);
+    expect(() => store.recordTick(id, 0, [ok('compact', 'goroutine?debug=1', 1, parsed('01-chan-send-no-receiver/t1.debug1.txt'))])).toThrow(
+      `no session ${id} in the history; \`goroscope sessions\` lists them`,
+    );
+    const other = store.createSession(SESSION);
+    expect(store.sessionSnapshots(other)).toEqual([]);
+  });
+
+  it('keeps only the first raw dump when a session keeps the last 0', async () => {
+    const { store } = openTemp();
+    const id = store.createSession({ ...SESSION, rawKeepLast: 0 });
+    const bytes = bytesOf('01-chan-send-no-receiver/t1.debug2.txt');
+    const raw = await compressRaw(bytes);
+    for (let t = 0; t < 3; t++) store.recordTick(id, t, [ok('full', 'goroutine?debug=2', t, parsed('01-chan-send-no-receiver/t1.debug2.txt'), raw)]);
+    expect(store.sessionSnapshots(id).map((s) => s.hasRawDump)).toEqual([true, false, false]);
+  });
+
+  it('names the file and the problem when SQLite cannot use it', () => {
+    const t = tempDir();
+    onTestFinished(t.remove);
+    const file = t.file('damaged.db');
+    const store = HistoryStore.open(file);
+    store.dispose();
+    // Keep the header (a valid SQLite file), damage the schema page.
+    const bytes = readFileSync(file);
+    bytes.fill(0xee, 100, 4096);
+    writeFileSync(file, bytes);
+    expect(() => HistoryStore.open(file)).toThrow(`cannot open history database ${file}: database disk image is malformed (SQLITE_CORRUPT); expected a writable SQLite file`);
+  });
+});

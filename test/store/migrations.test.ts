@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { HOT_QUERIES, HistoryStore } from '../../src/main/store/history-store.js';
@@ -121,5 +122,57 @@ describe('migrations', () => {
     expect(plans.seriesCounts).toEqual(
       expect.arrayContaining(['SEARCH s USING INDEX snapshots_by_session_tick (session_id=?)', 'SEARCH g USING PRIMARY KEY (snapshot_id=?)']),
     );
+  });
+});
+
+/** The SQL each migration runs, in order (they are `db.exec` scripts). */
+function migrationScripts(): string[] {
+  const scripts: string[] = [];
+  const recorder = { exec: (sql: string) => void scripts.push(sql) } as unknown as Database.Database;
+  for (const m of MIGRATIONS) m.up(recorder);
+  return scripts;
+}
+
+// Another process migrating the same new file: it holds the write lock for 300 ms, then commits the schema.
+const OTHER_PROCESS = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require('better-sqlite3');
+const db = new Database(workerData.file);
+db.exec('BEGIN IMMEDIATE');
+parentPort.postMessage('locked');
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+for (const sql of workerData.scripts) db.exec(sql);
+db.pragma('user_version = ' + workerData.version);
+db.exec('COMMIT');
+db.close();
+`;
+
+describe('two processes opening a new history at once', () => {
+  it('the second waits for the first migration and skips it', { timeout: 20_000 }, async () => {
+    const t = tempDir('goroscope-migrate-');
+    onTestFinished(t.remove);
+    const file = t.file('h.db');
+    const init = new Database(file);
+    init.pragma('journal_mode = WAL');
+    init.close();
+    const worker = new Worker(OTHER_PROCESS, { eval: true, workerData: { file, scripts: migrationScripts(), version: SCHEMA_VERSION } });
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    onTestFinished(async () => {
+      await worker.terminate();
+    });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    // Reads user_version 0 while the other holds the lock, then has to wait for it.
+    const store = HistoryStore.open(file);
+    onTestFinished(() => store.dispose());
+    expect(await exited).toBe(0);
+    expect(store.listSessions()).toEqual([]);
+    const db = new Database(file, { readonly: true });
+    onTestFinished(() => {
+      db.close();
+    });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   });
 });

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GoroscopeError, InvalidInputError } from '../../shared/errors.js';
@@ -18,6 +19,15 @@ export interface ImportResult {
   sessionId: number;
   imported: { path: string; atMs: number; snapshots: number }[];
   refused: { path: string; error: TickError }[];
+}
+
+interface ParsedFile {
+  path: string;
+  atMs: number;
+  /** Position in the arguments: breaks ties between equal times. */
+  order: number;
+  bytes: Uint8Array;
+  snapshots: Snapshot[];
 }
 
 /** The snapshot kind an imported file's format implies. */
@@ -46,15 +56,20 @@ export async function importDumps(store: HistoryStore, req: ImportRequest): Prom
     throw new InvalidInputError(`--at gives ${req.atMs.length} times for ${req.paths.length} files; expected one ISO time per file, comma-separated`);
   }
   const refused: ImportResult['refused'] = [];
-  const parsed: { path: string; atMs: number; order: number; bytes: Uint8Array; snapshots: Snapshot[] }[] = [];
+  const parsed: ParsedFile[] = [];
   for (const [order, file] of req.paths.entries()) {
+    let read: [Buffer, Stats];
     try {
-      const [bytes, info] = await Promise.all([readFile(file), stat(file)]).catch((cause: NodeJS.ErrnoException) => {
-        const why = cause.code === 'ENOENT' ? 'no such file' : cause.code === 'EISDIR' ? 'is a directory' : cause.message;
-        throw new InvalidInputError(`cannot read ${file}: ${why}`, { cause });
-      });
-      const snapshots = parseSnapshots(bytes);
-      parsed.push({ path: file, atMs: req.atMs?.[order] ?? info.mtimeMs, order, bytes, snapshots });
+      read = await Promise.all([readFile(file), stat(file)]);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (cause as Error).message;
+      refused.push({ path: file, error: { code: 'INVALID_INPUT', message: `cannot read ${file}: ${why}` } });
+      continue;
+    }
+    const [bytes, info] = read;
+    try {
+      parsed.push({ path: file, atMs: req.atMs?.[order] ?? info.mtimeMs, order, bytes, snapshots: parseSnapshots(bytes) });
     } catch (error) {
       if (!(error instanceof GoroscopeError) || error.code === 'BUG') throw error;
       refused.push({ path: file, error: { code: error.code, message: `${file}: ${error.message}` } });
@@ -76,6 +91,18 @@ export async function importDumps(store: HistoryStore, req: ImportRequest): Prom
     rawKeepLast: parsed.length,
     endpoints: null,
   });
+  try {
+    const imported = await storeTicks(store, sessionId, parsed);
+    store.endSession(sessionId, Math.round(parsed[parsed.length - 1]!.atMs));
+    return { sessionId, imported, refused };
+  } catch (error) {
+    // An import is all or nothing: a store failure halfway must not leave half a session in the list.
+    store.removeSession(sessionId);
+    throw error;
+  }
+}
+
+async function storeTicks(store: HistoryStore, sessionId: number, parsed: readonly ParsedFile[]): Promise<ImportResult['imported']> {
   let tick = 0;
   const imported: ImportResult['imported'] = [];
   for (const p of parsed) {
@@ -89,6 +116,5 @@ export async function importDumps(store: HistoryStore, req: ImportRequest): Prom
     }
     imported.push({ path: p.path, atMs: p.atMs, snapshots: p.snapshots.length });
   }
-  store.endSession(sessionId, Math.round(parsed[parsed.length - 1]!.atMs));
-  return { sessionId, imported, refused };
+  return imported;
 }

@@ -24,7 +24,7 @@ export interface RecordRequest {
   requestTimeoutMs?: number;
   maxBytes?: number;
   compactFormat?: 'debug1' | 'proto';
-  /** How to reach the target (default: direct TCP). The recording disposes it. */
+  /** How to reach the target (default: direct TCP; an SshConnector for a tunnel). The recording disposes it. */
   connector?: Connector;
   signal?: AbortSignal;
   onTick?: (summary: TickSummary) => void;
@@ -33,6 +33,8 @@ export interface RecordRequest {
 export interface Recording {
   sessionId: number;
   target: Target;
+  /** How the target is reached: `direct`, `ssh user@host`. */
+  via: string;
   discovery: Discovery;
   /** Resolves when the session ended (its course run, stopped, or cancelled). */
   done: Promise<RecordingOutcome>;
@@ -42,10 +44,17 @@ export interface Recording {
   dispose(): void;
 }
 
+/** `2024-05-01 10:00` in local time: the time `goroscope sessions` and the app show next to the name. */
+function localMinute(d: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /**
  * Normalises the URL, discovers what the target serves and starts recording into a new session.
  * Rejects (no session is created) when the target cannot be reached or is not a Go pprof endpoint:
- * InvalidInputError, TargetUnreachableError, TimeoutError, NotGoEndpointError, HttpStatusError.
+ * InvalidInputError, TargetUnreachableError, TimeoutError, NotGoEndpointError, HttpStatusError; through
+ * an SSH tunnel also HostKeyMismatchError and SshAuthError.
  */
 export async function startRecording(store: HistoryStore, req: RecordRequest): Promise<Recording> {
   if (!(req.intervalMs > 0)) throw new InvalidInputError(`interval ${req.intervalMs} ms: expected a positive interval, e.g. 2s`);
@@ -61,8 +70,8 @@ export async function startRecording(store: HistoryStore, req: RecordRequest): P
     const rawRetention = req.rawRetention ?? 'full';
     const sessionId = store.createSession({
       source: 'recording',
-      name: req.name ?? `${target.baseUrl.replace(/^https?:\/\//, '')} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
-      targetUrl: target.baseUrl,
+      name: req.name ?? `${target.baseUrl.replace(/^https?:\/\//, '')} ${localMinute(new Date())}`,
+      targetUrl: connector.storedTarget(target.baseUrl),
       startedAtMs: Date.now(),
       intervalMs: req.intervalMs,
       fullEvery: req.fullEvery,
@@ -81,7 +90,7 @@ export async function startRecording(store: HistoryStore, req: RecordRequest): P
       ...(req.onTick ? { onTick: req.onTick } : {}),
     });
     const done = recorder.run().finally(() => connector.dispose());
-    return { sessionId, target, discovery, done, stop: () => recorder.stop(), dispose: () => recorder.dispose() };
+    return { sessionId, target, via: connector.via, discovery, done, stop: () => recorder.stop(), dispose: () => recorder.dispose() };
   } catch (error) {
     connector.dispose();
     throw error;

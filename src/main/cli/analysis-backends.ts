@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { LoadedSession } from '../analysis/session.js';
 import { openHistory } from '../api/session-history.js';
 import { startRecording, type TickSummary } from '../api/session-record.js';
+import type { Connector } from '../collect/connector.js';
 import { loadStoredSession } from '../api/stored-session.js';
 import { HistoryStore } from '../store/history-store.js';
 
@@ -28,6 +29,8 @@ export interface RecordOptions {
   /** Ends the recording early (Ctrl-C): what was recorded is analysed. */
   signal?: AbortSignal;
   onTick?: (summary: TickSummary) => void;
+  /** How to reach the service (default: direct TCP; an SshConnector for `--ssh`). The recording disposes it. */
+  connector?: Connector;
 }
 
 export interface AnalysisBackends {
@@ -75,6 +78,7 @@ export function defaultBackends(): AnalysisBackends {
           fullEvery: CHECK_FULL_EVERY,
           rawRetention: 'none',
           ...(options.onTick ? { onTick: options.onTick } : {}),
+          ...(options.connector ? { connector: options.connector } : {}),
         });
         const stop = (): void => recording.stop();
         options.signal?.addEventListener('abort', stop, { once: true });

@@ -5,8 +5,11 @@ import { InvalidInputError } from '../../shared/errors.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { checkResultOf } from '../analysis/report/json.js';
 import { sourceLine, windowLine } from '../analysis/report/report-text.js';
+import type { SshConnector } from '../collect/ssh-connector.js';
+import { DEFAULT_TIMEOUT_MS } from '../collect/target-client.js';
 import { defaultBackends, type AnalysisBackends } from './analysis-backends.js';
 import { loadFiles, loadProjectConfig, parseDuration, reportOf } from './analysis-input.js';
+import { addSshOptions, sshConnectorOf } from './record-command.js';
 
 interface CheckOptions {
   duration: string;
@@ -14,6 +17,9 @@ interface CheckOptions {
   db?: string;
   json?: boolean;
   config?: string;
+  ssh?: string;
+  sshKey?: string;
+  knownHosts?: string;
 }
 
 /**
@@ -23,7 +29,7 @@ interface CheckOptions {
  * states and wait minutes; a goroutineleak profile adds the runtime's proof.
  */
 export function registerCheck(program: Command, backends: AnalysisBackends = defaultBackends()): void {
-  program
+  addSshOptions(program
     .command('check')
     .description('record a service (or read dump files in time order), print the leak suspects; exit 1 when there is one')
     .argument('<inputs...>', 'a service URL (http://host:port), or dump files of any format in time order')
@@ -31,26 +37,33 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
     .option('--interval <duration>', 'time between ticks when recording; between files that carry no timestamp', '2s')
     .option('--db <file>', 'keep the recording in this history file (default: a throwaway database)')
     .option('--json', 'print {suspects: [...]} (documented in src/shared/report.ts, CheckResultSchema)')
-    .option('--config <file>', 'ignore rules and settings (default: .goroscope.json in the working folder, if any)')
+    .option('--config <file>', 'ignore rules and settings (default: .goroscope.json in the working folder, if any)'))
     .action(async (inputs: string[], options: CheckOptions) => {
       const intervalMs = parseDuration(options.interval, '--interval');
       const config = await loadProjectConfig(options.config);
       const isUrl = /^https?:\/\//i.test(inputs[0]!);
       if (isUrl && inputs.length > 1) throw new InvalidInputError(`check takes one URL, got ${inputs.length} arguments: ${inputs.join(' ')}`);
-      const loaded = isUrl ? await recordUrl(backends, inputs[0]!, parseDuration(options.duration, '--duration'), intervalMs, options.db ?? null) : await loadFiles(inputs, intervalMs);
+      if (options.ssh !== undefined && !isUrl) throw new InvalidInputError(`--ssh applies to a service URL, not to dump files (${inputs[0]})`);
+      const connector = sshConnectorOf(options, DEFAULT_TIMEOUT_MS);
+      let loaded: LoadedSession;
+      try {
+        loaded = isUrl ? await recordUrl(backends, inputs[0]!, parseDuration(options.duration, '--duration'), intervalMs, options.db ?? null, connector) : await loadFiles(inputs, intervalMs);
+      } finally {
+        connector?.dispose();
+      }
       const report = reportOf(loaded, config);
       process.stdout.write(options.json ? `${JSON.stringify(checkResultOf(report), null, 2)}\n` : formatCheck(report));
       if (report.suspects.length > 0) process.exitCode = 1;
     });
 }
 
-async function recordUrl(backends: AnalysisBackends, url: string, durationMs: number, intervalMs: number, dbPath: string | null): Promise<LoadedSession> {
+async function recordUrl(backends: AnalysisBackends, url: string, durationMs: number, intervalMs: number, dbPath: string | null, connector: SshConnector | null): Promise<LoadedSession> {
   // Ctrl-C ends the recording early; what was recorded is still analysed.
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
-  process.stderr.write(`checking ${url} for ${durationMs / 1000}s, a tick every ${intervalMs / 1000}s (Ctrl-C ends early)\n`);
+  process.stderr.write(`checking ${url}${connector ? ` via ${connector.via}` : ''} for ${durationMs / 1000}s, a tick every ${intervalMs / 1000}s (Ctrl-C ends early)\n`);
   let recorded: Awaited<ReturnType<AnalysisBackends['record']>>;
   try {
     recorded = await backends.record(url, {
@@ -58,6 +71,7 @@ async function recordUrl(backends: AnalysisBackends, url: string, durationMs: nu
       intervalMs,
       dbPath,
       signal: controller.signal,
+      ...(connector ? { connector } : {}),
       onTick: (t) => process.stderr.write(`  #${t.tick} ${t.counted ? `${t.counted.total} goroutines` : `failed: ${t.errors[0]?.message ?? 'no profile'}`}\n`),
     });
   } finally {

@@ -2,11 +2,16 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { openHistory } from '../api/session-history.js';
 import { importDumps } from '../api/session-import.js';
 
-/** `2024-05-01T10:00:00Z,2024-05-01T10:05:00Z` → epoch ms per item. */
-function parseTimes(text: string): number[] {
-  return text.split(',').map((item) => {
-    const ms = Date.parse(item.trim());
-    if (Number.isNaN(ms)) throw new InvalidArgumentError(`"${item.trim()}" is not an ISO time; expected e.g. 2024-05-01T10:00:00Z`);
+// Date.parse alone takes "1" as the year 2001 and "May 1" as a date: only ISO 8601 date-times pass.
+// A time without an offset is local time, as Date.parse reads it.
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?$/i;
+
+/** `2024-05-01T10:00:00Z,2024-05-01T10:05:00Z` → epoch ms per item. Throws commander's InvalidArgumentError. */
+export function parseTimes(text: string): number[] {
+  return text.split(',').map((raw) => {
+    const item = raw.trim();
+    const ms = ISO_TIME.test(item) ? Date.parse(item) : Number.NaN;
+    if (Number.isNaN(ms)) throw new InvalidArgumentError(`"${item}" is not an ISO time; expected e.g. 2024-05-01T10:00:00Z`);
     return ms;
   });
 }

@@ -1,8 +1,14 @@
+import { userInfo } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidInputError } from '../../shared/errors.js';
 import type { Group } from '../../shared/model.js';
 import { openHistory } from '../api/session-history.js';
 import { startRecording, type TickSummary } from '../api/session-record.js';
+import { DEFAULT_SSH_CONNECT_TIMEOUT_MS, SshConnector } from '../collect/ssh-connector.js';
+import { parseSshDestination } from '../collect/ssh-destination.js';
+import { describeDiscovery } from '../collect/discover.js';
 import { shortFrame } from './format-snapshot.js';
+import { LiveOutput } from './live-output.js';
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -37,40 +43,53 @@ function parseBytes(text: string): number {
   return Number(m[1]) * (unit === 'k' ? 1 << 10 : unit === 'm' ? 1 << 20 : unit === 'g' ? 1 << 30 : 1);
 }
 
-/** Growth of each group since it was first counted in the session (groups that appear later start at 0). */
+/**
+ * Growth of each group above the lowest count it had in the session; a group missing from a counted
+ * tick (or first seen later) had 0. The low point, not the first tick, is the baseline: after the
+ * target restarts mid-session every group starts again near 0, and growth from the first tick would
+ * show its leaks as shrinking (and some idle group as "fastest") for the rest of the session.
+ */
 export class GrowthTracker {
-  private readonly baseline = new Map<string, number>();
+  private readonly low = new Map<string, number>();
   private hasBaseline = false;
 
-  /** The group that grew most since the session's first counted tick, with its growth; null if none grew. */
+  /** The group that grew most above its low point, with its growth; null if none grew. */
   fastest(groups: readonly Group[]): { group: Group; growth: number } | null {
-    if (!this.hasBaseline) {
-      for (const g of groups) this.baseline.set(g.key, g.count);
-      this.hasBaseline = true;
-      return null;
-    }
+    const seen = new Set<string>();
     let best: { group: Group; growth: number } | null = null;
     for (const g of groups) {
-      const growth = g.count - (this.baseline.get(g.key) ?? 0);
+      seen.add(g.key);
+      const low = this.hasBaseline ? Math.min(this.low.get(g.key) ?? 0, g.count) : g.count;
+      this.low.set(g.key, low);
+      const growth = g.count - low;
       if (growth > 0 && (!best || growth > best.growth)) best = { group: g, growth };
     }
+    for (const key of this.low.keys()) if (!seen.has(key)) this.low.set(key, 0);
+    this.hasBaseline = true;
     return best;
   }
+}
+
+function via(how: string): string {
+  return how === 'direct' ? '' : ` via ${how}`;
 }
 
 function clock(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
 }
 
-/** One live line: time, tick, total, the fastest-growing group, errors. */
+/**
+ * One live line: time, tick, total, the fastest-growing group, errors. The runtime's own count, when it
+ * differs, goes last so that the columns before it stay aligned from line to line.
+ */
 export function tickLine(t: TickSummary, growth: GrowthTracker): string {
   const parts = [clock(t.atMs), `#${String(t.tick + 1).padEnd(4)}`];
   if (t.counted) {
     parts.push(`${String(t.counted.total).padStart(7)} goroutines`);
-    if (t.numGoroutine !== null && t.numGoroutine !== t.counted.total) parts.push(`(runtime says ${t.numGoroutine})`);
     parts.push(t.isFull ? 'full' : '    ');
     const fastest = growth.fastest(t.counted.groups);
     parts.push(fastest ? `fastest +${fastest.growth} ${shortFrame(fastest.group.blockingSite)}` : 'no growth');
+    if (t.numGoroutine !== null && t.numGoroutine !== t.counted.total) parts.push(`(runtime says ${t.numGoroutine})`);
   } else {
     parts.push('FAILED');
   }
@@ -89,10 +108,40 @@ interface RecordOptions {
   timeout: number;
   maxBytes: number;
   keepRaw: 'all' | 'full' | 'none';
+  ssh?: string;
+  sshKey?: string;
+  knownHosts?: string;
+}
+
+/**
+ * The tunnel `--ssh` asks for, or null for a direct connection. Its login gets two thirds of the
+ * request time limit (at most 10 s), so that an SSH server that does not answer is reported as such
+ * rather than as a slow service. Throws InvalidInputError for a bad destination or an unusable key.
+ */
+export function sshConnectorOf(o: { ssh?: string; sshKey?: string; knownHosts?: string }, requestTimeoutMs: number): SshConnector | null {
+  if (o.ssh === undefined) {
+    const stray = o.sshKey !== undefined ? '--ssh-key' : o.knownHosts !== undefined ? '--known-hosts' : null;
+    if (stray !== null) throw new InvalidInputError(`${stray} needs --ssh user@host: it only applies to a tunnel`);
+    return null;
+  }
+  return new SshConnector({
+    destination: parseSshDestination(o.ssh, userInfo().username),
+    ...(o.sshKey !== undefined ? { privateKeyPath: o.sshKey } : {}),
+    ...(o.knownHosts !== undefined ? { knownHostsPath: o.knownHosts } : {}),
+    connectTimeoutMs: Math.min(DEFAULT_SSH_CONNECT_TIMEOUT_MS, Math.round((requestTimeoutMs * 2) / 3)),
+  });
+}
+
+/** The three options `record` (and a recording `check`) take for a tunnel. */
+export function addSshOptions(command: Command): Command {
+  return command
+    .option('--ssh <user@host[:port]>', 'reach the service through an SSH tunnel; the URL is then its address as seen from that host, e.g. http://127.0.0.1:6060')
+    .option('--ssh-key <file>', 'private key to log in with (passphrase in $GOROSCOPE_SSH_PASSPHRASE); default: the ssh-agent at $SSH_AUTH_SOCK')
+    .option('--known-hosts <file>', 'known_hosts file the SSH host key is checked against (default: ~/.ssh/known_hosts)');
 }
 
 export function registerRecord(program: Command): void {
-  program
+  const command = program
     .command('record')
     .description('record a session from a running Go service (net/http/pprof) into the history')
     .argument('<url>', 'the service base URL, e.g. http://127.0.0.1:6060 (a pasted .../debug/pprof/... URL works too)')
@@ -103,54 +152,67 @@ export function registerRecord(program: Command): void {
     .option('--db <file>', 'history database (default: $GOROSCOPE_DB, else goroscope.db in the app-data folder)')
     .addOption(new Option('--timeout <duration>', 'time limit of each request').argParser(parseDurationMs).default(15_000, '15s'))
     .addOption(new Option('--max-bytes <size>', 'largest response accepted').argParser(parseBytes).default(256 << 20, '256MB'))
-    .addOption(new Option('--keep-raw <which>', 'raw dumps to keep: full dumps only, all, or none').choices(['full', 'all', 'none']).default('full'))
-    .action(async (url: string, o: RecordOptions) => {
-      const store = openHistory(o.db);
-      try {
-        const growth = new GrowthTracker();
-        const recording = await startRecording(store, {
-          url,
-          intervalMs: o.interval,
-          durationMs: o.duration ?? null,
-          fullEvery: o.fullEvery,
-          requestTimeoutMs: o.timeout,
-          maxBytes: o.maxBytes,
-          rawRetention: o.keepRaw,
-          ...(o.name !== undefined ? { name: o.name } : {}),
-          onTick: (t) => process.stdout.write(`${tickLine(t, growth)}\n`),
-        });
-        const serves = recording.discovery;
-        process.stdout.write(
-          `recording ${recording.target.baseUrl} into session ${recording.sessionId} (${store.path})\n` +
-            `  serves: ${['goroutine', serves.goroutineLeak ? 'goroutineleak' : null, serves.expvar ? '/debug/vars' : null, serves.metrics ? '/metrics' : null].filter(Boolean).join(', ')}\n` +
-            `  every ${o.interval / 1000}s, full dump every ${o.fullEvery} ticks, ${o.duration ? `for ${o.duration / 1000}s` : 'until Ctrl-C'}\n`,
-        );
-        let signals = 0;
-        const onSignal = (): void => {
-          signals++;
-          if (signals === 1) {
-            process.stderr.write('\nstopping: taking a last full dump (Ctrl-C again to quit at once)\n');
-            recording.stop();
-          } else {
-            recording.dispose();
-          }
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-        try {
-          const outcome = await recording.done;
-          const s = store.session(outcome.sessionId);
-          process.stdout.write(
-            `session ${s.id} "${s.name}": ${outcome.ticks} ticks, ${s.snapshots} snapshots, ${outcome.failedTicks} failed ticks` +
-              ` (${outcome.endedBy === 'duration' ? 'ran its course' : outcome.endedBy === 'stop' ? 'stopped' : 'cancelled'})\n${s.id}\n`,
-          );
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-          recording.dispose();
-        }
-      } finally {
-        store.dispose();
-      }
+    .addOption(new Option('--keep-raw <which>', 'raw dumps to keep: full dumps only, all, or none').choices(['full', 'all', 'none']).default('full'));
+  addSshOptions(command).action(async (url: string, o: RecordOptions) => {
+    const connector = sshConnectorOf(o, o.timeout);
+    try {
+      await record(url, o, connector);
+    } finally {
+      connector?.dispose();
+    }
+  });
+}
+
+async function record(url: string, o: RecordOptions, connector: SshConnector | null): Promise<void> {
+  const store = openHistory(o.db);
+  const out = new LiveOutput();
+  try {
+    const growth = new GrowthTracker();
+    const recording = await startRecording(store, {
+      url,
+      ...(connector !== null ? { connector } : {}),
+      intervalMs: o.interval,
+      durationMs: o.duration ?? null,
+      fullEvery: o.fullEvery,
+      requestTimeoutMs: o.timeout,
+      maxBytes: o.maxBytes,
+      rawRetention: o.keepRaw,
+      ...(o.name !== undefined ? { name: o.name } : {}),
+      onTick: (t) => out.write(`${tickLine(t, growth)}\n`),
     });
+    // The reader of a pipe went away (`| head`): end as Ctrl-C would, with a last full dump.
+    out.onGone(() => recording.stop());
+    out.write(
+      `recording ${recording.target.baseUrl}${via(recording.via)} into session ${recording.sessionId} (${store.path})\n` +
+        `  serves: ${describeDiscovery(recording.discovery).join(', ')}\n` +
+        `  every ${o.interval / 1000}s, full dump every ${o.fullEvery} ticks, ${o.duration ? `for ${o.duration / 1000}s` : 'until Ctrl-C'}\n`,
+    );
+    let signals = 0;
+    const onSignal = (): void => {
+      signals++;
+      if (signals === 1) {
+        process.stderr.write('\nstopping: taking a last full dump (Ctrl-C again to quit at once)\n');
+        recording.stop();
+      } else {
+        recording.dispose();
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const outcome = await recording.done;
+      const s = store.session(outcome.sessionId);
+      out.write(
+        `session ${s.id} "${s.name}"${via(recording.via)}: ${outcome.ticks} ticks, ${s.snapshots} snapshots, ${outcome.failedTicks} failed ticks` +
+          ` (${outcome.endedBy === 'duration' ? 'ran its course' : outcome.endedBy === 'stop' ? 'stopped' : 'cancelled'})\n${s.id}\n`,
+      );
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      recording.dispose();
+    }
+  } finally {
+    out.dispose();
+    store.dispose();
+  }
 }

@@ -76,7 +76,12 @@ function isParsed(parse: () => unknown): boolean {
   }
 }
 
-/** True when `path` answers 2xx with a body `accept` takes; HTTP errors, HTML and other bodies are false. */
+/**
+ * True when `path` answers 2xx with a body `accept` takes; HTTP errors, HTML and other bodies are false.
+ * The goroutine profile is what a recording needs, so its transport failures are thrown. `/debug/vars`
+ * and `/metrics` are extras: any failure of theirs (a handler that hangs past the timeout, a body over
+ * the cap, a reset) only means they are not recorded.
+ */
 async function probe(client: TargetClient, path: string, options: FetchOptions, accept: (body: string) => boolean): Promise<boolean> {
   try {
     const result = await client.get(path, options);
@@ -84,7 +89,8 @@ async function probe(client: TargetClient, path: string, options: FetchOptions, 
     return accept(result.body.toString('utf8'));
   } catch (error) {
     if (error instanceof HttpStatusError || error instanceof NotGoEndpointError) return false;
-    if (error instanceof GoroscopeError && path !== PATHS.compactText && error.code === 'RESPONSE_TOO_LARGE') return false;
+    const isOptional = path !== PATHS.compactText;
+    if (isOptional && error instanceof GoroscopeError && error.code !== 'BUG' && !options.signal?.aborted) return false;
     throw error;
   }
 }

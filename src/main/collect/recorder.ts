@@ -1,4 +1,4 @@
-import { BugError, GoroscopeError, NotGoEndpointError } from '../../shared/errors.js';
+import { BugError, GoroscopeError, NotADumpError, NotGoEndpointError } from '../../shared/errors.js';
 import type { DumpFormat, Snapshot } from '../../shared/model.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { compressRaw } from '../store/raw-dump.js';
@@ -50,6 +50,18 @@ export interface RecordingOutcome {
   endedBy: 'duration' | 'stop' | 'abort';
 }
 
+/** What the loop needs besides the summary it reports. */
+interface TakenTick extends TickSummary {
+  /** The recorder was cancelled during this tick; what it had fetched is stored. */
+  isAborted: boolean;
+  /** A full dump was requested this tick (it may have failed: then it waits for the next full-dump tick). */
+  isFullTaken: boolean;
+}
+
+function publicSummary({ isAborted: _a, isFullTaken: _f, ...summary }: TakenTick): TickSummary {
+  return summary;
+}
+
 const EXPECTED: Record<SnapshotKind, { formats: DumpFormat[]; what: string }> = {
   compact: { formats: ['debug1', 'pprof-proto'], what: 'a goroutine profile' },
   full: { formats: ['traceback'], what: 'a debug=2 goroutine dump' },
@@ -58,18 +70,35 @@ const EXPECTED: Record<SnapshotKind, { formats: DumpFormat[]; what: string }> = 
   metrics: { formats: ['prometheus'], what: 'Prometheus text' },
 };
 
+/**
+ * Failures that make the rest of a tick pointless: the target (or the SSH hop in front of it) did not
+ * answer, or the tunnel was refused. Each further request would fail the same way; through SSH it would
+ * also be another refused login or host key warning in the server's log.
+ */
+function isUnreachableCode(code: string | undefined): boolean {
+  return code === 'TARGET_UNREACHABLE' || code === 'TIMEOUT' || code === 'HOST_KEY_MISMATCH' || code === 'SSH_AUTH';
+}
+
 /** Consecutive failed ticks → multiple of the interval before the next attempt. */
 export function backoffFactor(failures: number): number {
   return failures <= 0 ? 1 : 2 ** Math.min(failures, 3);
 }
 
+/** A compact-profile failure that means the target may have gone away (and restarted since). */
+function isUnreachable(error: TickError | null | undefined): boolean {
+  return isUnreachableCode(error?.code);
+}
+
 /**
  * The recording loop of one session: the compact profile every tick, expvar/metrics every tick when
  * served, goroutineleak + a full debug=2 dump every `fullEvery` ticks, on the first and last tick and
- * on the first tick after the target was unreachable (it may have restarted: new goroutine IDs). A failed request is stored as a failed snapshot and the loop
- * backs off (×2, ×4, ×8 the interval) until the target answers again. `stop()` ends after one last full
- * tick; `dispose()` (or the signal) cancels the request in flight and ends at once. Either way `run()`
- * resolves and the session is marked ended; it rejects only when the store fails.
+ * on the first tick after the target was unreachable (it may have restarted: new goroutine IDs). A full
+ * dump that fails is tried again at the next full-dump tick, never on every tick: a dump over the byte
+ * cap would otherwise stop the target's world once per tick for nothing. A failed request is stored as a
+ * failed snapshot and the loop backs off (×2, ×4, ×8 the interval) until the target answers again.
+ * `stop()` ends after one last full tick; `dispose()` (or the signal) cancels the request in flight,
+ * stores what the tick had already fetched, and ends at once. Either way `run()` resolves and the
+ * session is marked ended; it rejects only when the store fails.
  */
 export class Recorder {
   private readonly abort = new AbortController();
@@ -104,41 +133,59 @@ export class Recorder {
     const startMs = Date.now();
     let tick = 0;
     let failures = 0;
-    let wasUnreachable = false;
+    // The first tick takes a full dump, and so does the first tick after the target was unreachable.
+    let isFullOwed = true;
     let failedTicks = 0;
-    let sinceFull = Infinity;
+    let sinceFull = 0;
     let endedBy: RecordingOutcome['endedBy'] = 'abort';
+    let isStoreBroken = false;
     try {
       while (!this.abort.signal.aborted) {
         const tickStart = Date.now();
         const isLast = this.isStopRequested || (durationMs !== null && tickStart + intervalMs * backoffFactor(failures) - startMs >= durationMs);
-        const isFull = sinceFull >= fullEvery || isLast || wasUnreachable;
+        const isFull = isFullOwed || sinceFull >= fullEvery || isLast;
         const summary = await this.takeTick(tick, isFull);
         if (summary === null) break;
         tick++;
-        const compactError = summary.errors.find((e) => e.kind === 'compact');
-        const compactFailed = compactError !== undefined;
-        failures = compactFailed ? failures + 1 : 0;
-        wasUnreachable = compactError?.code === 'TARGET_UNREACHABLE' || compactError?.code === 'TIMEOUT';
         if (summary.errors.length > 0) failedTicks++;
-        sinceFull = isFull && !summary.errors.some((e) => e.kind === 'full') && !compactFailed ? 1 : sinceFull + 1;
+        if (summary.isAborted) break;
+        const compactError = summary.errors.find((e) => e.kind === 'compact');
+        failures = compactError !== undefined ? failures + 1 : 0;
+        if (summary.isFullTaken) {
+          sinceFull = 1;
+          isFullOwed = false;
+        } else {
+          sinceFull++;
+        }
+        if (isUnreachable(compactError)) isFullOwed = true;
         let due = tickStart + intervalMs * backoffFactor(failures);
         // Backing off past the end: the last tick (with its full dump) comes at the end instead.
         if (!isLast && durationMs !== null && due - startMs >= durationMs) due = Math.max(Date.now(), startMs + durationMs - intervalMs);
-        const isOver = isLast;
-        summary.nextTickInMs = isOver ? null : Math.max(0, due - Date.now());
-        this.o.onTick?.(summary);
-        if (isOver) {
+        summary.nextTickInMs = isLast ? null : Math.max(0, due - Date.now());
+        this.o.onTick?.(publicSummary(summary));
+        if (isLast) {
           endedBy = this.isStopRequested ? 'stop' : 'duration';
           break;
         }
         if (!this.isStopRequested) await this.sleepUntil(due);
       }
+    } catch (error) {
+      isStoreBroken = true;
+      throw error;
     } finally {
       this.o.signal?.removeEventListener('abort', this.onOuterAbort);
-      this.o.store.endSession(this.o.sessionId, Date.now());
+      this.endSession(isStoreBroken);
     }
     return { sessionId: this.o.sessionId, ticks: tick, failedTicks, endedBy };
+  }
+
+  /** Marks the session ended. After a store failure, a second failure here must not hide the first. */
+  private endSession(isStoreBroken: boolean): void {
+    try {
+      this.o.store.endSession(this.o.sessionId, Date.now());
+    } catch (error) {
+      if (!isStoreBroken) throw error;
+    }
   }
 
   private sleepUntil(due: number): Promise<void> {
@@ -153,17 +200,20 @@ export class Recorder {
     });
   }
 
-  /** One tick: its requests in order, stored in one transaction. Null when aborted mid-tick. */
-  private async takeTick(tick: number, isFull: boolean): Promise<TickSummary | null> {
+  /**
+   * One tick: its requests in order, stored in one transaction. When the recorder is cancelled mid-tick,
+   * what the tick had fetched so far is stored (`isAborted`); null when it had fetched nothing.
+   */
+  private async takeTick(tick: number, isFull: boolean): Promise<TakenTick | null> {
     const d = this.o.discovery;
     const atMs = Date.now();
     const compactPath = this.o.compactFormat === 'proto' ? PATHS.compactProto : PATHS.compactText;
     const records: SnapshotRecord[] = [];
+    let isAborted = false;
     const compact = await this.take('compact', compactPath);
     if (compact === null) return null;
     records.push(compact);
-    const isUnreachable = compact.error?.code === 'TARGET_UNREACHABLE' || compact.error?.code === 'TIMEOUT';
-    if (!isUnreachable) {
+    if (!isUnreachable(compact.error)) {
       const plan: [SnapshotKind, string][] = [];
       if (d.expvar) plan.push(['expvar', PATHS.expvar]);
       if (d.metrics) plan.push(['metrics', PATHS.metrics]);
@@ -173,7 +223,10 @@ export class Recorder {
       if (isFull) plan.push(['full', PATHS.full]);
       for (const [kind, path] of plan) {
         const r = await this.take(kind, path);
-        if (r === null) return null;
+        if (r === null) {
+          isAborted = true;
+          break;
+        }
         records.push(r);
       }
     }
@@ -188,6 +241,8 @@ export class Recorder {
       errors: records.filter((r) => r.error !== null).map((r) => ({ ...r.error!, kind: r.kind, endpoint: r.endpoint })),
       snapshotIds,
       nextTickInMs: null,
+      isAborted,
+      isFullTaken: records.some((r) => r.kind === 'full'),
     };
   }
 
@@ -203,7 +258,7 @@ export class Recorder {
       const settledRaw = raw.catch(() => null);
       let snapshot: Snapshot;
       try {
-        snapshot = this.pick(kind, res.url, this.o.parse(res.body, { maxInflatedBytes: this.o.maxBytes }));
+        snapshot = this.pick(kind, res.url, this.parse(kind, res.url, res.body));
       } finally {
         await settledRaw;
       }
@@ -213,6 +268,16 @@ export class Recorder {
       if (!(error instanceof GoroscopeError) || error.code === 'BUG') throw error;
       const failure = { code: error.code, message: error.message };
       return { kind, endpoint: path, atMs, durationMs: performance.now() - t0, bytes: 0, snapshot: null, error: failure, raw: null };
+    }
+  }
+
+  /** The parser's refusal says what the body is, not where it came from: name the URL and what was expected. */
+  private parse(kind: SnapshotKind, url: string, body: Uint8Array): Snapshot[] {
+    try {
+      return this.o.parse(body, { maxInflatedBytes: this.o.maxBytes });
+    } catch (error) {
+      if (!(error instanceof NotADumpError)) throw error;
+      throw new NotGoEndpointError(`GET ${url}: expected ${EXPECTED[kind].what}, got ${error.message}`, { cause: error });
     }
   }
 

@@ -35,15 +35,21 @@ export interface FetchResult {
 }
 
 /**
- * HTTP GETs to one target through a {@link Connector}, one request in flight at a time (a second caller
- * waits its turn, so a service is never hit by two profiles at once). Each request has a timeout and a
- * streaming byte cap, accepts gzip, and fails with a specific GoroscopeError: TargetUnreachableError
- * (refused, DNS, TLS, reset, truncated body), TimeoutError, HttpStatusError, ResponseTooLargeError. An
- * abort through `signal` rejects with the signal's reason.
+ * The request last queued per target (`via` + base URL), shared by every TargetClient in the process: a
+ * recording, a second recording of the same service and the app's connection test each have their own
+ * client, and must still take turns.
+ */
+const lanes = new Map<string, Promise<unknown>>();
+
+/**
+ * HTTP GETs to one target through a {@link Connector}, one request in flight per target at a time (a
+ * second caller, of this client or of another for the same target, waits its turn, so a service is never
+ * hit by two profiles at once). Each request has a timeout and a streaming byte cap, accepts gzip, and
+ * fails with a specific GoroscopeError: TargetUnreachableError (refused, DNS, TLS, reset, truncated
+ * body), TimeoutError, HttpStatusError, ResponseTooLargeError. An abort through `signal` rejects with
+ * the signal's reason.
  */
 export class TargetClient {
-  private tail: Promise<unknown> = Promise.resolve();
-
   constructor(
     readonly target: Target,
     private readonly connector: Connector,
@@ -56,8 +62,16 @@ export class TargetClient {
   }
 
   get(path: string, options: FetchOptions = {}): Promise<FetchResult> {
-    const run = this.tail.then(() => this.fetchOnce(this.urlOf(path), options));
-    this.tail = run.catch(() => undefined);
+    const lane = `${this.connector.via} ${this.target.baseUrl}`;
+    const previous = lanes.get(lane) ?? Promise.resolve();
+    const run = turn(previous, options.signal).then(() => this.fetchOnce(this.urlOf(path), options));
+    // The caller gets `run`'s failure; the lane only needs to know when both are over (a request
+    // cancelled while it waited must not let the next one overtake the one still in flight).
+    const tail = Promise.allSettled([previous, run]).then(() => undefined);
+    lanes.set(lane, tail);
+    void tail.then(() => {
+      if (lanes.get(lane) === tail) lanes.delete(lane);
+    });
     return run;
   }
 
@@ -66,7 +80,8 @@ export class TargetClient {
     const maxBytes = options.maxBytes ?? this.defaults.maxBytes;
     options.signal?.throwIfAborted();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new TimeoutError(`GET ${url}: no complete answer within ${timeoutMs} ms`)), timeoutMs);
+    const through = this.connector.via === 'direct' ? '' : ` (through ${this.connector.via})`;
+    const timer = setTimeout(() => controller.abort(new TimeoutError(`GET ${url}${through}: no complete answer within ${timeoutMs} ms`)), timeoutMs);
     const onOuterAbort = (): void => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onOuterAbort, { once: true });
     const startedAtMs = Date.now();
@@ -94,16 +109,65 @@ export class TargetClient {
       throw transportError(url, cause, this.connector.via);
     }
     if (protocol === 'http:') return raw;
-    return new Promise<TLSSocket>((resolve, reject) => {
-      const servername = /^[\d.]+$|:/.test(hostname) ? undefined : hostname;
-      const tls = tlsConnect({ socket: raw, servername, ALPNProtocols: ['http/1.1'] });
-      tls.once('secureConnect', () => resolve(tls));
-      tls.once('error', (cause) => {
-        raw.destroy();
-        reject(new TargetUnreachableError('tls', `GET ${url}: TLS handshake failed (${cause.message}); is the service really serving https?`, { cause }));
-      });
-    });
+    return handshake(url, hostname, raw, signal);
   }
+}
+
+/** Resolves when `previous` is over; rejects with the signal's reason if it aborts first (dispose() never waits on another client's request). */
+function turn(previous: Promise<unknown>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return previous.then(() => undefined);
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void previous.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
+/**
+ * TLS over an open connection. The handshake listens to `signal` itself: a peer that accepts TCP and
+ * never answers the ClientHello would otherwise hold the request past its timeout, and past dispose().
+ */
+function handshake(url: string, hostname: string, raw: Duplex, signal: AbortSignal): Promise<TLSSocket> {
+  return new Promise<TLSSocket>((resolve, reject) => {
+    if (signal.aborted) {
+      raw.destroy();
+      reject(signal.reason);
+      return;
+    }
+    const servername = /^[\d.]+$|:/.test(hostname) ? undefined : hostname;
+    const tls = tlsConnect({ socket: raw, servername, ALPNProtocols: ['http/1.1'] });
+    const onAbort = (): void => {
+      tls.destroy();
+      raw.destroy();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    tls.once('secureConnect', () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(tls);
+    });
+    tls.once('error', (cause: NodeJS.ErrnoException) => {
+      signal.removeEventListener('abort', onAbort);
+      raw.destroy();
+      reject(new TargetUnreachableError('tls', `GET ${url}: TLS handshake failed (${cause.message}); ${tlsHint(cause)}`, { cause }));
+    });
+  });
+}
+
+// Node's certificate verification codes: the peer speaks TLS, but its certificate is not trusted here.
+const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|ALTNAME/;
+
+function tlsHint(cause: NodeJS.ErrnoException): string {
+  return CERT_CODES.test(cause.code ?? '')
+    ? 'the certificate is not trusted; add its CA with NODE_EXTRA_CA_CERTS=/path/ca.pem'
+    : 'is the service really serving https?';
 }
 
 const RECEIVE_ERROR_HINT = 'the service may have crashed or restarted';
@@ -152,10 +216,13 @@ function readBody(url: string, res: IncomingMessage, maxBytes: number): Promise<
     let held = 0;
     let received = 0;
     let done = false;
+    const gunzip = isGzip ? createGunzip() : null;
     const fail = (error: unknown): void => {
       if (done) return;
       done = true;
       res.destroy();
+      // Without this a small gzip body would go on inflating past the cap, only to be thrown away.
+      gunzip?.destroy();
       reject(error);
     };
     const hold = (chunk: Buffer): void => {
@@ -185,12 +252,11 @@ function readBody(url: string, res: IncomingMessage, maxBytes: number): Promise<
       if (!res.complete) fail(truncated());
     });
     res.once('error', (cause) => fail(truncated(cause)));
-    if (!isGzip) {
+    if (gunzip === null) {
       res.on('data', hold);
       res.once('end', finish);
       return;
     }
-    const gunzip = createGunzip();
     gunzip.on('data', hold);
     gunzip.once('end', finish);
     gunzip.once('error', (cause) => fail(new TargetUnreachableError('truncated', `GET ${url}: gzip body is damaged or cut short (${cause.message})`, { cause })));

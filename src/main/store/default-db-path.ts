@@ -9,10 +9,12 @@ export interface PathEnvironment {
   env: Record<string, string | undefined>;
   platform: NodeJS.Platform;
   home: string;
+  /** Working directory a relative XDG_CONFIG_HOME is taken from (default: the process's). */
+  cwd?: string;
 }
 
 function currentEnvironment(): PathEnvironment {
-  return { env: process.env, platform: process.platform, home: homedir() };
+  return { env: process.env, platform: process.platform, home: homedir(), cwd: process.cwd() };
 }
 
 /**
@@ -29,8 +31,9 @@ export function userDataDir(where: PathEnvironment = currentEnvironment()): stri
   }
   if (platform === 'darwin') return p.join(home, 'Library', 'Application Support', PRODUCT_NAME);
   const xdg = env['XDG_CONFIG_HOME'];
-  // Electron (like the XDG spec) ignores a relative XDG_CONFIG_HOME.
-  const config = xdg !== undefined && p.isAbsolute(xdg) ? xdg : p.join(home, '.config');
+  // Electron takes appData from Chromium's base::nix::GetXDGDirectory, which uses any non-empty
+  // XDG_CONFIG_HOME as given, relative ones included (the XDG spec would ignore those; Chromium does not).
+  const config = xdg !== undefined && xdg !== '' ? p.resolve(where.cwd ?? process.cwd(), xdg) : p.join(home, '.config');
   return p.join(config, PRODUCT_NAME);
 }
 

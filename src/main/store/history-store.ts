@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { GoroscopeError, InvalidInputError, NotFoundError } from '../../shared/errors.js';
-import type { DumpFormat, Frame, Group, ProfileKind, RuntimeMetrics, Snapshot } from '../../shared/model.js';
+import type { DumpFormat, Group, ProfileKind, Snapshot } from '../../shared/model.js';
 import { migrate } from './migrations/index.js';
 import { packIds, unpackIds } from './id-packing.js';
 import { decompressRaw, type RawEncoding } from './raw-dump.js';
+import { frameJson, frameOf, framesJson, framesOf, groupOf, metricsOf, sessionOf, snapshotInfoOf, type Row } from './rows.js';
 import { assembleSeries, type CompactCountRow, type DetailCountRow, type TickRow } from './series.js';
 import {
   isRawKept,
@@ -16,10 +17,8 @@ import {
   type SessionSeries,
   type SessionSummary,
   type SnapshotInfo,
-  type SnapshotKind,
   type SnapshotRecord,
   type StackInfo,
-  type TickError,
 } from './types.js';
 
 const BUSY_TIMEOUT_MS = 5_000;
@@ -44,21 +43,13 @@ export const HOT_QUERIES = {
     FROM group_counts g JOIN stacks st ON st.id = g.stack_id
     LEFT JOIN goroutine_ids gi ON gi.snapshot_id = g.snapshot_id AND gi.stack_id = g.stack_id
     WHERE g.snapshot_id = ?`,
+  // Keeps a session's first raw dump and its last @keep. With @keep = 0 the inner SELECT is empty and
+  // min() is NULL, which `<` would turn into "delete nothing": coalesce makes it "delete all but the first".
   pruneRaw: `DELETE FROM raw_dumps WHERE session_id = @session
     AND snapshot_id > (SELECT min(snapshot_id) FROM raw_dumps WHERE session_id = @session)
-    AND snapshot_id < (SELECT min(snapshot_id) FROM (SELECT snapshot_id FROM raw_dumps WHERE session_id = @session ORDER BY snapshot_id DESC LIMIT @keep))`,
+    AND snapshot_id < coalesce((SELECT min(snapshot_id) FROM (SELECT snapshot_id FROM raw_dumps WHERE session_id = @session ORDER BY snapshot_id DESC LIMIT @keep)), 9223372036854775807)`,
 } as const;
 
-type Row = Record<string, unknown>;
-type FrameTuple = [string, string, number];
-
-const frameJson = (f: Frame | null): string | null => (f ? JSON.stringify([f.func, f.file, f.line]) : null);
-const frameOf = (json: unknown): Frame | null => {
-  if (typeof json !== 'string') return null;
-  const [func, file, line] = JSON.parse(json) as FrameTuple;
-  return { func, file, line };
-};
-const framesOf = (json: string): Frame[] => (JSON.parse(json) as FrameTuple[]).map(([func, file, line]) => ({ func, file, line }));
 
 /**
  * The history: the one module that runs SQL (STYLE.md §7). Open with {@link HistoryStore.open}; every
@@ -79,8 +70,15 @@ export class HistoryStore {
   private readonly stackIds = new Map<string, number>();
   private readonly stacksWithCreator = new Set<number>();
   private readonly retention = new Map<number, { retention: RawRetention; keepLast: number }>();
+  /**
+   * What the tick being written added to the two caches above. A transaction that throws rolls those
+   * rows back, so they leave the caches too: a cached id of a rolled-back stack would make every later
+   * snapshot of that stack fail its foreign key.
+   */
+  private readonly cachedThisTick: { key: string; id: number; isNew: boolean }[] = [];
   private readonly st;
   private readonly recordTickTx;
+  private readonly createSessionTx;
 
   private constructor(
     private readonly db: Database.Database,
@@ -126,6 +124,7 @@ export class HistoryStore {
     this.recordTickTx = db.transaction((sessionId: number, tick: number, records: readonly SnapshotRecord[]) =>
       this.writeTick(sessionId, tick, records),
     );
+    this.createSessionTx = db.transaction((s: NewSession) => this.writeSession(s));
   }
 
   /**
@@ -150,11 +149,7 @@ export class HistoryStore {
       return new HistoryStore(db, dbPath);
     } catch (cause) {
       db.close();
-      if (cause instanceof GoroscopeError) throw cause;
-      if ((cause as { code?: string }).code === 'SQLITE_NOTADB') {
-        throw new InvalidInputError(`${dbPath} is not a Goroscope history: not an SQLite database`, { cause });
-      }
-      throw cause;
+      throw openError(dbPath, cause);
     }
   }
 
@@ -166,18 +161,7 @@ export class HistoryStore {
 
   /** Creates a session (and its target, once per URL); returns its id. */
   createSession(s: NewSession): number {
-    return this.db.transaction(() => {
-      let targetId: number | null = null;
-      if (s.targetUrl !== null) {
-        this.st.upsertTarget.run(s.targetUrl, s.startedAtMs);
-        targetId = this.st.targetId.get(s.targetUrl) as number;
-      }
-      const info = this.st.insertSession.run(
-        targetId, s.source, s.name, s.startedAtMs, s.intervalMs, s.fullEvery, s.rawRetention, s.rawKeepLast,
-        s.endpoints ? JSON.stringify(s.endpoints) : null,
-      );
-      return Number(info.lastInsertRowid);
-    })();
+    return this.createSessionTx(s);
   }
 
   endSession(sessionId: number, endedAtMs: number): void {
@@ -186,10 +170,22 @@ export class HistoryStore {
 
   /**
    * Stores one tick's snapshots (successful and failed) in one transaction, then drops raw dumps over
-   * the session's retention. Returns the new snapshot ids in `records` order.
+   * the session's retention. Returns the new snapshot ids in `records` order. All or nothing: when it
+   * throws (NotFoundError for an unknown session, or SQLite's own error), nothing of the tick is stored.
    */
   recordTick(sessionId: number, tick: number, records: readonly SnapshotRecord[]): number[] {
-    return this.recordTickTx(sessionId, tick, records);
+    this.cachedThisTick.length = 0;
+    try {
+      return this.recordTickTx(sessionId, tick, records);
+    } catch (error) {
+      for (const c of this.cachedThisTick) {
+        if (c.isNew) this.stackIds.delete(c.key);
+        this.stacksWithCreator.delete(c.id);
+      }
+      throw error;
+    } finally {
+      this.cachedThisTick.length = 0;
+    }
   }
 
   /** Deletes a session with its snapshots, counts, IDs and raw dumps (stacks stay: they are shared). */
@@ -305,9 +301,26 @@ export class HistoryStore {
     return { snapshotId, format: row.format as DumpFormat | null, bytes, storedBytes: data.length };
   }
 
+  private writeSession(s: NewSession): number {
+    let targetId: number | null = null;
+    if (s.targetUrl !== null) {
+      this.st.upsertTarget.run(s.targetUrl, s.startedAtMs);
+      targetId = this.st.targetId.get(s.targetUrl) as number;
+    }
+    const info = this.st.insertSession.run(
+      targetId, s.source, s.name, s.startedAtMs, s.intervalMs, s.fullEvery, s.rawRetention, s.rawKeepLast,
+      s.endpoints ? JSON.stringify(s.endpoints) : null,
+    );
+    return Number(info.lastInsertRowid);
+  }
+
   private writeTick(sessionId: number, tick: number, records: readonly SnapshotRecord[]): number[] {
+    // The session row first: a session removed meanwhile (`sessions rm` from another process) is a
+    // NotFoundError naming it, not a foreign-key failure of the first snapshot row.
+    const ok = records.filter((r) => r.snapshot !== null).length;
+    const failed = records.some((r) => r.error !== null) ? 1 : 0;
+    if (this.st.bumpSession.run(tick + 1, ok, failed, sessionId).changes === 0) throw noSession(sessionId);
     const ids: number[] = [];
-    let ok = 0;
     let keptRaw = false;
     for (const r of records) {
       const s = r.snapshot;
@@ -321,7 +334,6 @@ export class HistoryStore {
       const snapshotId = Number(info.lastInsertRowid);
       ids.push(snapshotId);
       if (s) {
-        ok++;
         for (const g of s.groups) this.writeGroup(snapshotId, g);
       }
       if (r.raw && isRawKept(this.retentionOf(sessionId).retention, r.kind)) {
@@ -329,8 +341,6 @@ export class HistoryStore {
         keptRaw = true;
       }
     }
-    const failed = records.some((r) => r.error !== null) ? 1 : 0;
-    if (this.st.bumpSession.run(tick + 1, ok, failed, sessionId).changes === 0) throw noSession(sessionId);
     if (keptRaw) this.st.pruneRaw.run({ session: sessionId, keep: this.retentionOf(sessionId).keepLast });
     return ids;
   }
@@ -351,9 +361,10 @@ export class HistoryStore {
         id = row.id;
         if (row.has_creator) this.stacksWithCreator.add(id);
       } else {
-        const frames = JSON.stringify(g.frames.map((f) => [f.func, f.file, f.line]));
+        const frames = framesJson(g.frames);
         id = Number(this.st.insertStack.run(g.key, frames, frameJson(g.blockingSite), frameJson(g.createdBy)).lastInsertRowid);
         if (g.createdBy) this.stacksWithCreator.add(id);
+        this.cachedThisTick.push({ key: g.key, id, isNew: true });
       }
       this.stackIds.set(g.key, id);
     }
@@ -361,6 +372,7 @@ export class HistoryStore {
     if (g.createdBy && !this.stacksWithCreator.has(id)) {
       this.st.setCreator.run(frameJson(g.createdBy), id);
       this.stacksWithCreator.add(id);
+      this.cachedThisTick.push({ key: g.key, id, isNew: false });
     }
     return id;
   }
@@ -380,69 +392,14 @@ function noSession(id: number): NotFoundError {
   return new NotFoundError(`no session ${id} in the history; \`goroscope sessions\` lists them`);
 }
 
-function sessionOf(r: Row): SessionSummary {
-  return {
-    id: r.id as number,
-    name: r.name as string,
-    source: r.source as 'recording' | 'import',
-    target: (r.url as string | null) ?? null,
-    startedAtMs: r.started_at_ms as number,
-    endedAtMs: r.ended_at_ms as number | null,
-    intervalMs: r.interval_ms as number | null,
-    fullEvery: r.full_every as number | null,
-    rawRetention: r.raw_retention as RawRetention,
-    rawKeepLast: r.raw_keep_last as number,
-    endpoints: r.endpoints === null ? null : (JSON.parse(r.endpoints as string) as string[]),
-    ticks: r.ticks as number,
-    snapshots: r.snapshots as number,
-    failedTicks: r.failed_ticks as number,
-  };
+/**
+ * Why a history could not be opened, as a GoroscopeError naming the file: SQLite's own errors
+ * (read-only file, locked past the busy timeout, damaged) would otherwise reach the user as a stack trace.
+ */
+function openError(dbPath: string, cause: unknown): GoroscopeError {
+  if (cause instanceof GoroscopeError) return cause;
+  if (!(cause instanceof Database.SqliteError)) throw cause;
+  if (cause.code === 'SQLITE_NOTADB') return new InvalidInputError(`${dbPath} is not a Goroscope history: not an SQLite database`, { cause });
+  return new InvalidInputError(`cannot open history database ${dbPath}: ${cause.message} (${cause.code}); expected a writable SQLite file`, { cause });
 }
 
-function errorOf(r: Row): TickError | null {
-  return r.error_code === null ? null : { code: r.error_code as TickError['code'], message: r.error_message as string };
-}
-
-function snapshotInfoOf(r: Row): SnapshotInfo {
-  return {
-    id: r.id as number,
-    sessionId: r.session_id as number,
-    tick: r.tick as number,
-    kind: r.kind as SnapshotKind,
-    endpoint: r.endpoint as string,
-    atMs: r.at_ms as number,
-    durationMs: r.duration_ms as number,
-    bytes: r.bytes as number,
-    format: r.format as DumpFormat | null,
-    profile: r.profile as ProfileKind | null,
-    total: r.total as number | null,
-    error: errorOf(r),
-    hasRawDump: r.has_raw === 1,
-  };
-}
-
-function metricsOf(r: Row): RuntimeMetrics {
-  return {
-    numGoroutine: r.num_goroutine as number | null,
-    threads: r.threads as number | null,
-    heapAllocBytes: r.heap_alloc_bytes as number | null,
-    heapInuseBytes: r.heap_inuse_bytes as number | null,
-    gcCycles: r.gc_cycles as number | null,
-  };
-}
-
-function groupOf(r: Row, hasCreators: boolean): Group {
-  return {
-    key: r.key as string,
-    count: r.count as number,
-    states: r.states === null ? {} : JSON.parse(r.states as string),
-    leakedCount: r.leaked as number,
-    maxWaitMinutes: r.max_wait_minutes as number | null,
-    blockingSite: frameOf(r.blocking_site),
-    createdBy: hasCreators ? frameOf(r.created_by) : null,
-    frames: framesOf(r.frames as string),
-    labels: r.labels === null ? [] : JSON.parse(r.labels as string),
-    ids: r.ids === null ? [] : unpackIds(r.ids as Buffer),
-    isLocked: r.is_locked === 1,
-  };
-}

@@ -15,22 +15,36 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 /**
  * Brings `db` to `toVersion` (default: the latest), each migration in its own transaction that also sets
  * `user_version`. Refuses a database newer than this build with SchemaTooNewError, naming both versions.
+ *
+ * The app and the CLI share one file and may open a new one at the same moment: each migration takes
+ * the write lock first (BEGIN IMMEDIATE, waiting out the busy timeout) and reads `user_version` again
+ * under it, so a migration another process has just applied is skipped instead of failing on
+ * "table already exists".
  */
 export function migrate(db: Database, dbPath: string, toVersion: number = SCHEMA_VERSION): number {
+  const current = refuseNewer(db, dbPath);
+  for (const m of MIGRATIONS) {
+    // Read without a lock: an up-to-date history (every open but the first) takes no write lock here.
+    if (m.version <= current) continue;
+    if (m.version > toVersion) break;
+    // PRAGMA takes no bound parameters; the version is our own integer.
+    if (!Number.isInteger(m.version)) throw new BugError(`migration version ${String(m.version)} is not an integer`);
+    db.transaction(() => {
+      if (refuseNewer(db, dbPath) >= m.version) return;
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** The file's schema version; SchemaTooNewError when it is newer than this build. */
+function refuseNewer(db: Database, dbPath: string): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new SchemaTooNewError(
       `${dbPath}: history schema version ${current} is newer than this Goroscope understands (${SCHEMA_VERSION}); update Goroscope or use another --db file`,
     );
   }
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > toVersion) continue;
-    db.transaction(() => {
-      m.up(db);
-      // PRAGMA takes no bound parameters; the version is our own integer.
-      if (!Number.isInteger(m.version)) throw new BugError(`migration version ${String(m.version)} is not an integer`);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
-  return db.pragma('user_version', { simple: true }) as number;
+  return current;
 }

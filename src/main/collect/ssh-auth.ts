@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import ssh2 from 'ssh2';
+import type { AuthenticationType, NextAuthHandler, ParsedKey } from 'ssh2';
+import { InvalidInputError, SshAuthError } from '../../shared/errors.js';
+import { fingerprintOf } from './known-hosts.js';
+import { describeDestination, type SshDestination } from './ssh-destination.js';
+
+// ssh2 is CommonJS: named ESM imports fail on Node 20.
+const { utils } = ssh2;
+
+export const PASSPHRASE_ENV = 'GOROSCOPE_SSH_PASSPHRASE';
+
+/** One way to log in, in the order tried. */
+export type SshAuthMethod =
+  /** `key` is decrypted once, here: an encrypted OpenSSH key costs a bcrypt KDF run (~0.2 s) per decryption. */
+  | { kind: 'key'; path: string; key: ParsedKey; keyType: string; fingerprint: string }
+  | { kind: 'agent'; socket: string };
+
+export interface SshAuthOptions {
+  /** Private key file; when absent the agent at `agentSocket` is used. */
+  privateKeyPath?: string;
+  /** Passphrase of an encrypted key (else GOROSCOPE_SSH_PASSPHRASE). */
+  passphrase?: string;
+  /** ssh-agent socket (else SSH_AUTH_SOCK); used only when no key file is given. */
+  agentSocket?: string;
+}
+
+/**
+ * The methods to try: the key file (read and decrypted now, so a wrong path or passphrase fails at
+ * once), else the ssh-agent. Throws InvalidInputError: missing or unreadable key, a public key given as
+ * the private one, a missing or wrong passphrase, or no key and no agent.
+ */
+export function planSshAuth(d: SshDestination, o: SshAuthOptions, env: NodeJS.ProcessEnv): SshAuthMethod[] {
+  const hop = `ssh ${describeDestination(d)}`;
+  if (o.privateKeyPath !== undefined) return [loadKey(hop, o.privateKeyPath, o.passphrase ?? nonEmpty(env[PASSPHRASE_ENV]))];
+  const socket = o.agentSocket ?? nonEmpty(env['SSH_AUTH_SOCK']);
+  if (socket !== undefined) return [{ kind: 'agent', socket }];
+  throw new InvalidInputError(`${hop}: no way to log in: give the private key with --ssh-key FILE, or start an ssh-agent with the key loaded (SSH_AUTH_SOCK is not set)`);
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function loadKey(hop: string, path: string, passphrase: string | undefined): SshAuthMethod {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (cause as Error).message;
+    throw new InvalidInputError(`${hop}: cannot read the private key ${path}: ${why}`, { cause });
+  }
+  const parsed = utils.parseKey(data, passphrase);
+  if (parsed instanceof Error) {
+    const isEncrypted = /encrypted/i.test(parsed.message) && /no passphrase/i.test(parsed.message);
+    const isBadPassphrase = /passphrase/i.test(parsed.message) && !isEncrypted;
+    const why = isEncrypted
+      ? `it is encrypted and no passphrase was given: set ${PASSPHRASE_ENV}`
+      : isBadPassphrase
+        ? `the passphrase (from ${PASSPHRASE_ENV} or the passphrase option) does not decrypt it`
+        : `not a private key ssh2 can read (${parsed.message}); OpenSSH, PEM (RSA/ECDSA) and PuTTY keys work`;
+    throw new InvalidInputError(`${hop}: cannot use the private key ${path}: ${why}`, { cause: parsed });
+  }
+  const key = Array.isArray(parsed) ? parsed[0]! : parsed;
+  if (!key.isPrivateKey()) throw new InvalidInputError(`${hop}: ${path} is a public key; give the private key file (the one without .pub)`);
+  return { kind: 'key', path, key, keyType: key.type, fingerprint: fingerprintOf(key.getPublicSSH()) };
+}
+
+/** `publickey with /home/me/.ssh/id_ed25519 (ssh-ed25519 SHA256:…)`, `publickey with the keys of ssh-agent at /tmp/…`. */
+export function describeMethod(m: SshAuthMethod): string {
+  return m.kind === 'key' ? `publickey with ${m.path} (${m.keyType} ${m.fingerprint})` : `publickey with the keys of ssh-agent at ${m.socket}`;
+}
+
+/**
+ * Runs `methods` one after the other through ssh2's authHandler, remembering what was tried and what
+ * the server said it accepts, so that a refusal can say both.
+ */
+export class SshAuthAttempt {
+  readonly tried: SshAuthMethod[] = [];
+  /** Methods the server listed as able to continue after the last refusal; null before any refusal. */
+  serverMethods: AuthenticationType[] | null = null;
+  /** An ssh-agent failure (socket gone, signing refused); ssh2 reports it and moves on. */
+  agentError: Error | null = null;
+
+  constructor(
+    private readonly d: SshDestination,
+    private readonly methods: readonly SshAuthMethod[],
+  ) {}
+
+  private hasAskedNone = false;
+
+  // ssh2 calls with null before the first attempt (its types say otherwise), and after an agent's keys
+  // were all refused with the list from before: asking with `none` first (as OpenSSH does) gets the
+  // server's list of methods however the later attempts go.
+  readonly handler = (methodsLeft: AuthenticationType[] | null, _partialSuccess: boolean | null, next: NextAuthHandler): void => {
+    if (methodsLeft !== null) this.serverMethods = methodsLeft;
+    if (!this.hasAskedNone) {
+      this.hasAskedNone = true;
+      next({ type: 'none', username: this.d.user });
+      return;
+    }
+    const m = this.methods[this.tried.length];
+    if (m === undefined || (this.serverMethods !== null && !this.serverMethods.includes('publickey'))) {
+      next(false as never);
+      return;
+    }
+    this.tried.push(m);
+    const username = this.d.user;
+    next(m.kind === 'key' ? { type: 'publickey', username, key: m.key } : { type: 'agent', username, agent: m.socket });
+  };
+
+  /** The refusal: which user, which host, what was tried, what the server accepts, what to check. */
+  failure(cause: Error): SshAuthError {
+    const { user, host } = this.d;
+    const tried = this.tried.length > 0 ? this.tried.map(describeMethod).join(', then ') : 'nothing (no method the server accepts)';
+    const accepts = this.serverMethods !== null ? `; the server accepts: ${this.serverMethods.join(', ') || 'nothing'}` : '';
+    const agent = this.agentError !== null ? `; the ssh-agent failed: ${this.agentError.message}` : '';
+    const hint = this.tried.some((m) => m.kind === 'agent')
+      ? `check that the agent holds the right key (ssh-add -l) and that its public half is in ~${user}/.ssh/authorized_keys on ${host}`
+      : `check that the key's public half is in ~${user}/.ssh/authorized_keys on ${host}, or give the right key with --ssh-key`;
+    return new SshAuthError(`ssh ${describeDestination(this.d)}: the server refused to log in user ${user}; tried ${tried}${accepts}${agent}; ${hint}`, { cause });
+  }
+}

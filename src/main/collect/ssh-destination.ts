@@ -1,0 +1,37 @@
+import { InvalidInputError } from '../../shared/errors.js';
+
+/** The SSH server a tunnel goes through, and who logs in. */
+export interface SshDestination {
+  user: string;
+  /** As given (a name or an address), without IPv6 brackets. */
+  host: string;
+  port: number;
+}
+
+/**
+ * Reads `--ssh`: `user@host`, `user@host:2222`, `user@[::1]:2222`, `ssh://user@host:2222`; without a
+ * user, `defaultUser` logs in (as with `ssh host`). Throws InvalidInputError naming the input.
+ * `parseSshDestination('ops@bastion:2222', 'me')` → `{ user: 'ops', host: 'bastion', port: 2222 }`.
+ */
+export function parseSshDestination(text: string, defaultUser: string): SshDestination {
+  const m = /^(?:ssh:\/\/)?(?:([^@\s/]+)@)?(\[[0-9a-fA-F:.%]+\]|[^@\s:/[\]]+)(?::(\d+))?\/?$/.exec(text.trim());
+  if (!m) throw new InvalidInputError(`--ssh "${text}" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22`);
+  const port = m[3] !== undefined ? Number(m[3]) : 22;
+  if (!(port >= 1 && port <= 65_535)) throw new InvalidInputError(`--ssh "${text}": port ${m[3]} is out of range; expected 1-65535`);
+  return { user: m[1] ?? defaultUser, host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/** `root@bastion` on port 22, else `root@bastion:2222` (`root@[::1]:2222`): how messages name the hop. */
+export function describeDestination(d: SshDestination): string {
+  if (d.port === 22) return `${d.user}@${d.host}`;
+  return `${d.user}@${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}`;
+}
+
+/**
+ * How a tunnelled target is stored in the history (the targets table keys sessions by this text):
+ * `ssh://root@bastion:22/http://127.0.0.1:6060`. The URL after the hop is the service's address as the
+ * SSH server sees it.
+ */
+export function tunnelledTarget(d: SshDestination, baseUrl: string): string {
+  return `ssh://${d.user}@${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}/${baseUrl}`;
+}
