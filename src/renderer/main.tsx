@@ -1,17 +1,17 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app/App.js';
+import { ClientProvider } from './client/ClientContext.js';
+import { pickClient } from './client/pick-client.js';
+import './styles.css';
 
-function App(): React.JSX.Element {
-  return (
-    <main>
-      <h1>Goroscope</h1>
-      <p>Open a goroutine dump with the command line: <code>goroscope parse FILE</code>.</p>
-    </main>
-  );
-}
+// The transport is chosen once: Electron's preload bridge when present, else HTTP to `goroscope serve`.
+const client = pickClient();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <ClientProvider client={client}>
+      <App transport={client.transport} />
+    </ClientProvider>
   </StrictMode>,
 );

@@ -1,11 +1,24 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, shell } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { openApi, type OpenedApi } from '../api/open-api.js';
+import { registerIpc } from '../transport/ipc.js';
+import { DB_FILE_NAME } from '../store/default-db-path.js';
+import { DisposableStore } from '../../shared/lifecycle.js';
 
-// The only module that imports electron: a window with the security defaults and nothing else.
-function createWindow(): void {
+// The only module that imports electron: the window with its security defaults, the history in the
+// user-data folder, and the contract over IPC.
+const disposables = new DisposableStore();
+let opened: OpenedApi | null = null;
+
+function appUrl(): string {
+  return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
+}
+
+function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
+    width: 1400,
+    height: 900,
     title: 'Goroscope',
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/index.cjs'),
@@ -21,12 +34,25 @@ function createWindow(): void {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  if (devUrl) void window.loadURL(devUrl);
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  void window.loadURL(appUrl());
+  return window;
 }
 
 void app.whenReady().then(() => {
+  // No permission (camera, notifications, …) is ever granted to the page.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // The Electron app and the CLI share one history (userData/goroscope.db), unless GOROSCOPE_DB says otherwise.
+  opened = openApi(process.env.GOROSCOPE_DB ?? join(app.getPath('userData'), DB_FILE_NAME), app.getVersion());
+  disposables.add(
+    registerIpc({
+      ipcMain,
+      api: opened.api,
+      appUrl: appUrl(),
+      sendEvent: (channel, message) => {
+        for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.webContents.send(channel, message);
+      },
+    }),
+  );
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -35,4 +61,14 @@ void app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
+});
+
+let isQuitting = false;
+app.on('will-quit', (event) => {
+  if (isQuitting || opened === null) return;
+  // Recordings end cleanly (their sessions marked ended) before the history closes.
+  event.preventDefault();
+  isQuitting = true;
+  disposables.dispose();
+  void opened.close().finally(() => app.quit());
 });

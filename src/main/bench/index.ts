@@ -3,3 +3,5 @@ export { benchParseFile, peakResidentBytes } from './parse-bench.js';
 export { parseSnapshots } from '../api/parse-snapshots.js';
 export { parseDump } from '../dump/parse-dump.js';
 export { runRecordingBench } from './recording-bench.js';
+export { runUiBench } from './ui-bench.js';
+export { runAnalysisBench } from './analysis-bench.js';

@@ -1,6 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { GoroscopeError } from '../../shared/errors.js';
 import { registerParse } from './parse-command.js';
+import { registerServe } from './serve-command.js';
+import { registerRecord } from './record-command.js';
+import { registerImport } from './import-command.js';
+import { registerSessions } from './sessions-command.js';
+import { registerReport } from './report-command.js';
+import { registerCheck } from './check-command.js';
 
 /**
  * `goroscope` — plain Node, no Electron. Exit codes: 0 success, 1 a finding (`check`), 2 refused
@@ -13,6 +19,12 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerParse(program);
+  registerServe(program);
+  registerRecord(program);
+  registerImport(program);
+  registerSessions(program);
+  registerReport(program);
+  registerCheck(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

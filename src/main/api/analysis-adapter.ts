@@ -1,0 +1,70 @@
+import type { DiffRow, ReportFormat, Suspect } from '../../shared/contract.js';
+import type { Report } from '../../shared/report.js';
+import { analyzeSession } from '../analysis/analyze-session.js';
+import { diffSnapshots, type GroupChange, type SnapshotDiff } from '../analysis/diff.js';
+import { DEFAULT_PROJECT_CONFIG, rulesOf, type ProjectConfig } from '../analysis/ignore-rules.js';
+import { buildReport } from '../analysis/report/build-report.js';
+import { renderHtml } from '../analysis/report/html.js';
+import { renderJson } from '../analysis/report/json.js';
+import { renderMarkdown } from '../analysis/report/markdown.js';
+import type { HistoryStore } from '../store/history-store.js';
+import type { AnalysisPort, RenderedReport } from './ports.js';
+import { loadStoredSession } from './stored-session.js';
+
+const MIME: Record<ReportFormat, string> = { html: 'text/html', md: 'text/markdown', json: 'application/json' };
+
+function toDiffRows(diff: SnapshotDiff): DiffRow[] {
+  const rows = (changes: GroupChange[], change: DiffRow['change']): DiffRow[] =>
+    changes.map((c) => ({
+      key: c.key,
+      blockingSite: c.blockingSite,
+      createdBy: c.createdBy,
+      before: c.before,
+      after: c.after,
+      change,
+      newIds: c.ids?.added.length ?? null,
+      persistedIds: c.ids?.persisted.length ?? null,
+    }));
+  const all = [...rows(diff.appeared, 'appeared'), ...rows(diff.grew, 'grew'), ...rows(diff.shrank, 'shrank'), ...rows(diff.vanished, 'vanished'), ...rows(diff.unchanged, 'unchanged')];
+  return all.sort((x, y) => Math.abs(y.after - y.before) - Math.abs(x.after - x.before) || y.after - x.after || (x.key < y.key ? -1 : 1));
+}
+
+/**
+ * Leak analysis (src/main/analysis) over the history, behind the api's AnalysisPort. The report of a
+ * session is cached until the session gains ticks or snapshots, so a live groups table does not
+ * re-analyse an unchanged session. Uses the built-in ignore rules unless `config` says otherwise.
+ */
+export function storeAnalysis(store: HistoryStore, config: ProjectConfig = DEFAULT_PROJECT_CONFIG, configFile = '.goroscope.json'): AnalysisPort {
+  let cached: { sessionId: number; stamp: string; report: Report } | null = null;
+  const reportOf = (sessionId: number): Report => {
+    const s = store.session(sessionId);
+    const stamp = `${s.ticks}/${s.snapshots}/${s.failedTicks}/${s.endedAtMs}`;
+    if (cached?.sessionId === sessionId && cached.stamp === stamp) return cached.report;
+    const loaded = loadStoredSession(store, sessionId);
+    const analysis = analyzeSession(loaded.session, { rules: rulesOf(config, configFile), minGrowth: config.minGrowth, timesAssumed: false });
+    const report = buildReport(loaded.session, analysis, { source: loaded.source, timesAssumed: false, assumedIntervalMs: null });
+    cached = { sessionId, stamp, report };
+    return report;
+  };
+  return {
+    suspects(sessionId) {
+      const out = new Map<string, Suspect>();
+      for (const s of reportOf(sessionId).suspects) {
+        out.set(s.key, {
+          score: Math.round(s.score * 1000) / 10,
+          growthPerMin: s.growthPerMin,
+          isConfirmed: s.isRuntimeProved,
+          evidence: s.evidence.map((e) => e.text),
+          explanation: s.explanation.text === '' ? null : s.explanation.text,
+        });
+      }
+      return out;
+    },
+    diff: (from, to) => toDiffRows(diffSnapshots(from, to)),
+    report(sessionId, format): RenderedReport {
+      const report = reportOf(sessionId);
+      const content = format === 'html' ? renderHtml(report) : format === 'md' ? renderMarkdown(report) : renderJson(report);
+      return { fileName: `goroscope-session-${sessionId}.${format}`, mimeType: MIME[format], content };
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import type { HistoryStore } from '../store/history-store.js';
+import type { EventHub } from './event-hub.js';
+import type { AnalysisPort, RecorderPort, RecordingHandle } from './ports.js';
+
+/** What every handler group shares: the history, the event hub, live recordings and the seams. */
+export interface ApiContext {
+  store: HistoryStore;
+  events: EventHub;
+  recorder: RecorderPort | null;
+  analysis: AnalysisPort | null;
+  /** Recordings this process runs, by session id. */
+  recordings: Map<number, RecordingHandle>;
+  now: () => number;
+}

@@ -1,0 +1,66 @@
+import type { Disposable } from '../../shared/lifecycle.js';
+import type { DiffRow, ReportFormat, Suspect, TickError } from '../../shared/contract.js';
+import type { Snapshot } from '../../shared/model.js';
+
+/**
+ * The seams between `api` and the modules it drives. `createApi` takes each as a dependency, so the
+ * handlers stay the same whether the recorder and analysis are wired in (`wire-deps.ts`) or not.
+ */
+
+export interface RecordingRequest {
+  url: string;
+  name: string | null;
+  intervalMs: number;
+  fullEvery: number;
+  durationMs: number | null;
+}
+
+export interface RecordedTick {
+  sessionId: number;
+  tick: number;
+  atMs: number;
+  /** The counting profile's total, or null when it failed. */
+  total: number | null;
+  errors: TickError[];
+}
+
+export interface RecordingHandle extends Disposable {
+  readonly sessionId: number;
+  /** Ends after one last full tick; resolves when the session is marked ended. */
+  stop(): Promise<void>;
+  /** Settles once the loop has ended and the session is marked ended (never rejects). */
+  readonly ended: Promise<void>;
+}
+
+export interface RecordingCallbacks {
+  onTick(tick: RecordedTick): void;
+  /** Called once when the loop ends, whatever ended it; `error` is set when the store failed. */
+  onEnd(sessionId: number, endedAtMs: number, error: Error | null): void;
+}
+
+/** The collector: connect and discover, and run recordings into the history. */
+export interface RecorderPort {
+  /** Normalised base URL and what it serves; throws a GoroscopeError with the specific code. */
+  test(url: string, signal: AbortSignal): Promise<{ url: string; endpoints: string[] }>;
+  /**
+   * Discovers, creates the session and starts its loop; resolves once the session exists. `signal`
+   * cancels the start (discovery), not the recording: the handle's `stop`/`dispose` end that.
+   */
+  start(request: RecordingRequest, callbacks: RecordingCallbacks, signal: AbortSignal): Promise<RecordingHandle>;
+}
+
+export interface RenderedReport {
+  fileName: string;
+  mimeType: string;
+  content: string;
+}
+
+/** Leak analysis over the history (issue 5). Every method is synchronous and pure over stored data. */
+export interface AnalysisPort {
+  /** Suspects of a session by group key; groups with no evidence are absent. */
+  suspects(sessionId: number): ReadonlyMap<string, Suspect>;
+  /** Groups that appeared, vanished, grew or shrank between two snapshots, largest change first. */
+  diff(from: Snapshot, to: Snapshot): DiffRow[];
+  /** The report as `goroscope report <session-id> --format …` writes it. */
+  report(sessionId: number, format: ReportFormat): RenderedReport;
+}

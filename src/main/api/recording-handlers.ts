@@ -1,0 +1,64 @@
+import type { RequestOutput, RequestParams } from '../../shared/contract.js';
+import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import type { ApiContext } from './api-context.js';
+import type { RecorderPort } from './ports.js';
+import { toSessionSummary } from './session-views.js';
+
+/** Connection test and discovery get this long before the UI is told the target is too slow. */
+export const TEST_TIMEOUT_MS = 10_000;
+
+function recorderOf(ctx: ApiContext): RecorderPort {
+  if (!ctx.recorder) throw new InvalidInputError('recording needs the collector, which this build of Goroscope does not include');
+  return ctx.recorder;
+}
+
+/** Targets (derived from the history) and recordings this process runs. */
+export function recordingHandlers(ctx: ApiContext) {
+  const { store } = ctx;
+  return {
+    'target.list': (): RequestOutput<'target.list'> => {
+      const byUrl = new Map<string, RequestOutput<'target.list'>[number]>();
+      for (const s of store.listSessions()) {
+        if (s.target === null) continue;
+        const t = byUrl.get(s.target) ?? { url: s.target, sessions: 0, lastStartedAtMs: 0, isRecording: false };
+        t.sessions++;
+        t.lastStartedAtMs = Math.max(t.lastStartedAtMs, s.startedAtMs);
+        t.isRecording ||= ctx.recordings.has(s.id);
+        byUrl.set(s.target, t);
+      }
+      return [...byUrl.values()].sort((a, b) => b.lastStartedAtMs - a.lastStartedAtMs);
+    },
+
+    'target.test': ({ url }: RequestParams<'target.test'>, signal: AbortSignal): Promise<RequestOutput<'target.test'>> =>
+      recorderOf(ctx).test(url, AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)])),
+
+    'recording.start': async (params: RequestParams<'recording.start'>, signal: AbortSignal): Promise<RequestOutput<'recording.start'>> => {
+      const handle = await recorderOf(ctx).start(
+        { url: params.url, name: params.name ?? null, intervalMs: params.intervalMs, fullEvery: params.fullEvery, durationMs: params.durationMs },
+        {
+          onTick: (t) => ctx.events.emit('session.tickRecorded', t),
+          onEnd: (sessionId, endedAtMs, error) => {
+            ctx.recordings.delete(sessionId);
+            if (error) console.error(`goroscope: recording of session ${sessionId} failed:`, error);
+            ctx.events.emit('session.ended', { sessionId, endedAtMs });
+          },
+        },
+        AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)]),
+      );
+      ctx.recordings.set(handle.sessionId, handle);
+      const session = toSessionSummary(store.session(handle.sessionId), true);
+      ctx.events.emit('session.created', { session });
+      return { session };
+    },
+
+    'recording.stop': async ({ sessionId }: RequestParams<'recording.stop'>): Promise<RequestOutput<'recording.stop'>> => {
+      const handle = ctx.recordings.get(sessionId);
+      if (!handle) {
+        store.session(sessionId);
+        throw new NotFoundError(`session ${sessionId} is not recording in this Goroscope`);
+      }
+      await handle.stop();
+      return { sessionId };
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type { RequestOutput, RequestParams } from '../../shared/contract.js';
+import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import { TextDecoder } from 'node:util';
+import type { ApiContext } from './api-context.js';
+import type { AnalysisPort } from './ports.js';
+import { importUploads } from './import-uploads.js';
+import { foldSeries, groupRows, toSessionSummary, toSnapshotInfo } from './session-views.js';
+
+function analysisOf(ctx: ApiContext, what: string): AnalysisPort {
+  if (!ctx.analysis) throw new InvalidInputError(`${what} needs leak analysis, which this build of Goroscope does not include`);
+  return ctx.analysis;
+}
+
+/** Requests over the history: sessions, their series and groups, snapshots, diffs, imports, reports. */
+export function sessionHandlers(ctx: ApiContext) {
+  const { store } = ctx;
+  const summary = (id: number) => toSessionSummary(store.session(id), ctx.recordings.has(id));
+  const snapshotOfSession = (sessionId: number, snapshotId: number) => {
+    const info = store.snapshotInfo(snapshotId);
+    if (info.sessionId !== sessionId) {
+      throw new NotFoundError(`snapshot ${snapshotId} belongs to session ${info.sessionId}, not to session ${sessionId}`);
+    }
+    return info;
+  };
+
+  return {
+    'session.list': (): RequestOutput<'session.list'> =>
+      store.listSessions().map((s) => toSessionSummary(s, ctx.recordings.has(s.id))),
+
+    'session.get': ({ sessionId }: RequestParams<'session.get'>): RequestOutput<'session.get'> => summary(sessionId),
+
+    'session.remove': ({ sessionId }: RequestParams<'session.remove'>): RequestOutput<'session.remove'> => {
+      if (ctx.recordings.has(sessionId)) {
+        throw new InvalidInputError(`session ${sessionId} is recording; stop the recording before removing it`);
+      }
+      store.removeSession(sessionId);
+      ctx.events.emit('session.removed', { sessionId });
+      return { sessionId };
+    },
+
+    'session.series': ({ sessionId, maxGroups }: RequestParams<'session.series'>): RequestOutput<'session.series'> =>
+      foldSeries(store.sessionSeries(sessionId), store.sessionStacks(sessionId), maxGroups),
+
+    'session.groups': ({ sessionId, snapshotId }: RequestParams<'session.groups'>): RequestOutput<'session.groups'> => {
+      const series = store.sessionSeries(sessionId);
+      let chosen = snapshotId;
+      if (chosen === null) {
+        for (let i = series.ticks.length - 1; i >= 0 && chosen === null; i--) chosen = series.ticks[i]!.countedSnapshotId;
+      }
+      const info = chosen === null ? null : snapshotOfSession(sessionId, chosen);
+      const snapshot = info === null || info.error !== null ? null : store.snapshot(info.id);
+      const suspects = ctx.analysis?.suspects(sessionId) ?? new Map();
+      return { snapshot: info && toSnapshotInfo(info), rows: groupRows(snapshot, series, store.sessionStacks(sessionId), suspects) };
+    },
+
+    'snapshot.list': ({ sessionId }: RequestParams<'snapshot.list'>): RequestOutput<'snapshot.list'> =>
+      store.sessionSnapshots(sessionId).map(toSnapshotInfo),
+
+    'snapshot.get': ({ snapshotId }: RequestParams<'snapshot.get'>): RequestOutput<'snapshot.get'> => ({
+      info: toSnapshotInfo(store.snapshotInfo(snapshotId)),
+      snapshot: store.snapshot(snapshotId),
+    }),
+
+    'snapshot.raw': ({ snapshotId }: RequestParams<'snapshot.raw'>): RequestOutput<'snapshot.raw'> => {
+      const info = store.snapshotInfo(snapshotId);
+      const raw = store.rawDump(snapshotId);
+      if (raw === null) {
+        const why = info.error !== null ? `the request failed (${info.error.message})` : 'the session keeps the raw text of full dumps only, or retention dropped it';
+        return { snapshotId, format: info.format, text: null, reason: `no raw dump kept for snapshot ${snapshotId}: ${why}` };
+      }
+      if (raw.format === 'pprof-proto') {
+        return { snapshotId, format: raw.format, text: null, reason: `snapshot ${snapshotId} is a binary protobuf profile: it has no text to show` };
+      }
+      return { snapshotId, format: raw.format, text: new TextDecoder('utf-8').decode(raw.bytes), reason: null };
+    },
+
+    'snapshot.diff': ({ fromSnapshotId, toSnapshotId }: RequestParams<'snapshot.diff'>): RequestOutput<'snapshot.diff'> => {
+      const from = store.snapshot(fromSnapshotId);
+      const to = store.snapshot(toSnapshotId);
+      const rows = analysisOf(ctx, 'a diff').diff(from, to);
+      return { from: toSnapshotInfo(store.snapshotInfo(fromSnapshotId)), to: toSnapshotInfo(store.snapshotInfo(toSnapshotId)), rows };
+    },
+
+    'dump.import': async ({ files, name }: RequestParams<'dump.import'>): Promise<RequestOutput<'dump.import'>> => {
+      const outcome = await importUploads(store, files, name, ctx.now());
+      const session = summary(outcome.sessionId);
+      ctx.events.emit('session.created', { session });
+      return { session, refused: outcome.refused };
+    },
+
+    'report.render': ({ sessionId, format }: RequestParams<'report.render'>): RequestOutput<'report.render'> => {
+      store.session(sessionId);
+      return { format, ...analysisOf(ctx, 'a report').report(sessionId, format) };
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { InvalidInputError } from '../../shared/errors.js';
+import type { Disposable } from '../../shared/lifecycle.js';
+import type { Api } from '../api/create-api.js';
+import { dispatch } from './dispatch.js';
+import {
+  allowedHostHeaders,
+  checkHostAndOrigin,
+  hostForUrl,
+  isLoopbackHost,
+  newToken,
+  tokenCookieName,
+  tokenSource,
+} from './http-guards.js';
+import { openEventStream } from './event-stream.js';
+import { resolveStaticPath, sendStaticFile } from './static-files.js';
+
+/** A 64 MiB debug=2 dump (Go's own cap) as JSON text, with room to spare. */
+export const DEFAULT_MAX_BODY_BYTES = 160 * 1024 * 1024;
+
+export interface HttpServerOptions {
+  api: Api;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Binding beyond loopback must be asked for. */
+  allowRemote: boolean;
+  token?: string;
+  maxBodyBytes?: number;
+}
+
+export interface HttpServer extends Disposable {
+  /** The URL to open, token included: `http://127.0.0.1:PORT/?token=…`. */
+  readonly url: string;
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  /** Stops listening, ends event streams and connections; resolves when the server has closed. */
+  close(): Promise<void>;
+}
+
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function refuse(res: ServerResponse, status: number, code: 'INVALID_INPUT' | 'NOT_FOUND' | 'BUG', message: string): void {
+  sendJson(res, status, { ok: false, error: { code, message } });
+}
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > maxBytes) throw new BodyTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new BodyTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * `goroscope serve`: the built renderer and the contract over HTTP. Loopback unless `allowRemote`;
+ * every request needs the Host of this server, no foreign Origin, and the token (header, cookie, or
+ * the printed URL's query, which sets the cookie). `POST /api/<request>` takes the input as JSON and
+ * answers the reply envelope; `GET /api/events` is a server-sent event stream. Throws InvalidInputError
+ * for a non-loopback host without `allowRemote`, and the listen error (EADDRINUSE…) as it is.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  if (!isLoopbackHost(options.host) && !options.allowRemote) {
+    throw new InvalidInputError(
+      `--host ${options.host} would accept connections from other machines; pass --allow-remote as well to mean it (anyone with the token can then read and record)`,
+    );
+  }
+  const token = options.token ?? newToken();
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const streams = new Set<Disposable>();
+  const sockets = new Set<Socket>();
+  let allowedHosts = new Set<string>();
+  let port = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
+    const guard = checkHostAndOrigin(req.headers, allowedHosts);
+    if (!guard.ok) return refuse(res, guard.status, 'INVALID_INPUT', guard.message);
+    const url = new URL(req.url ?? '/', 'http://server.invalid');
+    const source = tokenSource(req.headers, url.searchParams, token, port);
+    if (source === null) return refuse(res, 401, 'INVALID_INPUT', 'missing or wrong token: open the URL `goroscope serve` printed');
+    if (source === 'query') {
+      // The printed URL: keep the token in a cookie and drop it from the address bar.
+      url.searchParams.delete('token');
+      res.setHeader('set-cookie', `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.writeHead(303, { location: `${url.pathname}${url.search}` });
+      res.end();
+      return;
+    }
+    if (url.pathname === '/api/events') {
+      if (req.method !== 'GET') return refuse(res, 405, 'INVALID_INPUT', 'GET /api/events only');
+      const stream = openEventStream(req, res, options.api, () => streams.delete(stream));
+      streams.add(stream);
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) return handleRequest(req, res, url.pathname.slice('/api/'.length));
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'INVALID_INPUT', `${req.method ?? ''} not allowed here`);
+    const file = resolveStaticPath(options.rendererDir, url.pathname);
+    if (file === null || !(await sendStaticFile(res, file))) refuse(res, 404, 'NOT_FOUND', `no such file: ${url.pathname}`);
+  };
+
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse, name: string): Promise<void> => {
+    if (req.method !== 'POST') return refuse(res, 405, 'INVALID_INPUT', `POST /api/${name} with a JSON body`);
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      return refuse(res, 415, 'INVALID_INPUT', 'expected Content-Type: application/json');
+    }
+    let input: unknown;
+    try {
+      const body = await readBody(req, maxBodyBytes);
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        res.setHeader('connection', 'close');
+        return refuse(res, 413, 'INVALID_INPUT', `request body over the ${maxBodyBytes} byte cap`);
+      }
+      return refuse(res, 400, 'INVALID_INPUT', `body of /api/${name} is not JSON: ${(error as Error).message}`);
+    }
+    const aborter = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) aborter.abort(new Error('client went away'));
+    });
+    const outcome = await dispatch(options.api, name, input, aborter.signal);
+    const status = outcome.kind === 'unknown' ? 404 : outcome.kind === 'invalid' ? 400 : 200;
+    if (!res.destroyed) sendJson(res, status, outcome.reply);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('goroscope serve: request failed:', error);
+      if (!res.headersSent) refuse(res, 500, 'BUG', `internal error: ${(error as Error).message}`);
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  allowedHosts = allowedHostHeaders(options.host, port);
+  const origin = `http://${hostForUrl(options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host)}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      for (const s of [...streams]) s.dispose();
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+    return closing;
+  };
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    close,
+    dispose: () => void close(),
+  };
+}

@@ -1,0 +1,109 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useRequest } from '../../client/hooks.js';
+import { Empty, ErrorNotice, Loading } from '../../ui/StatusViews.js';
+import { formatCount } from '../../ui/format.js';
+import { headerLinesOfIds, indexDump, rangesOfIds, spanAtLine } from './dump-index.js';
+import { MonacoDump } from './MonacoDump.js';
+import { stepLine } from './dump-navigation.js';
+
+export interface DumpViewProps {
+  snapshotId: number | null;
+  groupKey: string | null;
+  isDark: boolean;
+  /** Clicking inside a goroutine selects its group. */
+  onSelectGroup: (key: string) => void;
+}
+
+/** Marks for `performance.measure('dump:open')`: from asking for the text to the editor showing it. */
+const OPEN_MARK = 'dump:open:start';
+
+/** The raw dump of a snapshot in Monaco; the selected group's goroutines highlighted, one jump away. */
+export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpViewProps): React.JSX.Element {
+  useEffect(() => {
+    if (snapshotId !== null) performance.mark(OPEN_MARK);
+  }, [snapshotId]);
+  const raw = useRequest('snapshot.raw', snapshotId === null ? null : { snapshotId });
+  const snap = useRequest('snapshot.get', snapshotId === null ? null : { snapshotId });
+  const text = raw.value?.snapshotId === snapshotId ? raw.value.text : null;
+  const index = useMemo(() => (text === null ? null : indexDump(text)), [text]);
+  const groups = snap.value?.info.id === snapshotId ? snap.value.snapshot.groups : null;
+
+  const ids = useMemo(() => groups?.find((g) => g.key === groupKey)?.ids ?? [], [groups, groupKey]);
+  const highlight = useMemo(() => (index ? rangesOfIds(index, ids) : []), [index, ids]);
+  const headers = useMemo(() => (index ? headerLinesOfIds(index, ids) : []), [index, ids]);
+  const keyOfId = useMemo(() => {
+    const m = new Map<number, string>();
+    for (const g of groups ?? []) for (const id of g.ids) m.set(id, g.key);
+    return m;
+  }, [groups]);
+
+  const [reveal, setReveal] = useState<{ line: number; seq: number } | null>(null);
+  const [at, setAt] = useState(0);
+  useEffect(() => {
+    setAt(0);
+    if (headers.length > 0) setReveal((r) => ({ line: headers[0]!, seq: (r?.seq ?? 0) + 1 }));
+  }, [headers]);
+  const go = (delta: number): void => {
+    const next = stepLine(headers.length, at, delta);
+    if (next === null) return;
+    setAt(next);
+    setReveal((r) => ({ line: headers[next]!, seq: (r?.seq ?? 0) + 1 }));
+  };
+
+  const onLineSelected = useCallback(
+    (line: number) => {
+      if (!index) return;
+      const span = spanAtLine(index, line);
+      const key = span?.id == null ? undefined : keyOfId.get(span.id);
+      if (key !== undefined && key !== groupKey) onSelectGroup(key);
+    },
+    [index, keyOfId, groupKey, onSelectGroup],
+  );
+  const onShown = useCallback(() => {
+    if (performance.getEntriesByName(OPEN_MARK).length > 0) performance.measure('dump:open', OPEN_MARK);
+    performance.clearMarks(OPEN_MARK);
+  }, []);
+
+  if (snapshotId === null) return <Empty title="No dump to show">Pick a tick with a full dump (◆ on the timeline).</Empty>;
+  if (raw.status === 'error') return <ErrorNotice error={raw.error} onRetry={raw.reload} />;
+  if (text === null && raw.value?.snapshotId === snapshotId) return <Empty title="No text for this snapshot">{raw.value.reason}</Empty>;
+  return (
+    <div className="dump-view">
+      <div className="dump-toolbar" role="toolbar" aria-label="Dump navigation">
+        {groupKey === null ? (
+          <span className="muted">Select a group to highlight its goroutines.</span>
+        ) : headers.length === 0 ? (
+          <span className="muted">{groups ? 'This snapshot lists no goroutines of the selected group one by one.' : 'Loading goroutines…'}</span>
+        ) : (
+          <>
+            <button type="button" onClick={() => go(-1)} aria-label="Previous goroutine of the group" title="Previous goroutine (Alt+↑)">
+              ▲
+            </button>
+            <button type="button" onClick={() => go(1)} aria-label="Next goroutine of the group" title="Next goroutine (Alt+↓)">
+              ▼
+            </button>
+            <span data-testid="dump-position">
+              goroutine {formatCount(at + 1)} of {formatCount(headers.length)} in the group highlighted
+            </span>
+          </>
+        )}
+        {index && <span className="muted dump-size">{formatCount(index.lineCount)} lines · {formatCount(index.spans.length)} goroutines</span>}
+      </div>
+      <div
+        className="dump-editor-frame"
+        onKeyDown={(e) => {
+          if (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+            e.preventDefault();
+            go(e.key === 'ArrowDown' ? 1 : -1);
+          }
+        }}
+      >
+        {text === null || index === null ? (
+          <Loading what="the dump" />
+        ) : (
+          <MonacoDump text={text} folds={index.spans} highlight={highlight} reveal={reveal} isDark={isDark} onLineSelected={onLineSelected} onShown={onShown} />
+        )}
+      </div>
+    </div>
+  );
+}

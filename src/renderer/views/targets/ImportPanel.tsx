@@ -1,0 +1,127 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ImportFile, SessionSummary } from '../../../shared/contract.js';
+import { useAction } from '../../client/hooks.js';
+import { ErrorNotice } from '../../ui/StatusViews.js';
+import { importFileOf, pastedFile } from './import-files.js';
+
+export interface ImportPanelProps {
+  onImported: (session: SessionSummary) => void;
+}
+
+function isTextEntry(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || target.closest('input, textarea, .monaco-editor') !== null);
+}
+
+/** Import by dropping files anywhere on the window, picking them, or pasting a dump (Ctrl+V anywhere). */
+export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element {
+  const action = useAction('dump.import');
+  const [isDragging, setDragging] = useState(false);
+  const [pasteText, setPasteText] = useState('');
+  const picker = useRef<HTMLInputElement>(null);
+  const run = useRef(action.run);
+  run.current = action.run;
+  const done = useRef(onImported);
+  done.current = onImported;
+
+  const importFiles = async (files: ImportFile[]): Promise<void> => {
+    if (files.length === 0) return;
+    const result = await run.current({ files });
+    if (result) done.current(result.session);
+  };
+
+  useEffect(() => {
+    let depth = 0;
+    const hasFiles = (e: DragEvent): boolean => e.dataTransfer?.types.includes('Files') ?? false;
+    const onEnter = (e: DragEvent): void => {
+      if (!hasFiles(e)) return;
+      depth++;
+      setDragging(true);
+    };
+    const onLeave = (): void => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const onOver = (e: DragEvent): void => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const onDrop = (e: DragEvent): void => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      setDragging(false);
+      void Promise.all([...(e.dataTransfer?.files ?? [])].map(importFileOf)).then(importFiles);
+    };
+    const onPaste = (e: ClipboardEvent): void => {
+      if (isTextEntry(e.target)) return;
+      const file = pastedFile(e.clipboardData?.getData('text/plain') ?? '', Date.now());
+      if (file) void importFiles([file]);
+    };
+    window.addEventListener('dragenter', onEnter);
+    window.addEventListener('dragleave', onLeave);
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('drop', onDrop);
+    window.addEventListener('paste', onPaste);
+    return () => {
+      window.removeEventListener('dragenter', onEnter);
+      window.removeEventListener('dragleave', onLeave);
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('drop', onDrop);
+      window.removeEventListener('paste', onPaste);
+    };
+  }, []);
+
+  return (
+    <section className="panel import-panel" aria-labelledby="import-title">
+      <h2 id="import-title">Import a dump</h2>
+      <div className={`drop-zone${isDragging ? ' dragging' : ''}`} data-testid="drop-zone">
+        Drop goroutine dumps here, or{' '}
+        <button type="button" className="link" onClick={() => picker.current?.click()}>
+          choose files
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = '';
+            void Promise.all(files.map(importFileOf)).then(importFiles);
+          }}
+        />
+        <div className="muted small">debug=1 / debug=2 text, protobuf, crash output, /debug/vars, /metrics</div>
+      </div>
+      <textarea
+        className="paste-box"
+        placeholder="…or paste a dump here (Ctrl+V anywhere works too)"
+        aria-label="Paste a dump"
+        value={pasteText}
+        onChange={(e) => setPasteText(e.target.value)}
+        rows={3}
+      />
+      <button
+        type="button"
+        disabled={pasteText.trim() === '' || action.status === 'loading'}
+        onClick={() => {
+          const file = pastedFile(pasteText, Date.now());
+          if (file) void importFiles([file]).then(() => setPasteText(''));
+        }}
+      >
+        Import pasted text
+      </button>
+      {action.status === 'loading' && <p className="muted" role="status">Importing…</p>}
+      {action.status === 'error' && <ErrorNotice error={action.error} />}
+      {action.value && action.value.refused.length > 0 && (
+        <ul className="refused">
+          {action.value.refused.map((r) => (
+            <li key={r.file}>
+              refused {r.file}: {r.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {isDragging && <div className="drop-overlay" aria-hidden="true">Drop to import</div>}
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { SessionSeries } from '../../../shared/contract.js';
+import { formatClock, formatCount } from '../../ui/format.js';
+import { stackedBandPaths } from './band-path.js';
+import { bandColor, REST_COLOR, toChartData, type Band, type ChartData } from './timeline-data.js';
+import { drawMarkers, onChartKey, wireInput, type Palette } from './chart-interaction.js';
+
+export interface TimelineViewProps {
+  series: SessionSeries;
+  selectedTick: number | null;
+  onSelectTick: (tick: number) => void;
+  isDark: boolean;
+}
+
+// User-timing marks (read by the UI bench): reshape, draw, and the whole update from data to drawn.
+const UPDATE_MARK = 'timeline:update:start';
+const DRAW_MARK = 'timeline:draw:start';
+const HEIGHT = 210;
+/** x-axis steps, whole seconds and up: labels are HH:MM:SS, so finer steps would repeat them. */
+const TIME_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
+
+function paletteOf(isDark: boolean): Palette {
+  return isDark
+    ? { axis: '#9aa4b2', grid: '#2a313c', total: '#f3f4f6', measured: '#facc15', failed: '#f87171', full: '#60a5fa', selected: '#f59e0b' }
+    : { axis: '#4b5563', grid: '#e5e7eb', total: '#111827', measured: '#a16207', failed: '#dc2626', full: '#2563eb', selected: '#d97706' };
+}
+
+/** uPlot columns: x, bands top-down (each filled over the ones below), then the measured lines. */
+function columnsOf(d: ChartData): uPlot.AlignedData {
+  const cols: (number | null)[][] = [d.x];
+  for (let i = d.bands.length - 1; i >= 0; i--) cols.push(d.bands[i]!.stacked);
+  cols.push(d.total, d.numGoroutine, d.goGoroutines);
+  return cols as uPlot.AlignedData;
+}
+
+/**
+ * Series are generic slots (band 1…n, then the measured lines) whose colours are looked up at draw
+ * time, so new data with the groups in another order is a setData, not a rebuilt chart.
+ */
+function optionsOf(d: ChartData, width: number, p: Palette, bandAt: (seriesIdx: number) => Band | undefined, draw: (u: uPlot) => void, onCursor: (u: uPlot) => void): uPlot.Options {
+  const color = (_u: uPlot, si: number): string => {
+    const band = bandAt(si);
+    return band ? bandColor(band) : REST_COLOR;
+  };
+  // Series 1…n are the bands top-down: each is filled down to the next one, the last to zero.
+  const below = (si: number): number | null => (si < d.bands.length ? si + 1 : null);
+  const paths = stackedBandPaths(below);
+  const bandSeries: uPlot.Series[] = d.bands.map((_b, i) => ({
+    label: `band ${i + 1}`,
+    fill: color,
+    width: 0,
+    paths,
+    points: { show: false },
+  }));
+  return {
+    width,
+    height: HEIGHT,
+    legend: { show: false },
+    scales: {
+      // One tick: uPlot would span 1,000 days around it; a minute either side reads as "one moment".
+      x: { time: true, range: (u, min, max) => (u.data[0].length === 1 ? [u.data[0][0]! - 60, u.data[0][0]! + 60] : [min, max]) },
+      y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.08)] },
+    },
+    cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false } },
+    axes: [
+      // Wall-clock HH:MM:SS: uPlot's own labels go sub-second (":31.250") on short recordings.
+      { stroke: p.axis, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid }, space: 90, incrs: TIME_STEPS_S, values: (_u, splits) => splits.map((s) => formatClock(s * 1000)) },
+      { stroke: p.axis, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid }, size: 56 },
+    ],
+    series: [
+      {},
+      ...bandSeries,
+      { label: 'total', stroke: p.total, width: 2, points: { show: false } },
+      { label: 'NumGoroutine', stroke: p.measured, width: 1.5, dash: [6, 4], points: { show: false }, show: d.hasNumGoroutine },
+      { label: 'go_goroutines', stroke: p.measured, width: 1.5, dash: [2, 3], points: { show: false }, show: d.hasGoGoroutines },
+    ],
+    hooks: { drawClear: [() => performance.mark(DRAW_MARK)], draw: [draw], setCursor: [onCursor] },
+  };
+}
+
+/**
+ * The live chart of a session: the top groups stacked, the rest folded, the measured totals as lines,
+ * failed ticks (red) and full dumps (blue diamonds) marked. Drag to zoom, wheel to zoom, Shift+wheel
+ * to pan, double-click to reset; click (or ←/→) picks a tick.
+ */
+export function TimelineView({ series, selectedTick, onSelectTick, isDark }: TimelineViewProps): React.JSX.Element {
+  const host = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+  const state = useRef({ data: null as ChartData | null, selectedTick, onSelectTick });
+  state.current.selectedTick = selectedTick;
+  state.current.onSelectTick = onSelectTick;
+  const [hover, setHover] = useState<number | null>(null);
+
+  const data = useMemo(() => {
+    performance.mark(UPDATE_MARK);
+    const d = toChartData(series);
+    performance.measure('timeline:reshape', UPDATE_MARK);
+    return d;
+  }, [series]);
+  const palette = paletteOf(isDark);
+
+  // Build (or rebuild when the bands or theme change) the chart.
+  useLayoutEffect(() => {
+    const el = host.current!;
+    const draw = (u: uPlot): void => {
+      drawMarkers(u, state.current.data!, state.current.selectedTick, palette);
+      performance.measure('timeline:draw', DRAW_MARK);
+      if (performance.getEntriesByName(UPDATE_MARK).length > 0) {
+        performance.measure('timeline:update', UPDATE_MARK);
+        performance.clearMarks(UPDATE_MARK);
+      }
+    };
+    let frame = 0;
+    const onCursor = (u: uPlot): void => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => setHover(u.cursor.idx ?? null));
+    };
+    state.current.data = data;
+    // uPlot series 1…n are the bands from the top one down (see columnsOf).
+    const bandAt = (si: number): Band | undefined => {
+      const bands = state.current.data!.bands;
+      return bands[bands.length - si];
+    };
+    const u = new uPlot(optionsOf(data, el.clientWidth || 600, palette, bandAt, draw, onCursor), columnsOf(data), el);
+    chart.current = u;
+    const disposeInput = wireInput(u, () => state.current.data!, (i) => state.current.onSelectTick(i));
+    const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: HEIGHT }));
+    resize.observe(el);
+    return () => {
+      cancelAnimationFrame(frame);
+      resize.disconnect();
+      disposeInput();
+      u.destroy();
+      chart.current = null;
+    };
+    // Only the shape and theme rebuild the chart; new data goes through setData below.
+  }, [data.shape, isDark]);
+
+  // New ticks: keep the zoom unless the view shows the latest tick (then follow the live end). A
+  // layout effect, so the chart is drawn in the same frame as the legend it goes with.
+  useLayoutEffect(() => {
+    const u = chart.current;
+    const previous = state.current.data;
+    state.current.data = data;
+    if (!u || previous === data) return;
+    const lastX = previous?.x[previous.x.length - 1];
+    const isFollowing = lastX === undefined || (u.scales.x?.max ?? Infinity) >= lastX;
+    u.setData(columnsOf(data), isFollowing);
+  }, [data]);
+
+  useEffect(() => chart.current?.redraw(false), [selectedTick]);
+
+  const shownTick = hover ?? selectedTick ?? data.x.length - 1;
+  const tick = series.ticks[shownTick];
+  return (
+    <div className="timeline">
+      <div
+        className="timeline-chart"
+        ref={host}
+        tabIndex={0}
+        role="img"
+        aria-label={`Goroutines over time, ${series.ticks.length} ticks. Left and right arrows pick a tick.`}
+        data-testid="timeline-chart"
+        onKeyDown={(e) => onChartKey(e, chart.current, data, selectedTick, onSelectTick)}
+      />
+      <div className="timeline-legend" data-testid="timeline-legend">
+        {tick ? (
+          <>
+            <span className="legend-time">
+              tick {tick.tick} · {formatClock(tick.atMs)}
+            </span>
+            <span className="legend-item legend-total">total {formatCount(tick.compactTotal ?? tick.fullTotal)}</span>
+            {tick.numGoroutine !== null && <span className="legend-item">NumGoroutine {formatCount(tick.numGoroutine)}</span>}
+            {tick.goGoroutines !== null && <span className="legend-item">go_goroutines {formatCount(tick.goGoroutines)}</span>}
+            {data.bands.map((b) => (
+              <span className="legend-item" key={b.key ?? '(rest)'}>
+                <i className="swatch" style={{ background: bandColor(b) }} />
+                {b.label} {formatCount(b.values[shownTick] ?? null)}
+              </span>
+            ))}
+            {tick.errors.length > 0 && (
+              <span className="legend-item legend-failed" title={tick.errors.map((e) => `${e.endpoint}: ${e.message}`).join('\n')}>
+                ✕ {tick.errors.length} failed request{tick.errors.length === 1 ? '' : 's'}: {tick.errors[0]!.code}
+              </span>
+            )}
+          </>
+        ) : (
+          <span className="muted">No ticks yet.</span>
+        )}
+      </div>
+    </div>
+  );
+}

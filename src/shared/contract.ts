@@ -1,0 +1,270 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './errors.js';
+import { FrameSchema, GroupSchema, DumpFormatSchema, ProfileKindSchema, SnapshotSchema } from './model.js';
+import type { EventName, RequestName } from './contract-names.js';
+
+export { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestName, type EventName } from './contract-names.js';
+
+/**
+ * The contract between main and every renderer (Electron IPC, `goroscope serve`): each request with
+ * its input and output schema, each event with its payload. Both transports parse inputs with these
+ * schemas before `api` sees them; tests parse outputs with them. Types are inferred, never written.
+ */
+
+const id = z.number().int().positive();
+const count = z.number().int().nonnegative();
+const epochMs = z.number().nonnegative();
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export const InputIssueSchema = z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() });
+export type InputIssue = z.infer<typeof InputIssueSchema>;
+export const ReplyErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  /** For INVALID_INPUT refused by a schema: where in the input, and what was expected. */
+  issues: z.array(InputIssueSchema).optional(),
+});
+export type ReplyError = z.infer<typeof ReplyErrorSchema>;
+
+export const SnapshotKindSchema = z.enum(['compact', 'full', 'leak', 'expvar', 'metrics']);
+export type SnapshotKind = z.infer<typeof SnapshotKindSchema>;
+
+export const SessionSummarySchema = z.object({
+  id,
+  name: z.string(),
+  source: z.enum(['recording', 'import']),
+  /** The target's base URL; null for an import. */
+  target: z.string().nullable(),
+  startedAtMs: epochMs,
+  endedAtMs: epochMs.nullable(),
+  intervalMs: count.nullable(),
+  fullEvery: count.nullable(),
+  ticks: count,
+  snapshots: count,
+  failedTicks: count,
+  /** A recorder of this process is writing the session now. */
+  isRecording: z.boolean(),
+});
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+
+export const SnapshotInfoSchema = z.object({
+  id,
+  sessionId: id,
+  tick: count,
+  kind: SnapshotKindSchema,
+  /** `goroutine?debug=1`, `/debug/vars`, or the imported file's name. */
+  endpoint: z.string(),
+  atMs: epochMs,
+  durationMs: count,
+  bytes: count,
+  format: DumpFormatSchema.nullable(),
+  profile: ProfileKindSchema.nullable(),
+  total: count.nullable(),
+  error: ReplyErrorSchema.nullable(),
+  hasRawDump: z.boolean(),
+});
+export type SnapshotInfo = z.infer<typeof SnapshotInfoSchema>;
+
+export const TickErrorSchema = ReplyErrorSchema.extend({ kind: SnapshotKindSchema, endpoint: z.string() });
+export type TickError = z.infer<typeof TickErrorSchema>;
+
+/** One tick of the timeline: every count as its own source measured it (they disagree by design). */
+export const TimelineTickSchema = z.object({
+  tick: count,
+  atMs: epochMs,
+  countedSnapshotId: id.nullable(),
+  fullSnapshotId: id.nullable(),
+  compactTotal: count.nullable(),
+  fullTotal: count.nullable(),
+  leakTotal: count.nullable(),
+  /** expvar `NumGoroutine` (published by the service), when served. */
+  numGoroutine: z.number().nullable(),
+  /** Prometheus `go_goroutines`, when served. */
+  goGoroutines: z.number().nullable(),
+  errors: z.array(TickErrorSchema),
+});
+export type TimelineTick = z.infer<typeof TimelineTickSchema>;
+
+const countsPerTick = z.array(count.nullable());
+
+export const SeriesGroupSchema = z.object({
+  key: z.string(),
+  blockingSite: FrameSchema.nullable(),
+  /** Goroutines per tick; null where the tick has no counting profile. */
+  counts: countsPerTick,
+});
+export type SeriesGroup = z.infer<typeof SeriesGroupSchema>;
+
+export const SessionSeriesSchema = z.object({
+  sessionId: id,
+  ticks: z.array(TimelineTickSchema),
+  /** The largest groups, largest first. */
+  groups: z.array(SeriesGroupSchema),
+  /** Per tick, the sum of every other group ("the rest", folded). */
+  rest: countsPerTick,
+  restGroups: count,
+});
+export type SessionSeries = z.infer<typeof SessionSeriesSchema>;
+
+/** Leak evidence for a group, from analysis. */
+export const SuspectSchema = z.object({
+  /** 0 (no evidence) … 100 (certain). */
+  score: z.number().min(0).max(100),
+  growthPerMin: z.number().nullable(),
+  /** The runtime's goroutineleak profile proved it. */
+  isConfirmed: z.boolean(),
+  evidence: z.array(z.string()),
+  explanation: z.string().nullable(),
+});
+export type Suspect = z.infer<typeof SuspectSchema>;
+
+/** One row of the groups table: the group at one snapshot, with its history over the session. */
+export const GroupRowSchema = GroupSchema.extend({
+  /** The group's count at the session's first counting tick (0 when it appeared later). */
+  firstCount: count,
+  peakCount: count,
+  /** Counts over the session, downsampled (max per bucket) to at most 48 points. */
+  sparkline: z.array(count),
+  /** The most common state in this snapshot, else in the session's full dumps (compact profiles carry none). */
+  typicalState: z.string().nullable(),
+  suspect: SuspectSchema.nullable(),
+});
+export type GroupRow = z.infer<typeof GroupRowSchema>;
+
+export const DiffChangeSchema = z.enum(['appeared', 'vanished', 'grew', 'shrank', 'unchanged']);
+export type DiffChange = z.infer<typeof DiffChangeSchema>;
+
+export const DiffRowSchema = z.object({
+  key: z.string(),
+  blockingSite: FrameSchema.nullable(),
+  createdBy: FrameSchema.nullable(),
+  before: count,
+  after: count,
+  change: DiffChangeSchema,
+  /** With goroutine ids on both sides: ids only in the later snapshot, and ids in both. */
+  newIds: count.nullable(),
+  persistedIds: count.nullable(),
+});
+export type DiffRow = z.infer<typeof DiffRowSchema>;
+
+export const ReportFormatSchema = z.enum(['html', 'md', 'json']);
+export type ReportFormat = z.infer<typeof ReportFormatSchema>;
+
+export const ImportFileSchema = z.strictObject({
+  name: z.string().min(1).max(512),
+  /** Text dumps travel as UTF-8; binary profiles (gzipped protobuf) as base64. */
+  encoding: z.enum(['utf8', 'base64']),
+  data: z.string(),
+  /** The file's modification time; orders the snapshots of a multi-file import. */
+  modifiedAtMs: epochMs.optional(),
+});
+export type ImportFile = z.infer<typeof ImportFileSchema>;
+
+const bySession = z.strictObject({ sessionId: id });
+const bySnapshot = z.strictObject({ snapshotId: id });
+const nothing = z.strictObject({});
+
+function request<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+/** Every request: `area.verb` → input and output schema. */
+export const requests = {
+  'app.info': request(
+    nothing,
+    z.object({
+      version: z.string(),
+      /** The history database file. */
+      historyPath: z.string(),
+      canRecord: z.boolean(),
+      canAnalyse: z.boolean(),
+    }),
+  ),
+  /** Dumps (any format) → one import session, one tick per snapshot in file time order. */
+  'dump.import': request(
+    z.strictObject({ name: z.string().max(200).optional(), files: z.array(ImportFileSchema).min(1).max(100) }),
+    z.object({ session: SessionSummarySchema, refused: z.array(z.object({ file: z.string(), message: z.string() })) }),
+  ),
+  'session.list': request(nothing, z.array(SessionSummarySchema)),
+  'session.get': request(bySession, SessionSummarySchema),
+  'session.remove': request(bySession, z.object({ sessionId: id })),
+  'session.series': request(
+    z.strictObject({ sessionId: id, maxGroups: z.number().int().min(1).max(100).default(10) }),
+    SessionSeriesSchema,
+  ),
+  /** The groups of one snapshot (default: the last counted one) with their history over the session. */
+  'session.groups': request(
+    z.strictObject({ sessionId: id, snapshotId: id.nullable().default(null) }),
+    z.object({ snapshot: SnapshotInfoSchema.nullable(), rows: z.array(GroupRowSchema) }),
+  ),
+  'snapshot.list': request(bySession, z.array(SnapshotInfoSchema)),
+  'snapshot.get': request(bySnapshot, z.object({ info: SnapshotInfoSchema, snapshot: SnapshotSchema })),
+  /** The raw text of a snapshot; `text` is null (with the reason) when none was kept or it is binary. */
+  'snapshot.raw': request(
+    bySnapshot,
+    z.object({ snapshotId: id, format: DumpFormatSchema.nullable(), text: z.string().nullable(), reason: z.string().nullable() }),
+  ),
+  'snapshot.diff': request(
+    z.strictObject({ fromSnapshotId: id, toSnapshotId: id }),
+    z.object({ from: SnapshotInfoSchema, to: SnapshotInfoSchema, rows: z.array(DiffRowSchema) }),
+  ),
+  'target.list': request(
+    nothing,
+    z.array(z.object({ url: z.string(), sessions: count, lastStartedAtMs: epochMs, isRecording: z.boolean() })),
+  ),
+  /** Connects and discovers what the target serves; fails with the specific error code. */
+  'target.test': request(
+    z.strictObject({ url: z.string().min(1).max(2048) }),
+    z.object({ url: z.string(), endpoints: z.array(z.string()) }),
+  ),
+  'recording.start': request(
+    z.strictObject({
+      url: z.string().min(1).max(2048),
+      name: z.string().max(200).optional(),
+      intervalMs: z.number().int().min(200).max(3_600_000).default(2_000),
+      fullEvery: z.number().int().min(1).max(10_000).default(10),
+      durationMs: z.number().int().positive().nullable().default(null),
+    }),
+    z.object({ session: SessionSummarySchema }),
+  ),
+  'recording.stop': request(bySession, z.object({ sessionId: id })),
+  /** The report as `goroscope report` writes it. */
+  'report.render': request(
+    z.strictObject({ sessionId: id, format: ReportFormatSchema }),
+    z.object({ format: ReportFormatSchema, fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
+} satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
+
+/** Every event: `area.pastTense` → payload schema. */
+export const events = {
+  'session.created': z.object({ session: SessionSummarySchema }),
+  'session.tickRecorded': z.object({
+    sessionId: id,
+    tick: count,
+    atMs: epochMs,
+    total: count.nullable(),
+    errors: z.array(TickErrorSchema),
+  }),
+  'session.ended': z.object({ sessionId: id, endedAtMs: epochMs }),
+  'session.removed': z.object({ sessionId: id }),
+} satisfies Record<EventName, z.ZodType>;
+
+type Requests = typeof requests;
+/** What a caller passes (defaults not yet applied). */
+export type RequestInput<K extends RequestName> = z.input<Requests[K]['input']>;
+/** What a handler receives (parsed, defaults applied). */
+export type RequestParams<K extends RequestName> = z.output<Requests[K]['input']>;
+export type RequestOutput<K extends RequestName> = z.output<Requests[K]['output']>;
+export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>;
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ReplyError };
+
+/** An event as it travels: its name and payload. */
+export type EventMessage = { [K in EventName]: { name: K; payload: EventPayload<K> } }[EventName];
+
+export function replySchemaOf<K extends RequestName>(name: K) {
+  return z.union([
+    z.object({ ok: z.literal(true), value: requests[name].output }),
+    z.object({ ok: z.literal(false), error: ReplyErrorSchema }),
+  ]);
+}

@@ -1,0 +1,200 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { request } from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startHttpServer } from '../../src/main/transport/http.js';
+import { startApiServer, type ApiServer } from '../helpers/api-server.js';
+import { REPO_ROOT } from '../helpers/go-toolchains.js';
+import { rawRequest } from '../helpers/http-request.js';
+import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+describe('goroscope serve refuses what it must (in-process server, real api and history)', () => {
+  let s: ApiServer;
+  let host: string;
+  let auth: Record<string, string>;
+  beforeAll(async () => {
+    s = await startApiServer({ maxBodyBytes: 64 * 1024 });
+    host = `127.0.0.1:${s.server.port}`;
+    auth = { host, 'x-goroscope-token': s.server.token };
+  });
+  afterAll(() => s?.close());
+
+  const post = (name: string, body: string, headers: Record<string, string> = {}) =>
+    rawRequest({ port: s.server.port, method: 'POST', path: `/api/${name}`, headers: { ...auth, ...JSON_TYPE, ...headers }, body });
+
+  test('no token: 401 for the page and for the contract; a wrong token too', async () => {
+    const requests: Omit<Parameters<typeof rawRequest>[0], 'port'>[] = [
+      { path: '/', headers: { host } },
+      { path: '/api/app.info', method: 'POST', headers: { host, ...JSON_TYPE }, body: '{}' },
+      { path: '/api/events', headers: { host } },
+      { path: '/', headers: { host, 'x-goroscope-token': `${s.server.token}x` } },
+      { path: '/?token=wrong', headers: { host } },
+    ];
+    for (const req of requests) {
+      const res = await rawRequest({ port: s.server.port, ...req });
+      expect(res.status, req.path).toBe(401);
+      expect(JSON.parse(res.body).error.message).toBe('missing or wrong token: open the URL `goroscope serve` printed');
+    }
+  });
+
+  test('the printed URL sets an HttpOnly, SameSite=Strict cookie for this port and drops the token from the address', async () => {
+    expect(s.server.url).toBe(`http://127.0.0.1:${s.server.port}/?token=${s.server.token}`);
+    const res = await rawRequest({ port: s.server.port, path: `/?token=${s.server.token}`, headers: { host } });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
+    const cookie = `goroscope_token_${s.server.port}=${s.server.token}`;
+    expect(res.headers['set-cookie']).toEqual([`${cookie}; HttpOnly; SameSite=Strict; Path=/`]);
+    const page = await rawRequest({ port: s.server.port, path: '/', headers: { host, cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.body).toContain('<div id="root"></div>');
+  });
+
+  test('a foreign Host is refused with 421 (DNS rebinding), even with the token', async () => {
+    for (const h of ['evil.example', `evil.example:${s.server.port}`, '127.0.0.1:1', `127.0.0.2:${s.server.port}`]) {
+      const res = await rawRequest({ port: s.server.port, path: '/', headers: { ...auth, host: h } });
+      expect(res.status, h).toBe(421);
+    }
+    const ok = await rawRequest({ port: s.server.port, path: '/', headers: { ...auth, host: `localhost:${s.server.port}` } });
+    expect(ok.status).toBe(200);
+  });
+
+  test('a foreign Origin is refused with 403; no CORS header is ever sent', async () => {
+    for (const origin of ['http://evil.example', `http://evil.example:${s.server.port}`, 'null', `https://127.0.0.1:${s.server.port}`]) {
+      const res = await post('app.info', '{}', { origin });
+      expect(res.status, origin).toBe(403);
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    }
+    const crossSite = await post('app.info', '{}', { 'sec-fetch-site': 'cross-site' });
+    expect(crossSite.status).toBe(403);
+    const same = await post('app.info', '{}', { origin: `http://127.0.0.1:${s.server.port}` });
+    expect(same.status).toBe(200);
+    expect(same.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await rawRequest({ port: s.server.port, method: 'OPTIONS', path: '/api/app.info', headers: { ...auth, origin: 'http://evil.example' } });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  test('malformed contract messages: 400 with the issue path; nothing reaches the api', async () => {
+    const typed = await post('session.get', '{"sessionId":"7"}');
+    expect(typed.status).toBe(400);
+    const body = JSON.parse(typed.body);
+    expect(body.ok).toBe(false);
+    expect(body.error.code).toBe('INVALID_INPUT');
+    expect(body.error.issues).toEqual([{ path: ['sessionId'], message: 'Invalid input: expected number, received string' }]);
+    expect(body.error.message).toBe('invalid input for session.get: sessionId: Invalid input: expected number, received string');
+
+    const nested = await post('dump.import', JSON.stringify({ files: [{ name: 'a.txt', encoding: 'latin1', data: '' }] }));
+    expect(nested.status).toBe(400);
+    expect(JSON.parse(nested.body).error.issues.map((i: { path: unknown[] }) => i.path)).toEqual([['files', 0, 'encoding']]);
+
+    const extra = await post('session.list', '{"everything":true}');
+    expect(extra.status).toBe(400);
+    expect(JSON.parse(extra.body).error.message).toBe('invalid input for session.list: (input): Unrecognized key: "everything"');
+
+    const notJson = await post('session.list', '{nope');
+    expect(notJson.status).toBe(400);
+    expect(JSON.parse(notJson.body).error.message).toMatch(/^body of \/api\/session.list is not JSON: /);
+  });
+
+  test('unknown request 404, wrong method 405, wrong content type 415, body over the cap 413', async () => {
+    const unknown = await post('session.explode', '{}');
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.body).error).toEqual({ code: 'NOT_FOUND', message: 'unknown request "session.explode"' });
+    expect((await rawRequest({ port: s.server.port, path: '/api/session.list', headers: auth })).status).toBe(405);
+    expect((await post('session.list', '{}', { 'content-type': 'text/plain' })).status).toBe(415);
+    const big = await post('dump.import', JSON.stringify({ files: [{ name: 'x', encoding: 'utf8', data: 'x'.repeat(70 * 1024) }] }));
+    expect(big.status).toBe(413);
+  });
+
+  test('no file outside the built renderer is served', async () => {
+    for (const p of ['/../package.json', '/%2e%2e/package.json', '/assets/../../main/cli.js', '/%00', '/%E0%A4%A']) {
+      expect((await rawRequest({ port: s.server.port, path: p, headers: auth })).status, p).toBe(404);
+    }
+  });
+
+  test('events arrive over server-sent events after a request changes the history', async () => {
+    const event = new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: s.server.port, path: '/api/events', headers: auth, timeout: 5_000 }, (res) => {
+        expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+          const m = /^data: (.*)$/m.exec(text);
+          if (m) {
+            resolve(m[1]!);
+            req.destroy();
+          }
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('no event within 5 s')));
+      req.on('error', reject);
+      req.end();
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const dump = 'goroutine 1 [running]:\nmain.main()\n\t/src/main.go:10 +0x1d\n';
+    const res = await post('dump.import', JSON.stringify({ name: 'one', files: [{ name: 'one.txt', encoding: 'utf8', data: dump }] }));
+    expect(res.status).toBe(200);
+    const message = JSON.parse(await event);
+    expect(message.name).toBe('session.created');
+    expect(message.payload.session.name).toBe('one');
+    expect(message.payload.session.ticks).toBe(1);
+  });
+});
+
+describe('binding', () => {
+  test('beyond loopback is refused without --allow-remote', async () => {
+    const s = await startApiServer();
+    try {
+      await expect(startHttpServer({ api: s.opened.api, rendererDir: s.dir, host: '0.0.0.0', port: 0, allowRemote: false })).rejects.toThrow(
+        '--host 0.0.0.0 would accept connections from other machines; pass --allow-remote as well to mean it (anyone with the token can then read and record)',
+      );
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('the real `goroscope serve`: loopback by default, exit 2 for --host 0.0.0.0 alone, a warning with --allow-remote', async () => {
+    const bin = path.join(REPO_ROOT, 'bin', 'goroscope.js');
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('error', reject);
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
+    const dbDir = await mkdtemp(path.join(tmpdir(), 'goroscope-serve-'));
+    try {
+      const refused = await run(['--host', '0.0.0.0', '--port', '0', '--db', path.join(dbDir, 'h.db')]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('--host 0.0.0.0 would accept connections from other machines; pass --allow-remote');
+
+      let serve: ServeProcess | null = null;
+      try {
+        serve = await startServe(['--host', '0.0.0.0', '--allow-remote', '--db', path.join(dbDir, 'h.db')]);
+        await expect.poll(() => serve!.stderr()).toContain('WARNING: listening on 0.0.0.0, beyond loopback');
+        const res = await rawRequest({ port: serve.port, path: '/', headers: { host: `127.0.0.1:${serve.port}` } });
+        expect(res.status).toBe(401);
+      } finally {
+        expect(await serve?.stop()).toBe(0);
+      }
+
+      const local = await startServe(['--db', path.join(dbDir, 'h.db')]);
+      try {
+        expect(local.origin).toBe(`http://127.0.0.1:${local.port}`);
+      } finally {
+        expect(await local.stop()).toBe(0);
+      }
+    } finally {
+      await rm(dbDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
