@@ -1,5 +1,5 @@
 import type { Disposable } from '../../shared/lifecycle.js';
-import { HistoryStore } from '../store/history-store.js';
+import { HistoryStore, type OpenOptions } from '../store/history-store.js';
 import { storeAnalysis } from './analysis-adapter.js';
 import { collectRecorder } from './collect-recorder.js';
 import { createApi, type Api } from './create-api.js';
@@ -16,8 +16,8 @@ export interface OpenedApi extends Disposable {
  * Electron app run. Throws what HistoryStore.open throws (SchemaTooNewError, InvalidInputError).
  * `dispose()` closes at once without waiting for recordings; `close()` waits for them.
  */
-export function openApi(dbPath: string, version: string): OpenedApi {
-  const store = HistoryStore.open(dbPath);
+export function openApi(dbPath: string, version: string, storeOptions: OpenOptions = {}): OpenedApi {
+  const store = HistoryStore.open(dbPath, storeOptions);
   const api = createApi({ store, version, recorder: collectRecorder(store), analysis: storeAnalysis(store) });
   let closing: Promise<void> | null = null;
   const dispose = (): void => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
@@ -13,6 +14,15 @@ let opened: OpenedApi | null = null;
 
 function appUrl(): string {
   return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
+}
+
+/**
+ * better-sqlite3 built for Electron's ABI by `npm start` (scripts/electron-native.mjs); node_modules
+ * keeps the Node build for the CLI. A packaged app rebuilds node_modules itself: then there is none.
+ */
+function electronSqliteBinding(): string | undefined {
+  const built = join(app.getAppPath(), '.cache', 'electron-native', process.versions.electron, 'better_sqlite3.node');
+  return existsSync(built) ? built : undefined;
 }
 
 function createWindow(): BrowserWindow {
@@ -41,8 +51,10 @@ function createWindow(): BrowserWindow {
 void app.whenReady().then(() => {
   // No permission (camera, notifications, …) is ever granted to the page.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  // The Electron app and the CLI share one history (userData/goroscope.db), unless GOROSCOPE_DB says otherwise.
-  opened = openApi(process.env.GOROSCOPE_DB ?? join(app.getPath('userData'), DB_FILE_NAME), app.getVersion());
+  // The Electron app and the CLI share one history (userData/goroscope.db), unless GOROSCOPE_DB says
+  // otherwise (empty counts as unset, as in the CLI).
+  const dbPath = process.env.GOROSCOPE_DB || join(app.getPath('userData'), DB_FILE_NAME);
+  opened = openApi(dbPath, app.getVersion(), { nativeBinding: electronSqliteBinding() });
   disposables.add(
     registerIpc({
       ipcMain,

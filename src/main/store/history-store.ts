@@ -65,6 +65,14 @@ export const HOT_QUERIES = {
  * - `sessionSnapshots(id)`, `snapshot(snapshotId)` (the full Snapshot back), `rawDump(snapshotId)`.
  * Unknown ids throw NotFoundError.
  */
+export interface OpenOptions {
+  /**
+   * better-sqlite3's addon built for another ABI: the Electron app passes the copy built for Electron
+   * (scripts/electron-native.mjs), while the CLI and tests use node_modules' copy built for Node.
+   */
+  nativeBinding?: string;
+}
+
 export class HistoryStore {
   private isDisposed = false;
   private readonly stackIds = new Map<string, number>();
@@ -132,11 +140,11 @@ export class HistoryStore {
    * a busy timeout. Throws SchemaTooNewError for a newer schema, InvalidInputError for a file that is
    * not an SQLite database or cannot be opened.
    */
-  static open(dbPath: string): HistoryStore {
+  static open(dbPath: string, options: OpenOptions = {}): HistoryStore {
     let db: Database.Database;
     try {
       mkdirSync(path.dirname(dbPath), { recursive: true });
-      db = new Database(dbPath, { timeout: BUSY_TIMEOUT_MS });
+      db = new Database(dbPath, { timeout: BUSY_TIMEOUT_MS, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
     } catch (cause) {
       throw new InvalidInputError(`cannot open history database ${dbPath}: ${(cause as Error).message}`, { cause });
     }
