@@ -1,7 +1,5 @@
 // Entry of the benchmark bundle (out/main/bench.js), driven by bench/run.js under plain Node.
 export { benchParseFile, peakResidentBytes } from './parse-bench.js';
-export { parseSnapshots } from '../api/parse-snapshots.js';
-export { parseDump } from '../dump/parse-dump.js';
 export { runRecordingBench } from './recording-bench.js';
 export { runUiBench } from './ui-bench.js';
 export { runAnalysisBench } from './analysis-bench.js';
