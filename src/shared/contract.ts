@@ -160,6 +160,21 @@ export const ImportFileSchema = z.strictObject({
 });
 export type ImportFile = z.infer<typeof ImportFileSchema>;
 
+/**
+ * The SSH server a target is reached through, as `goroscope record --ssh` takes it. The files are paths
+ * on the machine Goroscope runs on; without a key file the ssh-agent of that process is used, without a
+ * known_hosts file `~/.ssh/known_hosts`. The service's URL is then its address as the SSH server sees it.
+ */
+export const SshHopSchema = z.strictObject({
+  destination: z
+    .string()
+    .max(300)
+    .regex(/^[^@\s]+@[^@\s]+$/, 'expected user@host or user@host:port, e.g. deploy@bastion.example.com:22'),
+  keyFile: z.string().min(1).max(4096).optional(),
+  knownHostsFile: z.string().min(1).max(4096).optional(),
+});
+export type SshHop = z.infer<typeof SshHopSchema>;
+
 const bySession = z.strictObject({ sessionId: id });
 const bySnapshot = z.strictObject({ snapshotId: id });
 const nothing = z.strictObject({});
@@ -208,18 +223,33 @@ export const requests = {
     z.strictObject({ fromSnapshotId: id, toSnapshotId: id }),
     z.object({ from: SnapshotInfoSchema, to: SnapshotInfoSchema, rows: z.array(DiffRowSchema) }),
   ),
+  /** Targets of past recordings, latest first, each with what `recording.start` needs to record it again. */
   'target.list': request(
     nothing,
-    z.array(z.object({ url: z.string(), sessions: count, lastStartedAtMs: epochMs, isRecording: z.boolean() })),
+    z.array(
+      z.object({
+        /** How the history names the target: the URL, or `ssh://user@host:port/http://…` through a tunnel. */
+        target: z.string(),
+        /** The service's URL (through a tunnel: as the SSH server sees it). */
+        url: z.string(),
+        /** The SSH hop, or null for a direct target. Key and known_hosts files are not stored. */
+        ssh: z.object({ destination: z.string() }).nullable(),
+        sessions: count,
+        lastStartedAtMs: epochMs,
+        isRecording: z.boolean(),
+      }),
+    ),
   ),
   /** Connects and discovers what the target serves; fails with the specific error code. */
   'target.test': request(
-    z.strictObject({ url: z.string().min(1).max(2048) }),
-    z.object({ url: z.string(), endpoints: z.array(z.string()) }),
+    z.strictObject({ url: z.string().min(1).max(2048), ssh: SshHopSchema.optional() }),
+    /** `via`: `direct`, or `ssh user@host` (`ssh user@host:2222` off port 22). */
+    z.object({ url: z.string(), via: z.string(), endpoints: z.array(z.string()) }),
   ),
   'recording.start': request(
     z.strictObject({
       url: z.string().min(1).max(2048),
+      ssh: SshHopSchema.optional(),
       name: z.string().max(200).optional(),
       intervalMs: z.number().int().min(200).max(3_600_000).default(2_000),
       fullEvery: z.number().int().min(1).max(10_000).default(10),

@@ -6,6 +6,17 @@ import { robustSlopePerMin, measuredPoints, monotonicity, tickTimes } from '../.
 import { NOT_MEASURED } from '../../src/main/analysis/session.js';
 import { fakeSession, range } from './helpers.js';
 
+/** mulberry32: the same pseudo-random numbers on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function classOf(counts: (number | null)[], intervalMs = 2000) {
   const session = fakeSession([{ key: 'g', counts }], intervalMs);
   return classifyCounts(session.groups[0]!.counts, session.ticks);
@@ -57,6 +68,77 @@ describe('classifyCounts', () => {
     expect(c.trend.growthPerMin).toBe(20);
     expect(c.trend.monotonicity).toBe(1);
     expect(c.trend.growth).toBe(18);
+  });
+
+  test('a slow leak of one goroutine every 10 s (2 s ticks, 60 s) grows: one-goroutine steps are no level plateau', () => {
+    const c = classOf(range(0, 30).map((i) => Math.floor((i * 2) / 10)));
+    expect(c.class).toBe('growingLeak');
+    expect(c.why).toBe('grew from 0 to 5 and never came back');
+    expect(c.trend.growthPerMin).toBe(6);
+    expect(c.trend.plateauTicks).toBe(0);
+  });
+
+  test('a pool that filled up and later gained one worker for good is still a stable pool', () => {
+    const c = classOf([0, 3, 6, 8, ...Array(10).fill(8), ...Array(16).fill(9)]);
+    expect(c.class).toBe('stablePool');
+    expect(c.why).toBe('grew from 0 to 9, then held level for 27 ticks (52 s): a pool that filled up, or a leak that stopped');
+  });
+
+  test('a pool whose idle count dips one below its level keeps its whole plateau', () => {
+    const c = classOf([0, 3, 6, 8, ...range(0, 26).map((i) => (i % 4 === 1 ? 7 : 8))]);
+    expect(c.class).toBe('stablePool');
+    expect(c.trend.plateauTicks).toBe(27);
+  });
+
+  // Seen live: the healthy fixture while 16 keep-alive clients hammer it (from t3): per-request
+  // goroutines jitter around their level and drop now and then. The old plateau (within ±1 of the last
+  // count) made it a growing leak.
+  test('work in flight under steady load that started in the window is a stable pool, not a leak', () => {
+    const inFlight = [0, 0, 0, 13, 16, 13, 16, 15, 14, 17, 15, 15, 4, 16, 16, 15, 14, 16, 15, 15, 17, 16, 16, 16, 16, 16, 16, 4, 14, 16];
+    const c = classOf(inFlight);
+    expect(c.class).toBe('stablePool');
+    expect(c.why).toBe('grew from 0 to 16, then held level for 27 ticks (52 s): a pool that filled up, or a leak that stopped');
+    // 40 clients that joined over the first 20 s, seen on Go 1.27.
+    const ramp = [0, 0, 1, 3, 0, 6, 11, 19, 20, 26, 29, 32, 37, 40, 36, 40, 38, 40, 38, 36, 40, 39, 35, 39, 40, 39, 37, 33, 40, 29];
+    expect(classOf(ramp).class).toBe('stablePool');
+  });
+
+  test('a rise after the group came back down before is no leak until it outlasts the earlier rise', () => {
+    const handlers = [0, 0, 0, 14, 13, 12, 4, 13, 14, 15, 11, 13, 13, 12, 14, 14, 8, 14, 12, 14, 10, 12, 14, 14, 14, 0, 14, 13, 6, 15];
+    expect(classOf(handlers)).toMatchObject({
+      class: 'transient',
+      why: 'rose to 15 in the last 4 ticks, but came back after 22 ticks up before: too recent to tell',
+    });
+  });
+
+  test('jittering pools that filled up in the window are stable pools; clean leaks still grow (200 seeded runs each)', () => {
+    const rnd = mulberry32(7);
+    const jitter = (k: number) => Math.round((rnd() * 2 - 1) * k);
+    const tally = (gen: () => number[]) => {
+      const out: Record<string, number> = {};
+      for (let i = 0; i < 200; i++) {
+        const k = classOf(gen()).class;
+        out[k] = (out[k] ?? 0) + 1;
+      }
+      return out;
+    };
+    const pool = tally(() => range(0, 30).map((i) => (i < 3 ? i * 16 : 50 + jitter(3))));
+    expect(pool.stablePool).toBeGreaterThanOrEqual(190);
+    const leak = tally(() => range(0, 30).map((i) => 50 + Math.floor((i * 2) / 3) + jitter(1)));
+    expect(leak).toEqual({ growingLeak: 200 });
+  });
+
+  test('a leak that started late in the window grows at the rate of its rise, not of the whole window', () => {
+    const c = classOf(range(0, 30).map((i) => (i < 23 ? 0 : (i - 22) * 2)));
+    expect(c.class).toBe('growingLeak');
+    expect(c.trend.growthPerMin).toBe(60);
+    expect(c.trend.riseFromTick).toBe(23);
+  });
+
+  test('a rise smaller than minGrowth that stays is called too small, not "comes and goes"', () => {
+    const c = classOf(range(0, 30).map((i) => Math.floor((i * 2) / 20)));
+    expect(c).toMatchObject({ class: 'transient', why: 'rose from 0 to 2: less than 3, the smallest rise that counts as growth' });
+    expect(classOf([0, 2, 0, 0, 1, 0, 2, 0]).why).toBe('comes and goes: at most 2, present at 38 % of ticks');
   });
 
   test('a failed tick in the middle is left out, not read as zero', () => {
@@ -128,6 +210,78 @@ describe('analyzeSession', () => {
   test('runtime proof makes a group a suspect even without a trend (score 1)', () => {
     const analysis = analyzeSession(fakeSession([{ key: 'gather', counts: [150], leaked: { 0: 150 } }]));
     expect(analysis.suspects.map((s) => [s.key, s.score, s.isRuntimeProved])).toEqual([['gather', 1, true]]);
+  });
+
+  const textOf = (a: { evidence: { kind: string; text: string }[] }, kind: string) => a.evidence.find((e) => e.kind === kind)?.text;
+
+  test('a leak that started late: its growth evidence gives the rate of the rise and where the rise began', () => {
+    const [s] = analyzeSession(fakeSession([{ key: 'late', counts: range(0, 30).map((i) => (i < 23 ? 0 : (i - 22) * 2)) }])).suspects;
+    expect(textOf(s!, 'growth')).toBe('0 → 14 goroutines over 58 s: 60/min by a robust slope over its rise since t23');
+    expect(textOf(s!, 'baseline')).toBe('never back near its baseline of 0 after t23: 3 or more above it for the last 6 ticks (10 s)');
+  });
+
+  test('runtime proof: the number proved and the tick named are the same evidence', () => {
+    const counts = range(0, 6).map((i) => 8 + i * 4);
+    const [s] = analyzeSession(fakeSession([{ key: 'sender', counts, leaked: { 0: 8, 3: 20, 5: 28 } }])).suspects;
+    expect(s!.evidence.find((e) => e.kind === 'runtime')).toEqual({
+      kind: 'runtime',
+      value: 28,
+      text: 'the runtime proved 28 of them leaked (goroutineleak evidence at t5; first proved at t0)',
+    });
+  });
+
+  test('Go 1.27 prints no wait for goroutines it marked (leaked): a wait that stays 0 is then no wake-up', () => {
+    const counts = range(0, 10).map((i) => 4 + i);
+    const fullDumps = { 0: { ids: ids(4), waitMinutes: 0 }, 9: { ids: ids(13), waitMinutes: 0 } };
+    const analysis = analyzeSession(fakeSession([{ key: 'proved', counts, fullDumps, leaked: { 0: 4, 9: 13 } }], 60_000));
+    const [s] = analysis.suspects;
+    expect(s!.stuck.wakeUp).toBeNull();
+    expect(s!.evidence.map((e) => e.kind)).not.toContain('wakeUp');
+    expect(textOf(s!, 'wait')).toBe(
+      'no goroutine shows a wait of a minute yet (Go prints wait minutes after 1 minute, once a GC has run); Go prints no wait for the goroutines it marked (leaked)',
+    );
+  });
+
+  test('GOGC=off: no GC ran between the full dumps, so a wait that stayed 0 proves nothing and the leak stays a suspect', () => {
+    const counts = range(0, 10).map((i) => 4 + i);
+    const fullDumps = { 0: { ids: ids(4), waitMinutes: 0, states: select }, 9: { ids: ids(13), waitMinutes: 0, states: select } };
+    const analysis = analyzeSession(fakeSession([{ key: 'stuck', counts, fullDumps }], 60_000, Array(10).fill(3)));
+    expect(analysis.suspects.map((s) => [s.key, s.stuck.wakeUp])).toEqual([['stuck', null]]);
+  });
+
+  test('measured GC counts prove a wake-up sooner than the 2-minute forced GC would (2.5 min between dumps)', () => {
+    const counts = range(0, 6).map((i) => 4 + i);
+    const fullDumps = { 0: { ids: ids(4), waitMinutes: 0, states: select }, 5: { ids: ids(9), waitMinutes: 0, states: select } };
+    expect(analyzeSession(fakeSession([{ key: 'poller', counts, fullDumps }], 30_000)).suspects.map((s) => s.key)).toEqual(['poller']);
+    const gcCounted = analyzeSession(fakeSession([{ key: 'poller', counts, fullDumps }], 30_000, [10, 11, 12, 12, 13, 14]));
+    expect(gcCounted.suspects).toEqual([]);
+    expect(gcCounted.setAside[0]!.stuck.wakeUp).toEqual({ fromTick: 0, toTick: 5, spanMinutes: 2.5, waitMinutes: 0, how: 'flat' });
+  });
+
+  test('a group whose goroutines are replaced between full dumps is work in flight under rising load, set aside', () => {
+    const counts = range(0, 30).map((i) => i);
+    const dumpAt = [0, 5, 10, 15, 20, 25, 29];
+    const replaced = Object.fromEntries(dumpAt.map((t) => [t, { ids: range(10_000 + t * 1000, t), waitMinutes: 0 }]));
+    const analysis = analyzeSession(fakeSession([{ key: 'handler', counts, fullDumps: replaced }]));
+    expect(analysis.suspects).toEqual([]);
+    const [g] = analysis.setAside;
+    expect(g!.setAsideBecause).toBe('its goroutines are replaced between full dumps, none stays: more work in flight, not stuck');
+    expect(g!.stuck.turnover).toEqual({ pairs: 5, maxPersisted: 0, fromTick: 25, toTick: 29, of: 25, stayed: 0 });
+    expect(textOf(g!, 'ids')).toBe(
+      'at most 0 of its goroutine ids stayed from one full dump to the next (5 pairs of dumps; of the 25 at t25, 0 were still there at t29): its goroutines are replaced, not stuck',
+    );
+    // The same counts with ids that stay: a leak.
+    const kept = Object.fromEntries(dumpAt.map((t) => [t, { ids: range(10_000, t), waitMinutes: 0 }]));
+    expect(analyzeSession(fakeSession([{ key: 'leak', counts, fullDumps: kept }])).suspects.map((x) => x.key)).toEqual(['leak']);
+  });
+
+  test('count shares are taken over the same ticks as the total, so the leaks of one process add up to 100 %', () => {
+    const leak = range(0, 30).map((i) => 4 * i);
+    const analysis = analyzeSession(fakeSession([{ key: 'a', counts: leak }, { key: 'b', counts: leak }, { key: 'pool', counts: Array(30).fill(8) }]));
+    expect(analysis.suspects.map((s) => textOf(s, 'counts'))).toEqual([
+      "process totals at t29, as measured: debug=1 240; its +116 is 50 % of the total's growth (+232)",
+      "process totals at t29, as measured: debug=1 240; its +116 is 50 % of the total's growth (+232)",
+    ]);
   });
 
   test('more ticks and stuck evidence give a higher score than two ticks', () => {

@@ -109,7 +109,7 @@ describe('goroscope check', () => {
     try {
       expect(run(['check', ...leakFiles]).code).toBe(0);
       writeFileSync(path.join(work, '.goroscope.json'), '{"ignore":[{"topFunction":42}]}');
-      expect(run(['check', ...leakFiles])).toMatchObject({ code: 2, stderr: 'goroscope: .goroscope.json: ignore[0].topFunction: Invalid input: expected string, received number\n' });
+      expect(run(['check', ...leakFiles])).toMatchObject({ code: 2, stderr: 'goroscope: .goroscope.json: ignore[0].topFunction: expected a string, got 42\n' });
     } finally {
       rmSync(path.join(work, '.goroscope.json'), { force: true });
     }

@@ -186,7 +186,8 @@ describe('corpus, explanations and evidence', () => {
     expect(c.evidence.find((e) => e.kind === 'runtime')).toEqual({
       kind: 'runtime',
       value: 0,
-      text: 'not in the goroutineleak evidence at t2: the runtime cannot see leaks whose channel or lock is reachable from a global variable, so the trend evidence stands',
+      text:
+        'not in the goroutineleak evidence at t2: the runtime proves only goroutines blocked on a channel or lock that no global variable and no running goroutine can reach, so the trend evidence stands',
     });
   });
 

@@ -44,8 +44,11 @@ export interface FakeGroup {
   leaked?: Record<number, number>;
 }
 
-/** A session of `ticks` ticks `intervalMs` apart; a tick where every group's count is null failed. */
-export function fakeSession(groups: readonly FakeGroup[], intervalMs = 2000): AnalysisSession {
+/**
+ * A session of `ticks` ticks `intervalMs` apart; a tick where every group's count is null failed.
+ * `gcCycles`: the GC count expvar reported at each tick (null: not measured).
+ */
+export function fakeSession(groups: readonly FakeGroup[], intervalMs = 2000, gcCycles?: readonly (number | null)[]): AnalysisSession {
   const b = new SessionBuilder();
   const n = groups[0]!.counts.length;
   for (const g of groups) {
@@ -53,7 +56,9 @@ export function fakeSession(groups: readonly FakeGroup[], intervalMs = 2000): An
   }
   for (let t = 0; t < n; t++) {
     const isFailed = groups.every((g) => g.counts[t] === null);
-    const tick = b.addTick({ atMs: 1_000_000 + t * intervalMs, isFailed, error: isFailed ? 'GET /debug/pprof/goroutine?debug=1: timeout' : null });
+    const gc = gcCycles?.[t] ?? null;
+    const metrics = gc === null ? null : { numGoroutine: null, threads: null, heapAllocBytes: null, heapInuseBytes: null, gcCycles: gc };
+    const tick = b.addTick({ atMs: 1_000_000 + t * intervalMs, isFailed, error: isFailed ? 'GET /debug/pprof/goroutine?debug=1: timeout' : null, metrics });
     if (isFailed) continue;
     const total = groups.reduce((sum, g) => sum + (g.counts[t] ?? 0), 0);
     b.addProfile(tick, { format: 'debug1', profile: 'goroutine', total }, true);

@@ -41,10 +41,10 @@ describe('parseProjectConfig', () => {
 
   test.each([
     ['{', ".goroscope.json: not valid JSON (Expected property name or '}' in JSON at position 1)"],
-    ['[]', '.goroscope.json: (top level): Invalid input: expected object, received array'],
+    ['[]', '.goroscope.json: (top level): expected an object {...}, got a list'],
     ['{"ignor":[]}', '.goroscope.json: unknown field "ignor"; known fields: $schema, ignore, builtinIgnores, minGrowth'],
-    ['{"ignore":{}}', '.goroscope.json: ignore: Invalid input: expected array, received object'],
-    ['{"ignore":[{"topFunction":3}]}', '.goroscope.json: ignore[0].topFunction: Invalid input: expected string, received number'],
+    ['{"ignore":{}}', '.goroscope.json: ignore: expected a list [...], got an object'],
+    ['{"ignore":[{"topFunction":3}]}', '.goroscope.json: ignore[0].topFunction: expected a string, got 3'],
     [
       '{"ignore":[{"state":"select"},{"topFuncton":"x"}]}',
       '.goroscope.json: ignore[1]: unknown field "topFuncton"; known fields: topFunction, anyFunction, blockingSite, state, createdBy, maxCount, unlessGrowing, reason',
@@ -52,9 +52,12 @@ describe('parseProjectConfig', () => {
     ['{"ignore":[{"reason":"why"}]}', '.goroscope.json: ignore[0]: a rule needs at least one of topFunction, anyFunction, blockingSite, state, createdBy'],
     ['{"ignore":[{"anyFunction":"net/*/pprof"}]}', '.goroscope.json: ignore[0].anyFunction: "*" is allowed only at the end (a prefix match) or in a receiver such as (*T)'],
     ['{"ignore":[{"topFunction":""}]}', '.goroscope.json: ignore[0].topFunction: expected a function name, got an empty string'],
-    ['{"ignore":[{"state":"select","maxCount":-1}]}', '.goroscope.json: ignore[0].maxCount: Too small: expected number to be >=0'],
-    ['{"minGrowth":0}', '.goroscope.json: minGrowth: Too small: expected number to be >0'],
-    ['{"builtinIgnores":"no"}', '.goroscope.json: builtinIgnores: Invalid input: expected boolean, received string'],
+    ['{"ignore":[{"state":"select","maxCount":-1}]}', '.goroscope.json: ignore[0].maxCount: expected at least 0, got -1'],
+    ['{"minGrowth":0}', '.goroscope.json: minGrowth: expected more than 0, got 0'],
+    ['{"minGrowth":2.5}', '.goroscope.json: minGrowth: expected a whole number, got 2.5'],
+    ['{"ignore":[{"blockingSite":"main.go:"}]}', '.goroscope.json: ignore[0].blockingSite: expected file:line such as "main.go:84", or a function name'],
+    ['{"ignore":[{"createdBy":"main.go:L84"}]}', '.goroscope.json: ignore[0].createdBy: expected file:line such as "main.go:84", or a function name'],
+    ['{"builtinIgnores":"no"}', '.goroscope.json: builtinIgnores: expected true or false, got "no"'],
   ])('%s → %s', (text, message) => {
     expect(() => parseProjectConfig(text, '.goroscope.json')).toThrow(message);
     try {

@@ -51,6 +51,12 @@ describe('HTML report', () => {
     expect(html).toContain('<td><code>builtin:pprof-profile-writer</code></td><td>anyFunction runtime/pprof.(*Profile).WriteTo</td>');
   });
 
+  test('counts as measured use the same profile names as the evidence (debug=2, not the parser\'s "traceback")', () => {
+    const html = renderHtml(corpus14());
+    expect(html).toContain('<tr><td>t2</td><td>+4.0 s</td><td>debug=2 753</td></tr>');
+    expect(html).not.toMatch(/<td>[^<]*traceback \d/);
+  });
+
   test('dump text is escaped everywhere', () => {
     const html = renderHtml(evilReport());
     expect(html).not.toContain('<script>');

@@ -73,10 +73,19 @@ describe('import a dump in the browser UI', () => {
       for (const f of ${JSON.stringify(files)}) dt.items.add(new File([f.text], f.name, { lastModified: f.modified }));
       for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
     })()`);
-    await page.getByTestId('session-title').filter({ hasText: '2 files' }).waitFor();
+    await page.getByTestId('session-title').filter({ hasText: 't1.debug1.txt and 1 more' }).waitFor();
     await expect.poll(() => page.locator('.workspace-head p').innerText()).toContain('2 ticks');
     await expect.poll(() => page.getByTestId('group-row').first().innerText()).toContain('300');
     await page.screenshot({ path: path.join(SHOTS, '06-dropped-two-files.png') });
+
+    // debug=1 has no goroutine ids: the leak's one record (`300 @ …`) is found by its frames.
+    await page.getByTestId('group-row').first().click();
+    await page.getByRole('tab', { name: 'Dump' }).click();
+    await expect.poll(() => page.getByTestId('dump-position').innerText()).toBe('record 1 of 1 in the group highlighted');
+    expect(await page.locator('.dump-size').innerText()).toBe('39 lines · 4 records');
+    await page.locator('.dump-highlight').first().waitFor();
+    await page.screenshot({ path: path.join(SHOTS, '06b-debug1-dump.png') });
+    await page.getByRole('tab', { name: 'Group' }).click();
 
     const pasted = readFileSync(path.join(CORPUS, 'generated', '02-chan-receive-never-closed', 't1.debug2.txt'), 'utf8');
     await page.evaluate(`(() => {
@@ -85,7 +94,8 @@ describe('import a dump in the browser UI', () => {
       document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
     })()`);
     await page.getByTestId('session-title').filter({ hasText: 'pasted dump' }).waitFor();
-    expect(await page.getByTestId('session-list').locator('li').count()).toBe(3);
+    // The list reloads after the new session opens: wait for it.
+    await expect.poll(() => page.getByTestId('session-list').locator('li').count()).toBe(3);
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByTestId('group-row').first().click();
     await page.getByRole('tab', { name: 'Dump' }).click();

@@ -4,7 +4,7 @@ import { baseName, formatDelta, formatSite, shortFunc } from '../../src/renderer
 import { changeCounts, comparableSnapshots, defaultPair, snapshotLabel } from '../../src/renderer/views/diff/diff-view.js';
 import { frameLines, idsPreview, statesLine } from '../../src/renderer/views/group-detail/group-detail.js';
 import { encodeDump, pastedFile, toBase64 } from '../../src/renderer/views/targets/import-files.js';
-import { nearestFullDumpTick, snapshotOfTick } from '../../src/renderer/app/tick-selection.js';
+import { dumpOfTick, nearestFullDumpTick, snapshotOfTick } from '../../src/renderer/app/tick-selection.js';
 
 describe('format', () => {
   test('shortFunc keeps the last package path element', () => {
@@ -137,5 +137,13 @@ describe('tick selection', () => {
     expect(nearestFullDumpTick(ticks, 2)).toBe(0);
     expect(nearestFullDumpTick(ticks, 3)).toBe(4);
     expect(nearestFullDumpTick([t(0, null, 1)], 0)).toBeNull();
+  });
+
+  test('the dump view shows the nearest full dump, else (no full dump in the session) the tick’s own profile', () => {
+    expect(dumpOfTick(ticks, 3)).toEqual({ tick: 4, snapshotId: 7 });
+    const debug1Only = [t(0, null, 1), t(1, null, 2), t(2, null, null)];
+    expect(dumpOfTick(debug1Only, 1)).toEqual({ tick: 1, snapshotId: 2 });
+    expect(dumpOfTick(debug1Only, 2)).toEqual({ tick: 2, snapshotId: null });
+    expect(dumpOfTick([], 0)).toBeNull();
   });
 });

@@ -181,6 +181,7 @@ describe('binding', () => {
       try {
         serve = await startServe(['--host', '0.0.0.0', '--allow-remote', '--db', path.join(dbDir, 'h.db')]);
         await expect.poll(() => serve!.stderr()).toContain('WARNING: listening on 0.0.0.0, beyond loopback');
+        expect(serve.stderr()).toContain('the token and everything else travel unencrypted (plain HTTP)');
         const res = await rawRequest({ port: serve.port, path: '/', headers: { host: `127.0.0.1:${serve.port}` } });
         expect(res.status).toBe(401);
       } finally {

@@ -4,6 +4,7 @@ import type { AnalysisSession, GroupSeries } from './session.js';
 import { NOT_MEASURED } from './session.js';
 import { classifyCounts, type Classification } from './classify.js';
 import { stuckEvidenceOf, type StuckEvidence } from './stuck-evidence.js';
+import { gcTimelineOf, type GcTimeline } from './gc-timeline.js';
 import { scoreGroup, type CountContext, type RuntimeProof } from './evidence.js';
 import { explainGroup, type Explanation, type GrowingGroup } from './explain.js';
 import { matchIgnoreRules, BUILTIN_RULES, type SourcedRule } from './ignore-rules.js';
@@ -67,7 +68,9 @@ export function analyzeSession(session: AnalysisSession, options: AnalyzeOptions
   const totals = countTotals(session);
   const times = tickTimes(session.ticks);
   const evidenceTicks = session.ticks.flatMap((t, i) => (t.hasLeakEvidence ? [i] : []));
-  const ctx: GroupContext = { session, rules, minGrowth, times, evidenceTicks, totals, timesAssumed: options.timesAssumed ?? false };
+  const gc = gcTimelineOf(session);
+  const hasStateRule = rules.some((r) => r.rule.state !== undefined);
+  const ctx: GroupContext = { session, rules, minGrowth, times, evidenceTicks, totals, gc, hasStateRule, timesAssumed: options.timesAssumed ?? false };
   const partial = session.groups.map((g, index) => analyzeGroup(ctx, g, index));
   const growing: GrowingGroup[] = partial
     .filter((a) => a.setAsideBecause !== null || a.isSuspect)
@@ -102,22 +105,25 @@ interface GroupContext {
   minGrowth: number;
   times: Float64Array;
   evidenceTicks: readonly number[];
-  totals: { growth: number | null };
+  totals: CountTotals;
+  gc: GcTimeline;
+  /** Some rule matches on states: only then are a group's states over every full dump gathered. */
+  hasStateRule: boolean;
   timesAssumed: boolean;
 }
 
 /** One group: class, stuck evidence, runtime proof, ignore rule, score; the explanation comes later. */
 function analyzeGroup(ctx: GroupContext, g: GroupSeries, index: number): GroupAnalysis {
   const classification = classifyCounts(g.counts, ctx.times, { minGrowth: ctx.minGrowth });
-  const stuck = stuckEvidenceOf(ctx.session, g);
   const runtime = runtimeProofOf(g, ctx.evidenceTicks);
   const isRuntimeProved = runtime.maxLeaked > 0;
   const isGrowing = classification.class === 'growingLeak' || isRuntimeProved;
+  const stuck = stuckEvidenceOf(ctx.session, g, { provedFromTick: runtime.firstProvedTick, gc: ctx.gc, isGrowing, minGrowth: ctx.minGrowth });
   const ignoredBy = matchIgnoreRules(ctx.rules, {
     frames: g.frames,
     blockingSite: g.blockingSite,
     createdBy: g.createdBy,
-    states: statesSeen(g),
+    states: ctx.hasStateRule ? statesSeen(g) : [],
     peak: classification.trend.peak,
     isGrowing,
   });
@@ -125,17 +131,20 @@ function analyzeGroup(ctx: GroupContext, g: GroupSeries, index: number): GroupAn
     classification,
     stuck,
     runtime,
-    counts: countContext(ctx.session, ctx.totals, classification.trend.lastTick),
+    counts: countContext(ctx.session, ctx.totals, g, classification.trend.lastTick),
     createdBy: g.createdBy,
     minGrowth: ctx.minGrowth,
     timesAssumed: ctx.timesAssumed,
   });
-  const isSuspect = ignoredBy === null && (isRuntimeProved || (classification.class === 'growingLeak' && stuck.wakeUp === null));
+  const isNotStuck = stuck.wakeUp !== null || stuck.turnover !== null;
+  const isSuspect = ignoredBy === null && (isRuntimeProved || (classification.class === 'growingLeak' && !isNotStuck));
   let setAsideBecause: string | null = null;
   if (!isSuspect && isGrowing) {
     setAsideBecause = ignoredBy
       ? `ignored by ${ignoredBy.id}${ignoredBy.rule.reason ? ` (${ignoredBy.rule.reason})` : ''}`
-      : 'its goroutines wake up (a timer or ticker): a periodic worker, not stuck';
+      : stuck.wakeUp
+        ? 'its goroutines wake up (a timer or ticker): a periodic worker, not stuck'
+        : 'its goroutines are replaced between full dumps, none stays: more work in flight, not stuck';
   }
   return { index, key: g.key, classification, stuck, runtime, ...scored, isSuspect, isRuntimeProved, setAsideBecause, ignoredBy, explanation: null };
 }
@@ -150,14 +159,19 @@ function statesSeen(g: GroupSeries): string[] {
 function runtimeProofOf(g: GroupSeries, evidenceTicks: readonly number[]): RuntimeProof {
   let maxLeaked = 0;
   let provedTick: number | null = null;
+  let firstProvedTick: number | null = null;
   let unprovedTick: number | null = null;
   for (const t of evidenceTicks) {
     const leaked = g.leaked[t]!;
-    if (leaked > maxLeaked) maxLeaked = leaked;
-    if (leaked > 0) provedTick ??= t;
+    // The latest tick with the most: the figure and the tick the evidence names belong together.
+    if (leaked > 0 && leaked >= maxLeaked) {
+      maxLeaked = leaked;
+      provedTick = t;
+    }
+    if (leaked > 0) firstProvedTick ??= t;
     else if (countAtOrBefore(g.counts, t) > 0) unprovedTick = t;
   }
-  return { maxLeaked, provedTick, unprovedTick };
+  return { maxLeaked, provedTick, firstProvedTick, unprovedTick };
 }
 
 /** The last measured count at or before tick t (a leak profile may sit on a tick without counts). */
@@ -166,20 +180,38 @@ function countAtOrBefore(counts: Int32Array, t: number): number {
   return 0;
 }
 
-/** The counting profile's total per tick (NOT_MEASURED where none), and its growth over the window. */
-function countTotals(session: AnalysisSession): { perTick: number[]; growth: number | null } {
-  const perTick = session.ticks.map((t) => t.profiles.find((p) => p.format === t.countFormat && p.profile !== 'goroutineleak')?.total ?? NOT_MEASURED);
-  const measured = perTick.filter((x) => x !== NOT_MEASURED);
-  return { perTick, growth: measured.length >= 2 ? measured[measured.length - 1]! - measured[0]! : null };
+/** The counting profile's total at its first and last measured ticks (null with fewer than two). */
+interface CountTotals {
+  firstTick: number | null;
+  lastTick: number | null;
+  growth: number | null;
 }
 
-function countContext(session: AnalysisSession, totals: { growth: number | null }, tick: number): CountContext {
+function countTotals(session: AnalysisSession): CountTotals {
+  let first: number | null = null;
+  let last: number | null = null;
+  const totalAt = (t: number): number | null =>
+    session.ticks[t]!.profiles.find((p) => p.format === session.ticks[t]!.countFormat && p.profile !== 'goroutineleak')?.total ?? null;
+  for (let t = 0; t < session.ticks.length; t++) {
+    if (totalAt(t) === null) continue;
+    first ??= t;
+    last = t;
+  }
+  if (first === null || last === null || first === last) return { firstTick: null, lastTick: null, growth: null };
+  return { firstTick: first, lastTick: last, growth: totalAt(last)! - totalAt(first)! };
+}
+
+/** The process totals at the group's last tick; its own change over the same ticks as the total's. */
+function countContext(session: AnalysisSession, totals: CountTotals, g: GroupSeries, tick: number): CountContext {
   const t = session.ticks[tick];
+  const from = totals.firstTick === null ? NOT_MEASURED : g.counts[totals.firstTick]!;
+  const to = totals.lastTick === null ? NOT_MEASURED : g.counts[totals.lastTick]!;
   return {
     tick,
     profiles: t?.profiles ?? [],
     numGoroutine: t?.metrics?.numGoroutine ?? null,
     totalGrowth: totals.growth,
+    groupGrowth: from === NOT_MEASURED || to === NOT_MEASURED ? null : to - from,
   };
 }
 

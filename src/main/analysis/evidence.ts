@@ -10,7 +10,10 @@ import { baseName } from './explain.js';
 export interface RuntimeProof {
   /** Largest number of the group's goroutines proved leaked at one tick (0: never). */
   maxLeaked: number;
+  /** The (latest) tick where `maxLeaked` were proved. */
   provedTick: number | null;
+  /** The first tick where any was proved. */
+  firstProvedTick: number | null;
   /** A tick with leak evidence where the group had goroutines but none was proved. */
   unprovedTick: number | null;
 }
@@ -22,6 +25,8 @@ export interface CountContext {
   numGoroutine: number | null;
   /** Growth of the counting profile's total over the window; null with fewer than two counts. */
   totalGrowth: number | null;
+  /** The group's own change between the same two ticks as `totalGrowth`. */
+  groupGrowth: number | null;
 }
 
 export interface ScoreInput {
@@ -67,7 +72,7 @@ export function scoreGroup(input: ScoreInput): Scored {
   if (runtime.maxLeaked > 0) reasons.push(`the runtime proved ${runtime.maxLeaked} of its goroutines leaked`);
   if (c.class === 'growingLeak') {
     reasons.push(
-      `+${t.growth} above its baseline of ${t.baseline}, never back`,
+      `${t.baseline} → ${t.last}, never back near its baseline`,
       t.monotonicity >= 0.99 ? 'only ever grew' : `mostly grew (monotonicity ${t.monotonicity.toFixed(2)})`,
       `above baseline for the last ${t.excursionTicks} of ${t.measuredTicks} ticks`,
     );
@@ -82,6 +87,9 @@ export function scoreGroup(input: ScoreInput): Scored {
   if (stuck.wakeUp) {
     score *= 0.3;
     reasons.push('wakes up (timer or ticker): not stuck');
+  } else if (stuck.turnover) {
+    score *= 0.3;
+    reasons.push('its goroutines are replaced between full dumps: not stuck');
   }
   // 1 is kept for what the runtime proved.
   return { score: Math.min(0.99, round(score, 3)), reasons, evidence };
@@ -92,10 +100,11 @@ function evidenceOf(input: ScoreInput): Evidence[] {
   const t = c.trend;
   const out: Evidence[] = [];
   const assumed = input.timesAssumed ? ', times assumed from the file order' : '';
+  const since = t.riseFromTick !== null ? ` over its rise since ${tickName(t.riseFromTick)}` : '';
   out.push({
     kind: 'growth',
     value: round(t.growthPerMin, 2),
-    text: `${t.baseline} → ${t.last} goroutines over ${formatDuration(t.windowMs)}: ${round(t.growthPerMin, 1)}/min by a robust slope${assumed}`,
+    text: `${t.baseline} → ${t.last} goroutines over ${formatDuration(t.windowMs)}: ${round(t.growthPerMin, 1)}/min by a robust slope${since}${assumed}`,
   });
   out.push({
     kind: 'baseline',
@@ -103,7 +112,7 @@ function evidenceOf(input: ScoreInput): Evidence[] {
     text:
       t.excursionTicks === 0
         ? `back near its baseline of ${t.baseline} at ${tickName(t.lastLowTick ?? t.lastTick)}`
-        : `never back to its baseline of ${t.baseline} since ${tickName(t.lastLowTick ?? 0)}${t.returnedToBaseline ? ' (it had returned once before)' : ''}: above it for the last ${t.excursionTicks} ticks (${formatDuration(t.excursionMs)})`,
+        : `never back near its baseline of ${t.baseline}${t.lastLowTick !== null ? ` after ${tickName(t.lastLowTick)}` : ''}${t.returnedToBaseline ? ' (it had come back once before)' : ''}: ${input.minGrowth} or more above it for the last ${t.excursionTicks} tick${t.excursionTicks === 1 ? '' : 's'} (${formatDuration(t.excursionMs)})`,
   });
   out.push({ kind: 'monotonicity', value: round(t.monotonicity, 2), text: `monotonicity ${t.monotonicity.toFixed(2)}: ${t.monotonicity >= 0.99 ? 'it only grew' : `${Math.round(t.monotonicity * 100)} % of its changes were rises`}` });
   out.push({
@@ -113,20 +122,24 @@ function evidenceOf(input: ScoreInput): Evidence[] {
   });
   if (stuck.ids) {
     const i = stuck.ids;
+    const o = stuck.turnover;
     out.push({
       kind: 'ids',
       value: round(i.persisted / i.of, 3),
-      text: `${i.persisted} of the ${i.of} goroutine ids seen at ${tickName(i.fromTick)} are still there at ${tickName(i.toTick)} (oldest ${i.oldestId}), ${i.newer} newer ids joined: Go numbers goroutines in increasing order, so old ids that never leave are stuck`,
+      text: o
+        ? `at most ${o.maxPersisted} of its goroutine ids stayed from one full dump to the next (${o.pairs} pairs of dumps; of the ${o.of} at ${tickName(o.fromTick)}, ${o.stayed} were still there at ${tickName(o.toTick)}): its goroutines are replaced, not stuck`
+        : `${i.persisted} of the ${i.of} goroutine ids seen at ${tickName(i.fromTick)} are still there at ${tickName(i.toTick)} (oldest ${i.oldestId}), ${i.newer} newer ids joined: Go numbers goroutines in increasing order, so old ids that never leave are stuck`,
     });
   }
   if (stuck.maxWaitMinutes !== null) {
+    const hidden = stuck.isWaitHidden ? '; Go prints no wait for the goroutines it marked (leaked)' : '';
     out.push({
       kind: 'wait',
       value: stuck.maxWaitMinutes,
       text:
         stuck.maxWaitMinutes >= 1
-          ? `longest wait ${stuck.maxWaitMinutes} minute${stuck.maxWaitMinutes === 1 ? '' : 's'} (full dump at ${tickName(stuck.maxWaitTick!)})`
-          : 'no goroutine shows a wait of a minute yet (Go prints wait minutes after 1 minute, once a GC has run)',
+          ? `longest wait ${stuck.maxWaitMinutes} minute${stuck.maxWaitMinutes === 1 ? '' : 's'} (full dump at ${tickName(stuck.maxWaitTick!)})${hidden}`
+          : `no goroutine shows a wait of a minute yet (Go prints wait minutes after 1 minute, once a GC has run)${hidden}`,
     });
   }
   if (stuck.states) {
@@ -138,14 +151,21 @@ function evidenceOf(input: ScoreInput): Evidence[] {
     const cb = input.createdBy;
     out.push({ kind: 'createdBy', value: `${cb.func} ${cb.file}:${cb.line}`, text: `created by ${cb.func} at ${baseName(cb.file)}:${cb.line}` });
   }
-  out.push(countsEvidence(counts, t.growth));
+  out.push(countsEvidence(counts));
   if (runtime.maxLeaked > 0) {
-    out.push({ kind: 'runtime', value: runtime.maxLeaked, text: `the runtime proved ${runtime.maxLeaked} of them leaked (goroutineleak at ${tickName(runtime.provedTick!)})` });
+    const first = runtime.firstProvedTick !== null && runtime.firstProvedTick < runtime.provedTick! ? `; first proved at ${tickName(runtime.firstProvedTick)}` : '';
+    out.push({
+      kind: 'runtime',
+      value: runtime.maxLeaked,
+      text: `the runtime proved ${runtime.maxLeaked} of them leaked (goroutineleak evidence at ${tickName(runtime.provedTick!)}${first})`,
+    });
   } else if (runtime.unprovedTick !== null) {
     out.push({
       kind: 'runtime',
       value: 0,
-      text: `not in the goroutineleak evidence at ${tickName(runtime.unprovedTick)}: the runtime cannot see leaks whose channel or lock is reachable from a global variable, so the trend evidence stands`,
+      text:
+        `not in the goroutineleak evidence at ${tickName(runtime.unprovedTick)}: the runtime proves only goroutines blocked on a channel or lock ` +
+        'that no global variable and no running goroutine can reach, so the trend evidence stands',
     });
   }
   if (stuck.wakeUp) {
@@ -162,11 +182,12 @@ function evidenceOf(input: ScoreInput): Evidence[] {
   return out;
 }
 
-function countsEvidence(c: CountContext, growth: number): Evidence {
+function countsEvidence(c: CountContext): Evidence {
   const measured = c.profiles.map((p) => `${profileLabel(p.format, p.profile)} ${p.total}`);
   if (c.numGoroutine !== null) measured.push(`NumGoroutine ${c.numGoroutine}`);
-  const share = c.totalGrowth !== null && c.totalGrowth > 0 ? Math.max(0, growth) / c.totalGrowth : null;
-  const shareText = share !== null ? `; its +${Math.max(0, growth)} is ${Math.round(share * 100)} % of the total's growth (+${c.totalGrowth})` : '';
+  // Both changes over the same two ticks, so the shares of several groups add up.
+  const share = c.totalGrowth !== null && c.totalGrowth > 0 && c.groupGrowth !== null && c.groupGrowth > 0 ? c.groupGrowth / c.totalGrowth : null;
+  const shareText = share !== null ? `; its +${c.groupGrowth} is ${Math.round(share * 100)} % of the total's growth (+${c.totalGrowth})` : '';
   return {
     kind: 'counts',
     value: share !== null ? round(share, 3) : null,

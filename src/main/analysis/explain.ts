@@ -30,8 +30,10 @@ export interface ExplainInput {
 
 interface StdPattern {
   id: string;
-  /** Any of these functions on the stack identifies the pattern. */
+  /** Any of these functions on the stack identifies the pattern (unless `matches` says otherwise). */
   functions: readonly string[];
+  /** A finer test of the stack than `functions`. */
+  matches?: (frames: readonly Frame[]) => boolean;
   /** Non-standard packages that may appear without making it the service's own code. */
   libraries?: readonly string[];
   title: string;
@@ -64,7 +66,7 @@ const STD_PATTERNS: readonly StdPattern[] = [
           `${shortName(own)} +${self.growth} and ${shortName(other)} +${pair.growth} ${inStep(self.growth, pair.growth) ? 'grew in step: one pair per connection' : 'both grew'}`,
         );
       }
-      const server = growing.find((g) => g.frames.some((f) => f.func === SERVER_CONN) && !hasUserFrameHint(g));
+      const server = growing.find((g) => isIdleServerConn(g.frames));
       if (server && inStep(self.growth, server.growth)) {
         out.push(`server connections (net/http.(*conn).serve) grew +${server.growth} in step: the other end of these connections is this same process`);
       }
@@ -73,7 +75,8 @@ const STD_PATTERNS: readonly StdPattern[] = [
   },
   {
     id: 'http-server-idle-connections',
-    functions: ['net/http.(*conn).readRequest'],
+    functions: ['net/http.(*conn).readRequest', SERVER_CONN],
+    matches: isIdleServerConn,
     title: 'HTTP server connections kept open by their clients',
     text:
       'The server keeps one goroutine per open client connection; these wait for the next request on a keep-alive ' +
@@ -145,7 +148,7 @@ const STD_PATTERNS: readonly StdPattern[] = [
  */
 export function explainGroup(input: ExplainInput, origin: CodeOrigin, growing: readonly GrowingGroup[]): Explanation {
   for (const p of STD_PATTERNS) {
-    if (!input.frames.some((f) => p.functions.includes(f.func))) continue;
+    if (!(p.matches ? p.matches(input.frames) : input.frames.some((f) => p.functions.includes(f.func)))) continue;
     const libraries = p.libraries ?? [];
     const ownFrame = input.frames.find((f) => origin.isUserCode(f) && !libraries.some((l) => f.func.startsWith(l)));
     if (ownFrame) continue;
@@ -167,9 +170,13 @@ function shortName(func: string): string {
   return func.slice(func.lastIndexOf('.') + 1);
 }
 
-// A server connection goroutine running a handler has user frames; an idle one sits in readRequest.
-function hasUserFrameHint(g: GrowingGroup): boolean {
-  return !g.frames.some((f) => f.func === 'net/http.(*conn).readRequest');
+/**
+ * A server connection goroutine waiting for the next request on a keep-alive connection (one running a
+ * handler has the handler's frames instead). Go 1.19 waits in `(*conn).readRequest`, or with an
+ * IdleTimeout set in `bufio.(*Reader).Peek` called by `(*conn).serve`; Go 1.27 always waits in that Peek.
+ */
+function isIdleServerConn(frames: readonly Frame[]): boolean {
+  return frames.some((f, i) => f.func === 'net/http.(*conn).readRequest' || (f.func === 'bufio.(*Reader).Peek' && frames[i + 1]?.func === SERVER_CONN));
 }
 
 export function baseName(file: string): string {

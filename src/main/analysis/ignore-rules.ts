@@ -38,8 +38,11 @@ const FunctionPattern = z
   .min(1, 'expected a function name, got an empty string')
   .refine((s) => !/(?<!\()\*(?!$)/.test(s), { message: '"*" is allowed only at the end (a prefix match) or in a receiver such as (*T)' });
 
-// `main.go:84`, `internal/cache/cache.go:57` (a path suffix and a line), or a function pattern.
-const SitePattern = FunctionPattern;
+// `main.go:84`, `internal/cache/cache.go:57` (a path suffix and a line), or a function pattern. Go
+// function names never hold a colon, so one without a line after it is a mistake, not a name.
+const SitePattern = FunctionPattern.refine((s) => !s.includes(':') || /^.+:\d+$/.test(s), {
+  message: 'expected file:line such as "main.go:84", or a function name',
+});
 
 const MATCHERS = ['topFunction', 'anyFunction', 'blockingSite', 'state', 'createdBy'] as const;
 
@@ -98,16 +101,48 @@ export function parseProjectConfig(text: string, fileName: string): ProjectConfi
   const result = ProjectConfigSchema.safeParse(doc);
   if (result.success) return result.data;
   const first = result.error.issues[0]!;
-  throw new InvalidInputError(`${fileName}: ${issueText(first)}`);
+  throw new InvalidInputError(`${fileName}: ${issueText(first, doc)}`);
 }
 
-function issueText(issue: z.core.$ZodIssue): string {
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list [...]',
+  object: 'an object {...}',
+};
+
+/** `ignore[1].topFunction: expected a string, got 42`: the field, what it wants, what the file has. */
+function issueText(issue: z.core.$ZodIssue, doc: unknown): string {
   const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
-  if (issue.code === 'unrecognized_keys') {
-    const where = path ? `${path}: ` : '';
-    return `${where}unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}; known fields: ${knownFields(path)}`;
+  const where = path || '(top level)';
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `${path ? `${path}: ` : ''}unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}; known fields: ${knownFields(path)}`;
+    case 'invalid_type':
+      return `${where}: expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(valueAt(doc, issue.path))}`;
+    case 'too_small':
+      if (issue.origin !== 'number') return `${where}: ${issue.message}`;
+      return `${where}: expected ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}, got ${describeValue(valueAt(doc, issue.path))}`;
+    default:
+      return `${where}: ${issue.message}`;
   }
-  return `${path || '(top level)'}: ${issue.message}`;
+}
+
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let v = doc;
+  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+/** `42`, `"3"`, `null`, `a list`, `an object`; long strings cut. */
+function describeValue(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (v !== null && typeof v === 'object') return 'an object';
+  if (v === undefined) return 'nothing';
+  const text = JSON.stringify(v);
+  return text.length > 40 ? `${text.slice(0, 37)}..."` : text;
 }
 
 function knownFields(path: string): string {

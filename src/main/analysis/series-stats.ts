@@ -46,14 +46,38 @@ const MS_PER_MIN = 60_000;
 
 /**
  * Theil–Sen slope (median of pairwise slopes) in goroutines per minute over points [from, to).
- * Longer series are cut into at most 64 bins of equal tick count, each represented by its lowest
- * point: the floor of a group is what stays stuck, bursts on top of it are not. O(64²) per call.
- * Returns 0 for fewer than two points or no elapsed time.
+ * Longer series are cut into at most 64 bins of equal tick count (of `minBinSize` ticks at least),
+ * each represented by its lowest point: the floor of a group is what stays stuck, bursts on top of it
+ * are not. O(64²) per call. Returns 0 for fewer than two bins or no elapsed time.
  */
-export function robustSlopePerMin(points: MeasuredPoints, from = 0, to = points.values.length): number {
+export function robustSlopePerMin(points: MeasuredPoints, from = 0, to = points.values.length, minBinSize = 1): number {
+  const { xs, ys } = binFloors(points, from, to, minBinSize);
+  return theilSen(xs, ys) * MS_PER_MIN;
+}
+
+/**
+ * How level [from, to) is, on floors of at least 3 ticks (a dip or a burst of one tick does not
+ * count): the rise its Theil–Sen slope implies over the span, and the jitter of the floors (twice the
+ * median distance of the steps between neighbouring floors from their median step). A level run
+ * rises less than its jitter (and than 1).
+ */
+export function floorTrend(points: MeasuredPoints, from: number, to: number): { rise: number; jitter: number } {
+  // Floors of 3 ticks drop bursts on top of a rise; a short run keeps floors of 2 to have enough of them.
+  const { xs, ys } = binFloors(points, from, to, to - from >= 18 ? 3 : 2);
+  if (ys.length < 2) return { rise: 0, jitter: 0 };
+  const steps = new Float64Array(ys.length - 1);
+  for (let i = 1; i < ys.length; i++) steps[i - 1] = ys[i]! - ys[i - 1]!;
+  // Steps of a steady rise are all alike; jitter is how far they stray from their median.
+  const typical = select(steps, steps.length >> 1);
+  for (let i = 0; i < steps.length; i++) steps[i] = Math.abs(steps[i]! - typical);
+  const jitter = 2 * select(steps, steps.length >> 1);
+  return { rise: theilSen(xs, ys) * (points.atMs[to - 1]! - points.atMs[from]!), jitter };
+}
+
+/** The lowest point of each of at most 64 bins of equal tick count (at least `minBinSize` ticks). */
+function binFloors(points: MeasuredPoints, from: number, to: number, minBinSize: number): { xs: Float64Array; ys: Float64Array } {
   const n = to - from;
-  if (n < 2) return 0;
-  const bins = Math.min(MAX_BINS, n);
+  const bins = n < 1 ? 0 : Math.max(1, Math.min(MAX_BINS, Math.floor(n / minBinSize)));
   const xs = new Float64Array(bins);
   const ys = new Float64Array(bins);
   for (let b = 0; b < bins; b++) {
@@ -64,6 +88,13 @@ export function robustSlopePerMin(points: MeasuredPoints, from = 0, to = points.
     xs[b] = points.atMs[best]!;
     ys[b] = points.values[best]!;
   }
+  return { xs, ys };
+}
+
+/** Median of the pairwise slopes (per ms); 0 for fewer than two points or no elapsed time. */
+function theilSen(xs: Float64Array, ys: Float64Array): number {
+  const bins = xs.length;
+  if (bins < 2) return 0;
   const slopes = new Float64Array((bins * (bins - 1)) / 2);
   let m = 0;
   for (let i = 0; i < bins; i++) {
@@ -79,7 +110,7 @@ export function robustSlopePerMin(points: MeasuredPoints, from = 0, to = points.
   // The lower middle of an even count is the largest value left of `mid` after selection.
   let lower = -Infinity;
   if (m % 2 === 0) for (let i = 0; i < mid; i++) if (used[i]! > lower) lower = used[i]!;
-  return (m % 2 === 1 ? upper : (lower + upper) / 2) * MS_PER_MIN;
+  return m % 2 === 1 ? upper : (lower + upper) / 2;
 }
 
 /** Quickselect (Hoare): puts the k-th smallest at index k, smaller ones left of it; returns it. O(n). */

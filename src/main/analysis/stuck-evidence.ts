@@ -1,5 +1,6 @@
 import type { AnalysisSession, GroupSeries } from './session.js';
 import { NOT_MEASURED } from './session.js';
+import { gcRanBetween, gcTimelineOf, type GcTimeline } from './gc-timeline.js';
 
 /** Goroutine ids of a group compared between its first and last full dump. */
 export interface IdPersistence {
@@ -26,12 +27,28 @@ export interface WakeUp {
   how: 'reset' | 'flat';
 }
 
+/** Proof from full dumps that the group's goroutines are replaced, not kept: work in flight. */
+export interface Turnover {
+  /** Consecutive full dumps where the group had at least minGrowth goroutines in both. */
+  pairs: number;
+  /** The most of its ids that stayed from one of those dumps to the next (under minGrowth). */
+  maxPersisted: number;
+  /** The pair with the most goroutines at the later dump, for the evidence: `of` at the first, `stayed` of them at the second. */
+  fromTick: number;
+  toTick: number;
+  of: number;
+  stayed: number;
+}
+
 export interface StuckEvidence {
-  /** Longest `N minutes` seen in any full dump, and where; null without full dumps. */
+  /** Longest `N minutes` seen in any full dump, and where (the latest dump showing it); null without full dumps. */
   maxWaitMinutes: number | null;
   maxWaitTick: number | null;
+  /** Some of its goroutines carry the runtime's `(leaked)` mark in a full dump: Go prints no wait for those. */
+  isWaitHidden: boolean;
   ids: IdPersistence | null;
   wakeUp: WakeUp | null;
+  turnover: Turnover | null;
   /** States of the latest full dump that has the group. */
   states: Readonly<Record<string, number>> | null;
   statesTick: number | null;
@@ -41,18 +58,38 @@ export interface StuckEvidence {
 
 const PERMANENT_STATES = new Set(['chan receive (nil chan)', 'chan send (nil chan)', 'select (no cases)']);
 
-// Go stamps gp.waitsince at the first GC after a goroutine parks; sysmon forces a GC every 2 minutes,
-// so a goroutine parked all along shows at least (minutes since it parked − 2).
+// Go stamps gp.waitsince with the start of the first GC that finds a goroutine parked; sysmon forces a
+// GC every 2 minutes (unless GOGC=off), so a goroutine parked all along shows at least (minutes since
+// it parked − 2). Where GC counts were measured (expvar, Prometheus) they are used instead.
 const GC_STAMP_SLACK_MIN = 2;
+// The expvar request of a tick is milliseconds from its dumps; a GC may start just before it.
+const GC_TIMING_SLACK_MS = 5_000;
+
+export interface StuckContext {
+  /** The first tick where the runtime proved some of the group leaked (Go ≥ 1.27 then prints those
+   * goroutines `(leaked)`, without wait minutes), or null. */
+  provedFromTick: number | null;
+  /** The session's GC counts (`gcTimelineOf`), read once for every group. */
+  gc: GcTimeline;
+  /** Look for wake-ups and turnover: only a group that grows needs them, and they cost a pass over every full dump. */
+  isGrowing: boolean;
+  /** The smallest rise that counts as growth: fewer ids than this staying is turnover. */
+  minGrowth: number;
+}
 
 /** What the full dumps say about whether the group's goroutines are stuck. */
-export function stuckEvidenceOf(session: AnalysisSession, group: GroupSeries): StuckEvidence {
+export function stuckEvidenceOf(
+  session: AnalysisSession,
+  group: GroupSeries,
+  context: StuckContext = { provedFromTick: null, gc: gcTimelineOf(session), isGrowing: true, minGrowth: 3 },
+): StuckEvidence {
+  const { provedFromTick } = context;
   let maxWait: number | null = null;
   let maxWaitTick: number | null = null;
   // Waits exist only where a full dump was taken.
   for (const t of session.fullDumpTicks) {
     const w = group.maxWaitMinutes[t]!;
-    if (w !== NOT_MEASURED && (maxWait === null || w > maxWait)) {
+    if (w !== NOT_MEASURED && (maxWait === null || w >= maxWait)) {
       maxWait = w;
       maxWaitTick = t;
     }
@@ -69,11 +106,14 @@ export function stuckEvidenceOf(session: AnalysisSession, group: GroupSeries): S
     }
   }
   const permanentState = states ? (Object.keys(states).find((s) => PERMANENT_STATES.has(s)) ?? null) : null;
+  const isWaitHidden = provedFromTick !== null && dumps.some((d) => session.fullDumpTicks[d]! >= provedFromTick);
   return {
     maxWaitMinutes: maxWait,
     maxWaitTick,
+    isWaitHidden,
     ids: idPersistence(session, group, dumps),
-    wakeUp: wakeUpOf(session, group, dumps),
+    wakeUp: context.isGrowing ? wakeUpOf(session, group, dumps, context) : null,
+    turnover: context.isGrowing ? turnoverOf(session, group, dumps, context.minGrowth) : null,
     states,
     statesTick,
     permanentState,
@@ -97,14 +137,18 @@ function idPersistence(session: AnalysisSession, group: GroupSeries, dumps: numb
   };
 }
 
-/** Checks consecutive full dumps and the first/last pair; the first proof found wins. */
-function wakeUpOf(session: AnalysisSession, group: GroupSeries, dumps: number[]): WakeUp | null {
+/**
+ * Checks consecutive full dumps and the first/last pair; the first proof found wins. Pairs that end
+ * after the runtime proved some of the goroutines leaked are skipped: their waits are not printed.
+ */
+function wakeUpOf(session: AnalysisSession, group: GroupSeries, dumps: number[], { provedFromTick, gc }: StuckContext): WakeUp | null {
   const pairs: [number, number][] = [];
   for (let i = 1; i < dumps.length; i++) pairs.push([dumps[i - 1]!, dumps[i]!]);
   if (dumps.length > 2) pairs.push([dumps[0]!, dumps[dumps.length - 1]!]);
   for (const [a, b] of pairs) {
     const ta = session.fullDumpTicks[a]!;
     const tb = session.fullDumpTicks[b]!;
+    if (provedFromTick !== null && provedFromTick <= tb) continue;
     const ids = group.ids[a]!;
     const persisted = intersectionSize(ids, group.ids[b]!);
     if (persisted === 0) continue;
@@ -112,9 +156,37 @@ function wakeUpOf(session: AnalysisSession, group: GroupSeries, dumps: number[])
     const wb = Math.max(0, group.maxWaitMinutes[tb]!);
     const spanMinutes = (session.ticks[tb]!.atMs - session.ticks[ta]!.atMs) / 60_000;
     if (persisted === ids.length && wb < wa) return { fromTick: ta, toTick: tb, spanMinutes, waitMinutes: wb, how: 'reset' };
-    if (wb < Math.floor(spanMinutes - GC_STAMP_SLACK_MIN)) return { fromTick: ta, toTick: tb, spanMinutes, waitMinutes: wb, how: 'flat' };
+    // Parked since before ta, a goroutine stamped by a GC that ended by this time would show more than wb.
+    const gcRan = gcRanBetween(gc, ta, session.ticks[tb]!.atMs - (wb + 1) * 60_000 - GC_TIMING_SLACK_MS);
+    const isFlat = gcRan ?? wb < Math.floor(spanMinutes - GC_STAMP_SLACK_MIN);
+    if (isFlat) return { fromTick: ta, toTick: tb, spanMinutes, waitMinutes: wb, how: 'flat' };
   }
   return null;
+}
+
+/**
+ * Goroutines that leak stay: their ids persist from one full dump to the next. A group whose count rose
+ * but of which fewer than `minGrowth` ids ever stay between two consecutive full dumps (it had at least
+ * `minGrowth` in both, twice or more) is work in flight at a higher level — requests under more load —
+ * not stuck goroutines. Null when the dumps do not show that.
+ */
+function turnoverOf(session: AnalysisSession, group: GroupSeries, dumps: number[], minGrowth: number): Turnover | null {
+  let pairs = 0;
+  let maxPersisted = 0;
+  let shown: { a: number; b: number; stayed: number } | null = null;
+  for (let i = 1; i < dumps.length; i++) {
+    const a = group.ids[dumps[i - 1]!]!;
+    const b = group.ids[dumps[i]!]!;
+    if (a.length < minGrowth || b.length < minGrowth) continue;
+    pairs++;
+    const stayed = intersectionSize(a, b);
+    maxPersisted = Math.max(maxPersisted, stayed);
+    if (maxPersisted >= minGrowth) return null;
+    if (!shown || b.length >= group.ids[shown.b]!.length) shown = { a: dumps[i - 1]!, b: dumps[i]!, stayed };
+  }
+  if (pairs < 2 || !shown) return null;
+  const { fullDumpTicks } = session;
+  return { pairs, maxPersisted, fromTick: fullDumpTicks[shown.a]!, toTick: fullDumpTicks[shown.b]!, of: group.ids[shown.a]!.length, stayed: shown.stayed };
 }
 
 /** Size of the intersection of two ascending id lists. */

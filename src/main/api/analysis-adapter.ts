@@ -1,14 +1,13 @@
 import type { DiffRow, ReportFormat, Suspect } from '../../shared/contract.js';
 import type { Report } from '../../shared/report.js';
-import { analyzeSession } from '../analysis/analyze-session.js';
 import { diffSnapshots, type GroupChange, type SnapshotDiff } from '../analysis/diff.js';
-import { DEFAULT_PROJECT_CONFIG, rulesOf, type ProjectConfig } from '../analysis/ignore-rules.js';
-import { buildReport } from '../analysis/report/build-report.js';
 import { renderHtml } from '../analysis/report/html.js';
 import { renderJson } from '../analysis/report/json.js';
 import { renderMarkdown } from '../analysis/report/markdown.js';
 import type { HistoryStore } from '../store/history-store.js';
+import { buildSessionReport } from './build-session-report.js';
 import type { AnalysisPort, RenderedReport } from './ports.js';
+import { NO_PROJECT_CONFIG, type LoadedConfig } from './project-config.js';
 import { loadStoredSession } from './stored-session.js';
 
 const MIME: Record<ReportFormat, string> = { html: 'text/html', md: 'text/markdown', json: 'application/json' };
@@ -30,19 +29,18 @@ function toDiffRows(diff: SnapshotDiff): DiffRow[] {
 }
 
 /**
- * Leak analysis (src/main/analysis) over the history, behind the api's AnalysisPort. The report of a
- * session is cached until the session gains ticks or snapshots, so a live groups table does not
- * re-analyse an unchanged session. Uses the built-in ignore rules unless `config` says otherwise.
+ * Leak analysis (src/main/analysis) over the history, behind the api's AnalysisPort: the report
+ * `goroscope report <session-id>` builds (`buildSessionReport`). The report of a session is cached
+ * until the session gains ticks or snapshots, so a live groups table does not re-analyse an unchanged
+ * session. Uses the built-in ignore rules unless `config` (a project file read by the caller) says otherwise.
  */
-export function storeAnalysis(store: HistoryStore, config: ProjectConfig = DEFAULT_PROJECT_CONFIG, configFile = '.goroscope.json'): AnalysisPort {
+export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PROJECT_CONFIG): AnalysisPort {
   let cached: { sessionId: number; stamp: string; report: Report } | null = null;
   const reportOf = (sessionId: number): Report => {
     const s = store.session(sessionId);
     const stamp = `${s.ticks}/${s.snapshots}/${s.failedTicks}/${s.endedAtMs}`;
     if (cached?.sessionId === sessionId && cached.stamp === stamp) return cached.report;
-    const loaded = loadStoredSession(store, sessionId);
-    const analysis = analyzeSession(loaded.session, { rules: rulesOf(config, configFile), minGrowth: config.minGrowth, timesAssumed: false });
-    const report = buildReport(loaded.session, analysis, { source: loaded.source, timesAssumed: false, assumedIntervalMs: null });
+    const report = buildSessionReport(loadStoredSession(store, sessionId), config);
     cached = { sessionId, stamp, report };
     return report;
   };

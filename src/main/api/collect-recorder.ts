@@ -1,19 +1,39 @@
-import { DirectConnector } from '../collect/connector.js';
+import type { SshHop } from '../../shared/contract.js';
+import { InvalidInputError } from '../../shared/errors.js';
+import type { Connector } from '../collect/connector.js';
 import { describeDiscovery, discover } from '../collect/discover.js';
-import { TargetClient } from '../collect/target-client.js';
+import { DEFAULT_TIMEOUT_MS, TargetClient } from '../collect/target-client.js';
 import { normaliseTarget } from '../collect/target-url.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { RecorderPort, RecordingHandle } from './ports.js';
+import { TEST_TIMEOUT_MS } from './recording-handlers.js';
 import { startRecording } from './session-record.js';
+import { connectorOf } from './ssh-hop.js';
 
-/** The collector (src/main/collect, via `startRecording`) behind the api's RecorderPort: direct HTTP targets. */
-export function collectRecorder(store: HistoryStore, now: () => number = Date.now): RecorderPort {
+export interface CollectRecorderOptions {
+  /** False: a request naming an SSH hop is refused (serve beyond loopback). */
+  isSshAllowed: boolean;
+  now?: () => number;
+}
+
+/**
+ * The collector (src/main/collect, via `startRecording`) behind the api's RecorderPort: HTTP targets,
+ * straight or through an SSH tunnel (one SSH connection per test or recording, closed with it).
+ */
+export function collectRecorder(store: HistoryStore, { isSshAllowed, now = Date.now }: CollectRecorderOptions): RecorderPort {
+  const connectorFor = (hop: SshHop | null, timeoutMs: number): Connector => {
+    if (hop !== null && !isSshAllowed) {
+      throw new InvalidInputError('ssh: SSH hops are turned off because goroscope serve listens beyond loopback (--allow-remote); record through SSH from this machine instead');
+    }
+    return connectorOf(hop, timeoutMs);
+  };
   return {
-    async test(url, signal) {
-      const connector = new DirectConnector();
+    async test({ url, ssh }, signal) {
+      const target = normaliseTarget(url);
+      const connector = connectorFor(ssh, TEST_TIMEOUT_MS);
       try {
-        const d = await discover(new TargetClient(normaliseTarget(url), connector), { signal });
-        return { url: d.baseUrl, endpoints: describeDiscovery(d) };
+        const d = await discover(new TargetClient(target, connector), { signal });
+        return { url: d.baseUrl, via: connector.via, endpoints: describeDiscovery(d) };
       } finally {
         connector.dispose();
       }
@@ -25,6 +45,7 @@ export function collectRecorder(store: HistoryStore, now: () => number = Date.no
       // recording must outlive the request that started it.
       const recording = await startRecording(store, {
         url: request.url,
+        connector: connectorFor(request.ssh, DEFAULT_TIMEOUT_MS),
         ...(request.name !== null ? { name: request.name } : {}),
         intervalMs: request.intervalMs,
         fullEvery: request.fullEvery,

@@ -1,5 +1,5 @@
 import type { Disposable } from '../../shared/lifecycle.js';
-import type { DiffRow, ReportFormat, Suspect, TickError } from '../../shared/contract.js';
+import type { DiffRow, ReportFormat, SshHop, Suspect, TickError } from '../../shared/contract.js';
 import type { Snapshot } from '../../shared/model.js';
 
 /**
@@ -7,8 +7,13 @@ import type { Snapshot } from '../../shared/model.js';
  * handlers stay the same whether the recorder and analysis are wired in (`wire-deps.ts`) or not.
  */
 
-export interface RecordingRequest {
+/** A target as the api reaches it: the service URL, and the SSH hop in front of it, if any. */
+export interface TargetAddress {
   url: string;
+  ssh: SshHop | null;
+}
+
+export interface RecordingRequest extends TargetAddress {
   name: string | null;
   intervalMs: number;
   fullEvery: number;
@@ -40,8 +45,11 @@ export interface RecordingCallbacks {
 
 /** The collector: connect and discover, and run recordings into the history. */
 export interface RecorderPort {
-  /** Normalised base URL and what it serves; throws a GoroscopeError with the specific code. */
-  test(url: string, signal: AbortSignal): Promise<{ url: string; endpoints: string[] }>;
+  /**
+   * Normalised base URL, how it was reached (`direct`, `ssh user@host`) and what it serves; throws a
+   * GoroscopeError with the specific code (through a tunnel also HOST_KEY_MISMATCH and SSH_AUTH).
+   */
+  test(target: TargetAddress, signal: AbortSignal): Promise<{ url: string; via: string; endpoints: string[] }>;
   /**
    * Discovers, creates the session and starts its loop; resolves once the session exists. `signal`
    * cancels the start (discovery), not the recording: the handle's `stop`/`dispose` end that.

@@ -1,5 +1,6 @@
 import type { RequestOutput, RequestParams } from '../../shared/contract.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import { describeDestination, parseTunnelledTarget } from '../collect/ssh-destination.js';
 import type { ApiContext } from './api-context.js';
 import type { RecorderPort } from './ports.js';
 import { toSessionSummary } from './session-views.js';
@@ -12,29 +13,43 @@ function recorderOf(ctx: ApiContext): RecorderPort {
   return ctx.recorder;
 }
 
+/** A stored target (`http://…`, or `ssh://user@host:port/http://…`) as `recording.start` takes it again. */
+function addressOf(target: string): Pick<RequestOutput<'target.list'>[number], 'target' | 'url' | 'ssh'> {
+  const tunnelled = parseTunnelledTarget(target);
+  if (tunnelled === null) return { target, url: target, ssh: null };
+  return { target, url: tunnelled.url, ssh: { destination: describeDestination(tunnelled.destination) } };
+}
+
 /** Targets (derived from the history) and recordings this process runs. */
 export function recordingHandlers(ctx: ApiContext) {
   const { store } = ctx;
   return {
     'target.list': (): RequestOutput<'target.list'> => {
-      const byUrl = new Map<string, RequestOutput<'target.list'>[number]>();
+      const byTarget = new Map<string, RequestOutput<'target.list'>[number]>();
       for (const s of store.listSessions()) {
         if (s.target === null) continue;
-        const t = byUrl.get(s.target) ?? { url: s.target, sessions: 0, lastStartedAtMs: 0, isRecording: false };
+        const t = byTarget.get(s.target) ?? { ...addressOf(s.target), sessions: 0, lastStartedAtMs: 0, isRecording: false };
         t.sessions++;
         t.lastStartedAtMs = Math.max(t.lastStartedAtMs, s.startedAtMs);
         t.isRecording ||= ctx.recordings.has(s.id);
-        byUrl.set(s.target, t);
+        byTarget.set(s.target, t);
       }
-      return [...byUrl.values()].sort((a, b) => b.lastStartedAtMs - a.lastStartedAtMs);
+      return [...byTarget.values()].sort((a, b) => b.lastStartedAtMs - a.lastStartedAtMs);
     },
 
-    'target.test': ({ url }: RequestParams<'target.test'>, signal: AbortSignal): Promise<RequestOutput<'target.test'>> =>
-      recorderOf(ctx).test(url, AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)])),
+    'target.test': ({ url, ssh }: RequestParams<'target.test'>, signal: AbortSignal): Promise<RequestOutput<'target.test'>> =>
+      recorderOf(ctx).test({ url, ssh: ssh ?? null }, AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)])),
 
     'recording.start': async (params: RequestParams<'recording.start'>, signal: AbortSignal): Promise<RequestOutput<'recording.start'>> => {
       const handle = await recorderOf(ctx).start(
-        { url: params.url, name: params.name ?? null, intervalMs: params.intervalMs, fullEvery: params.fullEvery, durationMs: params.durationMs },
+        {
+          url: params.url,
+          ssh: params.ssh ?? null,
+          name: params.name ?? null,
+          intervalMs: params.intervalMs,
+          fullEvery: params.fullEvery,
+          durationMs: params.durationMs,
+        },
         {
           onTick: (t) => ctx.events.emit('session.tickRecorded', t),
           onEnd: (sessionId, endedAtMs, error) => {

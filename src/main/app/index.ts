@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { openApi, type OpenedApi } from '../api/open-api.js';
+import { loadProjectConfig, NO_PROJECT_CONFIG, type LoadedConfig } from '../api/project-config.js';
 import { registerIpc } from '../transport/ipc.js';
+import { appUrlFor, externalUrlToOpen, isFrameNavigationAllowed } from './window-policy.js';
 import { DB_FILE_NAME } from '../store/default-db-path.js';
 import { DisposableStore } from '../../shared/lifecycle.js';
 
@@ -13,8 +15,26 @@ const disposables = new DisposableStore();
 let opened: OpenedApi | null = null;
 
 function appUrl(): string {
-  return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
+  return appUrlFor(process.env.ELECTRON_RENDERER_URL, app.isPackaged, pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href);
 }
+
+// Every renderer sandboxed, whatever its webPreferences say (must run before `ready`).
+app.enableSandbox();
+
+// For every web contents, not only our window's: no navigation, no webviews, no new windows.
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-frame-navigate', (event) => {
+    if (!isFrameNavigationAllowed(event.url, event.isMainFrame)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  // External links open in the browser, https only.
+  contents.setWindowOpenHandler(({ url }) => {
+    const external = externalUrlToOpen(url);
+    if (external !== null) void shell.openExternal(external);
+    return { action: 'deny' };
+  });
+});
 
 /**
  * better-sqlite3 built for Electron's ABI by `npm start` (scripts/electron-native.mjs); node_modules
@@ -36,14 +56,10 @@ function createWindow(): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
     },
   });
-  // No navigation away from the app and no new windows; external links open in the browser.
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // Navigation, webviews and new windows: see 'web-contents-created' above.
   void window.loadURL(appUrl());
   return window;
 }
@@ -51,10 +67,25 @@ function createWindow(): BrowserWindow {
 void app.whenReady().then(() => {
   // No permission (camera, notifications, …) is ever granted to the page.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
   // The Electron app and the CLI share one history (userData/goroscope.db), unless GOROSCOPE_DB says
   // otherwise (empty counts as unset, as in the CLI).
   const dbPath = process.env.GOROSCOPE_DB || join(app.getPath('userData'), DB_FILE_NAME);
-  opened = openApi(dbPath, app.getVersion(), { nativeBinding: electronSqliteBinding() });
+  // The app starts from a desktop, not from a project's folder, so it reads no `.goroscope.json`
+  // (built-in ignore rules only) unless GOROSCOPE_CONFIG names one. A bad file stops the app with the
+  // file and field named, as `goroscope serve --config` does.
+  let config: LoadedConfig = NO_PROJECT_CONFIG;
+  const configFile = process.env.GOROSCOPE_CONFIG;
+  if (configFile) {
+    try {
+      config = loadProjectConfig(configFile);
+    } catch (error) {
+      dialog.showErrorBox('Goroscope: GOROSCOPE_CONFIG', (error as Error).message);
+      app.exit(2);
+      return;
+    }
+  }
+  opened = openApi(dbPath, app.getVersion(), { store: { nativeBinding: electronSqliteBinding() }, config });
   disposables.add(
     registerIpc({
       ipcMain,

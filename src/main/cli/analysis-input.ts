@@ -1,17 +1,11 @@
 import { existsSync } from 'node:fs';
-import type { Report } from '../../shared/report.js';
 import { GoroscopeError, InvalidInputError } from '../../shared/errors.js';
 import { parseSnapshots } from '../api/parse-snapshots.js';
 import { ticksFromFiles, type ParsedFile } from '../analysis/file-ticks.js';
 import { fromSnapshots } from '../analysis/from-snapshots.js';
 import type { LoadedSession } from '../analysis/session.js';
-import { analyzeSession } from '../analysis/analyze-session.js';
-import { DEFAULT_PROJECT_CONFIG, parseProjectConfig, rulesOf, type ProjectConfig } from '../analysis/ignore-rules.js';
-import { buildReport } from '../analysis/report/build-report.js';
 import { readInput } from './read-input.js';
 import type { AnalysisBackends, SessionSource } from './analysis-backends.js';
-
-export const PROJECT_FILE = '.goroscope.json';
 
 /** `60s`, `2m`, `500ms`, `1h`, `1.5s` → milliseconds. Throws naming the option and the text. */
 export function parseDuration(text: string, option: string): number {
@@ -21,20 +15,6 @@ export function parseDuration(text: string, option: string): number {
   const ms = Number(m[1]) * unit;
   if (ms <= 0) throw new InvalidInputError(`${option}: must be more than 0, got "${text}"`);
   return ms;
-}
-
-export interface LoadedConfig {
-  config: ProjectConfig;
-  /** The file read, or null when none (built-in rules only). */
-  fileName: string | null;
-}
-
-/** `--config FILE` (must exist), else `.goroscope.json` in the working folder when there is one. */
-export async function loadProjectConfig(path: string | undefined): Promise<LoadedConfig> {
-  const file = path ?? (existsSync(PROJECT_FILE) ? PROJECT_FILE : null);
-  if (file === null) return { config: DEFAULT_PROJECT_CONFIG, fileName: null };
-  const text = new TextDecoder('utf-8').decode(await readInput(file));
-  return { config: parseProjectConfig(text, file), fileName: file };
 }
 
 /** Reads and parses the files in the order given (= time order); errors name the file. */
@@ -72,18 +52,4 @@ export function loadSessionById(backends: AnalysisBackends, sessionId: number, d
   } finally {
     sessions.dispose();
   }
-}
-
-/** Analysis of a loaded session with the project's rules, as the one report model. */
-export function reportOf(loaded: LoadedSession, { config, fileName }: LoadedConfig): Report {
-  const analysis = analyzeSession(loaded.session, {
-    rules: rulesOf(config, fileName ?? PROJECT_FILE),
-    minGrowth: config.minGrowth,
-    timesAssumed: loaded.timesAssumed,
-  });
-  return buildReport(loaded.session, analysis, {
-    source: loaded.source,
-    timesAssumed: loaded.timesAssumed,
-    assumedIntervalMs: loaded.assumedIntervalMs,
-  });
 }

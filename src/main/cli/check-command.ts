@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
 import type { Frame } from '../../shared/model.js';
 import type { Report } from '../../shared/report.js';
-import { InvalidInputError } from '../../shared/errors.js';
+import { InvalidInputError, TargetUnreachableError } from '../../shared/errors.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { checkResultOf } from '../analysis/report/json.js';
 import { sourceLine, windowLine } from '../analysis/report/report-text.js';
 import type { SshConnector } from '../collect/ssh-connector.js';
 import { DEFAULT_TIMEOUT_MS } from '../collect/target-client.js';
 import { defaultBackends, type AnalysisBackends } from './analysis-backends.js';
-import { loadFiles, loadProjectConfig, parseDuration, reportOf } from './analysis-input.js';
+import { buildSessionReport } from '../api/build-session-report.js';
+import { loadProjectConfig } from '../api/project-config.js';
+import { loadFiles, parseDuration } from './analysis-input.js';
 import { addSshOptions, sshConnectorOf } from './record-command.js';
 
 interface CheckOptions {
@@ -40,7 +42,7 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
     .option('--config <file>', 'ignore rules and settings (default: .goroscope.json in the working folder, if any)'))
     .action(async (inputs: string[], options: CheckOptions) => {
       const intervalMs = parseDuration(options.interval, '--interval');
-      const config = await loadProjectConfig(options.config);
+      const config = loadProjectConfig(options.config);
       const isUrl = /^https?:\/\//i.test(inputs[0]!);
       if (isUrl && inputs.length > 1) throw new InvalidInputError(`check takes one URL, got ${inputs.length} arguments: ${inputs.join(' ')}`);
       if (options.ssh !== undefined && !isUrl) throw new InvalidInputError(`--ssh applies to a service URL, not to dump files (${inputs[0]})`);
@@ -51,7 +53,8 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
       } finally {
         connector?.dispose();
       }
-      const report = reportOf(loaded, config);
+      const report = buildSessionReport(loaded, config);
+      if (isUrl) refuseUnmeasured(report, inputs[0]!);
       process.stdout.write(options.json ? `${JSON.stringify(checkResultOf(report), null, 2)}\n` : formatCheck(report));
       if (report.suspects.length > 0) process.exitCode = 1;
     });
@@ -84,6 +87,22 @@ async function recordUrl(backends: AnalysisBackends, url: string, durationMs: nu
   } finally {
     sessions.dispose();
   }
+}
+
+/**
+ * A recording that measured goroutines at fewer than two ticks cannot show growth: with no suspect
+ * the runtime proved, "no suspects" would pass a CI check that measured nothing (the service went down
+ * after the first tick, every request timed out). Throws TargetUnreachableError naming the last failure.
+ */
+function refuseUnmeasured(r: Report, url: string): void {
+  const measured = r.window.ticks - r.window.failedTicks;
+  if (measured >= 2 || r.suspects.length > 0) return;
+  const lastError = [...r.ticks].reverse().find((t) => t.isFailed)?.error ?? null;
+  throw new TargetUnreachableError(
+    'network',
+    `check ${url}: goroutines were measured at ${measured} of ${r.window.ticks} tick${r.window.ticks === 1 ? '' : 's'}; growth needs at least two` +
+      `${lastError ? ` (last failure: ${lastError})` : ''}. Is the service still up? A longer --duration or --timeout may help`,
+  );
 }
 
 /** The human-readable verdict: one block per suspect, then the runtime note. */

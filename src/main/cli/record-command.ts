@@ -1,11 +1,10 @@
-import { userInfo } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InvalidInputError } from '../../shared/errors.js';
 import type { Group } from '../../shared/model.js';
 import { openHistory } from '../api/session-history.js';
 import { startRecording, type TickSummary } from '../api/session-record.js';
-import { DEFAULT_SSH_CONNECT_TIMEOUT_MS, SshConnector } from '../collect/ssh-connector.js';
-import { parseSshDestination } from '../collect/ssh-destination.js';
+import type { SshConnector } from '../collect/ssh-connector.js';
+import { sshConnectorFor } from '../collect/ssh-tunnel.js';
 import { describeDiscovery } from '../collect/discover.js';
 import { shortFrame } from './format-snapshot.js';
 import { LiveOutput } from './live-output.js';
@@ -114,9 +113,9 @@ interface RecordOptions {
 }
 
 /**
- * The tunnel `--ssh` asks for, or null for a direct connection. Its login gets two thirds of the
- * request time limit (at most 10 s), so that an SSH server that does not answer is reported as such
- * rather than as a slow service. Throws InvalidInputError for a bad destination or an unusable key.
+ * The tunnel `--ssh` asks for (built as the api builds one, `sshConnectorFor`), or null for a direct
+ * connection. Throws InvalidInputError for a bad destination, an unusable key, or `--ssh-key` /
+ * `--known-hosts` without `--ssh`.
  */
 export function sshConnectorOf(o: { ssh?: string; sshKey?: string; knownHosts?: string }, requestTimeoutMs: number): SshConnector | null {
   if (o.ssh === undefined) {
@@ -124,12 +123,10 @@ export function sshConnectorOf(o: { ssh?: string; sshKey?: string; knownHosts?: 
     if (stray !== null) throw new InvalidInputError(`${stray} needs --ssh user@host: it only applies to a tunnel`);
     return null;
   }
-  return new SshConnector({
-    destination: parseSshDestination(o.ssh, userInfo().username),
-    ...(o.sshKey !== undefined ? { privateKeyPath: o.sshKey } : {}),
-    ...(o.knownHosts !== undefined ? { knownHostsPath: o.knownHosts } : {}),
-    connectTimeoutMs: Math.min(DEFAULT_SSH_CONNECT_TIMEOUT_MS, Math.round((requestTimeoutMs * 2) / 3)),
-  });
+  return sshConnectorFor(
+    { destination: o.ssh, ...(o.sshKey !== undefined ? { keyFile: o.sshKey } : {}), ...(o.knownHosts !== undefined ? { knownHostsFile: o.knownHosts } : {}) },
+    requestTimeoutMs,
+  );
 }
 
 /** The three options `record` (and a recording `check`) take for a tunnel. */

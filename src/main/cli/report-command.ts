@@ -5,7 +5,9 @@ import { renderHtml } from '../analysis/report/html.js';
 import { renderMarkdown } from '../analysis/report/markdown.js';
 import { renderJson } from '../analysis/report/json.js';
 import { defaultBackends, type AnalysisBackends } from './analysis-backends.js';
-import { loadFiles, loadProjectConfig, loadSessionById, parseDuration, reportOf, sessionIdOf } from './analysis-input.js';
+import { buildSessionReport } from '../api/build-session-report.js';
+import { loadProjectConfig, PROJECT_FILE } from '../api/project-config.js';
+import { loadFiles, loadSessionById, parseDuration, sessionIdOf } from './analysis-input.js';
 
 type ReportFormat = 'html' | 'md' | 'json';
 const FORMATS: readonly ReportFormat[] = ['html', 'md', 'json'];
@@ -29,18 +31,18 @@ export function registerReport(program: Command, backends: AnalysisBackends = de
     .argument('<inputs...>', 'a session id, or dump files of any format in time order (files of one tick: t1.debug1.txt t1.debug2.txt …)')
     .option('--format <format>', 'html (one self-contained file), md (fits a GitHub issue) or json; default: from -o, else html')
     .option('-o, --output <file>', 'write the report here instead of standard output')
-    .option('--config <file>', `ignore rules and settings (default: ${'.goroscope.json'} in the working folder, if any)`)
+    .option('--config <file>', `ignore rules and settings (default: ${PROJECT_FILE} in the working folder, if any)`)
     .option('--interval <duration>', 'time between files that carry no timestamp', '2s')
     .option('--db <file>', 'the session history to read a session id from (default: the app’s history)')
     .action(async (inputs: string[], options: ReportOptions) => {
       const format = formatOf(options);
-      const config = await loadProjectConfig(options.config);
+      const config = loadProjectConfig(options.config);
       const sessionId = sessionIdOf(inputs);
       const loaded =
         sessionId !== null
           ? loadSessionById(backends, sessionId, options.db ?? null)
           : await loadFiles(inputs, parseDuration(options.interval, '--interval'));
-      const report = reportOf(loaded, config);
+      const report = buildSessionReport(loaded, config);
       const text = format === 'html' ? renderHtml(report) : format === 'md' ? renderMarkdown(report) : renderJson(report);
       if (options.output) await writeOutput(options.output, text);
       else process.stdout.write(text);

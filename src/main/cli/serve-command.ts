@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../shared/errors.js';
 import { openApi } from '../api/open-api.js';
+import { loadProjectConfig, PROJECT_FILE } from '../api/project-config.js';
 import { resolveDbPath } from '../store/default-db-path.js';
 import { startHttpServer } from '../transport/http.js';
 import { isLoopbackHost } from '../transport/http-guards.js';
@@ -11,6 +12,7 @@ interface ServeOptions {
   port: string;
   host: string;
   db?: string;
+  config?: string;
   allowRemote?: boolean;
 }
 
@@ -58,20 +60,26 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--db <file>', 'history database (default: $GOROSCOPE_DB, else the app-data folder)')
+    .option('--config <file>', `ignore rules and settings for suspects and reports (default: ${PROJECT_FILE} in the working folder, if any)`)
     .option('--allow-remote', 'allow --host beyond loopback (other machines can connect with the token)')
     .action(async (options: ServeOptions) => {
       const dir = rendererDir();
       const port = portOf(options.port);
-      const opened = openApi(resolveDbPath(options.db), '0.1.0');
+      // Read once, at startup: a bad file stops serve here (exit 2, the field named), not at the first report.
+      const config = loadProjectConfig(options.config);
+      const opened = openApi(resolveDbPath(options.db), '0.1.0', { config, isSshAllowed: options.allowRemote !== true });
       // Listen for Ctrl-C / SIGTERM before printing the URL: a caller may stop us as soon as it reads it.
       const signalled = untilSignalled();
       try {
         const server = await startHttpServer({ api: opened.api, rendererDir: dir, host: options.host, port, allowRemote: options.allowRemote === true });
         if (!isLoopbackHost(options.host)) {
-          process.stderr.write(`goroscope serve: WARNING: listening on ${options.host}, beyond loopback: anyone who can reach this port and has the token can read the history and record\n`);
+          process.stderr.write(
+            `goroscope serve: WARNING: listening on ${options.host}, beyond loopback: anyone who can reach this port and has the token can read the history and record; ` +
+              'the token and everything else travel unencrypted (plain HTTP)\n',
+          );
         }
         process.stdout.write(`goroscope serve: ${server.url}\n`);
-        process.stderr.write(`history: ${opened.store.path}\nCtrl-C to stop\n`);
+        process.stderr.write(`history: ${opened.store.path}\nignore rules: ${config.fileName ?? 'built-in only'}\nCtrl-C to stop\n`);
         await signalled.stopped;
         await server.close();
       } finally {

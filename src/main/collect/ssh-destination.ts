@@ -10,14 +10,15 @@ export interface SshDestination {
 
 /**
  * Reads `--ssh`: `user@host`, `user@host:2222`, `user@[::1]:2222`, `ssh://user@host:2222`; without a
- * user, `defaultUser` logs in (as with `ssh host`). Throws InvalidInputError naming the input.
+ * user, `defaultUser` logs in (as with `ssh host`). Throws InvalidInputError naming the input, and the
+ * field it came from (`label`: `--ssh` on the command line, `ssh.destination` in the contract).
  * `parseSshDestination('ops@bastion:2222', 'me')` → `{ user: 'ops', host: 'bastion', port: 2222 }`.
  */
-export function parseSshDestination(text: string, defaultUser: string): SshDestination {
+export function parseSshDestination(text: string, defaultUser: string, label = '--ssh'): SshDestination {
   const m = /^(?:ssh:\/\/)?(?:([^@\s/]+)@)?(\[[0-9a-fA-F:.%]+\]|[^@\s:/[\]]+)(?::(\d+))?\/?$/.exec(text.trim());
-  if (!m) throw new InvalidInputError(`--ssh "${text}" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22`);
+  if (!m) throw new InvalidInputError(`${label} "${text}" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22`);
   const port = m[3] !== undefined ? Number(m[3]) : 22;
-  if (!(port >= 1 && port <= 65_535)) throw new InvalidInputError(`--ssh "${text}": port ${m[3]} is out of range; expected 1-65535`);
+  if (!(port >= 1 && port <= 65_535)) throw new InvalidInputError(`${label} "${text}": port ${m[3]} is out of range; expected 1-65535`);
   return { user: m[1] ?? defaultUser, host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
@@ -34,4 +35,14 @@ export function describeDestination(d: SshDestination): string {
  */
 export function tunnelledTarget(d: SshDestination, baseUrl: string): string {
   return `ssh://${d.user}@${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}/${baseUrl}`;
+}
+
+/**
+ * The inverse of `tunnelledTarget`: `ssh://root@bastion:22/http://127.0.0.1:6060` → the hop and the
+ * service URL; null for a target stored without a hop (`http://127.0.0.1:6060`).
+ */
+export function parseTunnelledTarget(stored: string): { destination: SshDestination; url: string } | null {
+  const m = /^ssh:\/\/([^@\s/]+)@(\[[0-9a-fA-F:.%]+\]|[^@\s:/[\]]+):(\d+)\/(https?:\/\/.+)$/.exec(stored);
+  if (!m) return null;
+  return { destination: { user: m[1]!, host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port: Number(m[3]) }, url: m[4]! };
 }

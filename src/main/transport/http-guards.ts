@@ -34,36 +34,86 @@ export function allowedHostHeaders(boundHost: string, port: number): Set<string>
     for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) hosts.add(a.address);
     hosts.delete(boundHost);
   }
-  return new Set([...hosts].map((h) => `${hostForUrl(h)}:${port}`.toLowerCase()));
+  const withPort = [...hosts].map((h) => `${hostForUrl(h)}:${port}`.toLowerCase());
+  // Browsers leave the default port out of Host and Origin (`--port 80`).
+  const bare = port === 80 ? [...hosts].map((h) => hostForUrl(h).toLowerCase()) : [];
+  return new Set([...withPort, ...bare]);
 }
 
 export type GuardVerdict =
   | { ok: true }
   | { ok: false; status: 401 | 403 | 421; message: string };
 
-/** Host first (421: this request was meant for another server), then Origin and fetch metadata (403). */
+/**
+ * `Sec-Fetch-Site` values a request may carry: our own page (`same-origin`) or the user typing or
+ * opening the URL (`none`). `same-site` is refused too: for an IP address the site ignores the port,
+ * so any other server on 127.0.0.1 is same-site, and SameSite=Strict cookies travel with its requests.
+ * Absent (curl, the CLI, old browsers) is fine: the token and the Origin check still apply.
+ */
+const ALLOWED_FETCH_SITES: ReadonlySet<string> = new Set(['same-origin', 'none']);
+
+/**
+ * Host first (421: this request was meant for another server), then Origin and fetch metadata (403).
+ * An Origin must be the exact serialisation a browser sends (`http://127.0.0.1:PORT`), nothing more.
+ */
 export function checkHostAndOrigin(headers: IncomingHttpHeaders, allowedHosts: ReadonlySet<string>): GuardVerdict {
   const host = headers.host?.toLowerCase();
   if (host === undefined || !allowedHosts.has(host)) {
     return { ok: false, status: 421, message: `Host header "${headers.host ?? ''}" does not name this server; expected one of ${[...allowedHosts].join(', ')}` };
   }
   const origin = headers.origin;
-  if (origin !== undefined) {
-    let originHost: string | null = null;
-    try {
-      const url = new URL(origin);
-      originHost = url.protocol === 'http:' ? url.host.toLowerCase() : null;
-    } catch {
-      originHost = null; // `null` and other opaque origins are foreign
-    }
-    if (originHost === null || !allowedHosts.has(originHost)) {
-      return { ok: false, status: 403, message: `Origin "${origin}" is not this server: cross-origin requests are refused` };
-    }
+  if (origin !== undefined && !isOwnOrigin(origin, allowedHosts)) {
+    return { ok: false, status: 403, message: `Origin "${origin}" is not this server: cross-origin requests are refused` };
   }
-  if (headers['sec-fetch-site'] === 'cross-site') {
-    return { ok: false, status: 403, message: 'cross-site request refused' };
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && !ALLOWED_FETCH_SITES.has(site)) {
+    return { ok: false, status: 403, message: `Sec-Fetch-Site "${site}": only this server's own page may call it` };
   }
   return { ok: true };
+}
+
+function isOwnOrigin(origin: string, allowedHosts: ReadonlySet<string>): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false; // `null` and other opaque origins are foreign
+  }
+  // The round trip refuses paths, credentials and other decorations a real Origin never has.
+  return url.protocol === 'http:' && url.origin === origin.toLowerCase() && allowedHosts.has(url.host);
+}
+
+/**
+ * The path and query a request target names, as a URL whose host means nothing. Origin-form
+ * (`/path?q`) is what browsers send; `//evil.example/x` stays a path here, never an authority.
+ * Absolute-form (`http://host:port/path`) is accepted when its authority names this server too,
+ * since it overrides Host (RFC 9112 §3.2.2). Null for anything else (`*`, authority-form, foreign).
+ */
+export function requestTarget(target: string, allowedHosts: ReadonlySet<string>): URL | null {
+  if (target.startsWith('/')) {
+    try {
+      return new URL(`http://server.invalid${target}`);
+    } catch {
+      return null;
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' || url.username !== '' || url.password !== '' || !allowedHosts.has(url.host)) return null;
+  return new URL(`http://server.invalid${url.pathname}${url.search}`);
+}
+
+/** Where to send a browser after taking the token out of its URL: always a path on this server. */
+export function redirectWithoutToken(url: URL): string {
+  const rest = new URLSearchParams(url.search);
+  rest.delete('token');
+  const query = rest.toString();
+  // `/.//evil.example` normalises to the path `//evil.example`, which a browser reads as another host.
+  return `/${url.pathname.replace(/^\/+/, '')}${query === '' ? '' : `?${query}`}`;
 }
 
 export function newToken(): string {
@@ -75,13 +125,15 @@ export function tokenCookieName(port: number): string {
   return `goroscope_token_${port}`;
 }
 
-function cookieValue(header: string | undefined, name: string): string | null {
-  if (header === undefined) return null;
+/** Every value of cookie `name`: another server on this host may have planted one of the same name. */
+function cookieValues(header: string | undefined, name: string): string[] {
+  if (header === undefined) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
   }
-  return null;
+  return values;
 }
 
 function isSameToken(given: string, token: string): boolean {
@@ -91,14 +143,14 @@ function isSameToken(given: string, token: string): boolean {
 }
 
 /**
- * Where the request's token came from: the `x-goroscope-token` header, the cookie, or (page loads
- * only) the `token` query parameter of the printed URL. Null when none matches.
+ * Where the request's token came from: the `x-goroscope-token` header, the cookie, or the `token`
+ * query parameter of the printed URL (the caller passes an empty query for anything but a page
+ * load). Each comparison takes the same time whatever the given value's characters. Null when none matches.
  */
 export function tokenSource(headers: IncomingHttpHeaders, query: URLSearchParams, token: string, port: number): 'header' | 'cookie' | 'query' | null {
   const header = headers['x-goroscope-token'];
   if (typeof header === 'string' && isSameToken(header, token)) return 'header';
-  const cookie = cookieValue(headers.cookie, tokenCookieName(port));
-  if (cookie !== null && isSameToken(cookie, token)) return 'cookie';
+  if (cookieValues(headers.cookie, tokenCookieName(port)).some((cookie) => isSameToken(cookie, token))) return 'cookie';
   const fromQuery = query.get('token');
   if (fromQuery !== null && isSameToken(fromQuery, token)) return 'query';
   return null;

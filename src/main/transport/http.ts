@@ -10,14 +10,22 @@ import {
   hostForUrl,
   isLoopbackHost,
   newToken,
+  redirectWithoutToken,
+  requestTarget,
   tokenCookieName,
   tokenSource,
 } from './http-guards.js';
 import { openEventStream } from './event-stream.js';
-import { resolveStaticPath, sendStaticFile } from './static-files.js';
+import { containedRealPath, resolveStaticPath, sendStaticFile } from './static-files.js';
 
 /** A 64 MiB debug=2 dump (Go's own cap) as JSON text, with room to spare. */
 export const DEFAULT_MAX_BODY_BYTES = 160 * 1024 * 1024;
+/** A client that has not sent its headers by then is dropped (slowloris). */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** The whole request, body included: the largest import over loopback takes a few seconds. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** How long the rest of an over-cap body is read and dropped before the connection is cut. */
+const OVERFLOW_DRAIN_MS = 5_000;
 
 export interface HttpServerOptions {
   api: Api;
@@ -30,6 +38,9 @@ export interface HttpServerOptions {
   allowRemote: boolean;
   token?: string;
   maxBodyBytes?: number;
+  /** Tests shorten these; see {@link DEFAULT_HEADERS_TIMEOUT_MS} and {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 export interface HttpServer extends Disposable {
@@ -44,12 +55,26 @@ export interface HttpServer extends Disposable {
 
 const COMMON_HEADERS = {
   'x-content-type-options': 'nosniff',
+  // JSON and assets run nothing and may be framed by nothing; the page's own CSP replaces this one.
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   'cache-control': 'no-store',
 };
+
+/**
+ * Reads and drops the rest of a body we refused. Closing at once would make the kernel answer the
+ * client's next bytes with a reset, and the client would lose the 413 already sent. A client still
+ * sending after {@link OVERFLOW_DRAIN_MS} loses its connection.
+ */
+function drainThenClose(req: IncomingMessage): void {
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), OVERFLOW_DRAIN_MS);
+  req.once('end', () => clearTimeout(timer));
+  req.socket.once('close', () => clearTimeout(timer));
+}
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -63,17 +88,32 @@ function refuse(res: ServerResponse, status: number, code: 'INVALID_INPUT' | 'NO
 
 class BodyTooLargeError extends Error {}
 
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > maxBytes) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/** The request body, or BodyTooLargeError once it passes `maxBytes` (declared or streamed). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > maxBytes) {
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.off('end', onEnd);
+      chunks.length = 0;
+      reject(new BodyTooLargeError());
+    };
+    const onEnd = (): void => resolve(Buffer.concat(chunks));
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', reject);
+  });
 }
 
 /**
@@ -98,16 +138,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
+    // Node keeps the first of several Host headers; which one a proxy in front would use is anyone's guess.
+    if ((req.headersDistinct.host?.length ?? 0) > 1) return refuse(res, 400, 'INVALID_INPUT', 'more than one Host header');
     const guard = checkHostAndOrigin(req.headers, allowedHosts);
     if (!guard.ok) return refuse(res, guard.status, 'INVALID_INPUT', guard.message);
-    const url = new URL(req.url ?? '/', 'http://server.invalid');
-    const source = tokenSource(req.headers, url.searchParams, token, port);
+    const url = requestTarget(req.url ?? '', allowedHosts);
+    if (url === null) return refuse(res, 400, 'INVALID_INPUT', 'request target must be a path on this server');
+    const isApi = url.pathname.startsWith('/api/');
+    // The token in the query is for opening the printed URL only, never for the contract.
+    const isPageLoad = !isApi && (req.method === 'GET' || req.method === 'HEAD');
+    const source = tokenSource(req.headers, isPageLoad ? url.searchParams : new URLSearchParams(), token, port);
     if (source === null) return refuse(res, 401, 'INVALID_INPUT', 'missing or wrong token: open the URL `goroscope serve` printed');
     if (source === 'query') {
       // The printed URL: keep the token in a cookie and drop it from the address bar.
-      url.searchParams.delete('token');
       res.setHeader('set-cookie', `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(303, { location: `${url.pathname}${url.search}` });
+      res.writeHead(303, { location: redirectWithoutToken(url) });
       res.end();
       return;
     }
@@ -117,9 +162,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       streams.add(stream);
       return;
     }
-    if (url.pathname.startsWith('/api/')) return handleRequest(req, res, url.pathname.slice('/api/'.length));
+    if (isApi) return handleRequest(req, res, url.pathname.slice('/api/'.length));
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'INVALID_INPUT', `${req.method ?? ''} not allowed here`);
-    const file = resolveStaticPath(options.rendererDir, url.pathname);
+    const named = resolveStaticPath(options.rendererDir, url.pathname);
+    const file = named === null ? null : await containedRealPath(options.rendererDir, named);
     if (file === null || !(await sendStaticFile(res, file))) refuse(res, 404, 'NOT_FOUND', `no such file: ${url.pathname}`);
   };
 
@@ -134,7 +180,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        res.setHeader('connection', 'close');
+        drainThenClose(req);
         return refuse(res, 413, 'INVALID_INPUT', `request body over the ${maxBodyBytes} byte cap`);
       }
       return refuse(res, 400, 'INVALID_INPUT', `body of /api/${name} is not JSON: ${(error as Error).message}`);
@@ -148,13 +194,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (!res.destroyed) sendJson(res, status, outcome.reply);
   };
 
-  const server: Server = createServer((req, res) => {
+  // Checked every second, so a stalled client is dropped close to its deadline, not up to 30 s late.
+  const server: Server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('goroscope serve: request failed:', error);
       if (!res.headersSent) refuse(res, 500, 'BUG', `internal error: ${(error as Error).message}`);
       else res.destroy();
     });
   });
+  server.headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  server.requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -33,9 +33,10 @@ export interface IpcTransportOptions {
 }
 
 /**
- * Accepts a message only from a top-level frame showing our page: same file for `file:` (query and
- * hash aside), same origin for the dev server. Frames of other origins (an iframe, a page navigated
- * elsewhere) are refused. See Electron's security checklist, item 17.
+ * Accepts a message only from a top-level frame showing our page: same file on this machine for
+ * `file:` (query and hash aside; `file://server/share/…` with the same path is another file, on
+ * Windows a UNC share), same origin for the dev server. Frames of other origins (an iframe, a page
+ * navigated elsewhere) are refused. See Electron's security checklist, item 17.
  */
 export function isTrustedSender(frame: SenderFrameLike | null, appUrl: string): boolean {
   if (frame === null || frame.parent !== null) return false;
@@ -47,7 +48,7 @@ export function isTrustedSender(frame: SenderFrameLike | null, appUrl: string): 
   } catch {
     return false; // an unparsable frame URL is not ours
   }
-  if (app.protocol === 'file:') return url.protocol === 'file:' && url.pathname === app.pathname;
+  if (app.protocol === 'file:') return url.protocol === 'file:' && url.host === app.host && url.pathname === app.pathname;
   return url.origin === app.origin;
 }
 

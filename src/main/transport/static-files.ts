@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 
@@ -19,12 +19,14 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * The CSP `goroscope serve` sends with the page (the page's meta CSP says the same; a header can also
- * forbid framing). Workers come from our origin or blob URLs (Monaco's), nothing else loads remotely.
+ * The CSP `goroscope serve` sends with the page: the meta CSP of src/renderer/index.html word for word
+ * (test/transport checks it), plus `frame-ancestors`, which only a header can set. Workers only from
+ * blob URLs (Monaco's inlined editor worker); no frames (the report preview is a sandboxed srcdoc
+ * iframe, which frame-src does not govern); nothing loads from another origin.
  */
 export const PAGE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:; " +
-  "connect-src 'self'; font-src 'self' data:; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src blob:; " +
+  "connect-src 'self'; font-src 'self' data:; frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The file under `root` a URL path names, or null when it would escape `root`. `/` is index.html. */
 export function resolveStaticPath(root: string, urlPath: string): string | null {
@@ -38,6 +40,16 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   const full = path.resolve(root, relative);
   return full.startsWith(path.resolve(root) + path.sep) ? full : null;
+}
+
+/**
+ * `file` with every symlink resolved, or null when that lands outside `root` (a link out of the build
+ * folder) or names nothing. {@link resolveStaticPath} checks only the name; this checks the disk.
+ */
+export async function containedRealPath(root: string, file: string): Promise<string | null> {
+  const [realRoot, realFile] = await Promise.all([realpath(root).catch(() => null), realpath(file).catch(() => null)]);
+  if (realRoot === null || realFile === null) return null;
+  return realFile.startsWith(realRoot + path.sep) ? realFile : null;
 }
 
 /** Streams a built renderer file; false when there is no such file (the caller answers 404). */

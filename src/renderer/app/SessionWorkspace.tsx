@@ -8,7 +8,7 @@ import { GroupDetail } from '../views/group-detail/GroupDetail.js';
 import { DumpView } from '../views/dump-view/DumpView.js';
 import { DiffView } from '../views/diff/DiffView.js';
 import { ReportView } from '../views/report/ReportView.js';
-import { nearestFullDumpTick, snapshotOfTick } from './tick-selection.js';
+import { dumpOfTick, snapshotOfTick } from './tick-selection.js';
 import { useThrottled } from './use-throttled.js';
 
 type Tab = 'group' | 'dump' | 'diff' | 'report';
@@ -46,8 +46,9 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
   const tick = tickIndex === null ? undefined : ticks[tickIndex];
   const groupsSnapshot = snapshotOfTick(tick);
   const groups = useRequest('session.groups', series.value ? { sessionId, snapshotId: groupsSnapshot } : null);
-  const dumpTick = tickIndex === null ? null : nearestFullDumpTick(ticks, tickIndex);
-  const dumpSnapshot = dumpTick === null ? null : (ticks[dumpTick]?.fullSnapshotId ?? null);
+  const dump = tickIndex === null ? null : dumpOfTick(ticks, tickIndex);
+  const dumpTick = dump?.tick ?? null;
+  const dumpSnapshot = dump?.snapshotId ?? null;
 
   const refresh = useThrottled(() => {
     session.reload();

@@ -13,3 +13,15 @@ export function nearestFullDumpTick(ticks: readonly TimelineTick[], at: number):
   }
   return null;
 }
+
+/**
+ * What the dump view shows for tick `at`: the nearest full dump (its goroutines carry ids and states);
+ * in a session without any (imported debug=1 files, say), the tick's own counted profile, whose
+ * debug=1 text shows its records. Null when the session has no tick.
+ */
+export function dumpOfTick(ticks: readonly TimelineTick[], at: number): { tick: number; snapshotId: number | null } | null {
+  const full = nearestFullDumpTick(ticks, at);
+  if (full !== null) return { tick: full, snapshotId: ticks[full]!.fullSnapshotId };
+  const own = ticks[at];
+  return own ? { tick: at, snapshotId: own.countedSnapshotId } : null;
+}

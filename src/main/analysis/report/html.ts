@@ -3,6 +3,7 @@ import { escapeHtml as e } from './escape.js';
 import { lineChart, type ChartSeries } from './svg-chart.js';
 import { frameHtml, suspectHtml } from './html-suspect.js';
 import { sourceLine, windowLine } from './report-text.js';
+import { profileLabel } from '../evidence.js';
 
 const PALETTE = ['#c0392b', '#2874a6', '#7d3c98', '#b9770e', '#117a65'];
 const MAX_GROUP_ROWS = 200;
@@ -94,7 +95,8 @@ function setAsideSection(r: Report): string {
 function countsSection(r: Report): string {
   const shown = r.ticks.length > MAX_TICK_ROWS ? [...r.ticks.slice(0, 5), ...r.ticks.slice(-(MAX_TICK_ROWS - 5))] : r.ticks;
   const rows = shown.map((t) => {
-    const measured = t.profiles.map((p) => `${p.profile === 'goroutineleak' ? 'goroutineleak ' : ''}${p.format} ${p.total}`);
+    // The same labels as the evidence and the count agreement: `debug=2 874`, not the parser's format name.
+    const measured = t.profiles.map((p) => `${profileLabel(p.format, p.profile)} ${p.total}`);
     if (t.numGoroutine !== null) measured.push(`NumGoroutine ${t.numGoroutine}`);
     return `<tr><td>t${t.tick}</td><td>+${((t.atMs - r.window.startMs) / 1000).toFixed(1)} s</td><td>${t.isFailed ? `<span class="bad">failed</span> ${e(t.error ?? '')}` : e(measured.join(', '))}</td></tr>`;
   });

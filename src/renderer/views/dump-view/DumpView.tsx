@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useRequest } from '../../client/hooks.js';
 import { Empty, ErrorNotice, Loading } from '../../ui/StatusViews.js';
 import { formatCount } from '../../ui/format.js';
-import { headerLinesOfIds, indexDump, rangesOfIds, spanAtLine } from './dump-index.js';
+import { groupSpans, hasRecords, recordGroupKeys } from './debug1-records.js';
+import { indexDump, rangesOfSpans, spanIndexAtLine } from './dump-index.js';
 import { MonacoDump } from './MonacoDump.js';
 import { stepLine } from './dump-navigation.js';
 
@@ -17,7 +18,10 @@ export interface DumpViewProps {
 /** Marks for `performance.measure('dump:open')`: from asking for the text to the editor showing it. */
 const OPEN_MARK = 'dump:open:start';
 
-/** The raw dump of a snapshot in Monaco; the selected group's goroutines highlighted, one jump away. */
+/**
+ * The raw dump of a snapshot in Monaco; the selected group's goroutines (debug=2, found by id) or
+ * records (debug=1, found by their frames) highlighted, one jump away.
+ */
 export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpViewProps): React.JSX.Element {
   useEffect(() => {
     if (snapshotId !== null) performance.mark(OPEN_MARK);
@@ -29,8 +33,13 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
   const groups = snap.value?.info.id === snapshotId ? snap.value.snapshot.groups : null;
 
   const ids = useMemo(() => groups?.find((g) => g.key === groupKey)?.ids ?? [], [groups, groupKey]);
-  const highlight = useMemo(() => (index ? rangesOfIds(index, ids) : []), [index, ids]);
-  const headers = useMemo(() => (index ? headerLinesOfIds(index, ids) : []), [index, ids]);
+  const isRecords = index !== null && hasRecords(index);
+  // Only a dump with debug=1 records is read again for frames: a 14 MB debug=2 dump is found by id.
+  const recordKeys = useMemo(() => (text !== null && index !== null && groups !== null && isRecords ? recordGroupKeys(text, index, groups) : null), [text, index, groups, isRecords]);
+  const spans = useMemo(() => (index ? groupSpans(index, ids, recordKeys, groupKey) : []), [index, ids, recordKeys, groupKey]);
+  const highlight = useMemo(() => rangesOfSpans(spans), [spans]);
+  const headers = useMemo(() => spans.map((s) => s.startLine), [spans]);
+  const noun = isRecords ? 'record' : 'goroutine';
   const keyOfId = useMemo(() => {
     const m = new Map<number, string>();
     for (const g of groups ?? []) for (const id of g.ids) m.set(id, g.key);
@@ -53,11 +62,12 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
   const onLineSelected = useCallback(
     (line: number) => {
       if (!index) return;
-      const span = spanAtLine(index, line);
-      const key = span?.id == null ? undefined : keyOfId.get(span.id);
+      const at = spanIndexAtLine(index, line);
+      const id = at === -1 ? null : index.spans[at]!.id;
+      const key = id !== null ? keyOfId.get(id) : at === -1 ? undefined : (recordKeys?.[at] ?? undefined);
       if (key !== undefined && key !== groupKey) onSelectGroup(key);
     },
-    [index, keyOfId, groupKey, onSelectGroup],
+    [index, keyOfId, recordKeys, groupKey, onSelectGroup],
   );
   const onShown = useCallback(() => {
     if (performance.getEntriesByName(OPEN_MARK).length > 0) performance.measure('dump:open', OPEN_MARK);
@@ -71,23 +81,29 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
     <div className="dump-view">
       <div className="dump-toolbar" role="toolbar" aria-label="Dump navigation">
         {groupKey === null ? (
-          <span className="muted">Select a group to highlight its goroutines.</span>
+          <span className="muted">Select a group to highlight its {noun}s.</span>
         ) : headers.length === 0 ? (
-          <span className="muted">{groups ? 'This snapshot lists no goroutines of the selected group one by one.' : 'Loading goroutines…'}</span>
+          <span className="muted">
+            {groups ? (isRecords ? 'This dump has no record of the selected group.' : 'This snapshot lists no goroutines of the selected group one by one.') : 'Loading goroutines…'}
+          </span>
         ) : (
           <>
-            <button type="button" onClick={() => go(-1)} aria-label="Previous goroutine of the group" title="Previous goroutine (Alt+↑)">
+            <button type="button" onClick={() => go(-1)} aria-label={`Previous ${noun} of the group`} title={`Previous ${noun} (Alt+↑)`}>
               ▲
             </button>
-            <button type="button" onClick={() => go(1)} aria-label="Next goroutine of the group" title="Next goroutine (Alt+↓)">
+            <button type="button" onClick={() => go(1)} aria-label={`Next ${noun} of the group`} title={`Next ${noun} (Alt+↓)`}>
               ▼
             </button>
             <span data-testid="dump-position">
-              goroutine {formatCount(at + 1)} of {formatCount(headers.length)} in the group highlighted
+              {noun} {formatCount(at + 1)} of {formatCount(headers.length)} in the group highlighted
             </span>
           </>
         )}
-        {index && <span className="muted dump-size">{formatCount(index.lineCount)} lines · {formatCount(index.spans.length)} goroutines</span>}
+        {index && (
+          <span className="muted dump-size">
+            {formatCount(index.lineCount)} lines · {formatCount(index.spans.length)} {noun}s
+          </span>
+        )}
       </div>
       <div
         className="dump-editor-frame"

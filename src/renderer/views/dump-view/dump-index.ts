@@ -94,9 +94,13 @@ export function rangesOfIds(index: DumpIndex, ids: readonly number[]): LineRange
     const at = index.byId.get(id);
     if (at !== undefined) found.push(index.spans[at]!);
   }
-  found.sort((a, b) => a.startLine - b.startLine);
+  return rangesOfSpans(found.sort((a, b) => a.startLine - b.startLine));
+}
+
+/** Spans in text order → line ranges, neighbours (at most one blank line apart) merged. */
+export function rangesOfSpans(spans: readonly DumpSpan[]): LineRange[] {
   const out: LineRange[] = [];
-  for (const s of found) {
+  for (const s of spans) {
     const last = out[out.length - 1];
     if (last && s.startLine <= last.endLine + 2) last.endLine = Math.max(last.endLine, s.endLine);
     else out.push({ startLine: s.startLine, endLine: s.endLine });
@@ -116,6 +120,12 @@ export function headerLinesOfIds(index: DumpIndex, ids: readonly number[]): numb
 
 /** The span containing a line (binary search), or null between spans. */
 export function spanAtLine(index: DumpIndex, line: number): DumpSpan | null {
+  const at = spanIndexAtLine(index, line);
+  return at === -1 ? null : index.spans[at]!;
+}
+
+/** The index in `spans` of the span containing a line (binary search), or -1 between spans. */
+export function spanIndexAtLine(index: DumpIndex, line: number): number {
   let lo = 0;
   let hi = index.spans.length - 1;
   while (lo <= hi) {
@@ -123,7 +133,7 @@ export function spanAtLine(index: DumpIndex, line: number): DumpSpan | null {
     const s = index.spans[mid]!;
     if (line < s.startLine) hi = mid - 1;
     else if (line > s.endLine) lo = mid + 1;
-    else return s;
+    else return mid;
   }
-  return null;
+  return -1;
 }

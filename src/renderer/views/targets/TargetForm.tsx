@@ -2,33 +2,68 @@ import { useState } from 'react';
 import type { SessionSummary } from '../../../shared/contract.js';
 import { useAction } from '../../client/hooks.js';
 import { ErrorNotice } from '../../ui/StatusViews.js';
+import { EMPTY_SSH_FIELDS, fieldsFromTarget, sshHopOf, targetLabel, type KnownTarget, type SshFields } from './ssh-fields.js';
 
 export interface TargetFormProps {
   canRecord: boolean;
-  /** Known targets, offered as suggestions. */
-  knownUrls: readonly string[];
+  /** Targets of past recordings, latest first: picking one fills the form to record it again. */
+  knownTargets: readonly KnownTarget[];
   onStarted: (session: SessionSummary) => void;
 }
 
-/** Add an HTTP target: test the connection (with the specific error), then record it. */
-export function TargetForm({ canRecord, knownUrls, onStarted }: TargetFormProps): React.JSX.Element {
+/** Add an HTTP target, straight or through SSH: test the connection (with the specific error), then record it. */
+export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormProps): React.JSX.Element {
   const [url, setUrl] = useState('');
+  const [ssh, setSsh] = useState<SshFields>(EMPTY_SSH_FIELDS);
+  const [isSshOpen, setSshOpen] = useState(false);
   const [intervalS, setIntervalS] = useState(2);
   const [fullEvery, setFullEvery] = useState(10);
   const test = useAction('target.test');
   const start = useAction('recording.start');
   if (!canRecord) return <p className="muted">Recording is not part of this build.</p>;
   const busy = test.status === 'loading' || start.status === 'loading';
+  const hop = sshHopOf(ssh);
+  const address = { url, ...(hop ? { ssh: hop } : {}) };
+  const editSsh = (patch: Partial<SshFields>): void => {
+    setSsh((s) => ({ ...s, ...patch }));
+    test.reset();
+  };
   return (
     <form
       className="target-form"
       onSubmit={(e) => {
         e.preventDefault();
-        void start.run({ url, intervalMs: Math.round(intervalS * 1000), fullEvery }).then((r) => r && onStarted(r.session));
+        void start.run({ ...address, intervalMs: Math.round(intervalS * 1000), fullEvery }).then((r) => r && onStarted(r.session));
       }}
     >
+      {knownTargets.length > 0 && (
+        <label>
+          <span>Past targets</span>
+          <select
+            value=""
+            onChange={(e) => {
+              const picked = knownTargets.find((t) => t.target === e.target.value);
+              if (!picked) return;
+              const filled = fieldsFromTarget(picked, ssh);
+              setUrl(filled.url);
+              setSsh(filled.ssh);
+              setSshOpen(picked.ssh !== null);
+              test.reset();
+            }}
+            aria-label="Record a past target again"
+            data-testid="known-target"
+          >
+            <option value="">Record one again…</option>
+            {knownTargets.map((t) => (
+              <option key={t.target} value={t.target}>
+                {targetLabel(t)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
-        <span>Target URL</span>
+        <span>Target URL{hop ? ' (as the SSH server sees it)' : ''}</span>
         <input
           type="text"
           inputMode="url"
@@ -38,17 +73,48 @@ export function TargetForm({ canRecord, knownUrls, onStarted }: TargetFormProps)
             setUrl(e.target.value);
             test.reset();
           }}
-          list="known-targets"
           required
           aria-label="Target URL"
           data-testid="target-url"
         />
-        <datalist id="known-targets">
-          {knownUrls.map((u) => (
-            <option key={u} value={u} />
-          ))}
-        </datalist>
       </label>
+      <details className="ssh-fields" open={isSshOpen} onToggle={(e) => setSshOpen(e.currentTarget.open)} data-testid="ssh-disclosure">
+        <summary>Through SSH{hop ? `: ${hop.destination}` : ''}</summary>
+        <label>
+          <span>SSH destination</span>
+          <input
+            type="text"
+            placeholder="deploy@bastion.example.com:22"
+            value={ssh.destination}
+            onChange={(e) => editSsh({ destination: e.target.value })}
+            aria-label="SSH destination (user@host:port)"
+            data-testid="ssh-destination"
+          />
+        </label>
+        <label>
+          <span>Private key file (empty: the ssh-agent)</span>
+          <input
+            type="text"
+            placeholder="~/.ssh/id_ed25519"
+            value={ssh.keyFile}
+            onChange={(e) => editSsh({ keyFile: e.target.value })}
+            aria-label="SSH private key file"
+            data-testid="ssh-key-file"
+          />
+        </label>
+        <label>
+          <span>known_hosts file (empty: ~/.ssh/known_hosts)</span>
+          <input
+            type="text"
+            placeholder="~/.ssh/known_hosts"
+            value={ssh.knownHostsFile}
+            onChange={(e) => editSsh({ knownHostsFile: e.target.value })}
+            aria-label="SSH known_hosts file"
+            data-testid="ssh-known-hosts"
+          />
+        </label>
+        <p className="muted small">Paths on the machine Goroscope runs on. An encrypted key’s passphrase comes from GOROSCOPE_SSH_PASSPHRASE there.</p>
+      </details>
       <div className="form-row">
         <label>
           <span>Every (s)</span>
@@ -60,7 +126,7 @@ export function TargetForm({ canRecord, knownUrls, onStarted }: TargetFormProps)
         </label>
       </div>
       <div className="form-row">
-        <button type="button" disabled={busy || url.trim() === ''} onClick={() => void test.run({ url })} data-testid="target-test">
+        <button type="button" disabled={busy || url.trim() === ''} onClick={() => void test.run(address)} data-testid="target-test">
           Test connection
         </button>
         <button type="submit" className="primary" disabled={busy || url.trim() === ''} data-testid="target-start">
@@ -71,6 +137,7 @@ export function TargetForm({ canRecord, knownUrls, onStarted }: TargetFormProps)
       {test.status === 'ok' && (
         <p className="ok" role="status" data-testid="target-test-ok">
           ✓ {test.value.url} serves {test.value.endpoints.join(', ')}
+          {test.value.via !== 'direct' && ` (via ${test.value.via})`}
         </p>
       )}
       {test.status === 'error' && <ErrorNotice error={test.error} />}

@@ -31,7 +31,7 @@ export function TargetsView({ sessions, sessionsError, selectedSessionId, canRec
       <ImportPanel onImported={opened} />
       <section className="panel" aria-labelledby="record-title">
         <h2 id="record-title">Record a service</h2>
-        <TargetForm canRecord={canRecord} knownUrls={(targets.value ?? []).map((t) => t.url)} onStarted={opened} />
+        <TargetForm canRecord={canRecord} knownTargets={targets.value ?? []} onStarted={opened} />
       </section>
       <section className="panel sessions-panel" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>

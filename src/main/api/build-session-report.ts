@@ -1,0 +1,25 @@
+import type { Report } from '../../shared/report.js';
+import { analyzeSession } from '../analysis/analyze-session.js';
+import { rulesOf } from '../analysis/ignore-rules.js';
+import { buildReport } from '../analysis/report/build-report.js';
+import type { LoadedSession } from '../analysis/session.js';
+import { PROJECT_FILE, type LoadedConfig } from './project-config.js';
+
+/**
+ * The one path from a loaded session (dump files, or a session of the history) to the report model:
+ * analysis with the project's ignore rules and growth threshold, then the report every renderer (HTML,
+ * Markdown, JSON, `check`'s verdict, the app's suspects) reads. Rules are named after `fileName`, else
+ * `.goroscope.json`. Pure over its inputs; throws only on a broken invariant (BugError).
+ */
+export function buildSessionReport(loaded: LoadedSession, { config, fileName }: LoadedConfig): Report {
+  const analysis = analyzeSession(loaded.session, {
+    rules: rulesOf(config, fileName ?? PROJECT_FILE),
+    minGrowth: config.minGrowth,
+    timesAssumed: loaded.timesAssumed,
+  });
+  return buildReport(loaded.session, analysis, {
+    source: loaded.source,
+    timesAssumed: loaded.timesAssumed,
+    assumedIntervalMs: loaded.assumedIntervalMs,
+  });
+}

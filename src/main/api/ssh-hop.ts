@@ -1,0 +1,36 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { SshHop } from '../../shared/contract.js';
+import { InvalidInputError } from '../../shared/errors.js';
+import { DirectConnector, type Connector } from '../collect/connector.js';
+import { sshConnectorFor } from '../collect/ssh-tunnel.js';
+
+/**
+ * `~/.ssh/id_ed25519` → `/home/me/.ssh/id_ed25519`; an absolute path stays as it is. A relative path
+ * is refused: whoever types it in the UI cannot know the working folder of the Goroscope process.
+ */
+export function absoluteFile(file: string, field: string, home: string = homedir()): string {
+  const expanded = file === '~' || file.startsWith('~/') ? path.join(home, file.slice(1)) : file;
+  if (!path.isAbsolute(expanded)) {
+    throw new InvalidInputError(`${field} "${file}" is a relative path; expected an absolute one or one under ~/, e.g. ~/.ssh/id_ed25519`);
+  }
+  return expanded;
+}
+
+/**
+ * How the api reaches a target: straight, or through the SSH tunnel `hop` describes (built as
+ * `goroscope record --ssh` builds it). Throws InvalidInputError, naming the `ssh.*` field, for a bad
+ * destination, a relative path or an unusable key.
+ */
+export function connectorOf(hop: SshHop | null, requestTimeoutMs: number): Connector {
+  if (hop === null) return new DirectConnector();
+  return sshConnectorFor(
+    {
+      destination: hop.destination,
+      ...(hop.keyFile !== undefined ? { keyFile: absoluteFile(hop.keyFile, 'ssh.keyFile') } : {}),
+      ...(hop.knownHostsFile !== undefined ? { knownHostsFile: absoluteFile(hop.knownHostsFile, 'ssh.knownHostsFile') } : {}),
+    },
+    requestTimeoutMs,
+    'ssh.destination',
+  );
+}
