@@ -89,9 +89,15 @@ describe('Recorder against a misbehaving endpoint', () => {
     });
     const recording = await startRecording(store, { url: fake.url, intervalMs: 100, fullEvery: 3, durationMs: 550, requestTimeoutMs: 2_000, maxBytes: 1 << 20 });
     const outcome = await recording.done;
-    expect(outcome).toMatchObject({ ticks: 6, failedTicks: 0, endedBy: 'duration' });
+    expect(outcome).toMatchObject({ failedTicks: 0, endedBy: 'duration' });
     const series = store.sessionSeries(recording.sessionId);
-    expect(series.ticks.map((x) => x.fullSnapshotId !== null)).toEqual([true, false, false, true, false, true]);
+    const isFull = series.ticks.map((x) => x.fullSnapshotId !== null);
+    // Six ticks on an idle machine (0, 100, …, 500 ms); a loaded one may fit one or two fewer, since
+    // a late tick does not catch up. The cadence holds either way: full at 0, every 3rd, and the last.
+    expect(outcome.ticks).toBeGreaterThanOrEqual(4);
+    expect(outcome.ticks).toBeLessThanOrEqual(6);
+    expect(isFull).toEqual(Array.from({ length: outcome.ticks }, (_, i) => i === 0 || i === 3 || i === outcome.ticks - 1));
+    expect(series.ticks.at(-1)!.atMs - series.ticks[0]!.atMs).toBeLessThan(550);
   });
 });
 

@@ -134,10 +134,14 @@ describe('SSH targets through the contract over HTTP', () => {
     await untilEnded(session.id, 15_000);
 
     const series = (await post('session.series', { sessionId: session.id, maxGroups: 5 })).reply as { ok: true; value: SessionSeries };
-    expect(series.value.ticks).toHaveLength(5);
+    // Five ticks (0, 250, …, 1000 ms) on an idle machine; a loaded one may fit fewer (late ticks do
+    // not catch up). Full dumps: the first, every 2nd, and the last.
+    const n = series.value.ticks.length;
+    expect(n).toBeGreaterThanOrEqual(3);
+    expect(n).toBeLessThanOrEqual(5);
     expect(series.value.ticks.flatMap((t) => t.errors)).toEqual([]);
     expect(series.value.ticks.every((t) => t.compactTotal !== null && t.compactTotal > 0)).toBe(true);
-    expect(series.value.ticks.map((t) => t.fullSnapshotId !== null)).toEqual([true, false, true, false, true]);
+    expect(series.value.ticks.map((t) => t.fullSnapshotId !== null)).toEqual(Array.from({ length: n }, (_, i) => i % 2 === 0 || i === n - 1));
     const groups = (await post('session.groups', { sessionId: session.id })).reply as { ok: true; value: RequestOutput<'session.groups'> };
     expect(groups.value.rows.map((r) => r.blockingSite?.func)).toContain('main.leakASender');
 
