@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { HistoryStore } from '../../src/main/store/history-store.js';
+import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { buildFixture, goToolchains } from '../helpers/go-toolchains.js';
-import { CLI, assertCliBuilt, fixture, runCli, tempStore, waitFor } from './record-helpers.js';
+import { CLI, fixture, runCli, tempStore, waitFor } from './record-helpers.js';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/generated/01-chan-send-no-receiver');
 let leaky = '';
@@ -15,7 +16,7 @@ let outDir = '';
 
 beforeAll(async () => {
   goToolchains();
-  assertCliBuilt();
+  await ensureCliBuilt();
   outDir = mkdtempSync(path.join(tmpdir(), 'goroscope-fixtures-'));
   leaky = await buildFixture('leaky', 'go1.19', outDir);
 }, 120_000);

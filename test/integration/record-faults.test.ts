@@ -5,15 +5,16 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startRecording, type TickSummary } from '../../src/main/api/session-record.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
+import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { buildFixture, goToolchains, startFixture } from '../helpers/go-toolchains.js';
-import { assertCliBuilt, fixture, runCli, tempStore, waitFor } from './record-helpers.js';
+import { fixture, runCli, tempStore, waitFor } from './record-helpers.js';
 
 let leaky = '';
 let outDir = '';
 
 beforeAll(async () => {
   goToolchains();
-  assertCliBuilt();
+  await ensureCliBuilt();
   outDir = mkdtempSync(path.join(tmpdir(), 'goroscope-fixtures-'));
   leaky = await buildFixture('leaky', 'go1.19', outDir);
 }, 120_000);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecording } from '../../src/main/api/session-record.js';
 import { buildFixture, goToolchains, leakMarkers, type ToolchainName } from '../helpers/go-toolchains.js';
-import { fixture, tempStore } from './record-helpers.js';
+import { fixture, recordTicks, tempStore } from './record-helpers.js';
 
 // Real Go services over 127.0.0.1, built with Debian's Go 1.19 and Go 1.27. A missing toolchain fails.
 const bins: Record<string, string> = {};
@@ -27,22 +27,9 @@ describe.each(['go1.19', 'go1.27'] as const)('recording the leaky service built 
   it('records growing leak groups with IDs that persist, and on Go 1.27 the goroutineleak profile', { timeout: 30_000 }, async () => {
     const svc = await fixture(bins[`leaky-${tc}`]!, ['-rate', '20', '-kinds', 'ABCD']);
     const { store } = tempStore();
-    // Stopped after tick 4 rather than by a duration, so a loaded machine cannot squeeze out a tick:
-    // the stop takes one last tick (5) with a full dump.
-    let stop = (): void => undefined;
-    const recording = await startRecording(store, {
-      url: `${svc.url}/debug/pprof/`,
-      intervalMs: 200,
-      fullEvery: 3,
-      durationMs: null,
-      requestTimeoutMs: 5_000,
-      onTick: (t) => {
-        if (t.tick === 4) stop();
-      },
-    });
-    stop = () => recording.stop();
+    // Ticks 0–4, then the stop's last full tick (5).
+    const { recording, outcome } = await recordTicks(store, { url: `${svc.url}/debug/pprof/`, intervalMs: 200, fullEvery: 3, requestTimeoutMs: 5_000 }, 4);
     expect(recording.discovery).toEqual({ baseUrl: svc.url, goroutine: true, goroutineLeak: tc === 'go1.27', expvar: true, metrics: true });
-    const outcome = await recording.done;
     expect(outcome).toMatchObject({ ticks: 6, failedTicks: 0, endedBy: 'stop' });
 
     const series = store.sessionSeries(recording.sessionId);
@@ -97,19 +84,7 @@ describe('recording services that do not leak', () => {
   it('a healthy service under load (Go 1.19) keeps a stable count', { timeout: 30_000 }, async () => {
     const svc = await fixture(bins['healthy-go1.19']!, ['-workers', '8', '-job-every', '2ms']);
     const { store } = tempStore();
-    let stop = (): void => undefined;
-    const recording = await startRecording(store, {
-      url: svc.url,
-      intervalMs: 200,
-      fullEvery: 10,
-      durationMs: null,
-      requestTimeoutMs: 5_000,
-      onTick: (t) => {
-        if (t.tick === 3) stop();
-      },
-    });
-    stop = () => recording.stop();
-    const outcome = await recording.done;
+    const { recording, outcome } = await recordTicks(store, { url: svc.url, intervalMs: 200, fullEvery: 10, requestTimeoutMs: 5_000 }, 3);
     expect(outcome).toMatchObject({ ticks: 5, failedTicks: 0, endedBy: 'stop' });
     const totals = store.sessionSeries(recording.sessionId).ticks.map((t) => t.compactTotal!);
     expect(Math.max(...totals) - Math.min(...totals)).toBeLessThanOrEqual(4);

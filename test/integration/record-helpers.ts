@@ -1,19 +1,30 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { HistoryStore } from '../../src/main/store/history-store.js';
-import { REPO_ROOT, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
+import { startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
+import { startRecording, type Recording, type RecordingOutcome, type RecordRequest } from '../../src/main/api/session-record.js';
 import { tempDir } from '../store/temp-db.js';
 
-export const CLI = path.join(REPO_ROOT, 'bin', 'goroscope.js');
+import { CLI_BIN } from '../helpers/cli-build.js';
 
-/** The built CLI must be current (npm test builds it first): fail, never skip, when it is not. */
-export function assertCliBuilt(): void {
-  const bundle = path.join(REPO_ROOT, 'out', 'main', 'cli.js');
-  if (!existsSync(bundle) || !readFileSync(bundle, 'utf8').includes('record a session from a running Go service')) {
-    throw new Error(`${bundle} is missing or predates \`goroscope record\`: run \`npx electron-vite build\` first (npm test does)`);
-  }
+export const CLI = CLI_BIN;
+
+/**
+ * Records until tick `lastTick` is taken, then stops (the stop adds one last tick with a full dump):
+ * a tick count that machine load cannot change, unlike a duration.
+ */
+export async function recordTicks(store: HistoryStore, request: Omit<RecordRequest, 'durationMs' | 'onTick'>, lastTick: number): Promise<{ recording: Recording; outcome: RecordingOutcome }> {
+  let stop = (): void => undefined;
+  const recording = await startRecording(store, {
+    ...request,
+    durationMs: null,
+    onTick: (t) => {
+      if (t.tick === lastTick) stop();
+    },
+  });
+  stop = () => recording.stop();
+  onTestFinished(() => recording.dispose());
+  return { recording, outcome: await recording.done };
 }
 
 /** A history in a fresh temp folder, disposed and deleted when the test ends. */

@@ -8,7 +8,7 @@ import { CheckResultSchema } from '../../src/shared/report.js';
 import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { buildFixture, goToolchain, leakMarkers } from '../helpers/go-toolchains.js';
 import { generateKey, sshKeygenFingerprint, startSshd, type RunningSshd } from '../helpers/sshd.js';
-import { fixture, runCli, tempStore, waitFor } from './record-helpers.js';
+import { fixture, recordTicks, runCli, tempStore, waitFor } from './record-helpers.js';
 
 // A real Go service (the leaky fixture, Go 1.19) recorded through a real OpenSSH server, all on
 // 127.0.0.1. The service's URL is its address as the SSH server sees it. A missing sshd or Go fails.
@@ -53,24 +53,10 @@ describe('recording through an SSH tunnel', () => {
     const svc = await fixture(leaky, ['-rate', '20', '-kinds', 'ABCD']);
     const { store } = tempStore();
     const before = logins();
-    // Stopped after tick 4 (the stop takes a last full tick, 5): a loaded machine cannot squeeze out a tick.
-    let stop = (): void => undefined;
-    const recording = await startRecording(store, {
-      url: svc.url,
-      connector: tunnel(),
-      intervalMs: 200,
-      fullEvery: 3,
-      durationMs: null,
-      requestTimeoutMs: 5_000,
-      onTick: (t) => {
-        if (t.tick === 4) stop();
-      },
-    });
-    stop = () => recording.stop();
-    onTestFinished(() => recording.dispose());
+    // Ticks 0–4, then the stop's last full tick (5): a loaded machine cannot squeeze out a tick.
+    const { recording, outcome } = await recordTicks(store, { url: svc.url, connector: tunnel(), intervalMs: 200, fullEvery: 3, requestTimeoutMs: 5_000 }, 4);
     expect(recording.via).toBe(hop());
     expect(recording.discovery).toEqual({ baseUrl: svc.url, goroutine: true, goroutineLeak: false, expvar: true, metrics: true });
-    const outcome = await recording.done;
     expect(outcome).toMatchObject({ ticks: 6, failedTicks: 0, endedBy: 'stop' });
     // Discovery and 6 ticks of 3 or 4 requests each, all over one login.
     await sshd.waitForLog(LOGIN, before + 1);
