@@ -5,17 +5,7 @@ import { classifyCounts } from '../../src/main/analysis/classify.js';
 import { robustSlopePerMin, measuredPoints, monotonicity, tickTimes } from '../../src/main/analysis/series-stats.js';
 import { NOT_MEASURED } from '../../src/main/analysis/session.js';
 import { fakeSession, range } from './helpers.js';
-
-/** mulberry32: the same pseudo-random numbers on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/main/bench/seeded-random.js';
 
 function classOf(counts: (number | null)[], intervalMs = 2000) {
   const session = fakeSession([{ key: 'g', counts }], intervalMs);
@@ -112,7 +102,7 @@ describe('classifyCounts', () => {
   });
 
   test('jittering pools that filled up in the window are stable pools; clean leaks still grow (200 seeded runs each)', () => {
-    const rnd = mulberry32(7);
+    const rnd = seededRandom(7);
     const jitter = (k: number) => Math.round((rnd() * 2 - 1) * k);
     const tally = (gen: () => number[]) => {
       const out: Record<string, number> = {};

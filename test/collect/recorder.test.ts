@@ -1,19 +1,13 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startRecording } from '../../src/main/api/session-record.js';
-import { HistoryStore } from '../../src/main/store/history-store.js';
-import { tempDir } from '../store/temp-db.js';
+import { tempStore } from '../integration/record-helpers.js';
 import { startFakeTarget, type Mode } from './fake-target.js';
 
 describe('Recorder against a misbehaving endpoint', () => {
   it('stores each fault as a specific failed tick, keeps running, and resumes', { timeout: 20_000 }, async () => {
     const fake = await startFakeTarget('ok');
     onTestFinished(() => fake.close());
-    const t = tempDir();
-    const store = HistoryStore.open(t.file('h.db'));
-    onTestFinished(() => {
-      store.dispose();
-      t.remove();
-    });
+    const { store } = tempStore();
     // The mode for tick N+1 is set when tick N is reported.
     const plan: Mode[] = ['html', '404', 'hang', 'endless', 'truncated', 'ok', 'ok'];
     const recording = await startRecording(store, {
@@ -54,12 +48,7 @@ describe('Recorder against a misbehaving endpoint', () => {
   it('dispose() cancels the request in flight and ends the session; twice is harmless', { timeout: 10_000 }, async () => {
     const fake = await startFakeTarget('ok');
     onTestFinished(() => fake.close());
-    const t = tempDir();
-    const store = HistoryStore.open(t.file('h.db'));
-    onTestFinished(() => {
-      store.dispose();
-      t.remove();
-    });
+    const { store } = tempStore();
     const recording = await startRecording(store, {
       url: fake.url, intervalMs: 50, fullEvery: 10, durationMs: null, requestTimeoutMs: 5_000, maxBytes: 1 << 20,
       onTick: (s) => {
@@ -81,12 +70,7 @@ describe('Recorder against a misbehaving endpoint', () => {
   it('ends on its own after --duration with a full dump on the last tick', { timeout: 10_000 }, async () => {
     const fake = await startFakeTarget('ok');
     onTestFinished(() => fake.close());
-    const t = tempDir();
-    const store = HistoryStore.open(t.file('h.db'));
-    onTestFinished(() => {
-      store.dispose();
-      t.remove();
-    });
+    const { store } = tempStore();
     const recording = await startRecording(store, { url: fake.url, intervalMs: 100, fullEvery: 3, durationMs: 550, requestTimeoutMs: 2_000, maxBytes: 1 << 20 });
     const outcome = await recording.done;
     expect(outcome).toMatchObject({ failedTicks: 0, endedBy: 'duration' });
@@ -105,12 +89,7 @@ describe('Recorder cadence and cancellation', () => {
   async function setup() {
     const fake = await startFakeTarget('ok');
     onTestFinished(() => fake.close());
-    const t = tempDir();
-    const store = HistoryStore.open(t.file('h.db'));
-    onTestFinished(() => {
-      store.dispose();
-      t.remove();
-    });
+    const { store } = tempStore();
     return { fake, store };
   }
 

@@ -6,23 +6,13 @@ import { buildReport } from '../analysis/report/build-report.js';
 import { renderHtml } from '../analysis/report/html.js';
 import { renderMarkdown } from '../analysis/report/markdown.js';
 import { renderJson } from '../analysis/report/json.js';
+import { seededRandom } from './seeded-random.js';
 
 const TICKS = 3600;
 const GROUPS = 500;
 const LEAKS = 10;
 const BURSTY = 40;
 const FULL_EVERY = 60;
-
-/** mulberry32: the same synthetic session on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SyntheticData {
   kinds: ('leak' | 'bursty' | 'stable')[];
@@ -33,7 +23,7 @@ interface SyntheticData {
 /** One hour of 1 s ticks, 500 groups: 10 slow leaks (one goroutine every 10–100 s), 40 bursty groups
  * that drain, the rest stable pools with jitter. */
 function syntheticData(): SyntheticData {
-  const rnd = random(5);
+  const rnd = seededRandom(5);
   const kinds = Array.from({ length: GROUPS }, (_, g) => (g < LEAKS ? 'leak' : g < LEAKS + BURSTY ? 'bursty' : 'stable') as SyntheticData['kinds'][number]);
   const levels = kinds.map(() => 1 + Math.floor(rnd() * 20));
   const leakEvery = kinds.map(() => 10 + Math.floor(rnd() * 90));
