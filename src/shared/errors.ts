@@ -57,8 +57,9 @@ export class BugError extends GoroscopeError {
   readonly code = 'BUG';
 }
 
-export function errorCodeOf(error: unknown): ErrorCode {
-  return error instanceof GoroscopeError ? error.code : 'BUG';
+/** An expected failure (any GoroscopeError but a BugError): callers may record it and carry on. */
+export function isExpectedError(error: unknown): error is GoroscopeError {
+  return error instanceof GoroscopeError && error.code !== 'BUG';
 }
 
 /** Why a target could not be reached: the transport-level failure, before or during a response. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { GoroscopeError, type ErrorCode } from '../../shared/errors.js';
+import { isExpectedError, type ErrorCode } from '../../shared/errors.js';
 import type { Snapshot } from '../../shared/model.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { compressRaw } from '../store/raw-dump.js';
@@ -70,7 +70,7 @@ export async function importFiles(store: HistoryStore, files: readonly DumpFile[
     try {
       parsed.push({ file, index, snapshots: parseSnapshots(file.bytes) });
     } catch (error) {
-      if (!(error instanceof GoroscopeError) || error.code === 'BUG') throw error;
+      if (!isExpectedError(error)) throw error;
       refused.push({ index, name: file.name, code: error.code, reason: error.message });
     }
   });

@@ -1,4 +1,4 @@
-import { GoroscopeError, HttpStatusError, NotADumpError, NotGoEndpointError } from '../../shared/errors.js';
+import { HttpStatusError, isExpectedError, NotADumpError, NotGoEndpointError } from '../../shared/errors.js';
 import { parseExpvar, parsePrometheus } from '../dump/runtime-metrics.js';
 import { assertNotHtml, type FetchOptions, type TargetClient } from './target-client.js';
 
@@ -90,7 +90,7 @@ async function probe(client: TargetClient, path: string, options: FetchOptions, 
   } catch (error) {
     if (error instanceof HttpStatusError || error instanceof NotGoEndpointError) return false;
     const isOptional = path !== PATHS.compactText;
-    if (isOptional && error instanceof GoroscopeError && error.code !== 'BUG' && !options.signal?.aborted) return false;
+    if (isOptional && isExpectedError(error) && !options.signal?.aborted) return false;
     throw error;
   }
 }

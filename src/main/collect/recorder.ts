@@ -1,4 +1,4 @@
-import { BugError, GoroscopeError, NotADumpError, NotGoEndpointError } from '../../shared/errors.js';
+import { BugError, isExpectedError, NotADumpError, NotGoEndpointError } from '../../shared/errors.js';
 import type { DumpFormat, Snapshot } from '../../shared/model.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { compressRaw } from '../store/raw-dump.js';
@@ -265,7 +265,7 @@ export class Recorder {
       return { kind, endpoint: path, atMs, durationMs: res.durationMs, bytes: res.body.length, snapshot, error: null, raw: await raw };
     } catch (error) {
       if (this.abort.signal.aborted) return null;
-      if (!(error instanceof GoroscopeError) || error.code === 'BUG') throw error;
+      if (!isExpectedError(error)) throw error;
       const failure = { code: error.code, message: error.message };
       return { kind, endpoint: path, atMs, durationMs: performance.now() - t0, bytes: 0, snapshot: null, error: failure, raw: null };
     }

@@ -1,5 +1,5 @@
 import { isRequestName, requests, type InputIssue, type Reply, type ReplyError, type RequestName } from '../../shared/contract.js';
-import { GoroscopeError } from '../../shared/errors.js';
+import { isExpectedError } from '../../shared/errors.js';
 import type { Api } from '../api/create-api.js';
 
 export type Dispatched =
@@ -16,7 +16,7 @@ export function describeIssues(name: RequestName, issues: readonly InputIssue[])
 
 /** Maps what a handler threw to the reply error: a GoroscopeError keeps its code, anything else is a bug. */
 export function replyErrorOf(name: string, error: unknown): ReplyError {
-  if (error instanceof GoroscopeError && error.code !== 'BUG') return { code: error.code, message: error.message };
+  if (isExpectedError(error)) return { code: error.code, message: error.message };
   console.error(`goroscope: ${name} failed:`, error);
   return { code: 'BUG', message: `internal error in ${name}: ${error instanceof Error ? error.message : String(error)}` };
 }
