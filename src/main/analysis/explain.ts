@@ -179,6 +179,7 @@ function isIdleServerConn(frames: readonly Frame[]): boolean {
   return frames.some((f, i) => f.func === 'net/http.(*conn).readRequest' || (f.func === 'bufio.(*Reader).Peek' && frames[i + 1]?.func === SERVER_CONN));
 }
 
+/** `main.go` for `/src/app/main.go` or `C:\\src\\app\\main.go`. */
 export function baseName(file: string): string {
   return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }

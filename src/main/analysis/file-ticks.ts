@@ -1,4 +1,5 @@
 import type { Snapshot } from '../../shared/model.js';
+import { baseName } from './explain.js';
 import type { TimedSnapshot } from './from-snapshots.js';
 
 /** A dump file given on the command line, parsed (one file may hold several profiles). */
@@ -63,7 +64,7 @@ function byStem(files: readonly ParsedFile[]): ParsedFile[] {
 
 /** `/x/t1.debug2.txt` → `t1`; `dump` → `dump`. */
 export function stemOf(path: string): string {
-  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const base = baseName(path);
   const dot = base.indexOf('.');
   return dot <= 0 ? base : base.slice(0, dot);
 }

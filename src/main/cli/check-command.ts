@@ -3,6 +3,7 @@ import type { Frame } from '../../shared/model.js';
 import type { Report } from '../../shared/report.js';
 import { InvalidInputError, TargetUnreachableError } from '../../shared/errors.js';
 import type { LoadedSession } from '../analysis/session.js';
+import { baseName } from '../analysis/explain.js';
 import { checkResultOf } from '../analysis/report/json.js';
 import { sourceLine, windowLine } from '../analysis/report/report-text.js';
 import type { SshConnector } from '../collect/ssh-connector.js';
@@ -129,6 +130,5 @@ export function formatCheck(r: Report): string {
 
 function site(f: Frame | null): string {
   if (!f) return 'unknown';
-  const base = f.file.slice(Math.max(f.file.lastIndexOf('/'), f.file.lastIndexOf('\\')) + 1);
-  return `${f.func} ${base}:${f.line}`;
+  return `${f.func} ${baseName(f.file)}:${f.line}`;
 }

@@ -1,5 +1,6 @@
 import type { Frame } from '../../../shared/model.js';
 import type { Evidence, Report, ReportSuspect } from '../../../shared/report.js';
+import { baseName } from '../explain.js';
 import { escapeHtml as e } from './escape.js';
 import { lineChart } from './svg-chart.js';
 
@@ -7,10 +8,6 @@ import { lineChart } from './svg-chart.js';
 export function frameHtml(f: Frame | null): string {
   if (!f) return '<span class="muted">unknown</span>';
   return `<code>${e(f.func)}</code> <span class="site" title="${e(f.file)}:${f.line}">${e(baseName(f.file))}:${f.line}</span>`;
-}
-
-export function baseName(file: string): string {
-  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }
 
 /** One suspect: explanation, evidence table, score, sparkline, stack with the blocking site marked. */

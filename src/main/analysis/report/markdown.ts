@@ -1,5 +1,6 @@
 import type { Frame } from '../../../shared/model.js';
 import type { Report, ReportSuspect } from '../../../shared/report.js';
+import { baseName } from '../explain.js';
 import { mdCode, mdText } from './escape.js';
 import { sourceLine, windowLine } from './report-text.js';
 
@@ -90,8 +91,4 @@ function inFence(text: string): string {
 
 function site(f: Frame | null): string {
   return f ? `${mdCode(f.func)} ${mdCode(`${baseName(f.file)}:${f.line}`)}` : '—';
-}
-
-function baseName(file: string): string {
-  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }

@@ -1,9 +1,10 @@
 import type { Report } from '../../../shared/report.js';
+import { baseName } from '../explain.js';
 
 /** `3 files: t0.debug1.txt … t3.debug1.txt` or `session 12 (http://…)`. */
 export function sourceLine(r: Report): string {
   if (r.source.kind === 'session') return `Session ${r.source.sessionId}${r.source.target ? ` of ${r.source.target}` : ''}`;
-  const files = r.source.files.map((f) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1));
+  const files = r.source.files.map(baseName);
   const names = files.length <= 4 ? files.join(', ') : `${files[0]}, ${files[1]} … ${files[files.length - 1]}`;
   return `${files.length} file${files.length === 1 ? '' : 's'}: ${names}`;
 }
