@@ -72,14 +72,14 @@ export function analyzeSession(session: AnalysisSession, options: AnalyzeOptions
   const hasStateRule = rules.some((r) => r.rule.state !== undefined);
   const ctx: GroupContext = { session, rules, minGrowth, times, evidenceTicks, totals, gc, hasStateRule, timesAssumed: options.timesAssumed ?? false };
   const partial = session.groups.map((g, index) => analyzeGroup(ctx, g, index));
-  const growing: GrowingGroup[] = partial
-    .filter((a) => a.setAsideBecause !== null || a.isSuspect)
-    .map((a) => ({ key: a.key, frames: session.groups[a.index]!.frames, createdBy: session.groups[a.index]!.createdBy, growth: a.classification.trend.growth }));
-  for (const a of partial) {
-    if (!a.isSuspect && a.setAsideBecause === null) continue;
+  const explained = partial.filter((a) => a.setAsideBecause !== null || a.isSuspect);
+  const growing: GrowingGroup[] = explained.map((a) => {
     const g = session.groups[a.index]!;
-    a.explanation = explainGroup({ key: a.key, frames: g.frames, createdBy: g.createdBy, growth: a.classification.trend.growth, stuck: a.stuck }, origin, growing);
-  }
+    return { key: a.key, frames: g.frames, createdBy: g.createdBy, growth: a.classification.trend.growth };
+  });
+  explained.forEach((a, i) => {
+    a.explanation = explainGroup({ ...growing[i]!, stuck: a.stuck }, origin, growing);
+  });
   const suspects = partial
     .filter((a) => a.isSuspect)
     .sort(
@@ -225,8 +225,7 @@ function ruleUses(session: AnalysisSession, rules: readonly SourcedRule[], group
 
 /** The group's count at its last measured tick (0 when never measured). */
 export function lastCount(g: GroupSeries): number {
-  for (let t = g.counts.length - 1; t >= 0; t--) if (g.counts[t]! !== NOT_MEASURED) return g.counts[t]!;
-  return 0;
+  return countAtOrBefore(g.counts, g.counts.length - 1);
 }
 
 /** The frame index of the blocking site in the group's frames, or -1. */
