@@ -70,23 +70,20 @@ const EXPECTED: Record<SnapshotKind, { formats: DumpFormat[]; what: string }> = 
   metrics: { formats: ['prometheus'], what: 'Prometheus text' },
 };
 
-/**
- * Failures that make the rest of a tick pointless: the target (or the SSH hop in front of it) did not
- * answer, or the tunnel was refused. Each further request would fail the same way; through SSH it would
- * also be another refused login or host key warning in the server's log.
- */
-function isUnreachableCode(code: string | undefined): boolean {
-  return code === 'TARGET_UNREACHABLE' || code === 'TIMEOUT' || code === 'HOST_KEY_MISMATCH' || code === 'SSH_AUTH';
-}
-
 /** Consecutive failed ticks → multiple of the interval before the next attempt. */
 export function backoffFactor(failures: number): number {
   return failures <= 0 ? 1 : 2 ** Math.min(failures, 3);
 }
 
-/** A compact-profile failure that means the target may have gone away (and restarted since). */
+/**
+ * A compact-profile failure that means the target may have gone away (and restarted since), and that
+ * makes the rest of a tick pointless: the target (or the SSH hop in front of it) did not answer, or the
+ * tunnel was refused. Each further request would fail the same way; through SSH it would also be another
+ * refused login or host key warning in the server's log.
+ */
 function isUnreachable(error: TickError | null | undefined): boolean {
-  return isUnreachableCode(error?.code);
+  const code = error?.code;
+  return code === 'TARGET_UNREACHABLE' || code === 'TIMEOUT' || code === 'HOST_KEY_MISMATCH' || code === 'SSH_AUTH';
 }
 
 /**
