@@ -1,19 +1,11 @@
 import type { Frame } from '../../shared/model.js';
+import { isRuntimeFrame } from '../../shared/key-frames.js';
 
 /** `github.com/x/y.(*T).m` → `github.com/x/y`; `net/http.(*conn).serve` → `net/http`; `main.main` → `main`. */
 export function packageOf(func: string): string {
   const slash = func.lastIndexOf('/');
   const dot = func.indexOf('.', slash + 1);
   return dot < 0 ? func : func.slice(0, dot);
-}
-
-/**
- * Frames of package `runtime` itself, and unqualified C-runtime frames of Go ≤ 1.4 (`stopm()`), and
- * `panic(...)` as Go ≥ 1.17 prints gopanic. Go hides these inconsistently between formats, so they
- * never take part in a group key. `runtime/pprof` and `runtime/debug` are not runtime frames.
- */
-export function isRuntimeFrame(func: string): boolean {
-  return func.startsWith('runtime.') || !func.includes('.');
 }
 
 // Top-level directories of Go's standard library ($GOROOT/src), for paths where no GOROOT is visible.

@@ -1,7 +1,8 @@
 import type { Frame, Group, LabelSet, Snapshot } from '../../shared/model.js';
 import type { ParsedDump, Sample } from '../dump/types.js';
 import { CodeOrigin } from './code-origin.js';
-import { keyFrames, stackKeyOf } from './stack-key.js';
+import { keyFrames } from '../../shared/key-frames.js';
+import { stackKeyOf } from './stack-key.js';
 
 interface GroupAcc {
   frames: Frame[];

@@ -1,37 +1,21 @@
 import type { Frame } from '../../../shared/model.js';
+import { keyFrames } from '../../../shared/key-frames.js';
 import type { DumpIndex, DumpSpan } from './dump-index.js';
 
 /**
  * A debug=1 record lists no goroutine ids, so the dump view finds a group's records by their frames:
  * the `#` lines of each record, reduced to key frames as the analysis reduces them, must equal the
- * group's frames (which are its key frames). The two rules below mirror the parser
- * (src/main/dump/debug1-parser.ts, FRAME) and the key (src/main/analysis/stack-key.ts, keyFrames); the
- * renderer may not import them, and test/renderer/debug1-records.test.ts checks both against the corpus.
+ * group's frames (which are its key frames, src/shared/key-frames.ts). FRAME below mirrors the parser
+ * (src/main/dump/debug1-parser.ts, FRAME), which the renderer may not import;
+ * test/renderer/debug1-records.test.ts checks both against the corpus.
  */
 
 // `#\t0x68350b\tmain.fetchWithTimeout.func1+0x4b\t/tmp/x/main.go:84` → main.fetchWithTimeout.func1,
 // /tmp/x/main.go, 84 (tabs may have become spaces). `#\t0x45f8a1` (no symbol) and `# labels: {…}` do not match.
 const FRAME = /^#\s+0x[0-9a-f]+\s+(\S+?)(?:\+0x[0-9a-f]+)?\s+(\S.*):(\d+)\s*$/;
 
-const PROFILE_WRITE_TO = 'runtime/pprof.(*Profile).WriteTo';
-const GO_WRAPPER = /\.gowrap\d+$/;
-
-/** `runtime.gopark`, and unqualified C-runtime frames of Go ≤ 1.4 (`goexit`). */
-function isRuntimeFrame(func: string): boolean {
-  return func.startsWith('runtime.') || !func.includes('.');
-}
-
-/**
- * The frames a group key is made of: from `(*Profile).WriteTo` down when the profiler's own frames are
- * there, without runtime frames and `go` statement wrappers; a stack of runtime frames only keeps them,
- * minus `runtime.goexit`.
- */
-export function recordKeyFrames(frames: readonly Frame[]): Frame[] {
-  const writeTo = frames.findIndex((f) => f.func === PROFILE_WRITE_TO);
-  const kept = frames.slice(Math.max(0, writeTo)).filter((f) => !isRuntimeFrame(f.func) && !GO_WRAPPER.test(f.func));
-  if (kept.length > 0) return kept;
-  return frames.filter((f) => f.func !== 'runtime.goexit' && !GO_WRAPPER.test(f.func));
-}
+/** The group key's frames of a record (the analysis' own rule, shared). */
+export const recordKeyFrames = keyFrames;
 
 function stackText(frames: readonly Frame[]): string {
   let out = '';
