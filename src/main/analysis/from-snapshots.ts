@@ -34,7 +34,7 @@ function addTick(builder: SessionBuilder, entries: TimedSnapshot[]): void {
     atMs: entries[0]!.atMs,
     isFailed: snapshots.length === 0,
     error: errors.length > 0 ? errors.join('; ') : null,
-    metrics: mergeMetrics(snapshots),
+    metrics: mergeMetrics(snapshots.map((s) => s.metrics)),
   });
   const countSource = pickCountSource(snapshots);
   for (const s of snapshots) {
@@ -67,16 +67,19 @@ function pickCountSource(snapshots: Snapshot[]): Snapshot | null {
   return null;
 }
 
-/** First measured value of each field across the tick's expvar/Prometheus snapshots. */
-function mergeMetrics(snapshots: Snapshot[]): RuntimeMetrics | null {
+/**
+ * A tick's runtime metrics from its expvar/Prometheus snapshots: the first measured value of each field,
+ * in the order given (expvar before Prometheus for a stored session). Null when none has metrics.
+ */
+export function mergeMetrics(all: readonly (RuntimeMetrics | null | undefined)[]): RuntimeMetrics | null {
   let merged: RuntimeMetrics | null = null;
-  for (const s of snapshots) {
-    if (!s.metrics) continue;
+  for (const m of all) {
+    if (!m) continue;
     if (!merged) {
-      merged = { ...s.metrics };
+      merged = { ...m };
       continue;
     }
-    for (const k of Object.keys(merged) as (keyof RuntimeMetrics)[]) merged[k] ??= s.metrics[k];
+    for (const k of Object.keys(merged) as (keyof RuntimeMetrics)[]) merged[k] ??= m[k];
   }
   return merged;
 }

@@ -1,5 +1,6 @@
-import type { DumpFormat, RuntimeMetrics } from '../../shared/model.js';
+import type { DumpFormat } from '../../shared/model.js';
 import type { LoadedSession } from '../analysis/session.js';
+import { mergeMetrics } from '../analysis/from-snapshots.js';
 import { SessionBuilder } from '../analysis/session-builder.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { SnapshotInfo } from '../store/types.js';
@@ -32,7 +33,7 @@ export function loadStoredSession(store: HistoryStore, sessionId: number): Loade
       atMs: t.atMs,
       isFailed: ok.length === 0,
       error: errors.length > 0 ? errors.join('; ') : null,
-      metrics: mergeMetrics(t.expvar, t.prometheus),
+      metrics: mergeMetrics([t.expvar, t.prometheus]),
     });
     tickIndex.set(t.tick, index);
     for (const i of ok) {
@@ -64,13 +65,4 @@ export function loadStoredSession(store: HistoryStore, sessionId: number): Loade
     timesAssumed: false,
     assumedIntervalMs: null,
   };
-}
-
-/** expvar first, then Prometheus for what expvar did not measure. */
-function mergeMetrics(expvar: RuntimeMetrics | null, prometheus: RuntimeMetrics | null): RuntimeMetrics | null {
-  if (!expvar) return prometheus;
-  if (!prometheus) return expvar;
-  const merged = { ...expvar };
-  for (const k of Object.keys(merged) as (keyof RuntimeMetrics)[]) merged[k] ??= prometheus[k];
-  return merged;
 }
