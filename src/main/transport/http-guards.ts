@@ -14,6 +14,7 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(host) === 4 && host.startsWith('127.');
 }
 
+/** `0.0.0.0` and `::`: bound on every interface. */
 export function isWildcardHost(host: string): boolean {
   return host === '0.0.0.0' || host === '::';
 }

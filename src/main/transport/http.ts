@@ -9,6 +9,7 @@ import {
   checkHostAndOrigin,
   hostForUrl,
   isLoopbackHost,
+  isWildcardHost,
   newToken,
   redirectWithoutToken,
   requestTarget,
@@ -217,7 +218,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
   port = (server.address() as AddressInfo).port;
   allowedHosts = allowedHostHeaders(options.host, port);
-  const origin = `http://${hostForUrl(options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host)}:${port}`;
+  const origin = `http://${hostForUrl(isWildcardHost(options.host) ? '127.0.0.1' : options.host)}:${port}`;
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
