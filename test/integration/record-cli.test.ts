@@ -1,35 +1,20 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { HistoryStore } from '../../src/main/store/history-store.js';
-import { ensureCliBuilt } from '../helpers/cli-build.js';
-import { buildFixture, goToolchains } from '../helpers/go-toolchains.js';
-import { CLI, fixture, runCli, tempStore, waitFor } from './record-helpers.js';
+import { CLI, buildLeakyForFile, fixture, runCli, tempStore, waitFor } from './record-helpers.js';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/generated/01-chan-send-no-receiver');
-let leaky = '';
-let outDir = '';
-
-beforeAll(async () => {
-  goToolchains();
-  await ensureCliBuilt();
-  outDir = mkdtempSync(path.join(tmpdir(), 'goroscope-fixtures-'));
-  leaky = await buildFixture('leaky', 'go1.19', outDir);
-}, 120_000);
-
-afterAll(() => {
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
+const leakyBinary = buildLeakyForFile();
 
 const TICK_LINE = /^\d\d:\d\d:\d\d {2}#\d+/gm;
 
 describe('goroscope record / import / sessions (the built CLI under plain Node)', () => {
   it('records for --duration, lists, imports, and removes sessions', { timeout: 40_000 }, async () => {
-    const svc = await fixture(leaky, ['-rate', '10']);
+    const svc = await fixture(leakyBinary(), ['-rate', '10']);
     const { dir } = tempStore();
     const db = path.join(dir, 'cli.db');
 
@@ -76,7 +61,7 @@ describe('goroscope record / import / sessions (the built CLI under plain Node)'
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)('ends cleanly on %s (Ctrl-C; a service manager stopping it) with a last full dump, and prints the session id', { timeout: 30_000 }, async (signal) => {
-    const svc = await fixture(leaky, ['-rate', '10']);
+    const svc = await fixture(leakyBinary(), ['-rate', '10']);
     const { dir } = tempStore();
     const db = path.join(dir, 'sigint.db');
     const rec = runCli(['record', svc.url, '--interval', '200ms', '--full-every', '100', '--db', db]);
@@ -128,7 +113,7 @@ describe('goroscope record / import / sessions (the built CLI under plain Node)'
   });
 
   it('ends the session cleanly when the reader of its output goes away (`record … | head -3`)', { timeout: 30_000 }, async () => {
-    const svc = await fixture(leaky, ['-rate', '10']);
+    const svc = await fixture(leakyBinary(), ['-rate', '10']);
     const { dir } = tempStore();
     const db = path.join(dir, 'pipe.db');
     const child = spawn(process.execPath, [CLI, 'record', svc.url, '--interval', '200ms', '--full-every', '100', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -163,7 +148,7 @@ describe('goroscope record / import / sessions (the built CLI under plain Node)'
   });
 
   it('names a session after its target and the local time it started', { timeout: 20_000 }, async () => {
-    const svc = await fixture(leaky, ['-rate', '10']);
+    const svc = await fixture(leakyBinary(), ['-rate', '10']);
     const { dir } = tempStore();
     const db = path.join(dir, 'name.db');
     // UTC+14: a name in UTC would show another hour, most likely another day, than `sessions` shows.

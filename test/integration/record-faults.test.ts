@@ -1,31 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { startRecording, type TickSummary } from '../../src/main/api/session-record.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
-import { ensureCliBuilt } from '../helpers/cli-build.js';
-import { buildFixture, goToolchains, startFixture } from '../helpers/go-toolchains.js';
-import { fixture, runCli, tempStore, waitFor } from './record-helpers.js';
+import { startFixture } from '../helpers/go-toolchains.js';
+import { buildLeakyForFile, fixture, runCli, tempStore, waitFor } from './record-helpers.js';
 
-let leaky = '';
-let outDir = '';
-
-beforeAll(async () => {
-  goToolchains();
-  await ensureCliBuilt();
-  outDir = mkdtempSync(path.join(tmpdir(), 'goroscope-fixtures-'));
-  leaky = await buildFixture('leaky', 'go1.19', outDir);
-}, 120_000);
-
-afterAll(() => {
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
+const leakyBinary = buildLeakyForFile();
 
 describe('faults while recording', () => {
   it('records failed ticks while the service is SIGKILLed, and resumes when it is back on the same port', { timeout: 40_000 }, async () => {
-    const first = await fixture(leaky, ['-rate', '20', '-kinds', 'ABCD']);
+    const first = await fixture(leakyBinary(), ['-rate', '20', '-kinds', 'ABCD']);
     const { store } = tempStore();
     const seen: TickSummary[] = [];
     const recording = await startRecording(store, {
@@ -37,7 +22,7 @@ describe('faults while recording', () => {
     await first.exited;
     const beforeKill = seen.filter((s) => s.errors.length === 0).map((s) => [s.tick, s.counted!.total]);
     await waitFor('2 failed ticks', () => seen.filter((s) => s.errors.length > 0).length >= 2, 10_000);
-    const second = await startFixture(leaky, ['-addr', first.addr, '-rate', '20', '-kinds', 'ABCD']);
+    const second = await startFixture(leakyBinary(), ['-addr', first.addr, '-rate', '20', '-kinds', 'ABCD']);
     onTestFinished(() => second.stop());
     const failedBeforeRestart = seen.filter((s) => s.errors.length > 0).length;
     await waitFor('a good tick after the restart', () => seen.some((s) => s.errors.length === 0 && s.tick > beforeKill.length + failedBeforeRestart - 1), 15_000);
@@ -71,7 +56,7 @@ describe('faults while recording', () => {
   });
 
   it('leaves a sound database when the recorder process is SIGKILLed mid-write', { timeout: 60_000 }, async () => {
-    const svc = await fixture(leaky, ['-rate', '0', '-kinds', 'ABCD']);
+    const svc = await fixture(leakyBinary(), ['-rate', '0', '-kinds', 'ABCD']);
     const res = await fetch(`${svc.url}/leak?n=2500`, { signal: AbortSignal.timeout(20_000) });
     expect(res.status).toBe(200);
     const { dir } = tempStore();

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecording } from '../../src/main/api/session-record.js';
-import { buildFixture, goToolchains, leakMarkers, type ToolchainName } from '../helpers/go-toolchains.js';
-import { fixture, recordTicks, tempStore } from './record-helpers.js';
+import { buildFixture, goToolchains, type ToolchainName } from '../helpers/go-toolchains.js';
+import { expectLeakAGrowing, fixture, recordTicks, tempStore } from './record-helpers.js';
 
 // Real Go services over 127.0.0.1, built with Debian's Go 1.19 and Go 1.27. A missing toolchain fails.
 const bins: Record<string, string> = {};
@@ -21,7 +21,6 @@ afterAll(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-const LEAK_A = leakMarkers('leaky')['LEAK-A']!;
 
 describe.each(['go1.19', 'go1.27'] as const)('recording the leaky service built with %s', (tc) => {
   it('records growing leak groups with IDs that persist, and on Go 1.27 the goroutineleak profile', { timeout: 30_000 }, async () => {
@@ -41,14 +40,7 @@ describe.each(['go1.19', 'go1.27'] as const)('recording the leaky service built 
       expect(t.prometheus?.threads).toBeGreaterThan(0);
       expect(t.expvar?.heapAllocBytes).toBeGreaterThan(0);
     }
-    const stacks = store.sessionStacks(recording.sessionId);
-    const a = stacks.find((s) => s.blockingSite?.func === 'main.leakASender')!;
-    expect(a.blockingSite!.line).toBe(LEAK_A);
-    expect(a.createdBy?.func).toBe('main.leakA');
-    expect(Object.keys(a.states)).toEqual(['chan send']);
-    const counts = series.groups.find((g) => g.stackId === a.stackId)!.counts as number[];
-    for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeGreaterThanOrEqual(counts[i - 1]!);
-    expect(counts[5]! - counts[0]!).toBeGreaterThanOrEqual(10);
+    const { a, counts } = expectLeakAGrowing(store, series);
 
     // The IDs of the second full dump (tick 3) are still there in the last one: the same goroutines, stuck.
     const dumps = store.fullDumpIds(recording.sessionId);

@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
-import { onTestFinished } from 'vitest';
+import { afterAll, beforeAll, expect, onTestFinished } from 'vitest';
 import { HistoryStore } from '../../src/main/store/history-store.js';
-import { startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildFixture, goToolchains, leakMarkers, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
+import { ensureCliBuilt } from '../helpers/cli-build.js';
+import type { SessionSeries, StackInfo } from '../../src/main/store/types.js';
 import { startRecording, type Recording, type RecordingOutcome, type RecordRequest } from '../../src/main/api/session-record.js';
 import { tempDir } from '../store/temp-db.js';
 
@@ -77,4 +82,38 @@ export async function waitFor(what: string, predicate: () => boolean, timeoutMs:
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Builds the leaky fixture with Go 1.19 once for the file (after checking the CLI bundle is current)
+ * and removes it afterwards. Returns a getter: the path exists only once beforeAll ran.
+ */
+export function buildLeakyForFile(): () => string {
+  let leaky = '';
+  let outDir = '';
+  beforeAll(async () => {
+    goToolchains();
+    await ensureCliBuilt();
+    outDir = mkdtempSync(path.join(tmpdir(), 'goroscope-fixtures-'));
+    leaky = await buildFixture('leaky', 'go1.19', outDir);
+  }, 120_000);
+  afterAll(() => {
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+  return () => leaky;
+}
+
+/**
+ * The leaky service's leak A as six recorded ticks show it: its stack at the LEAK-A line with its
+ * creation site and state, and a count that only grows (by 10 or more). Returns the stack and counts.
+ */
+export function expectLeakAGrowing(store: HistoryStore, series: SessionSeries): { a: StackInfo; counts: number[] } {
+  const a = store.sessionStacks(series.sessionId).find((s) => s.blockingSite?.func === 'main.leakASender')!;
+  expect(a.blockingSite!.line).toBe(leakMarkers('leaky')['LEAK-A']);
+  expect(a.createdBy?.func).toBe('main.leakA');
+  expect(Object.keys(a.states)).toEqual(['chan send']);
+  const counts = series.groups.find((g) => g.stackId === a.stackId)!.counts as number[];
+  for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeGreaterThanOrEqual(counts[i - 1]!);
+  expect(counts[5]! - counts[0]!).toBeGreaterThanOrEqual(10);
+  return { a, counts };
 }

@@ -8,7 +8,7 @@ import { CheckResultSchema } from '../../src/shared/report.js';
 import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { buildFixture, goToolchain, leakMarkers } from '../helpers/go-toolchains.js';
 import { generateKey, sshKeygenFingerprint, startSshd, type RunningSshd } from '../helpers/sshd.js';
-import { fixture, recordTicks, runCli, tempStore, waitFor } from './record-helpers.js';
+import { expectLeakAGrowing, fixture, recordTicks, runCli, tempStore, waitFor } from './record-helpers.js';
 
 // A real Go service (the leaky fixture, Go 1.19) recorded through a real OpenSSH server, all on
 // 127.0.0.1. The service's URL is its address as the SSH server sees it. A missing sshd or Go fails.
@@ -73,13 +73,7 @@ describe('recording through an SSH tunnel', () => {
       expect(t.prometheus?.numGoroutine).toBeGreaterThan(0);
       expect(t.expvar?.heapAllocBytes).toBeGreaterThan(0);
     }
-    const a = store.sessionStacks(recording.sessionId).find((s) => s.blockingSite?.func === 'main.leakASender')!;
-    expect(a.blockingSite!.line).toBe(LEAK_A);
-    expect(a.createdBy?.func).toBe('main.leakA');
-    expect(Object.keys(a.states)).toEqual(['chan send']);
-    const counts = series.groups.find((g) => g.stackId === a.stackId)!.counts as number[];
-    for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeGreaterThanOrEqual(counts[i - 1]!);
-    expect(counts[5]! - counts[0]!).toBeGreaterThanOrEqual(10);
+    const { a, counts } = expectLeakAGrowing(store, series);
     // The full dumps' goroutine IDs came through the tunnel too: the stuck senders of tick 3 are still there at tick 5.
     const dumps = store.fullDumpIds(recording.sessionId);
     const idsOf = (i: number) => dumps[i]!.groups.find((g) => g.stackId === a.stackId)?.ids ?? [];
