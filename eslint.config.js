@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 
 // Module boundaries (ARCHITECTURE.md): imports only point down the table. Each entry names a folder and
@@ -15,6 +16,17 @@ const layers = [
   { folder: 'src/renderer', forbidden: ['**/main/**', '**/preload/**', 'electron', 'node:*'] },
 ];
 
+// Views never import each other (src/renderer/app composes them): each view folder gets the renderer's
+// rule plus every other view folder. The list is read from disk so a new view is covered at once.
+const rendererForbidden = layers.find((l) => l.folder === 'src/renderer').forbidden;
+const views = readdirSync(new URL('./src/renderer/views/', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const viewLayers = views.map((view) => ({
+  folder: `src/renderer/views/${view}`,
+  forbidden: rendererForbidden,
+  // gitignore-style groups cannot express '../x', so sibling views are matched by a regular expression.
+  forbiddenRegex: `^(\\.\\./|.*/views/)(${views.filter((other) => other !== view).join('|')})(/|$)`,
+}));
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', '.cache/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
@@ -24,10 +36,10 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },
-  ...layers.map(({ folder, forbidden }) => ({
-    files: [`${folder}/**/*.{ts,tsx}`],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message: `${folder} may not import this (ARCHITECTURE.md module table)` })) }],
-    },
-  })),
+  ...[...layers, ...viewLayers].map(({ folder, forbidden, forbiddenRegex }) => {
+    const message = `${folder} may not import this (ARCHITECTURE.md module table)`;
+    const patterns = forbidden.map((group) => ({ group: [group], message }));
+    if (forbiddenRegex) patterns.push({ regex: forbiddenRegex, message });
+    return { files: [`${folder}/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+  }),
 );

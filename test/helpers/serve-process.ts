@@ -19,12 +19,12 @@ export interface ServeProcess {
 const START_TIMEOUT_MS = 10_000;
 
 /**
- * Starts the built CLI's `serve` on 127.0.0.1 with a free port (in `cwd`, default the repository);
- * resolves once it printed its URL.
+ * Starts the built CLI's `serve` (or the `goroscope` script at `bin`) on 127.0.0.1 with a free port
+ * (in `cwd`, default the repository); resolves once it printed its URL.
  */
-export function startServe(args: readonly string[], options: { cwd?: string } = {}): Promise<ServeProcess> {
-  const bin = path.join(REPO_ROOT, 'bin', 'goroscope.js');
-  if (!existsSync(path.join(REPO_ROOT, 'out', 'main', 'cli.js'))) throw new Error('out/main/cli.js missing: run `npx electron-vite build` first');
+export function startServe(args: readonly string[], options: { cwd?: string; bin?: string } = {}): Promise<ServeProcess> {
+  const bin = options.bin ?? path.join(REPO_ROOT, 'bin', 'goroscope.js');
+  if (options.bin === undefined && !existsSync(path.join(REPO_ROOT, 'out', 'main', 'cli.js'))) throw new Error('out/main/cli.js missing: run `npx electron-vite build` first');
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -1,0 +1,42 @@
+// The module table of docs/ARCHITECTURE.md is enforced by eslint.config.js: an import that breaks it
+// fails `npm run lint`. Each case lints a planted file through the project's own configuration.
+import { ESLint } from 'eslint';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { REPO_ROOT } from './helpers/go-toolchains.js';
+
+const eslint = new ESLint({ cwd: REPO_ROOT });
+
+async function layerErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(REPO_ROOT, file) });
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('lint keeps the module table', () => {
+  test.each([
+    ['a parser reaching for the disk', 'src/main/dump/planted.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"],
+    ['a parser importing the store', 'src/main/dump/planted.ts', "import { HistoryStore } from '../store/history-store.js';\nexport const x = HistoryStore;\n"],
+    ['the analysis importing collection', 'src/main/analysis/planted.ts', "import { Recorder } from '../collect/recorder.js';\nexport const x = Recorder;\n"],
+    ['the store importing the api', 'src/main/store/planted.ts', "import { openApi } from '../api/open-api.js';\nexport const x = openApi;\n"],
+    ['shared code importing main', 'src/shared/planted.ts', "import { parseDump } from '../main/dump/index.js';\nexport const x = parseDump;\n"],
+    ['the renderer importing Node', 'src/renderer/planted.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"],
+    ['the renderer importing main', 'src/renderer/app/planted.ts', "import { openApi } from '../../main/api/open-api.js';\nexport const x = openApi;\n"],
+    ['the preload importing the renderer', 'src/preload/planted.ts', "import { App } from '../renderer/app/App.js';\nexport const x = App;\n"],
+    ['anything but the app importing electron', 'src/main/transport/planted.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['one view importing another', 'src/renderer/views/diff/planted.ts', "import { GroupsTable } from '../groups/GroupsTable.js';\nexport const x = GroupsTable;\n"],
+    ['one view importing another through views/', 'src/renderer/views/report/planted.ts', "import { DiffView } from '../../views/diff/DiffView.js';\nexport const x = DiffView;\n"],
+  ])('%s is refused', async (_name, file, code) => {
+    const errors = await layerErrors(file, code);
+    expect(errors.length).toBe(1);
+    expect(errors[0]).toContain('may not import this (ARCHITECTURE.md module table)');
+  });
+
+  test.each([
+    ['the app composing views', 'src/renderer/app/planted.ts', "import { GroupsTable } from '../views/groups/GroupsTable.js';\nexport const x = GroupsTable;\n"],
+    ['a view importing shared UI', 'src/renderer/views/diff/planted.ts', "import { formatCount } from '../../ui/format.js';\nexport const x = formatCount;\n"],
+    ['the analysis importing dump types', 'src/main/analysis/planted.ts', "import type { Snapshot } from '../../shared/snapshot.js';\nexport type X = Snapshot;\n"],
+    ['the app importing electron', 'src/main/app/planted.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+  ])('%s is allowed', async (_name, file, code) => {
+    expect(await layerErrors(file, code)).toEqual([]);
+  });
+});
