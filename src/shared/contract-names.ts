@@ -20,6 +20,11 @@ export const REQUEST_NAMES = [
   'recording.start',
   'recording.stop',
   'report.render',
+  'source.resolve',
+  'source.read',
+  'source.open',
+  'sourceSettings.get',
+  'sourceSettings.set',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

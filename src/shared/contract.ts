@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
 import { FrameSchema, GroupSchema, DumpFormatSchema, ProfileKindSchema, SnapshotSchema } from './model.js';
 import type { EventName, RequestName } from './contract-names.js';
+import { FrameSourceSchema, SourceRequestFrameSchema, SourceRootsInfoSchema, SourceSettingsSchema, SourceTextSchema } from './source.js';
 
 export { REQUEST_NAMES, EVENT_NAMES, isRequestName, isEventName, type RequestName, type EventName } from './contract-names.js';
 
@@ -263,6 +264,17 @@ export const requests = {
     z.strictObject({ sessionId: id, format: ReportFormatSchema }),
     z.object({ format: ReportFormatSchema, fileName: z.string(), mimeType: z.string(), content: z.string() }),
   ),
+  /** Each frame mapped to a local file under the source roots, GOROOT or module cache, or why not. */
+  'source.resolve': request(
+    z.strictObject({ frames: z.array(SourceRequestFrameSchema).max(500) }),
+    z.object({ frames: z.array(FrameSourceSchema), roots: SourceRootsInfoSchema, canOpenEditor: z.boolean() }),
+  ),
+  /** The local file of one frame; NOT_FOUND (one message for every reason) when it cannot be read. */
+  'source.read': request(z.strictObject({ frame: SourceRequestFrameSchema }), SourceTextSchema),
+  /** Opens the frame's resolved file at its line in the configured editor (Electron, or serve on loopback). */
+  'source.open': request(z.strictObject({ frame: SourceRequestFrameSchema }), z.object({ program: z.string(), localPath: z.string() })),
+  'sourceSettings.get': request(nothing, z.object({ settings: SourceSettingsSchema, canChange: z.boolean() })),
+  'sourceSettings.set': request(z.strictObject({ settings: SourceSettingsSchema }), z.object({ settings: SourceSettingsSchema })),
 } satisfies Record<RequestName, { input: z.ZodType; output: z.ZodType }>;
 
 /** Every event: `area.pastTense` → payload schema. */

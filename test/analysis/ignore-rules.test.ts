@@ -42,7 +42,7 @@ describe('parseProjectConfig', () => {
   test.each([
     ['{', ".goroscope.json: not valid JSON (Expected property name or '}' in JSON at position 1)"],
     ['[]', '.goroscope.json: (top level): expected an object {...}, got a list'],
-    ['{"ignor":[]}', '.goroscope.json: unknown field "ignor"; known fields: $schema, ignore, builtinIgnores, minGrowth'],
+    ['{"ignor":[]}', '.goroscope.json: unknown field "ignor"; known fields: $schema, ignore, builtinIgnores, minGrowth, sourceRoots'],
     ['{"ignore":{}}', '.goroscope.json: ignore: expected a list [...], got an object'],
     ['{"ignore":[{"topFunction":3}]}', '.goroscope.json: ignore[0].topFunction: expected a string, got 3'],
     [

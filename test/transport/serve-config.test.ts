@@ -131,7 +131,7 @@ describe('goroscope serve and the project file', () => {
       stderr: `goroscope: ${path.join(dir, 'typo.json')}: ignore[0]: unknown field "topFunc"; known fields: topFunction, anyFunction, blockingSite, state, createdBy, maxCount, unlessGrowing, reason\n`,
     });
     const unknown = await serveRefused(dir, []);
-    expect(unknown).toEqual({ code: 2, stdout: '', stderr: 'goroscope: .goroscope.json: unknown field "minGrowt"; known fields: $schema, ignore, builtinIgnores, minGrowth\n' });
+    expect(unknown).toEqual({ code: 2, stdout: '', stderr: 'goroscope: .goroscope.json: unknown field "minGrowt"; known fields: $schema, ignore, builtinIgnores, minGrowth, sourceRoots\n' });
     const missing = await serveRefused(dir, ['--config', 'nowhere.json']);
     expect(missing).toEqual({ code: 2, stdout: '', stderr: 'goroscope: cannot read nowhere.json: no such file\n' });
     expect(existsSync(path.join(dir, 'history.db'))).toBe(false);

@@ -10,7 +10,8 @@
  *       { "createdBy": "main.startWorkers", "unlessGrowing": true }
  *     ],
  *     "builtinIgnores": true,
- *     "minGrowth": 3
+ *     "minGrowth": 3,
+ *     "sourceRoots": ["../svc"]
  *   }
  *
  * A rule matches a group when every matcher it has matches (goleak's IgnoreTopFunction is
@@ -25,7 +26,8 @@
  * - `reason`: shown in reports next to the rule.
  * Ignored groups are never suspects; those that grew are listed in reports as set aside, with the rule.
  * `builtinIgnores: false` switches off BUILTIN_RULES below. `minGrowth` is the smallest rise above the
- * baseline, in goroutines, that counts as growth.
+ * baseline, in goroutines, that counts as growth. `sourceRoots` are local checkouts of the service's own
+ * modules (relative to the file's folder), where source views and report excerpts read code.
  */
 import { z } from 'zod';
 import type { Frame } from '../../shared/model.js';
@@ -75,10 +77,12 @@ export const ProjectConfigSchema = z.strictObject({
   builtinIgnores: z.boolean().default(true),
   /** Smallest rise above the baseline, in goroutines, that counts as growth (default 3). */
   minGrowth: z.number().int().positive().default(3),
+  /** Local checkouts of the service's own modules, for source views and report excerpts; relative to the file's folder. */
+  sourceRoots: z.array(z.string().min(1, 'expected a folder, got an empty string')).default([]),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 
-export const DEFAULT_PROJECT_CONFIG: ProjectConfig = { ignore: [], builtinIgnores: true, minGrowth: 3 };
+export const DEFAULT_PROJECT_CONFIG: ProjectConfig = { ignore: [], builtinIgnores: true, minGrowth: 3, sourceRoots: [] };
 
 /** A rule with where it came from: `builtin:<id>` or `<file>#ignore[<i>]`. */
 export interface SourcedRule {

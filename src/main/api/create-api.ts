@@ -6,6 +6,7 @@ import { EventHub } from './event-hub.js';
 import type { AnalysisPort, RecorderPort } from './ports.js';
 import { recordingHandlers } from './recording-handlers.js';
 import { sessionHandlers } from './session-handlers.js';
+import { sourceHandlers, type SourceAccess } from './source-handlers.js';
 
 export interface ApiDeps {
   store: HistoryStore;
@@ -14,6 +15,8 @@ export interface ApiDeps {
   recorder: RecorderPort | null;
   /** Leak analysis; null: no suspects, and `snapshot.diff` / `report.render` answer INVALID_INPUT saying so. */
   analysis: AnalysisPort | null;
+  /** Source mapping (`source.*`); absent or null: those requests answer INVALID_INPUT saying so. */
+  source?: SourceAccess | null;
   now?: () => number;
 }
 
@@ -56,6 +59,7 @@ export function createApi(deps: ApiDeps): Api {
     }),
     ...sessionHandlers(ctx),
     ...recordingHandlers(ctx),
+    ...sourceHandlers(deps.source ?? null),
   };
   let isDisposed = false;
   return {

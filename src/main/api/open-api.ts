@@ -4,6 +4,8 @@ import { storeAnalysis } from './analysis-adapter.js';
 import { collectRecorder } from './collect-recorder.js';
 import { createApi, type Api } from './create-api.js';
 import { NO_PROJECT_CONFIG, type LoadedConfig } from './project-config.js';
+import { createSourceAccess } from './source-handlers.js';
+import { settingsPathFor } from '../source/source-settings-file.js';
 
 export interface OpenedApi extends Disposable {
   readonly api: Api;
@@ -27,6 +29,13 @@ export interface OpenApiOptions {
    * machine's keys and agent, which must not be lent to whoever else reaches the port.
    */
   isSshAllowed?: boolean;
+  /** The service's own checkouts (`--source`), before those of `.goroscope.json` and the app's settings. */
+  sourceRoots?: readonly string[];
+  /**
+   * Whether `source.open` may start an editor and `sourceSettings.set` may change roots and the editor
+   * command: the Electron app and `serve` on loopback; never `serve --allow-remote`.
+   */
+  isLocalUser?: boolean;
 }
 
 export function openApi(dbPath: string, version: string, options: OpenApiOptions = {}): OpenedApi {
@@ -36,6 +45,12 @@ export function openApi(dbPath: string, version: string, options: OpenApiOptions
     version,
     recorder: collectRecorder(store, { isSshAllowed: options.isSshAllowed ?? true }),
     analysis: storeAnalysis(store, options.config ?? NO_PROJECT_CONFIG),
+    source: createSourceAccess({
+      fixedRoots: [...(options.sourceRoots ?? []), ...(options.config ?? NO_PROJECT_CONFIG).sourceRoots],
+      settingsFile: settingsPathFor(store.path),
+      canOpenEditor: options.isLocalUser ?? false,
+      canChangeSettings: options.isLocalUser ?? false,
+    }),
   });
   let closing: Promise<void> | null = null;
   const dispose = (): void => {

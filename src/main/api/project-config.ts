@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { InvalidInputError } from '../../shared/errors.js';
 import { DEFAULT_PROJECT_CONFIG, parseProjectConfig, type ProjectConfig } from '../analysis/ignore-rules.js';
 
@@ -9,10 +10,12 @@ export interface LoadedConfig {
   config: ProjectConfig;
   /** The file read, or null when none (built-in rules only). */
   fileName: string | null;
+  /** The file's `sourceRoots`, resolved against the file's folder. */
+  sourceRoots: string[];
 }
 
 /** Built-in rules only: what a caller uses when there is no project file. */
-export const NO_PROJECT_CONFIG: LoadedConfig = { config: DEFAULT_PROJECT_CONFIG, fileName: null };
+export const NO_PROJECT_CONFIG: LoadedConfig = { config: DEFAULT_PROJECT_CONFIG, fileName: null, sourceRoots: [] };
 
 /**
  * `file` (it must exist), else `.goroscope.json` in the working folder when there is one, else built-in
@@ -30,5 +33,6 @@ export function loadProjectConfig(file: string | undefined): LoadedConfig {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (cause as Error).message;
     throw new InvalidInputError(`cannot read ${chosen}: ${why}`, { cause });
   }
-  return { config: parseProjectConfig(text, chosen), fileName: chosen };
+  const config = parseProjectConfig(text, chosen);
+  return { config, fileName: chosen, sourceRoots: config.sourceRoots.map((r) => path.resolve(path.dirname(chosen), r)) };
 }

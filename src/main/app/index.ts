@@ -85,7 +85,7 @@ void app.whenReady().then(() => {
       return;
     }
   }
-  opened = openApi(dbPath, app.getVersion(), { store: { nativeBinding: electronSqliteBinding() }, config });
+  opened = openApi(dbPath, app.getVersion(), { store: { nativeBinding: electronSqliteBinding() }, config, isLocalUser: true });
   disposables.add(
     registerIpc({
       ipcMain,

@@ -8,6 +8,8 @@ import { defaultBackends, type AnalysisBackends } from './analysis-backends.js';
 import { buildSessionReport } from '../api/build-session-report.js';
 import { loadProjectConfig, PROJECT_FILE } from '../api/project-config.js';
 import { loadFiles, loadSessionById, parseDuration, sessionIdOf } from './analysis-input.js';
+import { reportSources } from '../source/report-sources.js';
+import { SourceService } from '../source/source-service.js';
 
 type ReportFormat = 'html' | 'md' | 'json';
 const FORMATS: readonly ReportFormat[] = ['html', 'md', 'json'];
@@ -18,6 +20,13 @@ interface ReportOptions {
   config?: string;
   interval: string;
   db?: string;
+  source: string[];
+  editorLinks?: boolean;
+}
+
+/** `--source a --source b` → `['a', 'b']`. */
+export function collectDirs(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /**
@@ -34,6 +43,8 @@ export function registerReport(program: Command, backends: AnalysisBackends = de
     .option('--config <file>', `ignore rules and settings (default: ${PROJECT_FILE} in the working folder, if any)`)
     .option('--interval <duration>', 'time between files that carry no timestamp', '2s')
     .option('--db <file>', 'the session history to read a session id from (default: the app’s history)')
+    .option('--source <dir>', 'a local checkout of the service (repeatable): suspects show the code at their blocking and creation sites', collectDirs, [])
+    .option('--editor-links', 'link each code excerpt to its local file (vscode://file/…); leaks local paths into the report')
     .action(async (inputs: string[], options: ReportOptions) => {
       const format = formatOf(options);
       const config = loadProjectConfig(options.config);
@@ -43,7 +54,9 @@ export function registerReport(program: Command, backends: AnalysisBackends = de
           ? loadSessionById(backends, sessionId, options.db ?? null)
           : await loadFiles(inputs, parseDuration(options.interval, '--interval'));
       const report = buildSessionReport(loaded, config);
-      const text = format === 'html' ? renderHtml(report) : format === 'md' ? renderMarkdown(report) : renderJson(report);
+      const roots = [...options.source, ...config.sourceRoots];
+      const sources = format === 'json' || roots.length === 0 ? undefined : await reportSources(report, new SourceService(() => roots), options.editorLinks === true);
+      const text = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);
       if (options.output) await writeOutput(options.output, text);
       else process.stdout.write(text);
     });

@@ -7,6 +7,7 @@ import { loadProjectConfig, PROJECT_FILE } from '../api/project-config.js';
 import { resolveDbPath } from '../store/default-db-path.js';
 import { startHttpServer } from '../transport/http.js';
 import { isLoopbackHost } from '../transport/http-guards.js';
+import { collectDirs } from './report-command.js';
 
 interface ServeOptions {
   port: string;
@@ -14,6 +15,7 @@ interface ServeOptions {
   db?: string;
   config?: string;
   allowRemote?: boolean;
+  source: string[];
 }
 
 /** out/main/cli.js → out/renderer: the renderer the build put beside the CLI bundle. */
@@ -62,12 +64,19 @@ export function registerServe(program: Command): void {
     .option('--db <file>', 'history database (default: $GOROSCOPE_DB, else the app-data folder)')
     .option('--config <file>', `ignore rules and settings for suspects and reports (default: ${PROJECT_FILE} in the working folder, if any)`)
     .option('--allow-remote', 'allow --host beyond loopback (other machines can connect with the token)')
+    .option('--source <dir>', 'a local checkout of the service (repeatable): the group view shows its code', collectDirs, [])
     .action(async (options: ServeOptions) => {
       const dir = rendererDir();
       const port = portOf(options.port);
       // Read once, at startup: a bad file stops serve here (exit 2, the field named), not at the first report.
       const config = loadProjectConfig(options.config);
-      const opened = openApi(resolveDbPath(options.db), '0.1.0', { config, isSshAllowed: options.allowRemote !== true });
+      const opened = openApi(resolveDbPath(options.db), '0.1.0', {
+        config,
+        isSshAllowed: options.allowRemote !== true,
+        sourceRoots: options.source,
+        // Opening an editor and changing source settings act on this machine: only for a loopback-bound serve.
+        isLocalUser: isLoopbackHost(options.host),
+      });
       // Listen for Ctrl-C / SIGTERM before printing the URL: a caller may stop us as soon as it reads it.
       const signalled = untilSignalled();
       try {

@@ -3,6 +3,7 @@ import type { Evidence, Report, ReportSuspect } from '../../../shared/report.js'
 import { baseName } from '../explain.js';
 import { escapeHtml as e } from './escape.js';
 import { lineChart } from './svg-chart.js';
+import { suspectExcerptsHtml, type ReportSources } from './source-excerpt.js';
 
 /** `main.worker main.go:84` with the full path in a tooltip. */
 export function frameHtml(f: Frame | null): string {
@@ -11,7 +12,7 @@ export function frameHtml(f: Frame | null): string {
 }
 
 /** One suspect: explanation, evidence table, score, sparkline, stack with the blocking site marked. */
-export function suspectHtml(s: ReportSuspect, report: Report): string {
+export function suspectHtml(s: ReportSuspect, report: Report, sources?: ReportSources): string {
   const proved = s.isRuntimeProved ? ' <span class="badge proved" title="in the runtime\'s goroutineleak evidence">runtime-proved</span>' : '';
   const trendOnly = report.runtimeLeakProfile.recorded && !s.isRuntimeProved ? ' <span class="badge trend">trend evidence only</span>' : '';
   const states = s.states ? Object.entries(s.states).map(([k, n]) => `${e(k)} × ${n}`).join(', ') : 'unknown (no debug=2 dump)';
@@ -34,6 +35,7 @@ ${s.explanation.support.length > 0 ? `<ul>${s.explanation.support.map((x) => `<l
 <table class="evidence"><thead><tr><th>evidence</th><th>value</th><th>what it shows</th></tr></thead><tbody>
 ${s.evidence.map((ev) => `<tr><td>${e(ev.kind)}</td><td>${e(displayValue(ev))}</td><td>${e(ev.text)}</td></tr>`).join('\n')}
 </tbody></table>
+${suspectExcerptsHtml(s, sources)}
 <p class="reasons">Score ${s.score.toFixed(2)} because: ${s.reasons.map(e).join('; ')}.</p>
 ${labelsHtml(s)}
 <details open><summary>Stack (${s.frames.length} frame${s.frames.length === 1 ? '' : 's'}, innermost first; blocking site marked)</summary>

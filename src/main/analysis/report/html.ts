@@ -4,6 +4,7 @@ import { lineChart, type ChartSeries } from './svg-chart.js';
 import { frameHtml, suspectHtml } from './html-suspect.js';
 import { sourceLine, windowLine } from './report-text.js';
 import { profileLabel } from '../evidence.js';
+import { SOURCE_STYLE, type ReportSources } from './source-excerpt.js';
 
 const PALETTE = ['#c0392b', '#2874a6', '#7d3c98', '#b9770e', '#117a65'];
 const MAX_GROUP_ROWS = 200;
@@ -27,22 +28,25 @@ table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #d
 .ok{color:#1e8449;font-weight:600}.bad{color:#c0392b;font-weight:600}footer{margin-top:32px;color:#888;font-size:12px}
 `;
 
-/** The report as one self-contained HTML page: inline CSS and SVG, no script, no external reference. */
-export function renderHtml(report: Report): string {
+/**
+ * The report as one self-contained HTML page: inline CSS and SVG, no script, no external reference
+ * (`vscode://` links only when `sources` asks for them). With `sources`, suspects show their code.
+ */
+export function renderHtml(report: Report, sources?: ReportSources): string {
   const n = report.summary.suspects;
   const title = n === 0 ? 'Goroscope: no goroutine leak suspects' : `Goroscope: ${n} goroutine leak suspect${n === 1 ? '' : 's'}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title><style>${STYLE}</style></head>
+<title>${e(title)}</title><style>${STYLE}${sources ? SOURCE_STYLE : ''}</style></head>
 <body>
 <header><h1>${e(title)}</h1>
 <p>${verdictHtml(report)}</p>
 <p class="muted">${e(sourceLine(report))}. ${e(windowLine(report))}.</p></header>
 ${chartSection(report)}
 <section id="suspects"><h2>Suspects</h2>
-${n === 0 ? '<p class="ok">No group grew without coming back, and the runtime proved none leaked.</p>' : report.suspects.map((s) => suspectHtml(s, report)).join('\n')}
+${n === 0 ? '<p class="ok">No group grew without coming back, and the runtime proved none leaked.</p>' : report.suspects.map((s) => suspectHtml(s, report, sources)).join('\n')}
 </section>
 ${runtimeSection(report)}
 ${setAsideSection(report)}

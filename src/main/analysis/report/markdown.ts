@@ -3,6 +3,7 @@ import type { Report, ReportSuspect } from '../../../shared/report.js';
 import { baseName } from '../explain.js';
 import { mdCode, mdText } from './escape.js';
 import { sourceLine, windowLine } from './report-text.js';
+import { suspectExcerptsMarkdown, type ReportSources } from './source-excerpt.js';
 
 /** GitHub refuses issue bodies over 65,536 characters; stay well under it. */
 export const MARKDOWN_BUDGET = 60_000;
@@ -12,16 +13,17 @@ const MAX_FRAMES = 30;
 /**
  * The report as Markdown for a GitHub issue: a verdict, a table of suspects, then each suspect's
  * explanation, evidence and stack (in a <details> block). Long reports drop the detail of the
- * lowest-ranked suspects to stay under MARKDOWN_BUDGET, and say so.
+ * lowest-ranked suspects to stay under MARKDOWN_BUDGET, and say so. With `sources`, each suspect shows a
+ * few lines of code around its blocking and creation sites.
  */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(report: Report, sources?: ReportSources): string {
   const head = headOf(report);
   const tail = tailOf(report);
   const details: string[] = [];
   let used = head.length + tail.length + 200;
   let shown = 0;
   for (const s of report.suspects.slice(0, MAX_DETAILED)) {
-    const block = suspectBlock(s);
+    const block = suspectBlock(s, sources);
     if (used + block.length > MARKDOWN_BUDGET) break;
     details.push(block);
     used += block.length;
@@ -50,13 +52,15 @@ function headOf(r: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-function suspectBlock(s: ReportSuspect): string {
+function suspectBlock(s: ReportSuspect, sources: ReportSources | undefined): string {
   const lines = [`### ${s.rank}. ${s.blockingSite ? `${mdCode(s.blockingSite.func)} at ${mdCode(`${baseName(s.blockingSite.file)}:${s.blockingSite.line}`)}` : mdCode(s.key)}${s.isRuntimeProved ? ' (runtime-proved)' : ''}`, ''];
   lines.push(`**${mdText(s.explanation.title)}.** ${mdText(s.explanation.text)}`, '');
   for (const x of s.explanation.support) lines.push(`- ${mdText(x)}`);
   if (s.explanation.support.length > 0) lines.push('');
   lines.push(`Evidence (score ${s.score.toFixed(2)}):`, '');
   for (const ev of s.evidence) lines.push(`- **${ev.kind}**: ${mdText(ev.text)}`);
+  const excerpts = suspectExcerptsMarkdown(s, sources);
+  if (excerpts !== '') lines.push('', excerpts);
   lines.push('', `<details><summary>Stack (${s.frames.length} frame${s.frames.length === 1 ? '' : 's'}, innermost first)</summary>`, '', '```');
   s.frames.slice(0, MAX_FRAMES).forEach((f, i) => {
     lines.push(`${i === s.blockingFrameIndex ? '→ ' : '  '}${inFence(f.func)}`, `      ${inFence(f.file)}:${f.line}${i === s.blockingFrameIndex ? '   ← blocking site' : ''}`);
