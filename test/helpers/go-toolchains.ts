@@ -109,7 +109,7 @@ export function leakMarkers(name: FixtureName): Record<string, number> {
   return out;
 }
 
-function goEnv(tc: GoToolchain): NodeJS.ProcessEnv {
+export function goEnv(tc: GoToolchain): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     // Drop anything that could change what or how we build.

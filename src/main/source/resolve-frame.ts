@@ -16,8 +16,8 @@ export interface ModuleRoot {
 
 export interface SourceLayout {
   modules: readonly ModuleRoot[];
-  /** The local GOROOT, if one was found. */
-  goroot: string | null;
+  /** The local GOROOT's `src` folder after symlinks (Debian links `/usr/lib/go-1.19/src` to `/usr/share/go-1.19/src`), if found. */
+  gorootSrc: string | null;
   /** The local module cache (`$GOMODCACHE`, `$GOPATH/pkg/mod`), if one was found. */
   modCache: string | null;
 }
@@ -84,8 +84,8 @@ function stdlibCandidate(file: string, origin: CodeOrigin, layout: SourceLayout)
     rel = relOf(at >= 0 ? file.slice(at + 5) : file);
   }
   if (rel === null) return { candidates: [], reason: `standard library path ${file} holds "..": not followed` };
-  if (layout.goroot === null) return { candidates: [], reason: 'standard library: no local GOROOT found (set GOROOT or put go on PATH)' };
-  return { candidates: [{ root: layout.goroot, rel: `src/${rel}`, via: 'goroot', how: 'local GOROOT' }] };
+  if (layout.gorootSrc === null) return { candidates: [], reason: 'standard library: no local GOROOT found (set GOROOT or put go on PATH)' };
+  return { candidates: [{ root: layout.gorootSrc, rel, via: 'goroot', how: 'local GOROOT' }] };
 }
 
 /** Candidates in the service's own module roots: by package path, by `-trimpath` path, then by path suffix. */

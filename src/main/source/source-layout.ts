@@ -14,6 +14,8 @@ import { readContainedText, realDirectory } from './source-files.js';
 
 export interface LoadedLayout {
   layout: SourceLayout;
+  /** The local GOROOT as found (its `src` may be a link elsewhere). */
+  goroot: string | null;
   gorootVersion: string | null;
   /** Roots that are not directories, said once. */
   notes: string[];
@@ -81,7 +83,8 @@ export async function loadSourceLayout(roots: readonly string[], env: NodeJS.Pro
   const goroot = await findGoroot(env);
   const versionFile = goroot === null ? null : await readContainedText(goroot, 'VERSION', 4096);
   return {
-    layout: { modules, goroot, modCache: await findModCache(env) },
+    layout: { modules, gorootSrc: goroot === null ? null : await realDirectory(path.join(goroot, 'src')), modCache: await findModCache(env) },
+    goroot,
     gorootVersion: versionFile === null ? null : goVersionOfVersionFile(versionFile.text),
     notes,
   };

@@ -82,13 +82,13 @@ export class SourceService {
   }
 
   private rootsInfo(loaded: LoadedLayout, origin: CodeOrigin): SourceRootsInfo {
-    const { layout } = loaded;
+    const { layout, goroot } = loaded;
     const notes = [...loaded.notes];
-    const versionNote = layout.goroot === null ? null : gorootVersionNote(origin.knownGoroots, loaded.gorootVersion, layout.goroot);
+    const versionNote = goroot === null ? null : gorootVersionNote(origin.knownGoroots, loaded.gorootVersion, goroot);
     if (versionNote !== null) notes.push(versionNote);
     return {
       modules: layout.modules.map((m) => ({ dir: m.dir, modulePath: m.modulePath })),
-      goroot: layout.goroot === null ? null : { dir: layout.goroot, version: loaded.gorootVersion },
+      goroot: goroot === null ? null : { dir: goroot, version: loaded.gorootVersion },
       modCache: layout.modCache,
       notes,
     };
