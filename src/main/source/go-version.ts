@@ -6,9 +6,19 @@
 
 /** `/usr/lib/go-1.19` → `1.19`; `/home/me/sdk/go1.21.3` → `1.21.3`; `/usr/local/go` → null. */
 export function goVersionOfGoroot(goroot: string): string | null {
-  const m = /(?:^|\/)go[-@]?(1\.\d+(?:\.\d+)?)(?:\/|$)/.exec(goroot) ?? /(?:^|\/)go@1\.\d+\/(1\.\d+(?:\.\d+)?)\//.exec(`${goroot}/`);
-  return m ? m[1]! : null;
+  for (const shape of GOROOT_VERSION_SHAPES) {
+    const m = shape.exec(`${goroot}/`);
+    if (m) return m[1]!;
+  }
+  return null;
 }
+
+const GOROOT_VERSION_SHAPES = [
+  // Homebrew: `Cellar/go@1.22/1.22.1/libexec`, `Cellar/go/1.22.1/libexec` (the full version is the folder).
+  /\/go(?:@1\.\d+)?\/(1\.\d+(?:\.\d+)?)\/libexec\//,
+  // `/usr/lib/go-1.19`, `sdk/go1.21.3`, `go@1.22`.
+  /(?:^|\/)go[-@]?(1\.\d+(?:\.\d+)?)\//,
+];
 
 /** The first line of `$GOROOT/VERSION` (`go1.19.8`, `go1.27.3`) → `1.19.8`; null when it is not a release. */
 export function goVersionOfVersionFile(text: string): string | null {
