@@ -60,7 +60,7 @@ function suspectBlock(s: ReportSuspect, sources: ReportSources | undefined): str
   lines.push(`Evidence (score ${s.score.toFixed(2)}):`, '');
   for (const ev of s.evidence) lines.push(`- **${ev.kind}**: ${mdText(ev.text)}`);
   const excerpts = suspectExcerptsMarkdown(s, sources);
-  if (excerpts !== '') lines.push('', excerpts);
+  if (excerpts !== '') lines.push('', excerpts.trimEnd());
   lines.push('', `<details><summary>Stack (${s.frames.length} frame${s.frames.length === 1 ? '' : 's'}, innermost first)</summary>`, '', '```');
   s.frames.slice(0, MAX_FRAMES).forEach((f, i) => {
     lines.push(`${i === s.blockingFrameIndex ? '→ ' : '  '}${inFence(f.func)}`, `      ${inFence(f.file)}:${f.line}${i === s.blockingFrameIndex ? '   ← blocking site' : ''}`);
