@@ -145,6 +145,26 @@ describe('every request through the contract, every reply valid against its sche
     }
   });
 
+  test('source requests: resolved or not with the reason; refusals name themselves (exercised live in test/e2e/source-view.test.ts)', async () => {
+    const frame = { func: 'main.fetchWithTimeout.func1', file: '/tmp/corpus/gen/01-chan-send-no-receiver/main.go', line: 84 };
+    const resolved = (await call('source.resolve', { frames: [frame] })) as { frames: { isResolved: boolean; reason: string }[]; canOpenEditor: boolean };
+    expect(resolved.frames).toEqual([
+      { file: frame.file, line: 84, isResolved: false, via: null, localPath: null, reason: 'no source root configured (--source DIR, sourceRoots in .goroscope.json, or the app’s settings)' },
+    ]);
+    expect(resolved.canOpenEditor).toBe(false);
+    expect(await call('sourceSettings.get', {})).toEqual({ settings: { roots: [], editor: 'vscode', commandTemplate: null }, canChange: false });
+    const refusals: [RequestName, unknown, string, string][] = [
+      ['source.read', { frame }, 'NOT_FOUND', `no readable source for ${frame.file}:84 under the source roots, GOROOT or module cache`],
+      ['source.open', { frame }, 'INVALID_INPUT', 'opening an editor is refused here: only the desktop app and `goroscope serve` bound to loopback start programs'],
+      ['sourceSettings.set', { settings: { roots: ['/'] } }, 'INVALID_INPUT', 'source settings cannot be changed over a port other machines can reach (serve --allow-remote)'],
+    ];
+    for (const [name, input, code, message] of refusals) {
+      seen.add(name);
+      const outcome = await dispatch(s.opened.api, name, input, AbortSignal.timeout(5_000));
+      expect(replySchemaOf(name).parse(outcome.reply)).toEqual({ ok: false, error: { code, message } });
+    }
+  });
+
   test('recording requests are in the contract (exercised live in test/e2e/live-recording.test.ts)', async () => {
     const stop = await dispatch(s.opened.api, 'recording.stop', { sessionId: 99 }, AbortSignal.timeout(5_000));
     expect(stop.reply).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no session 99 in the history; `goroscope sessions` lists them' } });

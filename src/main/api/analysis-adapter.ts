@@ -59,9 +59,10 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
       return out;
     },
     diff: (from, to) => toDiffRows(diffSnapshots(from, to)),
-    report(sessionId, format): RenderedReport {
+    reportModel: reportOf,
+    report(sessionId, format, sources): RenderedReport {
       const report = reportOf(sessionId);
-      const content = format === 'html' ? renderHtml(report) : format === 'md' ? renderMarkdown(report) : renderJson(report);
+      const content = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);
       return { fileName: `goroscope-session-${sessionId}.${format}`, mimeType: MIME[format], content };
     },
   };

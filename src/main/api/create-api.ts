@@ -47,6 +47,7 @@ export function createApi(deps: ApiDeps): Api {
     events,
     recorder: deps.recorder,
     analysis: deps.analysis,
+    source: deps.source ?? null,
     recordings: new Map(),
     now: deps.now ?? Date.now,
   };

@@ -1,6 +1,8 @@
 import type { Disposable } from '../../shared/lifecycle.js';
 import type { DiffRow, ReportFormat, SshHop, Suspect, TickError } from '../../shared/contract.js';
 import type { Snapshot } from '../../shared/model.js';
+import type { Report } from '../../shared/report.js';
+import type { ReportSources } from '../analysis/report/source-excerpt.js';
 
 /**
  * The seams between `api` and the modules it drives. `createApi` takes each as a dependency, so the
@@ -69,6 +71,8 @@ export interface AnalysisPort {
   suspects(sessionId: number): ReadonlyMap<string, Suspect>;
   /** Groups that appeared, vanished, grew or shrank between two snapshots, largest change first. */
   diff(from: Snapshot, to: Snapshot): DiffRow[];
-  /** The report as `goroscope report <session-id> --format …` writes it. */
-  report(sessionId: number, format: ReportFormat): RenderedReport;
+  /** The report as `goroscope report <session-id> --format …` writes it; with `sources`, suspects show their code. */
+  report(sessionId: number, format: ReportFormat, sources?: ReportSources): RenderedReport;
+  /** The report model the renderers read (for the code excerpts the caller adds). */
+  reportModel(sessionId: number): Report;
 }

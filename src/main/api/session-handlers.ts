@@ -2,6 +2,7 @@ import type { RequestOutput, RequestParams } from '../../shared/contract.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import { TextDecoder } from 'node:util';
 import type { ApiContext } from './api-context.js';
+import { reportSources } from '../source/report-sources.js';
 import type { AnalysisPort } from './ports.js';
 import { importUploads } from './import-uploads.js';
 import { foldSeries, groupRows, toSessionSummary, toSnapshotInfo } from './session-views.js';
@@ -88,9 +89,12 @@ export function sessionHandlers(ctx: ApiContext) {
       return { session, refused: outcome.refused };
     },
 
-    'report.render': ({ sessionId, format }: RequestParams<'report.render'>): RequestOutput<'report.render'> => {
+    'report.render': async ({ sessionId, format }: RequestParams<'report.render'>): Promise<RequestOutput<'report.render'>> => {
       store.session(sessionId);
-      return { format, ...analysisOf(ctx, 'a report').report(sessionId, format) };
+      const analysis = analysisOf(ctx, 'a report');
+      // The app's report is shared as a file: code excerpts yes (when roots are set), local-path links never.
+      const sources = format !== 'json' && ctx.source !== null && (await ctx.source.hasRoots()) ? await reportSources(analysis.reportModel(sessionId), ctx.source.service, false) : undefined;
+      return { format, ...analysis.report(sessionId, format, sources) };
     },
   };
 }

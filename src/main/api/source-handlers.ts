@@ -28,6 +28,8 @@ export interface SourceAccess {
   readonly service: SourceService;
   readonly options: SourceAccessOptions;
   settings(): Promise<SourceSettings>;
+  /** Whether any source root is configured (flags, project file or settings). */
+  hasRoots(): Promise<boolean>;
   saveSettings(settings: SourceSettings): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export function createSourceAccess(options: SourceAccessOptions): SourceAccess {
     service,
     options,
     settings: current,
+    hasRoots: async () => options.fixedRoots.length > 0 || (await current()).roots.length > 0,
     async saveSettings(next) {
       if (options.settingsFile !== null) await saveSourceSettings(options.settingsFile, next);
       settings = next;

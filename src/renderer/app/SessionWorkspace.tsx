@@ -8,6 +8,8 @@ import { GroupDetail } from '../views/group-detail/GroupDetail.js';
 import { DumpView } from '../views/dump-view/DumpView.js';
 import { DiffView } from '../views/diff/DiffView.js';
 import { ReportView } from '../views/report/ReportView.js';
+import { SourceView, type SourceEditorProps } from '../views/source-view/SourceView.js';
+import { SourceCode } from './SourceCode.js';
 import { dumpOfTick, snapshotOfTick } from './tick-selection.js';
 import { useThrottled } from './use-throttled.js';
 
@@ -69,6 +71,7 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
   const row = useMemo(() => groups.value?.rows.find((r) => r.key === groupKey) ?? null, [groups.value, groupKey]);
   const selectGroup = useCallback((key: string) => setGroupKey(key), []);
   const showInDump = useCallback(() => setTab('dump'), []);
+  const renderSource = useCallback((p: SourceEditorProps) => <SourceCode {...p} isDark={isDark} />, [isDark]);
   const openGroup = useCallback((key: string) => {
     setGroupKey(key);
     setTab('group');
@@ -173,7 +176,12 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
             ))}
           </div>
           <div className={`tab-panel tab-${tab}`} role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-            {tab === 'group' && <GroupDetail row={row} canAnalyse={canAnalyse} onShowInDump={showInDump} />}
+            {tab === 'group' && (
+              <div className="group-with-source">
+                <GroupDetail row={row} canAnalyse={canAnalyse} onShowInDump={showInDump} />
+                {row !== null && <SourceView key={row.key} frames={row.frames} blockingSite={row.blockingSite} createdBy={row.createdBy} renderEditor={renderSource} />}
+              </div>
+            )}
             {hasOpenedDump && (
               <div className="dump-pane" hidden={tab !== 'dump'}>
                 {dumpTick !== null && dumpTick !== tickIndex && (

@@ -15,6 +15,10 @@ export interface MonacoDumpProps {
   onLineSelected?: (line: number) => void;
   /** After a new text is shown (model set, one frame drawn): the dump view measures its open time. */
   onShown?: () => void;
+  /** The text's language: the goroutine-dump grammar by default; `go` for the source view. */
+  language?: string;
+  /** Show the revealed line in the middle (source) rather than near the top (dump headers). */
+  isRevealCentered?: boolean;
 }
 
 // A 14 MB, 400k-line dump must stay tokenized and foldable (Monaco turns both off past 300k lines
@@ -52,7 +56,7 @@ const OPTIONS: editor.IStandaloneEditorConstructionOptions = {
  * Monaco wrapped once (STYLE.md §8): the editor is created on mount and disposed on unmount with its
  * model; each effect disposes what it subscribed. Views pass plain props.
  */
-export function MonacoDump({ text, folds, highlight, reveal, isDark, onLineSelected, onShown }: MonacoDumpProps): React.JSX.Element {
+export function MonacoDump({ text, folds, highlight, reveal, isDark, onLineSelected, onShown, language = GOROUTINE_DUMP_LANGUAGE, isRevealCentered = false }: MonacoDumpProps): React.JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<editor.IEditorDecorationsCollection | null>(null);
@@ -84,7 +88,7 @@ export function MonacoDump({ text, folds, highlight, reveal, isDark, onLineSelec
   useEffect(() => {
     const ed = editorRef.current!;
     const monaco = setUpMonaco();
-    const model = monaco.editor.createModel(text, GOROUTINE_DUMP_LANGUAGE);
+    const model = monaco.editor.createModel(text, language);
     setFoldingRanges(
       model,
       folds.filter((f) => f.endLine > f.startLine).map((f) => ({ start: f.startLine, end: f.endLine, kind: monaco.languages.FoldingRangeKind.Region })),
@@ -94,7 +98,7 @@ export function MonacoDump({ text, folds, highlight, reveal, isDark, onLineSelec
     previous?.dispose();
     const frame = requestAnimationFrame(() => callbacks.current.onShown?.());
     return () => cancelAnimationFrame(frame);
-  }, [text, folds]);
+  }, [text, folds, language]);
 
   useEffect(() => {
     const monaco = setUpMonaco();
@@ -114,9 +118,10 @@ export function MonacoDump({ text, folds, highlight, reveal, isDark, onLineSelec
   useEffect(() => {
     const ed = editorRef.current;
     if (!ed || reveal === null) return;
-    ed.revealLineNearTop(reveal.line);
+    if (isRevealCentered) ed.revealLineInCenter(reveal.line);
+    else ed.revealLineNearTop(reveal.line);
     ed.setSelection({ startLineNumber: reveal.line, startColumn: 1, endLineNumber: reveal.line, endColumn: 1 });
-  }, [reveal, text]);
+  }, [reveal, text, isRevealCentered]);
 
   return <div className="monaco-host" ref={host} data-testid="dump-editor" />;
 }

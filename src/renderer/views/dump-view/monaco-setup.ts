@@ -3,6 +3,8 @@ import 'monaco-editor/features/folding/register';
 import 'monaco-editor/features/find/register';
 import 'monaco-editor/features/clipboard/register';
 import 'monaco-editor/features/gotoLine/register';
+// Go syntax colours for the source view (its grammar loads on first use).
+import 'monaco-editor/languages/definitions/go/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker&inline';
 import { DUMP_THEMES, GOROUTINE_DUMP_LANGUAGE, goroutineDumpConfiguration, goroutineDumpGrammar } from './goroutine-dump-language.js';
 
