@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { suspectExcerptsHtml, suspectExcerptsMarkdown, vscodeLink } from '../../src/main/analysis/report/source-excerpt.js';
 import type { ReportSuspect } from '../../src/shared/report.js';
-import { framesToResolve, initialPick, pickedFrame, pickedSource, resolvedSummary, rootsFromText } from '../../src/renderer/views/source-view/source-view.js';
+import { framesToResolve, initialPick, pickedFrame, pickedSource, resolvedSummary, rootsFromText, rootsLine } from '../../src/renderer/views/source-view/source-view.js';
 
 const a = { func: 'runtime.gopark', file: '/usr/lib/go/src/runtime/proc.go', line: 363 };
 const b = { func: 'main.worker', file: '/build/svc/main.go', line: 84 };
@@ -22,6 +22,10 @@ describe('source view helpers', () => {
     expect(pickedSource({ kind: 'stack', index: 0 }, resolved, 2)?.reason).toBe('0');
     expect(resolvedSummary(resolved.slice(0, 2))).toBe('1 of 2 frames resolved');
     expect(rootsFromText(' /a \n\n/b c\n')).toEqual(['/a', '/b c']);
+    expect(rootsLine({ modules: [{ dir: '/s', modulePath: 'example.com/s' }, { dir: '/t', modulePath: null }], goroot: { dir: '/g', version: '1.22.1' }, modCache: null, notes: [] })).toBe(
+      'Reading from /s (example.com/s), /t · GOROOT /g (Go 1.22.1) · no module cache',
+    );
+    expect(rootsLine({ modules: [], goroot: null, modCache: '/m', notes: [] })).toBe('Reading from no source root · no GOROOT · module cache /m');
   });
 });
 

@@ -3,7 +3,7 @@ import type { Frame } from '../../../shared/model.js';
 import { useAction, useRequest } from '../../client/hooks.js';
 import { Empty, ErrorNotice, Loading } from '../../ui/StatusViews.js';
 import { baseName, shortFunc } from '../../ui/format.js';
-import { framesToResolve, initialPick, pickedFrame, pickedSource, resolvedSummary, type SourcePick } from './source-view.js';
+import { framesToResolve, initialPick, pickedFrame, pickedSource, resolvedSummary, rootsLine, type SourcePick } from './source-view.js';
 import { SourceSettingsPanel } from './SourceSettingsPanel.js';
 
 /** What the source view hands the code editor the app plugs in (Monaco, wrapped once in dump-view). */
@@ -96,6 +96,11 @@ export const SourceView = memo(function SourceView({ frames, blockingSite, creat
             title={resolved.value?.frames[frames.length]?.reason}>
             Creation site: {shortFunc(createdBy.func)} {baseName(createdBy.file)}:{createdBy.line}
           </button>
+        )}
+        {resolved.value && (
+          <p className="muted small source-roots" data-testid="source-roots-info">
+            {rootsLine(resolved.value.roots)}
+          </p>
         )}
         {resolved.value && resolved.value.roots.notes.length > 0 && (
           <ul className="source-notes small">

@@ -1,5 +1,5 @@
 import type { Frame } from '../../../shared/model.js';
-import type { FrameSource } from '../../../shared/source.js';
+import type { FrameSource, SourceRootsInfo } from '../../../shared/source.js';
 import { sameFrame } from '../../ui/format.js';
 
 /** Which frame the source view shows: one of the stack (by index) or the creation site. */
@@ -41,4 +41,12 @@ export function rootsFromText(text: string): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '');
+}
+
+/** `Reading from /home/me/svc (example.com/svc) · GOROOT /usr/local/go (Go 1.22.1) · no module cache`. */
+export function rootsLine(roots: SourceRootsInfo): string {
+  const modules = roots.modules.length === 0 ? 'no source root' : roots.modules.map((m) => (m.modulePath ? `${m.dir} (${m.modulePath})` : m.dir)).join(', ');
+  const goroot = roots.goroot === null ? 'no GOROOT' : `GOROOT ${roots.goroot.dir}${roots.goroot.version ? ` (Go ${roots.goroot.version})` : ''}`;
+  const cache = roots.modCache === null ? 'no module cache' : `module cache ${roots.modCache}`;
+  return `Reading from ${modules} · ${goroot} · ${cache}`;
 }
