@@ -26,6 +26,9 @@ export function unreadableMessage(frame: Frame, via: SourceVia | null): string {
   return `no readable source for ${frame.file}:${frame.line} ${via === null ? 'under the source roots, GOROOT or module cache' : WHERE[via]}`;
 }
 
+/** Files tried per frame at most: 500 frames × many roots × path suffixes must not become a file-system scan. */
+const MAX_CANDIDATES_PER_FRAME = 64;
+
 interface Found {
   candidate: Candidate;
   realPath: string;
@@ -55,7 +58,7 @@ export class SourceService {
   private async find(frame: Frame, origin: CodeOrigin, loaded: LoadedLayout): Promise<{ found: Found | null; via: SourceVia | null; reason: string | null }> {
     const resolution = resolveFrame(frame, origin, loaded.layout);
     if ('reason' in resolution) return { found: null, via: null, reason: resolution.reason };
-    for (const candidate of resolution.candidates) {
+    for (const candidate of resolution.candidates.slice(0, MAX_CANDIDATES_PER_FRAME)) {
       const file = await containedFile(candidate.root, candidate.rel);
       if (file !== null) return { found: { candidate, realPath: file.realPath }, via: candidate.via, reason: null };
     }
