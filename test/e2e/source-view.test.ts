@@ -102,6 +102,8 @@ describe('source view', () => {
     const body = page.frameLocator('[data-testid=report-frame]').locator('body');
     await expect.poll(() => body.innerText(), { timeout: 15_000 }).toContain(`${markers['LEAK-A']} \tresult <- 42 // LEAK-A`);
     expect(await body.innerText()).not.toContain('vscode://');
+    await page.frameLocator('[data-testid=report-frame]').locator('figure.source').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, '42-source-in-report.png') });
     await page.getByRole('tab', { name: 'Group' }).click();
   }, 30_000);
 

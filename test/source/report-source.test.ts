@@ -42,15 +42,15 @@ describe('report --source', () => {
     for (const s of report.suspects) {
       // Built on this machine: the dump's path is the file itself (the checkout, or Go's own sources).
       const exact = lineOf(s.blockingSite!.file, s.blockingSite!.line);
-      expect(text).toContain(`→ ${s.blockingSite!.line} | ${exact}\n`);
+      expect(text).toContain(`→ ${String(s.blockingSite!.line).padStart(3)} | ${exact}\n`);
     }
-    expect(text).toContain(`→ ${markers['LEAK-A']} | \t${lineOf(fixtureSourcePath('leaky'), markers['LEAK-A']!).trim()}\n`);
+    expect(text).toContain(`→  ${markers['LEAK-A']} | \t${lineOf(fixtureSourcePath('leaky'), markers['LEAK-A']!).trim()}\n`);
     expect(text).not.toContain('vscode://');
 
     const html = runCli(['report', '1', '--db', db, '--source', LEAKY_DIR, '--format', 'html', '--editor-links']);
     expect(await html.exited).toBe(0);
     expect(html.stdout()).toContain(`<a href="vscode://file${fixtureSourcePath('leaky')}:${markers['LEAK-A']}">main.go:${markers['LEAK-A']}</a>`);
-    expect(html.stdout()).toContain(`<mark><span class="ln">${markers['LEAK-A']}</span> \tresult &lt;- 42 // LEAK-A</mark>`);
+    expect(html.stdout()).toContain(`<mark><span class="ln"> ${markers['LEAK-A']}</span> \tresult &lt;- 42 // LEAK-A</mark>`);
 
     // Without --source (and no sourceRoots) the report is as before: no code.
     const plain = runCli(['report', '1', '--db', db, '--format', 'md']);

@@ -37,7 +37,7 @@ describe('report excerpts', () => {
 
   test('Markdown: the site marked, a fence no line can close, links only when asked', () => {
     expect(suspectExcerptsMarkdown(suspect, { excerpts, hasEditorLinks: false })).toBe(
-      ['Blocking site `main.go:84`:', '', '````go', '  83 | \tx := <-in', '→ 84 | \tout <- `a` + "```" // <b>', '  85 | }', '````', ''].join('\n'),
+      ['Blocking site `main.go:84`:', '', '````go', '   83 | \tx := <-in', '→  84 | \tout <- `a` + "```" // <b>', '   85 | }', '````', ''].join('\n'),
     );
     expect(suspectExcerptsMarkdown(suspect, { excerpts, hasEditorLinks: true })).toContain('Blocking site `main.go:84` ([open](vscode://file/home/me/svc/main.go:84)):');
     expect(suspectExcerptsMarkdown({ key: 'other' } as ReportSuspect, { excerpts, hasEditorLinks: false })).toBe('');
@@ -46,7 +46,7 @@ describe('report excerpts', () => {
 
   test('HTML: escaped, the site in <mark>', () => {
     const html = suspectExcerptsHtml(suspect, { excerpts, hasEditorLinks: false });
-    expect(html).toContain('<mark><span class="ln">84</span> \tout &lt;- `a` + &quot;```&quot; // &lt;b&gt;</mark>');
+    expect(html).toContain('<mark><span class="ln"> 84</span> \tout &lt;- `a` + &quot;```&quot; // &lt;b&gt;</mark>');
     expect(html).not.toContain('vscode://');
     expect(vscodeLink('/home/me/my svc/main.go', 7)).toBe('vscode://file/home/me/my%20svc/main.go:7');
   });

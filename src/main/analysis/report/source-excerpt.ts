@@ -33,8 +33,14 @@ export function vscodeLink(localPath: string, line: number): string {
   return `vscode://file${encodeURI(localPath.startsWith('/') ? localPath : `/${localPath}`)}:${line}`;
 }
 
+/**
+ * Lines with their numbers. Go indents with tabs, and a tab stops at a multiple of the tab size counted
+ * from the start of the line, number included: the number column is 3, 7, 11… wide so that the prefix
+ * (`→ 123 | ` in Markdown, `123 ` in HTML) ends on a tab stop and the code keeps its indentation.
+ */
 function numbered(ex: SourceExcerpt): { mark: string; number: string; text: string; isSite: boolean }[] {
-  const width = String(ex.firstLine + ex.lines.length - 1).length;
+  const digits = String(ex.firstLine + ex.lines.length - 1).length;
+  const width = digits + ((3 - (digits % 4) + 4) % 4);
   return ex.lines.map((text, i) => {
     const n = ex.firstLine + i;
     const isSite = n === ex.frame.line;
