@@ -33,6 +33,7 @@ describe('serve --source: who may do what', () => {
   test('loopback: settings can change; beyond loopback: read only', { timeout: 30_000 }, async () => {
     const local = await startServe(['--db', path.join(dir, 'local.db'), '--source', path.dirname(fixtureSourcePath('leaky'))]);
     try {
+      await expect.poll(() => local.stderr()).toContain(`source roots: ${path.dirname(fixtureSourcePath('leaky'))}\n`);
       expect((await call(local, 'sourceSettings.get', {})).value).toMatchObject({ canChange: true });
       expect((await call(local, 'source.resolve', { frames: [frame] })).value).toMatchObject({ canOpenEditor: true, frames: [{ isResolved: true }] });
     } finally {

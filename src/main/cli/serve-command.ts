@@ -88,7 +88,10 @@ export function registerServe(program: Command): void {
           );
         }
         process.stdout.write(`goroscope serve: ${server.url}\n`);
-        process.stderr.write(`history: ${opened.store.path}\nignore rules: ${config.fileName ?? 'built-in only'}\nCtrl-C to stop\n`);
+        const roots = [...options.source, ...config.sourceRoots];
+        process.stderr.write(
+          `history: ${opened.store.path}\nignore rules: ${config.fileName ?? 'built-in only'}\nsource roots: ${roots.length > 0 ? roots.join(', ') : 'none (--source DIR)'}\nCtrl-C to stop\n`,
+        );
         await signalled.stopped;
         await server.close();
       } finally {
