@@ -170,9 +170,13 @@ export const SshHopSchema = z.strictObject({
   destination: z
     .string()
     .max(300)
-    .regex(/^[^@\s]+@[^@\s]+$/, 'expected user@host or user@host:port, e.g. deploy@bastion.example.com:22'),
+    .regex(/^[^@\s,]+(@[^@\s,]+)?$/, 'expected a Host alias of the ssh config, user@host or user@host:port, e.g. deploy@bastion.example.com:22'),
   keyFile: z.string().min(1).max(4096).optional(),
   knownHostsFile: z.string().min(1).max(4096).optional(),
+  /** ssh_config file read instead of `~/.ssh/config` and `/etc/ssh/ssh_config` (as `ssh -F`). */
+  configFile: z.string().min(1).max(4096).optional(),
+  /** For encrypted keys; used for this request only, never stored. */
+  passphrase: z.string().min(1).max(1024).optional(),
 });
 export type SshHop = z.infer<typeof SshHopSchema>;
 

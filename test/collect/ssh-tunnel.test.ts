@@ -55,10 +55,10 @@ describe('sshConnectorFor, as the CLI and the api call it', () => {
 
   it('names the field a bad destination came from', () => {
     expect(() => sshConnectorFor({ destination: 'a@b@c', keyFile: key.path }, 15_000, 'ssh.destination')).toThrow(
-      new InvalidInputError('ssh.destination "a@b@c" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22'),
+      new InvalidInputError('ssh.destination "a@b@c" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22, or a Host alias of the ssh config'),
     );
     expect(() => sshConnectorOf({ ssh: 'a@b@c', sshKey: key.path }, 15_000)).toThrow(
-      new InvalidInputError('--ssh "a@b@c" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22'),
+      new InvalidInputError('--ssh "a@b@c" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22, or a Host alias of the ssh config'),
     );
     expect(() => sshConnectorOf({ knownHosts: '/k' }, 15_000)).toThrow(new InvalidInputError('--known-hosts needs --ssh user@host: it only applies to a tunnel'));
     expect(sshConnectorOf({}, 15_000)).toBeNull();
