@@ -12,7 +12,7 @@ import { defaultBackends, type AnalysisBackends } from './analysis-backends.js';
 import { buildSessionReport } from '../api/build-session-report.js';
 import { loadProjectConfig } from '../api/project-config.js';
 import { loadFiles, parseDuration } from './analysis-input.js';
-import { addSshOptions, sshConnectorOf } from './record-command.js';
+import { addSshOptions, sshConnectorAsking } from './record-command.js';
 
 interface CheckOptions {
   duration: string;
@@ -23,6 +23,7 @@ interface CheckOptions {
   ssh?: string;
   sshKey?: string;
   knownHosts?: string;
+  sshConfig?: string;
 }
 
 /**
@@ -47,7 +48,7 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
       const isUrl = /^https?:\/\//i.test(inputs[0]!);
       if (isUrl && inputs.length > 1) throw new InvalidInputError(`check takes one URL, got ${inputs.length} arguments: ${inputs.join(' ')}`);
       if (options.ssh !== undefined && !isUrl) throw new InvalidInputError(`--ssh applies to a service URL, not to dump files (${inputs[0]})`);
-      const connector = sshConnectorOf(options, DEFAULT_TIMEOUT_MS);
+      const connector = await sshConnectorAsking(options, DEFAULT_TIMEOUT_MS);
       let loaded: LoadedSession;
       try {
         loaded = isUrl ? await recordUrl(backends, inputs[0]!, parseDuration(options.duration, '--duration'), intervalMs, options.db ?? null, connector) : await loadFiles(inputs, intervalMs);

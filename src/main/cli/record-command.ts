@@ -5,6 +5,8 @@ import { openHistory } from '../api/session-history.js';
 import { startRecording, type TickSummary } from '../api/session-record.js';
 import type { SshConnector } from '../collect/ssh-connector.js';
 import { sshConnectorFor } from '../collect/ssh-tunnel.js';
+import type { SshHop } from '../../shared/contract.js';
+import { askSshPassphrases } from './ssh-passphrase-prompt.js';
 import { describeDiscovery } from '../collect/discover.js';
 import { shortFrame } from './format-snapshot.js';
 import { LiveOutput } from './live-output.js';
@@ -110,6 +112,36 @@ interface RecordOptions {
   ssh?: string;
   sshKey?: string;
   knownHosts?: string;
+  sshConfig?: string;
+}
+
+/** What the SSH options of `record` and `check` say. */
+export interface SshCliOptions {
+  ssh?: string;
+  sshKey?: string;
+  knownHosts?: string;
+  sshConfig?: string;
+}
+
+/** The contract's hop for `--ssh` and its companions (null without `--ssh`). */
+export function sshHopOf(o: SshCliOptions): SshHop | null {
+  if (o.ssh === undefined) return null;
+  return {
+    destination: o.ssh,
+    ...(o.sshKey !== undefined ? { keyFile: o.sshKey } : {}),
+    ...(o.knownHosts !== undefined ? { knownHostsFile: o.knownHosts } : {}),
+    ...(o.sshConfig !== undefined ? { configFile: o.sshConfig } : {}),
+  };
+}
+
+/**
+ * The tunnel `--ssh` asks for, after asking on the terminal for the passphrases of encrypted keys it
+ * needs (`askSshPassphrases`); null for a direct connection.
+ */
+export async function sshConnectorAsking(o: SshCliOptions, requestTimeoutMs: number): Promise<SshConnector | null> {
+  const hop = sshHopOf(o);
+  const passphrases = hop !== null ? await askSshPassphrases(hop) : new Map<string, string>();
+  return sshConnectorOf(o, requestTimeoutMs, passphrases);
 }
 
 /**
@@ -117,24 +149,23 @@ interface RecordOptions {
  * connection. Throws InvalidInputError for a bad destination, an unusable key, or `--ssh-key` /
  * `--known-hosts` without `--ssh`.
  */
-export function sshConnectorOf(o: { ssh?: string; sshKey?: string; knownHosts?: string }, requestTimeoutMs: number): SshConnector | null {
-  if (o.ssh === undefined) {
-    const stray = o.sshKey !== undefined ? '--ssh-key' : o.knownHosts !== undefined ? '--known-hosts' : null;
+export function sshConnectorOf(o: SshCliOptions, requestTimeoutMs: number, passphrases?: ReadonlyMap<string, string>): SshConnector | null {
+  const hop = sshHopOf(o);
+  if (hop === null) {
+    const stray = o.sshKey !== undefined ? '--ssh-key' : o.knownHosts !== undefined ? '--known-hosts' : o.sshConfig !== undefined ? '--ssh-config' : null;
     if (stray !== null) throw new InvalidInputError(`${stray} needs --ssh user@host: it only applies to a tunnel`);
     return null;
   }
-  return sshConnectorFor(
-    { destination: o.ssh, ...(o.sshKey !== undefined ? { keyFile: o.sshKey } : {}), ...(o.knownHosts !== undefined ? { knownHostsFile: o.knownHosts } : {}) },
-    requestTimeoutMs,
-  );
+  return sshConnectorFor(hop, requestTimeoutMs, '--ssh', passphrases !== undefined ? { passphrases } : {});
 }
 
 /** The three options `record` (and a recording `check`) take for a tunnel. */
 export function addSshOptions(command: Command): Command {
   return command
-    .option('--ssh <user@host[:port]>', 'reach the service through an SSH tunnel; the URL is then its address as seen from that host, e.g. http://127.0.0.1:6060')
-    .option('--ssh-key <file>', 'private key to log in with (passphrase in $GOROSCOPE_SSH_PASSPHRASE); default: the ssh-agent at $SSH_AUTH_SOCK')
-    .option('--known-hosts <file>', 'known_hosts file the SSH host key is checked against (default: ~/.ssh/known_hosts)');
+    .option('--ssh <destination>', 'reach the service through an SSH tunnel: user@host[:port] or a Host alias of the ssh config (with its ProxyJump); the URL is then its address as seen from that host, e.g. http://127.0.0.1:6060')
+    .option('--ssh-config <file>', 'ssh config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config (as ssh -F)')
+    .option('--ssh-key <file>', 'private key to log in with (an encrypted one: asked for on the terminal, or $GOROSCOPE_SSH_PASSPHRASE); default: the ssh-agent and the IdentityFiles of the ssh config')
+    .option('--known-hosts <file>', 'known_hosts file every SSH host key is checked against (default: UserKnownHostsFile of the ssh config, ~/.ssh/known_hosts)');
 }
 
 export function registerRecord(program: Command): void {
@@ -151,7 +182,7 @@ export function registerRecord(program: Command): void {
     .addOption(new Option('--max-bytes <size>', 'largest response accepted').argParser(parseBytes).default(256 << 20, '256MB'))
     .addOption(new Option('--keep-raw <which>', 'raw dumps to keep: full dumps only, all, or none').choices(['full', 'all', 'none']).default('full'));
   addSshOptions(command).action(async (url: string, o: RecordOptions) => {
-    const connector = sshConnectorOf(o, o.timeout);
+    const connector = await sshConnectorAsking(o, o.timeout);
     try {
       await record(url, o, connector);
     } finally {
