@@ -16,6 +16,7 @@ export const REQUEST_NAMES = [
   'snapshot.raw',
   'snapshot.diff',
   'target.list',
+  'ssh.resolve',
   'target.test',
   'recording.start',
   'recording.stop',

@@ -180,6 +180,32 @@ export const SshHopSchema = z.strictObject({
 });
 export type SshHop = z.infer<typeof SshHopSchema>;
 
+/** What an SSH destination resolves to through the ssh config, before connecting (`ssh.resolve`). */
+export const SshRouteSummarySchema = z.object({
+  /** Jump hosts first, the destination last. */
+  hops: z.array(
+    z.object({
+      /** How messages name the hop: `bastion`, `prod-api-3 via bastion`, `deploy@app1:2222`. */
+      name: z.string(),
+      user: z.string(),
+      host: z.string(),
+      port: z.number().int(),
+      /** Key files that exist and will be tried (after the agent). */
+      keys: z.array(z.string()),
+      /** The ssh-agent socket used, or null (none set, IdentityAgent none, IdentitiesOnly). */
+      agent: z.string().nullable(),
+      /** OpenSSH certificates beside the keys: ssh2 cannot offer them (README). */
+      certificates: z.array(z.string()),
+      knownHostsFiles: z.array(z.string()),
+      strictHostKeyChecking: z.enum(['yes', 'no', 'ask', 'accept-new']),
+      hostKeyAlias: z.string().nullable(),
+    }),
+  ),
+  /** Encrypted keys that need `passphrase` (the app shows a passphrase field). */
+  encryptedKeys: z.array(z.string()),
+});
+export type SshRouteSummary = z.infer<typeof SshRouteSummarySchema>;
+
 const bySession = z.strictObject({ sessionId: id });
 const bySnapshot = z.strictObject({ snapshotId: id });
 const nothing = z.strictObject({});
@@ -244,6 +270,11 @@ export const requests = {
         isRecording: z.boolean(),
       }),
     ),
+  ),
+  /** What an SSH destination (a Host alias too) resolves to through the ssh config; connects nowhere. */
+  'ssh.resolve': request(
+    z.strictObject({ destination: SshHopSchema.shape.destination, keyFile: SshHopSchema.shape.keyFile, knownHostsFile: SshHopSchema.shape.knownHostsFile, configFile: SshHopSchema.shape.configFile }),
+    SshRouteSummarySchema,
   ),
   /** Connects and discovers what the target serves; fails with the specific error code. */
   'target.test': request(

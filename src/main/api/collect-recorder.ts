@@ -8,7 +8,8 @@ import type { HistoryStore } from '../store/history-store.js';
 import type { RecorderPort, RecordingHandle } from './ports.js';
 import { TEST_TIMEOUT_MS } from './recording-handlers.js';
 import { startRecording } from './session-record.js';
-import { connectorOf } from './ssh-hop.js';
+import { absoluteHop, connectorOf } from './ssh-hop.js';
+import { summariseSshRoute } from '../collect/ssh-route-summary.js';
 
 export interface CollectRecorderOptions {
   /** False: a request naming an SSH hop is refused (serve beyond loopback). */
@@ -21,13 +22,21 @@ export interface CollectRecorderOptions {
  * straight or through an SSH tunnel (one SSH connection per test or recording, closed with it).
  */
 export function collectRecorder(store: HistoryStore, { isSshAllowed, now = Date.now }: CollectRecorderOptions): RecorderPort {
-  const connectorFor = (hop: SshHop | null, timeoutMs: number): Connector => {
-    if (hop !== null && !isSshAllowed) {
+  const refuseIfSshOff = (): void => {
+    if (!isSshAllowed) {
       throw new InvalidInputError('ssh: SSH hops are turned off because goroscope serve listens beyond loopback (--allow-remote); record through SSH from this machine instead');
     }
+  };
+  const connectorFor = (hop: SshHop | null, timeoutMs: number): Connector => {
+    if (hop !== null) refuseIfSshOff();
     return connectorOf(hop, timeoutMs);
   };
   return {
+    resolveSsh(hop) {
+      refuseIfSshOff();
+      return summariseSshRoute(absoluteHop(hop), 'ssh.destination', { configLabel: 'ssh.configFile' });
+    },
+
     async test({ url, ssh }, signal) {
       const target = normaliseTarget(url);
       const connector = connectorFor(ssh, TEST_TIMEOUT_MS);

@@ -1,5 +1,5 @@
 import type { Disposable } from '../../shared/lifecycle.js';
-import type { DiffRow, ReportFormat, SshHop, Suspect, TickError } from '../../shared/contract.js';
+import type { DiffRow, ReportFormat, SshHop, SshRouteSummary, Suspect, TickError } from '../../shared/contract.js';
 import type { Snapshot } from '../../shared/model.js';
 import type { Report } from '../../shared/report.js';
 import type { ReportSources } from '../analysis/report/source-excerpt.js';
@@ -57,6 +57,8 @@ export interface RecorderPort {
    * cancels the start (discovery), not the recording: the handle's `stop`/`dispose` end that.
    */
   start(request: RecordingRequest, callbacks: RecordingCallbacks, signal: AbortSignal): Promise<RecordingHandle>;
+  /** What an SSH hop resolves to through the ssh config (`ssh.resolve`); throws InvalidInputError. */
+  resolveSsh(hop: SshHop): SshRouteSummary;
 }
 
 export interface RenderedReport {

@@ -37,6 +37,8 @@ export function recordingHandlers(ctx: ApiContext) {
       return [...byTarget.values()].sort((a, b) => b.lastStartedAtMs - a.lastStartedAtMs);
     },
 
+    'ssh.resolve': (hop: RequestParams<'ssh.resolve'>): RequestOutput<'ssh.resolve'> => recorderOf(ctx).resolveSsh(hop),
+
     'target.test': ({ url, ssh }: RequestParams<'target.test'>, signal: AbortSignal): Promise<RequestOutput<'target.test'>> =>
       recorderOf(ctx).test({ url, ssh: ssh ?? null }, AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)])),
 

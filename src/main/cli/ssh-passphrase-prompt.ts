@@ -1,23 +1,5 @@
-import { existsSync } from 'node:fs';
-import { isEncryptedKey, PASSPHRASE_ENV } from '../collect/ssh-auth.js';
-import { sshRouteFor } from '../collect/ssh-tunnel.js';
 import type { SshHop } from '../../shared/contract.js';
-
-/**
- * The encrypted keys a route would log in with and nobody gave a passphrase for: `--ssh-key`, else the
- * IdentityFiles of hops that use no agent (with an agent, ssh too would only ask after the agent's keys).
- */
-export function keysNeedingPassphrase(hop: SshHop, env: NodeJS.ProcessEnv): string[] {
-  if (hop.passphrase !== undefined || (env[PASSPHRASE_ENV] ?? '') !== '') return [];
-  const route = sshRouteFor(hop, '--ssh', { env });
-  const keys = route.flatMap((h, i) => {
-    if (i === route.length - 1 && hop.keyFile !== undefined) return [hop.keyFile];
-    const c = h.config;
-    const hasAgent = !c.identitiesOnly && c.identityAgent !== 'none' && (c.identityAgent !== null && c.identityAgent !== 'SSH_AUTH_SOCK' ? true : (env['SSH_AUTH_SOCK'] ?? '') !== '');
-    return hasAgent ? [] : c.identityPaths.filter((p) => existsSync(p));
-  });
-  return [...new Set(keys)].filter((p) => isEncryptedKey(p));
-}
+import { summariseSshRoute } from '../collect/ssh-route-summary.js';
 
 /**
  * Asks on the terminal, as ssh does, for the passphrase of each encrypted key the route needs (the
@@ -27,7 +9,7 @@ export function keysNeedingPassphrase(hop: SshHop, env: NodeJS.ProcessEnv): stri
 export async function askSshPassphrases(hop: SshHop, env: NodeJS.ProcessEnv = process.env, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<Map<string, string>> {
   const answers = new Map<string, string>();
   if (input.isTTY !== true) return answers;
-  for (const key of keysNeedingPassphrase(hop, env)) {
+  for (const key of summariseSshRoute(hop, '--ssh', { env }).encryptedKeys) {
     const answer = await readHidden(`Enter passphrase for key '${key}': `, input, output);
     if (answer !== '') answers.set(key, answer);
   }
