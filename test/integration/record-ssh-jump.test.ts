@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { discover } from '../../src/main/collect/discover.js';
@@ -10,7 +11,7 @@ import { CheckResultSchema } from '../../src/shared/report.js';
 import { leakMarkers } from '../helpers/go-toolchains.js';
 import { startAgent, type RunningAgent } from '../helpers/ssh-agent.js';
 import { generateKey, signUserCertificate, sshKeygenFingerprint, startSshd, type GeneratedKey, type RunningSshd } from '../helpers/sshd.js';
-import { buildLeakyForFile, fixture, runCli } from './record-helpers.js';
+import { buildLeakyForFile, CLI, fixture, runCli } from './record-helpers.js';
 
 // Two real OpenSSH servers on 127.0.0.1: a bastion that forwards only to the target's SSH port
 // (PermitOpen), and the target, which reaches the leaky Go service. Goroscope reads a generated ssh
@@ -145,6 +146,36 @@ describe('goroscope check through a ProxyJump bastion (the built CLI)', () => {
         'Refusing to connect: someone may be intercepting the connection, or the server was reinstalled. ' +
         `If the new key is right, remove the old entry with \`ssh-keygen -R prod-api-3 -f ${onTarget.targetKnownHosts}\` and add the new key\n`,
     );
+  });
+});
+
+describe('goroscope check asks for an encrypted key’s passphrase on its terminal', () => {
+  it('reads it without echo from the TTY (util-linux script gives the CLI one) and records through the bastion', { timeout: 60_000 }, async () => {
+    const svc = await fixture(leaky(), ['-rate', '20', '-kinds', 'A']);
+    const tty = generateKey(dir, 'tty_ed25519', 'typed at the prompt');
+    appendFileSync(path.join(target.dir, 'authorized_keys'), `${tty.publicLine}\n`);
+    const { config } = writeConfig('tty', [`IdentityFile ${tty.path}`, 'IdentitiesOnly yes']);
+    const command = [process.execPath, CLI, 'check', svc.url, '--ssh', 'prod-api-3', '--ssh-config', config, '--duration', '3s', '--interval', '500ms', '--json'].map((a) => `'${a}'`).join(' ');
+    const env: NodeJS.ProcessEnv = { ...process.env, SSH_AUTH_SOCK: '' };
+    delete env['GOROSCOPE_SSH_PASSPHRASE'];
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const prompt = `Enter passphrase for key '${tty.path}': `;
+    const end = Date.now() + 15_000;
+    while (!out.includes(prompt)) {
+      if (Date.now() > end) throw new Error(`no passphrase prompt within 15 s:\n${out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.stdin.write('typed at the prompt\r');
+    expect(await exited).toBe(1);
+    expect(out).not.toContain('typed at the prompt');
+    expect(out).toContain(`checking ${svc.url} via ssh prod-api-3 via bastion for 3s`);
+    expect(out).toContain(`"func": "main.leakASender"`);
   });
 });
 
