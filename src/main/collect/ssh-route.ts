@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../shared/errors.js';
-import { describeJump, parseJumps, resolveSshHost, type SshConfigSource, type SshHostConfig } from './ssh-config.js';
+import { describeJump, parseJumps, resolveSshHost, type SshConfigSource, type SshHostConfig, type SshJump } from './ssh-config.js';
 import { describeDestination, type SshDestination } from './ssh-destination.js';
 
 /** More hops than this is a ProxyJump loop (a → b → a), not a route. */
@@ -23,15 +23,16 @@ export interface SshRouteHop {
 export function resolveSshRoute(destinationText: string, source: SshConfigSource, label = '--ssh'): SshRouteHop[] {
   const text = destinationText.trim();
   if (text.includes(',')) throw new InvalidInputError(`${label} "${destinationText}" is one SSH destination; put jump hosts in the ssh config (ProxyJump)`);
-  let given;
-  try {
-    [given] = parseJumps(text, text);
-  } catch (cause) {
-    throw new InvalidInputError(`${label} "${destinationText}" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22, or a Host alias of the ssh config`, { cause });
+  const m = /^(?:ssh:\/\/)?(?:([^@\s/]+)@)?(\[[0-9a-fA-F:.%]+\]|[^@\s:/[\]]+)(?::(\d+))?\/?$/.exec(text);
+  if (!m) {
+    throw new InvalidInputError(`${label} "${destinationText}" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22, or a Host alias of the ssh config`);
   }
-  const target = resolveSshHost(given!.host, source, { ...(given!.user !== undefined ? { user: given!.user } : {}), ...(given!.port !== undefined ? { port: given!.port } : {}) });
+  const port = m[3] !== undefined ? Number(m[3]) : undefined;
+  if (port !== undefined && !(port >= 1 && port <= 65_535)) throw new InvalidInputError(`${label} "${destinationText}": port ${m[3]} is out of range; expected 1-65535`);
+  const given: SshJump = { ...(m[1] !== undefined ? { user: m[1] } : {}), host: m[2]!.replace(/^\[(.*)\]$/, '$1'), ...(port !== undefined ? { port } : {}) };
+  const target = resolveSshHost(given.host, source, { ...(given.user !== undefined ? { user: given.user } : {}), ...(given.port !== undefined ? { port: given.port } : {}) });
   const hops = [...jumpsBefore(target, source, 0), target];
-  const g = given!;
+  const g = given;
   // The destination is named as typed when it is an alias (the config names another host, or jump
   // hosts); else user@host:port as ssh logs in.
   const isAlias = g.user === undefined && g.port === undefined && (target.hostname !== g.host.toLowerCase() || hops.length > 1);
