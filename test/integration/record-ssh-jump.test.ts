@@ -241,5 +241,15 @@ describe('routes built from the ssh config (sshConnectorFor, as the CLI and the 
         `the OpenSSH certificate ${certKey.path}-cert.pub was not offered: ssh2 (the SSH library Goroscope uses) cannot log in with user certificates, so the key's public half must be in authorized_keys itself; ` +
         `check that the key's public half is in ~${caTarget.user}/.ssh/authorized_keys on 127.0.0.1, or give the right key with --ssh-key`,
     );
+
+    // An encrypted key with no passphrase waits behind the agent (as ssh asks only after the agent's keys); the refusal names it.
+    const locked = generateKey(dir, 'behind_agent_ed25519', 'never typed');
+    const agentConfig = path.join(dir, 'ca-agent.config');
+    writeFileSync(agentConfig, `Host certified\n  HostName 127.0.0.1\n  Port ${caTarget.port}\n  IdentityFile ${locked.path}\n  IdentityAgent ${agent.socket}\n  UserKnownHostsFile ${knownHosts}\n`);
+    const behind = await discoverThrough('certified', agentConfig, {}, 'http://127.0.0.1:6060').catch((e: unknown) => e);
+    expect(behind).toBeInstanceOf(SshAuthError);
+    expect((behind as Error).message).toContain(
+      `tried publickey with the keys of ssh-agent at ${agent.socket}; the server accepts: publickey; not tried: ${locked.path} (encrypted, and no passphrase given: run on a terminal to be asked, or set GOROSCOPE_SSH_PASSPHRASE);`,
+    );
   });
 });

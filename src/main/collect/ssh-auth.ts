@@ -122,6 +122,8 @@ export class SshAuthAttempt {
     private readonly methods: readonly SshAuthMethod[],
     /** OpenSSH certificates next to the keys (`id_ed25519-cert.pub`, CertificateFile): named in a refusal. */
     private readonly certificates: readonly string[] = [],
+    /** Encrypted key files left out for want of a passphrase (the agent was tried instead): named in a refusal. */
+    private readonly skippedKeys: readonly string[] = [],
   ) {}
 
   private hasAskedNone = false;
@@ -159,6 +161,8 @@ export class SshAuthAttempt {
       this.certificates.length > 0
         ? `; the OpenSSH certificate ${this.certificates.join(', ')} was not offered: ssh2 (the SSH library Goroscope uses) cannot log in with user certificates, so the key's public half must be in authorized_keys itself`
         : '';
-    return new SshAuthError(`ssh ${describeDestination(this.d)}: the server refused to log in user ${user}; tried ${tried}${accepts}${agent}${certs}; ${hint}`, { cause });
+    const skipped =
+      this.skippedKeys.length > 0 ? `; not tried: ${this.skippedKeys.join(', ')} (encrypted, and no passphrase given: run on a terminal to be asked, or set ${PASSPHRASE_ENV})` : '';
+    return new SshAuthError(`ssh ${describeDestination(this.d)}: the server refused to log in user ${user}; tried ${tried}${accepts}${agent}${skipped}${certs}; ${hint}`, { cause });
   }
 }

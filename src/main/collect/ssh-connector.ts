@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -42,6 +43,7 @@ interface HopPlan {
   via: string;
   auth: SshAuthMethod[];
   certificates: readonly string[];
+  skippedKeys: readonly string[];
   knownHostsPath: string | readonly string[];
   hostKey: HostKeyOptions;
   connectTimeoutMs: number;
@@ -78,16 +80,23 @@ export class SshConnector implements Connector {
     this.destination = options.destination;
     this.via = `ssh ${describeDestination(options.destination)}`;
     const env = options.env ?? process.env;
-    this.hops = [...(options.jumps ?? []), options].map((hop) => ({
+    this.hops = [...(options.jumps ?? []), options].map((hop) => {
+      const auth = planSshAuth(hop.destination, hop, env);
+      return { ...this.hopPlan(hop, auth), skippedKeys: skippedKeys(hop, auth) };
+    });
+  }
+
+  private hopPlan(hop: SshHopOptions, auth: SshAuthMethod[]): Omit<HopPlan, 'skippedKeys'> {
+    return {
       destination: hop.destination,
       via: `ssh ${describeDestination(hop.destination)}`,
-      auth: planSshAuth(hop.destination, hop, env),
+      auth,
       certificates: hop.identities?.certificates ?? [],
       knownHostsPath: hop.knownHostsPath ?? path.join(homedir(), '.ssh', 'known_hosts'),
       hostKey: hop.hostKey ?? {},
       connectTimeoutMs: hop.connectTimeoutMs ?? DEFAULT_SSH_CONNECT_TIMEOUT_MS,
       keepaliveIntervalMs: hop.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS,
-    }));
+    };
   }
 
   storedTarget(baseUrl: string): string {
@@ -187,7 +196,7 @@ export class SshConnector implements Connector {
       let hostKeyError: GoroscopeError | null = null;
       let isHandshakeDone = false;
       let isSettled = false;
-      const attempt = new SshAuthAttempt(d, hop.auth, hop.certificates);
+      const attempt = new SshAuthAttempt(d, hop.auth, hop.certificates, hop.skippedKeys);
       const fail = (error: GoroscopeError): void => {
         if (isSettled) return;
         isSettled = true;
@@ -285,6 +294,13 @@ export class SshConnector implements Connector {
       signal.removeEventListener('abort', onAbort);
     });
   }
+}
+
+/** Key files of the config that exist but were left out of `auth` (encrypted, no passphrase, an agent to try instead). */
+function skippedKeys(hop: SshHopOptions, auth: readonly SshAuthMethod[]): string[] {
+  if (hop.privateKeyPath !== undefined) return [];
+  const used = new Set(auth.flatMap((m) => (m.kind === 'key' ? [m.path] : [])));
+  return (hop.identities?.paths ?? []).filter((p) => !used.has(p) && existsSync(p));
 }
 
 /** Closes a chain's SSH connections, the one nearest the target first. */
