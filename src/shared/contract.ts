@@ -192,7 +192,7 @@ export const SshRouteSummarySchema = z.object({
       port: z.number().int(),
       /** Key files that exist and will be tried (after the agent). */
       keys: z.array(z.string()),
-      /** The ssh-agent socket used, or null (none set, IdentityAgent none, IdentitiesOnly). */
+      /** The ssh-agent socket used (with IdentitiesOnly: for keys matching `keys` only), or null (none set, IdentityAgent none). */
       agent: z.string().nullable(),
       /** OpenSSH certificates beside the keys: ssh2 cannot offer them (README). */
       certificates: z.array(z.string()),

@@ -48,6 +48,8 @@ describe('record through a ProxyJump alias from the browser UI', () => {
         `  IdentityFile ${locked.path}`,
         'Host *',
         '  IdentitiesOnly yes',
+        // Whatever agent the machine running the tests has, this route logs in with its key files.
+        '  IdentityAgent none',
         `  UserKnownHostsFile ${knownHosts}`,
         '',
       ].join('\n'),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { discover } from '../../src/main/collect/discover.js';
@@ -197,7 +197,7 @@ describe('routes built from the ssh config (sshConnectorFor, as the CLI and the 
     );
   });
 
-  it('logs in to the target with the ssh-agent of IdentityAgent, and with the SSH_AUTH_SOCK one', { timeout: 30_000 }, async () => {
+  it('logs in to the target with the ssh-agent of IdentityAgent, with the SSH_AUTH_SOCK one, and with IdentitiesOnly only through matching agent keys', { timeout: 30_000 }, async () => {
     const svc = await fixture(leaky(), ['-rate', '5']);
     const withAgent = writeConfig('agent', [`IdentityAgent ${agent.socket}`, `IdentityFile ${path.join(dir, 'no-such-key')}`]);
     const viaConfig = await discoverThrough('prod-api-3', withAgent.config, { SSH_AUTH_SOCK: '' }, svc.url);
@@ -207,6 +207,19 @@ describe('routes built from the ssh config (sshConnectorFor, as the CLI and the 
     const viaEnv = await discoverThrough('prod-api-3', plain.config, { SSH_AUTH_SOCK: agent.socket }, svc.url);
     expect(viaEnv.discovery.goroutine).toBe(true);
     expect(viaEnv.connector.storedTarget(svc.url)).toBe(`ssh://prod-api-3/${svc.url}`);
+
+    // IdentitiesOnly: only agent keys that match an IdentityFile (here a public half alone, as ssh allows).
+    copyFileSync(`${target.clientKey.path}.pub`, path.join(dir, 'agent_only.pub'));
+    const only = writeConfig('agent-only', [`IdentityAgent ${agent.socket}`, `IdentityFile ${path.join(dir, 'agent_only')}`, 'IdentitiesOnly yes']);
+    expect((await discoverThrough('prod-api-3', only.config, {}, svc.url)).discovery.goroutine).toBe(true);
+    const stranger = generateKey(dir, 'agent_stranger');
+    rmSync(stranger.path);
+    const none = writeConfig('agent-none', [`IdentityAgent ${agent.socket}`, `IdentityFile ${stranger.path}`, 'IdentitiesOnly yes']);
+    const refused = await discoverThrough('prod-api-3', none.config, {}, svc.url).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SshAuthError);
+    expect((refused as Error).message).toMatch(
+      new RegExp(`^ssh prod-api-3 via bastion: the server refused to log in user ${target.user}; tried publickey with the keys of ssh-agent at ${agent.socket.replace(/[.]/g, '\\.')} that match the IdentityFiles \\(IdentitiesOnly\\); `),
+    );
   });
 
   it('logs in with an encrypted IdentityFile given its passphrase, and says which key needs one', { timeout: 30_000 }, async () => {

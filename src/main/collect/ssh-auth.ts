@@ -3,6 +3,7 @@ import ssh2 from 'ssh2';
 import type { AuthenticationType, NextAuthHandler, ParsedKey } from 'ssh2';
 import { InvalidInputError, SshAuthError } from '../../shared/errors.js';
 import { fingerprintOf } from './known-hosts.js';
+import { IdentitiesOnlyAgent, publicBlobsOf } from './ssh-agent-filter.js';
 import { describeDestination, type SshDestination } from './ssh-destination.js';
 
 // ssh2 is CommonJS: named ESM imports fail on Node 20.
@@ -14,7 +15,8 @@ export const PASSPHRASE_ENV = 'GOROSCOPE_SSH_PASSPHRASE';
 export type SshAuthMethod =
   /** `key` is decrypted once, here: an encrypted OpenSSH key costs a bcrypt KDF run (~0.2 s) per decryption. */
   | { kind: 'key'; path: string; key: ParsedKey; keyType: string; fingerprint: string }
-  | { kind: 'agent'; socket: string };
+  /** `onlyKeys`: IdentitiesOnly, the agent keys that match an IdentityFile (public blobs). */
+  | { kind: 'agent'; socket: string; onlyKeys?: readonly Buffer[] };
 
 export interface SshAuthOptions {
   /** Private key file; when absent the agent at `agentSocket` is used. */
@@ -30,7 +32,7 @@ export interface SshAuthOptions {
    * skips it), whether the agent is off (`IdentityAgent none`, `IdentitiesOnly yes`), and the
    * certificates that go with the keys (ssh2 cannot offer them; a refusal says so).
    */
-  identities?: { paths: readonly string[]; isAgentOff: boolean; certificates: readonly string[] };
+  identities?: { paths: readonly string[]; isAgentOff: boolean; identitiesOnly?: boolean; certificates: readonly string[] };
 }
 
 /**
@@ -43,8 +45,9 @@ export function planSshAuth(d: SshDestination, o: SshAuthOptions, env: NodeJS.Pr
   const passphraseOf = (path: string): string | undefined => o.passphrases?.get(path) ?? o.passphrase ?? nonEmpty(env[PASSPHRASE_ENV]);
   if (o.privateKeyPath !== undefined) return [loadKey(hop, o.privateKeyPath, passphraseOf(o.privateKeyPath))];
   const socket = o.identities?.isAgentOff === true ? undefined : (o.agentSocket ?? nonEmpty(env['SSH_AUTH_SOCK']));
-  // ssh's order: the agent's keys, then the key files.
-  const methods: SshAuthMethod[] = socket !== undefined ? [{ kind: 'agent', socket }] : [];
+  // ssh's order: the agent's keys, then the key files. IdentitiesOnly: only agent keys that match a key file.
+  const onlyKeys = o.identities?.identitiesOnly === true ? publicBlobsOf(o.identities.paths) : undefined;
+  const methods: SshAuthMethod[] = socket === undefined || onlyKeys?.length === 0 ? [] : [{ kind: 'agent', socket, ...(onlyKeys !== undefined ? { onlyKeys } : {}) }];
   for (const path of o.identities?.paths ?? []) {
     if (!existsSync(path)) continue;
     // An encrypted key nobody gave a passphrase for waits behind the agent, as ssh would only prompt
@@ -103,7 +106,8 @@ function loadKey(hop: string, path: string, passphrase: string | undefined): Ssh
 
 /** `publickey with /home/me/.ssh/id_ed25519 (ssh-ed25519 SHA256:…)`, `publickey with the keys of ssh-agent at /tmp/…`. */
 export function describeMethod(m: SshAuthMethod): string {
-  return m.kind === 'key' ? `publickey with ${m.path} (${m.keyType} ${m.fingerprint})` : `publickey with the keys of ssh-agent at ${m.socket}`;
+  if (m.kind === 'key') return `publickey with ${m.path} (${m.keyType} ${m.fingerprint})`;
+  return `publickey with the keys of ssh-agent at ${m.socket}${m.onlyKeys !== undefined ? ' that match the IdentityFiles (IdentitiesOnly)' : ''}`;
 }
 
 /**
@@ -145,7 +149,8 @@ export class SshAuthAttempt {
     }
     this.tried.push(m);
     const username = this.d.user;
-    next(m.kind === 'key' ? { type: 'publickey', username, key: m.key } : { type: 'agent', username, agent: m.socket });
+    const agent = m.kind === 'agent' && m.onlyKeys !== undefined ? new IdentitiesOnlyAgent(m.socket, m.onlyKeys) : m.kind === 'agent' ? m.socket : null;
+    next(m.kind === 'key' ? { type: 'publickey', username, key: m.key } : { type: 'agent', username, agent: agent! });
   };
 
   /** The refusal: which user, which host, what was tried, what the server accepts, what to check. */

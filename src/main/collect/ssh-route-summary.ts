@@ -19,7 +19,7 @@ export function summariseSshRoute(hop: SshHop, destinationLabel: string, extras:
   const hops = route.map((h, i) => {
     const c = h.config;
     const isDestination = i === route.length - 1;
-    const isAgentOff = c.identitiesOnly || c.identityAgent === 'none';
+    const isAgentOff = c.identityAgent === 'none';
     const agent = isAgentOff ? null : c.identityAgent !== null && c.identityAgent !== 'SSH_AUTH_SOCK' ? c.identityAgent : nonEmpty(env['SSH_AUTH_SOCK']);
     const keys = isDestination && hop.keyFile !== undefined ? [hop.keyFile] : c.identityPaths.filter((p) => existsSync(p));
     if (!hasPassphrase && (agent === null || (isDestination && hop.keyFile !== undefined))) {

@@ -50,7 +50,7 @@ function hopOptions(h: SshRouteHop, isDestination: boolean, hop: SshHop, timeout
     ...(hop.passphrase !== undefined ? { passphrase: hop.passphrase } : {}),
     ...(extras.passphrases !== undefined ? { passphrases: extras.passphrases } : {}),
     ...(agent !== null && agent !== 'none' && agent !== 'SSH_AUTH_SOCK' ? { agentSocket: agent } : {}),
-    identities: { paths: c.identityPaths, isAgentOff: c.identitiesOnly || agent === 'none', certificates: certificatesOf(c) },
+    identities: { paths: c.identityPaths, isAgentOff: agent === 'none', identitiesOnly: c.identitiesOnly, certificates: certificatesOf(c) },
     knownHostsPath: hop.knownHostsFile ?? c.userKnownHostsFiles,
     hostKey: { hostKeyAlias: c.hostKeyAlias, acceptsUnknown: c.strictHostKeyChecking === 'no' || c.strictHostKeyChecking === 'accept-new' },
     connectTimeoutMs: c.connectTimeoutS !== null ? c.connectTimeoutS * 1000 : timeoutMs,
