@@ -67,6 +67,8 @@ const CASES: Case[] = [
   { name: 'negated pattern, the matching alias', config: 'Host web? !web9\n  User www\nHost *\n  User other\n', alias: 'web1' },
   { name: 'Match host sees the HostName set above it', config: 'Host prod-api-3\n  HostName 10.0.0.3\nMatch host 10.0.0.*,!10.0.0.9\n  Port 2222\n  IdentitiesOnly yes\n', alias: 'prod-api-3' },
   { name: 'Match originalhost and user', config: 'Host svc\n  User deploy\nMatch originalhost svc user deploy\n  Port 4022\nMatch user root\n  Port 5022\n', alias: 'svc' },
+  { name: 'Match with a negated criterion', config: 'Match !host bastion*\n  User notbastion\nMatch !originalhost other\n  Port 4444\n', alias: 'app1' },
+  { name: 'Match with a negated criterion, not matching', config: 'Match !host bastion*\n  User notbastion\n', alias: 'bastion2' },
   { name: 'Match all', config: 'Match all\n  ConnectTimeout 7\n  ServerAliveInterval 1m30s\n', alias: 'anything' },
   { name: 'ProxyJump, one hop', config: 'Host prod-api-3\n  HostName 10.0.0.3\n  ProxyJump bastion\nHost bastion\n  HostName 127.0.0.1\n', alias: 'prod-api-3' },
   { name: 'ProxyJump chain with users and ports', config: 'Host deep\n  ProxyJump ops@b1:2201,ssh://b2:2202\n', alias: 'deep' },
@@ -88,6 +90,14 @@ describe('resolveSshHost agrees with ssh -G', () => {
     const env = { SSH_AUTH_SOCK: '/tmp/agent.env.sock' };
     const ours = resolveSshHost(alias, sshConfigSource(file, env), { ...(user !== undefined ? { user } : {}), ...(port !== undefined ? { port } : {}) });
     expect(asSshG(ours)).toEqual(sshG(file, alias, user, port));
+  });
+});
+
+describe('without --ssh-config', () => {
+  it('reads the user config then /etc/ssh/ssh_config (with its Include) as ssh -G does without -F', () => {
+    const out = execFileSync('ssh', ['-G', 'some-host.example'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SSH_AUTH_SOCK: '/tmp/agent.env.sock' } });
+    const theirs = out.split('\n').filter((l) => KEYWORDS.includes(l.split(' ')[0]!)).sort();
+    expect(asSshG(resolveSshHost('some-host.example', sshConfigSource(undefined, { SSH_AUTH_SOCK: '/tmp/agent.env.sock' })))).toEqual(theirs);
   });
 });
 

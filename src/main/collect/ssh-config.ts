@@ -77,6 +77,7 @@ export function sshConfigSource(configFile: string | undefined, env: NodeJS.Proc
   };
 }
 
+const SYSTEM_CONFIG_DIR = '/etc/ssh';
 const DEFAULT_IDENTITY_FILES = ['~/.ssh/id_rsa', '~/.ssh/id_ecdsa', '~/.ssh/id_ecdsa_sk', '~/.ssh/id_ed25519', '~/.ssh/id_ed25519_sk', '~/.ssh/id_xmss', '~/.ssh/id_dsa'];
 const DEFAULT_KNOWN_HOSTS = ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'];
 const MULTI = new Set(['identityfile', 'certificatefile']);
@@ -170,8 +171,13 @@ function hostLineMatches(walk: Walk, patterns: string[]): boolean {
 function matchLineMatches(walk: Walk, file: string, args: string[]): boolean {
   let isMatch = true;
   for (let i = 0; i < args.length; i++) {
-    const criterion = args[i]!.toLowerCase();
-    if (criterion === 'all') continue;
+    // `Match !host bastion`: a criterion may be negated.
+    const isNegated = args[i]!.startsWith('!');
+    const criterion = args[i]!.replace(/^!/, '').toLowerCase();
+    if (criterion === 'all') {
+      if (isNegated) isMatch = false;
+      continue;
+    }
     if (UNSUPPORTED_MATCH.has(criterion)) {
       throw new InvalidInputError(`ssh config ${file}: "Match ${criterion}" is not supported by Goroscope (it cannot evaluate it as ssh would); use Host patterns or Match host/originalhost/user/localuser`);
     }
@@ -184,7 +190,7 @@ function matchLineMatches(walk: Walk, file: string, args: string[]): boolean {
             : criterion === 'localuser' ? walk.source.localUser
               : null;
     if (subject === null) throw new InvalidInputError(`ssh config ${file}: unknown Match criterion "${args[i - 1]}"`);
-    if (!matchesPatternList(criterion === 'host' || criterion === 'originalhost' ? subject.toLowerCase() : subject, list)) isMatch = false;
+    if (matchesPatternList(criterion === 'host' || criterion === 'originalhost' ? subject.toLowerCase() : subject, list) === isNegated) isMatch = false;
   }
   return isMatch;
 }
@@ -198,9 +204,11 @@ function first(settings: Settings, keyword: string): string | undefined {
   return settings.get(keyword)?.[0]?.[0];
 }
 
-function includePath(source: SshConfigSource, _from: string, pattern: string): string {
+/** Relative Include paths are under `~/.ssh` in a user's config and under `/etc/ssh` in the system's (ssh_config(5)). */
+function includePath(source: SshConfigSource, from: string, pattern: string): string {
   const expanded = pattern === '~' || pattern.startsWith('~/') ? path.join(source.home, pattern.slice(1)) : pattern;
-  return path.isAbsolute(expanded) ? expanded : path.join(source.home, '.ssh', expanded);
+  if (path.isAbsolute(expanded)) return expanded;
+  return path.join(from.startsWith(`${SYSTEM_CONFIG_DIR}/`) ? SYSTEM_CONFIG_DIR : path.join(source.home, '.ssh'), expanded);
 }
 
 /** `*`/`?` in any path segment, matched against the directory's entries, sorted as glob(3) sorts them. */
