@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/shared/errors.js';
 import { absoluteFile, connectorOf } from '../../src/main/api/ssh-hop.js';
 import { sshConnectorOf } from '../../src/main/cli/record-command.js';
-import { parseSshDestination, parseTunnelledTarget, tunnelledTarget } from '../../src/main/collect/ssh-destination.js';
+import { describeDestination, parseSshDestination, parseTunnelledTarget, tunnelledTarget } from '../../src/main/collect/ssh-destination.js';
 import { sshConnectorFor } from '../../src/main/collect/ssh-tunnel.js';
 import { generateKey, type GeneratedKey } from '../helpers/sshd.js';
 
@@ -30,6 +30,15 @@ describe('stored tunnelled targets read back', () => {
   ])('%s + %s', (destination, url) => {
     const d = parseSshDestination(destination, 'me');
     expect(parseTunnelledTarget(tunnelledTarget(d, url))).toEqual({ destination: d, url });
+  });
+
+  it('a target reached through an ssh config alias keeps the alias, which is resolved again when recorded again', () => {
+    const d = { user: 'deploy', host: '10.0.0.3', port: 2222, label: 'prod-api-3 via bastion' };
+    expect(tunnelledTarget(d, 'http://127.0.0.1:6060')).toBe('ssh://prod-api-3/http://127.0.0.1:6060');
+    const back = parseTunnelledTarget('ssh://prod-api-3/http://127.0.0.1:6060')!;
+    expect(back.url).toBe('http://127.0.0.1:6060');
+    expect(describeDestination(back.destination)).toBe('prod-api-3');
+    expect(describeDestination(parseTunnelledTarget('ssh://deploy@prod-api-3/http://127.0.0.1:6060')!.destination)).toBe('deploy@prod-api-3');
   });
 
   it('a direct target has no hop', () => {
