@@ -197,6 +197,16 @@ describe('routes built from the ssh config (sshConnectorFor, as the CLI and the 
     );
   });
 
+  it('StrictHostKeyChecking no accepts an unknown target, and still refuses its changed key', { timeout: 30_000 }, async () => {
+    const svc = await fixture(leaky(), ['-rate', '5']);
+    const lax = writeConfig('lax', [`IdentityFile ${target.clientKey.path}`, 'StrictHostKeyChecking no']);
+    writeFileSync(lax.targetKnownHosts, '');
+    expect((await discoverThrough('prod-api-3', lax.config, {}, svc.url)).discovery.goroutine).toBe(true);
+    const impostor = generateKey(dir, 'lax_impostor');
+    writeFileSync(lax.targetKnownHosts, `prod-api-3 ${impostor.publicLine.split(' ').slice(0, 2).join(' ')}\n`);
+    await expect(discoverThrough('prod-api-3', lax.config, {}, svc.url)).rejects.toThrow(/^ssh prod-api-3 via bastion: the host key of prod-api-3 has CHANGED: /);
+  });
+
   it('logs in to the target with the ssh-agent of IdentityAgent, with the SSH_AUTH_SOCK one, and with IdentitiesOnly only through matching agent keys', { timeout: 30_000 }, async () => {
     const svc = await fixture(leaky(), ['-rate', '5']);
     const withAgent = writeConfig('agent', [`IdentityAgent ${agent.socket}`, `IdentityFile ${path.join(dir, 'no-such-key')}`]);
