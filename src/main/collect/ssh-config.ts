@@ -96,7 +96,7 @@ interface Walk {
 
 /**
  * The settings of `alias` (a `Host` name, or a host name) from `source`. Throws InvalidInputError
- * naming the file and line: a file that cannot be read (other than missing), an Include loop, a Match
+ * naming the file (the parser keeps no line numbers): a file that cannot be read (other than missing), an Include loop, a Match
  * criterion ssh evaluates by running or resolving something (`exec`, `canonical`, `final`,
  * `localnetwork`, `tagged`), a bad Port, an unknown `%` token.
  */
