@@ -63,6 +63,7 @@ const CASES: Case[] = [
   { name: 'Host alias with HostName, User, Port, one key', config: 'Host bastion\n  HostName 127.0.0.1\n  User ops\n  Port 2201\n  IdentityFile ~/.ssh/bastion_ed25519\n', alias: 'bastion' },
   { name: 'first value wins across blocks; IdentityFile accumulates', config: 'Host prod-*\n  User deploy\n  IdentityFile ~/.ssh/prod\nHost *\n  User root\n  Port 2022\n  IdentityFile ~/.ssh/fallback\n', alias: 'prod-api-3' },
   { name: 'tokens in IdentityFile and UserKnownHostsFile', config: 'Host app\n  HostName App.Example.COM\n  User deploy\n  IdentityFile ~/.ssh/%h_%r_%u\n  IdentityFile /keys/%n-%p-%%\n  UserKnownHostsFile ~/.ssh/kh_%h_%p %d/.ssh/kh_%n_%r\n', alias: 'app' },
+  { name: '%C, the connection hash, in UserKnownHostsFile', config: 'Host x\n  User bob\n  UserKnownHostsFile /tmp/kh_%C %d/kh_%L_%i\n', alias: 'x' },
   { name: 'negated pattern and ? wildcard', config: 'Host web? !web9\n  User www\nHost *\n  User other\n', alias: 'web9' },
   { name: 'negated pattern, the matching alias', config: 'Host web? !web9\n  User www\nHost *\n  User other\n', alias: 'web1' },
   { name: 'Match host sees the HostName set above it', config: 'Host prod-api-3\n  HostName 10.0.0.3\nMatch host 10.0.0.*,!10.0.0.9\n  Port 2222\n  IdentitiesOnly yes\n', alias: 'prod-api-3' },
@@ -108,9 +109,9 @@ describe('what Goroscope refuses instead of guessing', () => {
     expect(() => resolveSshHost('a', sshConfigSource(file, {}))).toThrow(
       new InvalidInputError(`ssh config ${file}: "Match exec" is not supported by Goroscope (it cannot evaluate it as ssh would); use Host patterns or Match host/originalhost/user/localuser`),
     );
-    writeFileSync(file, 'Host a\n  IdentityFile ~/.ssh/%C\n');
+    writeFileSync(file, 'Host a\n  IdentityFile ~/.ssh/%T\n');
     expect(() => resolveSshHost('a', sshConfigSource(file, {}))).toThrow(
-      new InvalidInputError('ssh config: IdentityFile "~/.ssh/%C": the token %C is not supported here (known: %% %d %h %i %j %k %l %L %n %p %r %u)'),
+      new InvalidInputError('ssh config: IdentityFile "~/.ssh/%T": the token %T is not supported here (known: %% %C %d %h %i %j %k %l %L %n %p %r %u)'),
     );
     expect(() => sshConfigSource(path.join(dir, 'nope'), {})).toThrow(new InvalidInputError(`--ssh-config ${path.join(dir, 'nope')}: no such file`));
   });

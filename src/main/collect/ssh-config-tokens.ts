@@ -5,18 +5,18 @@ import { InvalidInputError } from '../../shared/errors.js';
  */
 
 /** One value per token letter: `d` home, `h` host name, `n` alias, `p` port, `r` remote user, `u` local user… */
-export type TokenValues = Partial<Record<'d' | 'h' | 'n' | 'p' | 'r' | 'u' | 'i' | 'l' | 'L' | 'k' | 'j', string>>;
+export type TokenValues = Partial<Record<'C' | 'd' | 'h' | 'n' | 'p' | 'r' | 'u' | 'i' | 'l' | 'L' | 'k' | 'j', string>>;
 
 /**
  * `~/.ssh/%h_%r` with `{h: 'db1', r: 'deploy'}` → `~/.ssh/db1_deploy`; `%%` is a percent sign. A token
- * with no value here (`%C`, or one the keyword does not take) is refused naming the keyword, as ssh
+ * with no value here (one the keyword does not take, or an unknown letter) is refused naming the keyword, as ssh
  * refuses it, instead of connecting with a wrong path.
  */
 export function expandTokens(text: string, values: TokenValues, keyword: string): string {
   return text.replace(/%(.?)/g, (whole, letter: string) => {
     if (letter === '%') return '%';
     const v = values[letter as keyof TokenValues];
-    if (v === undefined) throw new InvalidInputError(`ssh config: ${keyword} "${text}": the token ${whole || '%'} is not supported here (known: %% %d %h %i %j %k %l %L %n %p %r %u)`);
+    if (v === undefined) throw new InvalidInputError(`ssh config: ${keyword} "${text}": the token ${whole || '%'} is not supported here (known: %% %C %d %h %i %j %k %l %L %n %p %r %u)`);
     return v;
   });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir, hostname, userInfo } from 'node:os';
 import path from 'node:path';
@@ -245,6 +246,8 @@ function finish(walk: Walk): SshHostConfig {
   const tokens: TokenValues = {
     d: source.home, h: hostname, n: alias, p: String(port), r: user, u: source.localUser, i: String(source.uid),
     l: source.localHost, L: source.localHost.split('.')[0]!, k: hostKeyAlias ?? hostname, j: proxyJump ?? '',
+    // OpenSSH 9.2: SHA-1 of %l%h%p%r (the connection hash ControlPath users name sockets by).
+    C: createHash('sha1').update(`${source.localHost}${hostname}${port}${user}`).digest('hex'),
   };
   const expandPath = (p: string, keyword: string): string => expandTilde(expandTokens(p, tokens, keyword), source.home);
   const identityLines = settings.get('identityfile')?.map((a) => a[0]!) ?? [];
