@@ -197,6 +197,22 @@ describe('routes built from the ssh config (sshConnectorFor, as the CLI and the 
     );
   });
 
+  it('goes through a chain of two jump hosts (ProxyJump a,b), one SSH connection per hop', { timeout: 30_000 }, async () => {
+    const svc = await fixture(leaky(), ['-rate', '5']);
+    const { config } = writeConfig('chain', [`IdentityFile ${target.clientKey.path}`]);
+    // The target's sshd serves twice: as the second jump host (reached through the bastion), then as the destination.
+    // chain.known_hosts (written by writeConfig) holds the target's key under its alias prod-api-3.
+    appendFileSync(config, ['Host deep', '  HostName 127.0.0.1', `  Port ${target.port}`, '  ProxyJump bastion,prod-api-3', `  IdentityFile ${target.clientKey.path}`, '  HostKeyAlias prod-api-3', `  UserKnownHostsFile ${path.join(dir, 'chain.known_hosts')}`, ''].join('\n'));
+    const bastionLogins = bastion.logins();
+    const targetLogins = target.logins();
+    const { connector, discovery } = await discoverThrough('deep', config, {}, svc.url);
+    expect(connector.via).toBe('ssh deep via bastion, prod-api-3');
+    expect(discovery.goroutine).toBe(true);
+    await target.waitForLog(/^Accepted publickey for /gm, targetLogins + 2);
+    expect(bastion.logins() - bastionLogins).toBe(1);
+    expect(target.logins() - targetLogins).toBe(2);
+  });
+
   it('StrictHostKeyChecking no accepts an unknown target, and still refuses its changed key', { timeout: 30_000 }, async () => {
     const svc = await fixture(leaky(), ['-rate', '5']);
     const lax = writeConfig('lax', [`IdentityFile ${target.clientKey.path}`, 'StrictHostKeyChecking no']);
