@@ -93,6 +93,8 @@ export const SeriesGroupSchema = z.object({
   blockingSite: FrameSchema.nullable(),
   /** Goroutines per tick; null where the tick has no counting profile. */
   counts: countsPerTick,
+  /** The group's suspect score (0–100, as in the groups table), or null: no leak evidence or no analysis. */
+  suspectScore: z.number().min(0).max(100).nullable(),
 });
 export type SeriesGroup = z.infer<typeof SeriesGroupSchema>;
 
@@ -104,6 +106,8 @@ export const SessionSeriesSchema = z.object({
   /** Per tick, the sum of every other group ("the rest", folded). */
   rest: countsPerTick,
   restGroups: count,
+  /** Tick indexes where the service restarted (GC count or goroutine ids started over), ascending. */
+  restartTicks: z.array(count),
 });
 export type SessionSeries = z.infer<typeof SessionSeriesSchema>;
 

@@ -5,6 +5,7 @@ import { renderHtml } from '../analysis/report/html.js';
 import { renderJson } from '../analysis/report/json.js';
 import { renderMarkdown } from '../analysis/report/markdown.js';
 import type { HistoryStore } from '../store/history-store.js';
+import { restartTicks } from '../analysis/restarts.js';
 import { buildSessionReport } from './build-session-report.js';
 import type { AnalysisPort, RenderedReport } from './ports.js';
 import { NO_PROJECT_CONFIG, type LoadedConfig } from './project-config.js';
@@ -35,15 +36,16 @@ function toDiffRows(diff: SnapshotDiff): DiffRow[] {
  * session. Uses the built-in ignore rules unless `config` (a project file read by the caller) says otherwise.
  */
 export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PROJECT_CONFIG): AnalysisPort {
-  let cached: { sessionId: number; stamp: string; report: Report } | null = null;
-  const reportOf = (sessionId: number): Report => {
+  let cached: { sessionId: number; stamp: string; report: Report; restarts: number[] } | null = null;
+  const analysed = (sessionId: number): { report: Report; restarts: number[] } => {
     const s = store.session(sessionId);
     const stamp = `${s.ticks}/${s.snapshots}/${s.failedTicks}/${s.endedAtMs}`;
-    if (cached?.sessionId === sessionId && cached.stamp === stamp) return cached.report;
-    const report = buildSessionReport(loadStoredSession(store, sessionId), config);
-    cached = { sessionId, stamp, report };
-    return report;
+    if (cached?.sessionId === sessionId && cached.stamp === stamp) return cached;
+    const loaded = loadStoredSession(store, sessionId);
+    cached = { sessionId, stamp, report: buildSessionReport(loaded, config), restarts: restartTicks(loaded.session) };
+    return cached;
   };
+  const reportOf = (sessionId: number): Report => analysed(sessionId).report;
   return {
     suspects(sessionId) {
       const out = new Map<string, Suspect>();
@@ -60,6 +62,7 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
     },
     diff: (from, to) => toDiffRows(diffSnapshots(from, to)),
     reportModel: reportOf,
+    restarts: (sessionId) => analysed(sessionId).restarts,
     report(sessionId, format, sources): RenderedReport {
       const report = reportOf(sessionId);
       const content = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);

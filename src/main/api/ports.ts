@@ -77,4 +77,6 @@ export interface AnalysisPort {
   report(sessionId: number, format: ReportFormat, sources?: ReportSources): RenderedReport;
   /** The report model the renderers read (for the code excerpts the caller adds). */
   reportModel(sessionId: number): Report;
+  /** Tick indexes where the recorded service restarted (analysis/restarts.ts), ascending. */
+  restarts(sessionId: number): number[];
 }

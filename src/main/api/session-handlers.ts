@@ -40,7 +40,7 @@ export function sessionHandlers(ctx: ApiContext) {
     },
 
     'session.series': ({ sessionId, maxGroups }: RequestParams<'session.series'>): RequestOutput<'session.series'> =>
-      foldSeries(store.sessionSeries(sessionId), store.sessionStacks(sessionId), maxGroups),
+      foldSeries(store.sessionSeries(sessionId), store.sessionStacks(sessionId), maxGroups, ctx.analysis?.suspects(sessionId), ctx.analysis?.restarts(sessionId)),
 
     'session.groups': ({ sessionId, snapshotId }: RequestParams<'session.groups'>): RequestOutput<'session.groups'> => {
       const series = store.sessionSeries(sessionId);

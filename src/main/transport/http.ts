@@ -18,6 +18,8 @@ import {
 } from './http-guards.js';
 import { openEventStream } from './event-stream.js';
 import { containedRealPath, resolveStaticPath, sendStaticFile } from './static-files.js';
+import { sendText } from './compression.js';
+import { NO_TOKEN_PAGE, NO_TOKEN_PAGE_CSP } from './no-token-page.js';
 
 /** A 64 MiB debug=2 dump (Go's own cap) as JSON text, with room to spare. */
 export const DEFAULT_MAX_BODY_BYTES = 160 * 1024 * 1024;
@@ -149,7 +151,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     // The token in the query is for opening the printed URL only, never for the contract.
     const isPageLoad = !isApi && (req.method === 'GET' || req.method === 'HEAD');
     const source = tokenSource(req.headers, isPageLoad ? url.searchParams : new URLSearchParams(), token, port);
-    if (source === null) return refuse(res, 401, 'INVALID_INPUT', 'missing or wrong token: open the URL `goroscope serve` printed');
+    if (source === null) {
+      // A person at a browser gets a page to read; programs get the JSON envelope.
+      if (isPageLoad && /text\/html/i.test(req.headers.accept ?? '')) {
+        res.setHeader('content-security-policy', NO_TOKEN_PAGE_CSP);
+        return sendText(req, res, 401, 'text/html; charset=utf-8', NO_TOKEN_PAGE);
+      }
+      return refuse(res, 401, 'INVALID_INPUT', 'missing or wrong token: open the URL `goroscope serve` printed');
+    }
     if (source === 'query') {
       // The printed URL: keep the token in a cookie and drop it from the address bar.
       res.setHeader('set-cookie', `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
@@ -167,7 +176,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'INVALID_INPUT', `${req.method ?? ''} not allowed here`);
     const named = resolveStaticPath(options.rendererDir, url.pathname);
     const file = named === null ? null : await containedRealPath(options.rendererDir, named);
-    if (file === null || !(await sendStaticFile(res, file))) refuse(res, 404, 'NOT_FOUND', `no such file: ${url.pathname}`);
+    if (file === null || !(await sendStaticFile(req, res, file))) refuse(res, 404, 'NOT_FOUND', `no such file: ${url.pathname}`);
   };
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse, name: string): Promise<void> => {
@@ -192,7 +201,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     });
     const outcome = await dispatch(options.api, name, input, aborter.signal);
     const status = outcome.kind === 'unknown' ? 404 : outcome.kind === 'invalid' ? 400 : 200;
-    if (!res.destroyed) sendJson(res, status, outcome.reply);
+    if (!res.destroyed) await sendText(req, res, status, 'application/json; charset=utf-8', JSON.stringify(outcome.reply));
   };
 
   // Checked every second, so a stalled client is dropped close to its deadline, not up to 30 s late.

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { compress, encodingFor, type ContentEncoding } from './compression.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -52,16 +53,56 @@ export async function containedRealPath(root: string, file: string): Promise<str
   return realFile.startsWith(realRoot + path.sep) ? realFile : null;
 }
 
-/** Streams a built renderer file; false when there is no such file (the caller answers 404). */
-export async function sendStaticFile(res: ServerResponse, file: string): Promise<boolean> {
+/**
+ * Vite names every built asset after its content hash (`assets/index-CiFkTp-N.js`): such a file never
+ * changes under its name, so the browser may keep it. index.html is revalidated on every load.
+ */
+export function cacheControlOf(file: string): string {
+  return /[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
+/** Compressed copies of built files, made once per file version (brotli of 3 MB takes a second). */
+const compressedCache = new Map<string, Promise<Buffer>>();
+
+function compressedFile(file: string, info: { mtimeMs: number; size: number }, encoding: ContentEncoding): Promise<Buffer> {
+  const key = `${encoding} ${info.mtimeMs} ${info.size} ${file}`;
+  let entry = compressedCache.get(key);
+  if (!entry) {
+    entry = readFile(file).then((bytes) => compress(bytes, encoding, 'small'));
+    // A failed read is not cached: the next request tries again.
+    entry.catch(() => compressedCache.delete(key));
+    compressedCache.set(key, entry);
+  }
+  return entry;
+}
+
+/**
+ * Sends a built renderer file, compressed when the request accepts brotli or gzip (and the type is
+ * text), with long caching for content-hashed assets; false when there is no such file (the caller
+ * answers 404).
+ */
+export async function sendStaticFile(req: IncomingMessage, res: ServerResponse, file: string): Promise<boolean> {
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) return false;
   const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
-  res.writeHead(200, {
+  const encoding = encodingFor(req.headers, type, info.size);
+  const headers = {
     'content-type': type,
-    'content-length': info.size,
+    'cache-control': cacheControlOf(file),
+    vary: 'accept-encoding',
     ...(type.startsWith('text/html') ? { 'content-security-policy': PAGE_CSP } : {}),
-  });
+  };
+  if (encoding !== null) {
+    const body = await compressedFile(file, info, encoding);
+    res.writeHead(200, { ...headers, 'content-encoding': encoding, 'content-length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return true;
+  }
+  res.writeHead(200, { ...headers, 'content-length': info.size });
+  if (req.method === 'HEAD') {
+    res.end();
+    return true;
+  }
   await new Promise<void>((resolve, reject) => {
     const stream = createReadStream(file);
     stream.on('error', reject);

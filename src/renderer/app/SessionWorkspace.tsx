@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Place } from './place.js';
+import { SplitPane } from '../ui/SplitPane.js';
 import { useAction, useEvent, useRequest } from '../client/hooks.js';
 import { Empty, ErrorNotice, Loading } from '../ui/StatusViews.js';
 import { formatClock, formatCount, formatDateTime } from '../ui/format.js';
@@ -10,7 +12,7 @@ import { DiffView } from '../views/diff/DiffView.js';
 import { ReportView } from '../views/report/ReportView.js';
 import { SourceView, type SourceEditorProps } from '../views/source-view/SourceView.js';
 import { SourceCode } from './SourceCode.js';
-import { dumpOfTick, snapshotOfTick } from './tick-selection.js';
+import { dumpOfTick, indexOfTick, snapshotOfTick } from './tick-selection.js';
 import { useThrottled } from './use-throttled.js';
 
 type Tab = 'group' | 'dump' | 'diff' | 'report';
@@ -26,29 +28,45 @@ export interface SessionWorkspaceProps {
   sessionId: number;
   canAnalyse: boolean;
   isDark: boolean;
+  /** View, group and pinned tick, kept in the address by the App (see place.ts). */
+  place: Place;
+  onPlaceChange: (change: Partial<Place>) => void;
 }
 
+const isTab = (view: string | null): view is Tab => TABS.some((t) => t.id === view);
+
 /** One session: timeline, groups of the picked tick, and the group / dump / diff / report panes. */
-export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorkspaceProps): React.JSX.Element {
+export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlaceChange }: SessionWorkspaceProps): React.JSX.Element {
   const session = useRequest('session.get', { sessionId });
   const [maxGroups, setMaxGroups] = useState(10);
   const series = useRequest('session.series', { sessionId, maxGroups });
   const snapshots = useRequest('snapshot.list', { sessionId });
   const stop = useAction('recording.stop');
-  const [pickedTick, setPickedTick] = useState<number | null>(null);
-  const [groupKey, setGroupKey] = useState<string | null>(null);
-  const [tab, setTab] = useState<Tab>('group');
+  const tab: Tab = isTab(place.view) ? place.view : 'group';
+  const groupKey = place.groupKey;
+  const setTab = useCallback((view: Tab) => onPlaceChange({ view }), [onPlaceChange]);
+  const setGroupKey = useCallback((key: string | null) => onPlaceChange({ groupKey: key }), [onPlaceChange]);
   // Monaco stays mounted once opened: reopening a 14 MB dump on every tab switch would cost a second.
   const [hasOpenedDump, setOpenedDump] = useState(false);
   if (tab === 'dump' && !hasOpenedDump) setOpenedDump(true);
   const tabs = useRef<HTMLDivElement>(null);
 
   const ticks = series.value?.ticks ?? [];
+  // Following live (no tick in the place): the latest tick, and the dump view moves to each new full
+  // dump. A picked tick pins both; picking the last tick of a live session follows again.
+  const isFollowing = place.tick === null;
+  const pickedTick = isFollowing ? null : indexOfTick(ticks, place.tick!);
   const tickIndex = pickedTick ?? (ticks.length > 0 ? ticks.length - 1 : null);
   const tick = tickIndex === null ? undefined : ticks[tickIndex];
   const groupsSnapshot = snapshotOfTick(tick);
   const groups = useRequest('session.groups', series.value ? { sessionId, snapshotId: groupsSnapshot } : null);
-  const dump = tickIndex === null ? null : dumpOfTick(ticks, tickIndex);
+  // A pinned tick keeps the dump it was first shown with: a full dump recorded later may be nearer
+  // to it, but the text under the reader must not change unless they follow live.
+  const pinnedDump = useRef<{ tick: number; dump: ReturnType<typeof dumpOfTick> } | null>(null);
+  let dump = tickIndex === null ? null : dumpOfTick(ticks, tickIndex);
+  if (isFollowing || tickIndex === null) pinnedDump.current = null;
+  else if (pinnedDump.current?.tick === tickIndex && pinnedDump.current.dump !== null) dump = pinnedDump.current.dump;
+  else pinnedDump.current = { tick: tickIndex, dump };
   const dumpTick = dump?.tick ?? null;
   const dumpSnapshot = dump?.snapshotId ?? null;
 
@@ -62,6 +80,15 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
   // A session another process records into the same history (`goroscope record` in a terminal) sends
   // no events here: poll it while it has not ended.
   const isRecordedElsewhere = session.value !== null && session.value.endedAtMs === null && !session.value.isRecording;
+  const isLive = session.value !== null && session.value.endedAtMs === null;
+  const pickTick = useCallback(
+    (index: number) => {
+      const picked = ticks[index];
+      if (!picked) return;
+      onPlaceChange({ tick: isLive && index === ticks.length - 1 ? null : picked.tick });
+    },
+    [ticks, isLive, onPlaceChange],
+  );
   useEffect(() => {
     if (!isRecordedElsewhere) return;
     const timer = setInterval(refresh, POLL_MS);
@@ -69,13 +96,10 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
   }, [isRecordedElsewhere, refresh]);
 
   const row = useMemo(() => groups.value?.rows.find((r) => r.key === groupKey) ?? null, [groups.value, groupKey]);
-  const selectGroup = useCallback((key: string) => setGroupKey(key), []);
-  const showInDump = useCallback(() => setTab('dump'), []);
+  const selectGroup = useCallback((key: string) => setGroupKey(key), [setGroupKey]);
+  const showInDump = useCallback(() => setTab('dump'), [setTab]);
   const renderSource = useCallback((p: SourceEditorProps) => <SourceCode {...p} isDark={isDark} />, [isDark]);
-  const openGroup = useCallback((key: string) => {
-    setGroupKey(key);
-    setTab('group');
-  }, []);
+  const openGroup = useCallback((key: string) => onPlaceChange({ groupKey: key, view: 'group' }), [onPlaceChange]);
 
   if (session.status === 'error' && session.value === null) return <ErrorNotice error={session.error} onRetry={session.reload} />;
   if (session.value === null) return <Loading what="the session" />;
@@ -88,6 +112,69 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
     setTab(next.id);
     tabs.current?.querySelector<HTMLButtonElement>(`#tab-${next.id}`)?.focus();
   };
+
+  const groupsPane = (
+    <section className="pane groups-pane" aria-label="Groups">
+      {groups.status === 'error' && <ErrorNotice error={groups.error} onRetry={groups.reload} />}
+      {tick && groups.value?.snapshot && groups.value.snapshot.tick !== tick.tick && (
+        <p className="muted small note" data-testid="groups-note">
+          Tick {tick.tick} has no goroutine profile{tick.errors.length > 0 ? ' (it failed)' : ''}: these are the groups of tick {groups.value.snapshot.tick}.
+        </p>
+      )}
+      {groups.value === null ? (
+        groups.status === 'loading' ? <Loading what="groups" /> : <Empty title="No groups">This tick has no goroutine profile.</Empty>
+      ) : (
+        <GroupsTable rows={groups.value.rows} selectedKey={groupKey} onSelect={selectGroup} onOpen={openGroup} />
+      )}
+    </section>
+  );
+  const detailPane = (
+    <section className="pane detail-pane" aria-label="Details">
+      <div className="tabs" role="tablist" ref={tabs} onKeyDown={onTabKey}>
+        {TABS.map((t) => (
+          <button
+            type="button"
+            role="tab"
+            key={t.id}
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className={`tab-panel tab-${tab}`} role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'group' && <GroupDetail row={row} canAnalyse={canAnalyse} onShowInDump={showInDump} />}
+        {hasOpenedDump && (
+          <div className="dump-pane" hidden={tab !== 'dump'}>
+            {dumpTick !== null && dumpTick !== tickIndex && (
+              <p className="muted small note">Tick {tick?.tick} has no full dump: showing tick {ticks[dumpTick]?.tick}, the nearest one.</p>
+            )}
+            <DumpView snapshotId={dumpSnapshot} groupKey={groupKey} isDark={isDark} onSelectGroup={selectGroup} />
+          </div>
+        )}
+        {tab === 'diff' &&
+          (snapshots.value === null ? <Loading what="snapshots" /> : <DiffView snapshots={snapshots.value} onSelectGroup={openGroup} />)}
+        {tab === 'report' && <ReportView sessionId={sessionId} canAnalyse={canAnalyse} />}
+      </div>
+    </section>
+  );
+  const split = (
+    <SplitPane
+      id="workspace.detail"
+      direction="row"
+      defaultShare={0.5}
+      minFirst={320}
+      minSecond={340}
+      handleLabel="Resize the groups and the details"
+      first={groupsPane}
+      second={detailPane}
+    />
+  );
+  const hasChart = series.value !== null && ticks.length > 1;
 
   return (
     <div className="workspace" data-testid="workspace">
@@ -118,10 +205,23 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
               tick {tick.tick} · {formatClock(tick.atMs)}
             </span>
           )}
-          {pickedTick !== null && (
-            <button type="button" onClick={() => setPickedTick(null)} title="Show the latest tick">
-              Latest
+          {isLive ? (
+            <button
+              type="button"
+              className={`follow-live${isFollowing ? ' on' : ''}`}
+              aria-pressed={isFollowing}
+              onClick={() => onPlaceChange({ tick: isFollowing ? (ticks[ticks.length - 1]?.tick ?? null) : null })}
+              title={isFollowing ? 'Showing each new tick as it arrives: click to stay on this tick' : 'Pinned to one tick: click to follow the latest tick live'}
+              data-testid="follow-live"
+            >
+              {isFollowing ? '● Following live' : '○ Follow live'}
             </button>
+          ) : (
+            pickedTick !== null && (
+              <button type="button" onClick={() => onPlaceChange({ tick: null })} title="Show the latest tick">
+                Latest
+              </button>
+            )
           )}
           {s.isRecording && (
             <button type="button" className="danger" disabled={stop.status === 'loading'} onClick={() => void stop.run({ sessionId }).then(refresh)} data-testid="stop-recording">
@@ -132,70 +232,33 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
       </header>
       {stop.status === 'error' && <ErrorNotice error={stop.error} />}
       {series.status === 'error' && <ErrorNotice error={series.error} onRetry={series.reload} />}
-      {series.value === null ? (
-        <Loading what="the timeline" />
-      ) : ticks.length === 0 ? (
-        <Empty title="No ticks yet">The first tick appears as soon as the recorder has taken it.</Empty>
-      ) : ticks.length === 1 ? (
-        <p className="one-tick muted" data-testid="one-tick">
-          One snapshot: {formatCount(ticks[0]!.compactTotal ?? ticks[0]!.fullTotal)} goroutines at {formatClock(ticks[0]!.atMs)}. Import several dumps together, or record the
-          service, to see the groups over time.
-        </p>
+      {hasChart ? (
+        <SplitPane
+          id="workspace.timeline"
+          className="workspace-body"
+          direction="column"
+          defaultShare={0.34}
+          minFirst={150}
+          minSecond={280}
+          handleLabel="Resize the timeline"
+          first={<TimelineView series={series.value!} selectedTick={tickIndex} onSelectTick={pickTick} isDark={isDark} />}
+          second={split}
+        />
       ) : (
-        <TimelineView series={series.value} selectedTick={tickIndex} onSelectTick={setPickedTick} isDark={isDark} />
-      )}
-      <div className="workspace-split">
-        <section className="pane groups-pane" aria-label="Groups">
-          {groups.status === 'error' && <ErrorNotice error={groups.error} onRetry={groups.reload} />}
-          {tick && groups.value?.snapshot && groups.value.snapshot.tick !== tick.tick && (
-            <p className="muted small note" data-testid="groups-note">
-              Tick {tick.tick} has no goroutine profile{tick.errors.length > 0 ? ' (it failed)' : ''}: these are the groups of tick {groups.value.snapshot.tick}.
+        <>
+          {series.value === null ? (
+            <Loading what="the timeline" />
+          ) : ticks.length === 0 ? (
+            <Empty title="No ticks yet">The first tick appears as soon as the recorder has taken it.</Empty>
+          ) : (
+            <p className="one-tick muted" data-testid="one-tick">
+              One snapshot: {formatCount(ticks[0]!.compactTotal ?? ticks[0]!.fullTotal)} goroutines at {formatClock(ticks[0]!.atMs)}. Import several dumps together, or record the
+              service, to see the groups over time.
             </p>
           )}
-          {groups.value === null ? (
-            groups.status === 'loading' ? <Loading what="groups" /> : <Empty title="No groups">This tick has no goroutine profile.</Empty>
-          ) : (
-            <GroupsTable rows={groups.value.rows} selectedKey={groupKey} onSelect={selectGroup} onOpen={openGroup} />
-          )}
-        </section>
-        <section className="pane detail-pane" aria-label="Details">
-          <div className="tabs" role="tablist" ref={tabs} onKeyDown={onTabKey}>
-            {TABS.map((t) => (
-              <button
-                type="button"
-                role="tab"
-                key={t.id}
-                id={`tab-${t.id}`}
-                aria-selected={tab === t.id}
-                aria-controls={`panel-${t.id}`}
-                tabIndex={tab === t.id ? 0 : -1}
-                onClick={() => setTab(t.id)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
-          <div className={`tab-panel tab-${tab}`} role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-            {tab === 'group' && (
-              <div className="group-with-source">
-                <GroupDetail row={row} canAnalyse={canAnalyse} onShowInDump={showInDump} />
-                {row !== null && <SourceView key={row.key} frames={row.frames} blockingSite={row.blockingSite} createdBy={row.createdBy} renderEditor={renderSource} />}
-              </div>
-            )}
-            {hasOpenedDump && (
-              <div className="dump-pane" hidden={tab !== 'dump'}>
-                {dumpTick !== null && dumpTick !== tickIndex && (
-                  <p className="muted small note">Tick {tick?.tick} has no full dump: showing tick {ticks[dumpTick]?.tick}, the nearest one.</p>
-                )}
-                <DumpView snapshotId={dumpSnapshot} groupKey={groupKey} isDark={isDark} onSelectGroup={selectGroup} />
-              </div>
-            )}
-            {tab === 'diff' &&
-              (snapshots.value === null ? <Loading what="snapshots" /> : <DiffView snapshots={snapshots.value} onSelectGroup={openGroup} />)}
-            {tab === 'report' && <ReportView sessionId={sessionId} canAnalyse={canAnalyse} />}
-          </div>
-        </section>
-      </div>
+          <div className="workspace-body">{split}</div>
+        </>
+      )}
     </div>
   );
 }

@@ -25,3 +25,18 @@ export function dumpOfTick(ticks: readonly TimelineTick[], at: number): { tick: 
   const own = ticks[at];
   return own ? { tick: at, snapshotId: own.countedSnapshotId } : null;
 }
+
+/** The index of tick number `tick` (ticks ascending; usually tick n is at index n), or null when absent. */
+export function indexOfTick(ticks: readonly TimelineTick[], tick: number): number | null {
+  if (ticks[tick]?.tick === tick) return tick;
+  let lo = 0;
+  let hi = ticks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = ticks[mid]!.tick;
+    if (at === tick) return mid;
+    if (at < tick) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return null;
+}

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../shared/errors.js';
-import { hintOf } from './error-hints.js';
+import { hintOf, titleOf } from './error-hints.js';
 
 export function Loading({ what }: { what: string }): React.JSX.Element {
   return (
@@ -22,10 +22,12 @@ export function ErrorNotice({ error, onRetry }: { error: { code: ErrorCode; mess
   const hint = hintOf(error.code);
   return (
     <div className="status status-error" role="alert">
-      <div>
-        <span className="error-code">{error.code}</span> <span className="error-message">{error.message}</span>
-      </div>
+      <strong className="error-title">{titleOf(error.code)}</strong>
+      <div className="error-message">{error.message}</div>
       {hint && <div className="status-detail">{hint}</div>}
+      <div className="error-code" title="Error code, for bug reports and searches">
+        {error.code}
+      </div>
       {onRetry && (
         <button type="button" onClick={onRetry}>
           Try again

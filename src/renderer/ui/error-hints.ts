@@ -22,3 +22,24 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
 export function hintOf(code: ErrorCode): string | null {
   return HINTS[code] ?? null;
 }
+
+/** The words an error box leads with, per code: what happened, for a person; the code comes last, small. */
+const TITLES: Record<ErrorCode, string> = {
+  DUMP_PARSE: 'Part of the dump could not be read',
+  NOT_A_DUMP: 'This is not a goroutine dump',
+  TARGET_UNREACHABLE: 'Cannot reach the service',
+  NOT_GO_ENDPOINT: 'This address does not serve Go profiles',
+  RESPONSE_TOO_LARGE: 'The answer is too large',
+  HTTP_STATUS: 'The service answered with an error',
+  TIMEOUT: 'The service did not answer in time',
+  HOST_KEY_MISMATCH: 'The SSH server’s key has changed',
+  SSH_AUTH: 'The SSH server refused the login',
+  SCHEMA_TOO_NEW: 'The history is from a newer Goroscope',
+  NOT_FOUND: 'Not found',
+  INVALID_INPUT: 'That request was refused',
+  BUG: 'Something went wrong inside Goroscope',
+};
+
+export function titleOf(code: ErrorCode): string {
+  return TITLES[code];
+}

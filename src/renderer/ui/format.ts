@@ -17,6 +17,11 @@ export function formatSite(frame: Frame | null): string {
   return frame === null ? '—' : `${shortFunc(frame.func)} ${baseName(frame.file)}:${frame.line}`;
 }
 
+/** `net/http.(*conn).serve /usr/lib/go-1.19/src/net/http/server.go:1991`: the frame in full, for hover text. */
+export function fullSite(frame: Frame | null): string {
+  return frame === null ? '—' : `${frame.func} ${frame.file}:${frame.line}`;
+}
+
 export function sameFrame(a: Frame | null, b: Frame | null): boolean {
   return a !== null && b !== null && a.func === b.func && a.file === b.file && a.line === b.line;
 }

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { SnapshotInfo } from '../../../shared/contract.js';
 import { useRequest } from '../../client/hooks.js';
 import { Empty, ErrorNotice, Loading } from '../../ui/StatusViews.js';
-import { formatCount, formatDelta, formatSite } from '../../ui/format.js';
+import { formatCount, formatDelta, formatSite, fullSite } from '../../ui/format.js';
 import { CHANGE_ORDER, changeCounts, comparableSnapshots, defaultPair, snapshotLabel } from './diff-view.js';
 
 export interface DiffViewProps {
@@ -50,23 +50,29 @@ export function DiffView({ snapshots, onSelectGroup }: DiffViewProps): React.JSX
               .join(' · ') || 'no groups'}
           </p>
           <table className="diff-table">
+            <colgroup>
+              <col />
+              <col className="diff-col-num" />
+              <col className="diff-col-num" />
+              <col className="diff-col-num" />
+              <col className="diff-col-ids" />
+            </colgroup>
             <thead>
               <tr>
-                <th scope="col">Change</th>
-                <th scope="col">Blocking site</th>
+                <th scope="col">Change · blocking site</th>
                 <th scope="col" className="num">Before</th>
                 <th scope="col" className="num">After</th>
                 <th scope="col" className="num">Δ</th>
-                <th scope="col" className="num" title="Goroutine ids only in the later dump / in both">New / persisted ids</th>
+                <th scope="col" className="num" title="Goroutine ids only in the later dump / in both">
+                  New / kept ids
+                </th>
               </tr>
             </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.key} className={`change-${r.change}`} onClick={() => onSelectGroup(r.key)} data-testid="diff-row">
-                  <td>
+                  <td className="site" title={`${fullSite(r.blockingSite)}\ncreated by ${fullSite(r.createdBy)}`}>
                     <span className={`badge change-${r.change}`}>{r.change}</span>
-                  </td>
-                  <td className="site" title={r.blockingSite?.func}>
                     {formatSite(r.blockingSite)}
                     <div className="muted small">created by {formatSite(r.createdBy)}</div>
                   </td>

@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useRequest } from '../../client/hooks.js';
 import { Empty, ErrorNotice, Loading } from '../../ui/StatusViews.js';
 import { formatCount } from '../../ui/format.js';
 import { groupSpans, hasRecords, recordGroupKeys } from './debug1-records.js';
 import { indexDump, rangesOfSpans, spanIndexAtLine } from './dump-index.js';
-import { MonacoDump } from './MonacoDump.js';
 import { stepLine } from './dump-navigation.js';
 
 export interface DumpViewProps {
@@ -14,6 +13,10 @@ export interface DumpViewProps {
   /** Clicking inside a goroutine selects its group. */
   onSelectGroup: (key: string) => void;
 }
+
+// Monaco is most of the page's weight (about 3 MB of script and its worker): it loads, as its own
+// chunk, the first time a dump is shown, not with the page.
+const MonacoDump = lazy(() => import('./MonacoDump.js').then((m) => ({ default: m.MonacoDump })));
 
 /** Marks for `performance.measure('dump:open')`: from asking for the text to the editor showing it. */
 const OPEN_MARK = 'dump:open:start';
@@ -117,7 +120,9 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
         {text === null || index === null ? (
           <Loading what="the dump" />
         ) : (
-          <MonacoDump text={text} folds={index.spans} highlight={highlight} reveal={reveal} isDark={isDark} onLineSelected={onLineSelected} onShown={onShown} />
+          <Suspense fallback={<Loading what="the editor" />}>
+            <MonacoDump text={text} folds={index.spans} highlight={highlight} reveal={reveal} isDark={isDark} onLineSelected={onLineSelected} onShown={onShown} />
+          </Suspense>
         )}
       </div>
     </div>

@@ -2,7 +2,9 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { GroupRow } from '../../../shared/contract.js';
 import { Sparkline } from '../../ui/Sparkline.js';
 import { formatCount, formatDelta } from '../../ui/format.js';
-import { filterRows, moveSelection, sortRows, toTableRows, visibleWindow, type SortDir, type SortKey } from './groups-table.js';
+import { filterRows, moveSelection, sortRows, toTableRows, visibleWindow, type SortDir, type SortKey, type TableRow } from './groups-table.js';
+import { COLUMNS, DEFAULT_LAYOUT, fitColumns, gridTemplateOf, isColumnLayout, resizeColumn, toggleColumn, widthOf, type ColumnDef, type ColumnId } from './table-columns.js';
+import { usePersistedState } from '../../ui/use-persisted-state.js';
 
 export interface GroupsTableProps {
   rows: readonly GroupRow[];
@@ -14,15 +16,33 @@ export interface GroupsTableProps {
 
 const ROW_HEIGHT = 30;
 
-const COLUMNS: { key: SortKey | null; label: string; title: string }[] = [
-  { key: 'count', label: 'Count', title: 'Goroutines in the group at this snapshot' },
-  { key: 'change', label: 'Change', title: 'Since the first tick of the session' },
-  { key: null, label: 'Trend', title: 'Count over the session' },
-  { key: 'state', label: 'State', title: 'Most common state' },
-  { key: 'blockingSite', label: 'Blocking site', title: 'Where the goroutines wait' },
-  { key: 'createdBy', label: 'Created by', title: 'Where they were started' },
-  { key: 'suspect', label: 'Score', title: 'Suspect score from leak analysis (0-100)' },
-];
+/** One cell of a row; `title` carries the whole text, which the cell may cut with an ellipsis. */
+function cellOf(id: ColumnId, r: TableRow): React.JSX.Element {
+  switch (id) {
+    case 'count':
+      return <div role="gridcell" className="num" key={id}>{formatCount(r.row.count)}</div>;
+    case 'change':
+      return <div role="gridcell" className={`num ${r.change > 0 ? 'up' : r.change < 0 ? 'down' : ''}`} key={id}>{formatDelta(r.change)}</div>;
+    case 'trend':
+      return (
+        <div role="gridcell" className="trend" key={id}>
+          <Sparkline values={r.row.sparkline} width={56} />
+        </div>
+      );
+    case 'state':
+      return <div role="gridcell" className="state" title={r.state} key={id}>{r.state}</div>;
+    case 'blockingSite':
+      return <div role="gridcell" className="site" title={r.blockingTitle} key={id}>{r.blockingSite}</div>;
+    case 'createdBy':
+      return <div role="gridcell" className="site" title={r.createdTitle} key={id}>{r.createdBy}</div>;
+    case 'score':
+      return (
+        <div role="gridcell" className="num" key={id}>
+          {r.row.suspect ? <span className={`score${r.row.suspect.score >= 50 ? ' high' : ''}`}>{Math.round(r.row.suspect.score)}</span> : '—'}
+        </div>
+      );
+  }
+}
 
 /**
  * The groups of a snapshot: sortable by column, filtered by words, virtualised (only the rows in
@@ -34,7 +54,10 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
   const [query, setQuery] = useState('');
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(400);
+  const [tableWidth, setTableWidth] = useState(0);
+  const [layout, setLayout] = usePersistedState('groups.columns', DEFAULT_LAYOUT, isColumnLayout);
   const scroller = useRef<HTMLDivElement>(null);
+  const head = useRef<HTMLDivElement>(null);
   const filterInput = useRef<HTMLInputElement>(null);
 
   const tableRows = useMemo(() => toTableRows(rows), [rows]);
@@ -44,7 +67,10 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
 
   useEffect(() => {
     const el = scroller.current!;
-    const observer = new ResizeObserver(() => setViewport(el.clientHeight));
+    const observer = new ResizeObserver(() => {
+      setViewport(el.clientHeight);
+      setTableWidth(el.offsetWidth);
+    });
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
@@ -74,6 +100,26 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
     onSelect(shown[next]!.row.key);
   };
 
+  // Until measured, every column is drawn; then those that do not fit give way (see table-columns.ts).
+  const fit = fitColumns(layout, tableWidth > 0 ? tableWidth : Infinity);
+  const grid = { gridTemplateColumns: gridTemplateOf(fit.shown, layout), minWidth: fit.neededPx };
+
+  const startResize = (c: ColumnDef, e: React.PointerEvent<HTMLDivElement>): void => {
+    if (e.button !== 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const grip = e.currentTarget;
+    grip.setPointerCapture(e.pointerId);
+    const cell = grip.parentElement!.getBoundingClientRect();
+    const onMove = (m: PointerEvent): void => setLayout((l) => resizeColumn(l, c.id, m.clientX - cell.left));
+    const onUp = (): void => {
+      grip.removeEventListener('pointermove', onMove);
+      grip.removeEventListener('pointerup', onUp);
+    };
+    grip.addEventListener('pointermove', onMove);
+    grip.addEventListener('pointerup', onUp);
+  };
+
   const toggleSort = (key: SortKey): void =>
     setSort((s) => (s.key === key ? { key, dir: s.dir === 'desc' ? 'asc' : 'desc' } : { key, dir: key === 'count' || key === 'change' || key === 'suspect' ? 'desc' : 'asc' }));
 
@@ -94,20 +140,48 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
         <span className="muted" data-testid="groups-count">
           {shown.length === rows.length ? `${formatCount(rows.length)} groups` : `${formatCount(shown.length)} of ${formatCount(rows.length)} groups`}
         </span>
-      </div>
-      <div className="groups-head" role="row">
-        {COLUMNS.map((c) => (
-          <div role="columnheader" key={c.label} title={c.title} aria-sort={c.key === sort.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-            {c.key === null ? (
-              c.label
-            ) : (
-              <button type="button" className="sort-button" onClick={() => toggleSort(c.key!)}>
+        <details className="column-menu">
+          <summary title="Show or hide columns" data-testid="column-menu">
+            Columns
+          </summary>
+          <div className="column-menu-list">
+            {COLUMNS.map((c) => (
+              <label key={c.id}>
+                <input type="checkbox" checked={!layout.hidden.includes(c.id)} onChange={() => setLayout((l) => toggleColumn(l, c.id))} />
                 {c.label}
-                {c.key === sort.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
-              </button>
-            )}
+                {fit.dropped.includes(c.id) && <span className="muted small"> (no room: widen the pane)</span>}
+              </label>
+            ))}
+            <button type="button" className="link" onClick={() => setLayout(DEFAULT_LAYOUT)}>
+              Reset widths and columns
+            </button>
           </div>
-        ))}
+        </details>
+      </div>
+      <div className="groups-head" role="row" ref={head}>
+        <div className="groups-head-row" style={grid}>
+          {fit.shown.map((c) => (
+            <div role="columnheader" key={c.id} title={c.title} aria-sort={c.sortKey !== null && c.sortKey === sort.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined} data-column={c.id}>
+              {c.sortKey === null ? (
+                <span className="column-label">{c.label}</span>
+              ) : (
+                <button type="button" className="sort-button column-label" onClick={() => toggleSort(c.sortKey!)}>
+                  {c.label}
+                  {c.sortKey === sort.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                </button>
+              )}
+              <div
+                className="column-grip"
+                role="separator"
+                aria-orientation="vertical"
+                aria-label={`Resize the ${c.label} column`}
+                title={`Drag to resize; double-click for the least width (${widthOf(c, { widths: {}, hidden: [] })} px)`}
+                onPointerDown={(e) => startResize(c, e)}
+                onDoubleClick={() => setLayout((l) => resizeColumn(l, c.id, 0))}
+              />
+            </div>
+          ))}
+        </div>
       </div>
       <div
         className="groups-body"
@@ -117,11 +191,15 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
         aria-label="Goroutine groups"
         aria-rowcount={shown.length}
         aria-activedescendant={selectedIndex >= 0 ? `group-row-${selectedIndex}` : undefined}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onScroll={(e) => {
+          setScrollTop(e.currentTarget.scrollTop);
+          // The header scrolls sideways with the rows when the columns are wider than the pane.
+          if (head.current) head.current.scrollLeft = e.currentTarget.scrollLeft;
+        }}
         onKeyDown={onKeyDown}
         data-testid="groups-body"
       >
-        <div style={{ height: shown.length * ROW_HEIGHT, position: 'relative' }}>
+        <div style={{ height: shown.length * ROW_HEIGHT, position: 'relative', minWidth: fit.neededPx }}>
           {shown.slice(first, last + 1).map((r, offset) => {
             const i = first + offset;
             const isSelected = r.row.key === selectedKey;
@@ -133,22 +211,12 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
                 aria-rowindex={i + 1}
                 aria-selected={isSelected}
                 className={`group-row${isSelected ? ' selected' : ''}${r.row.count === 0 ? ' gone' : ''}`}
-                style={{ transform: `translateY(${i * ROW_HEIGHT}px)`, height: ROW_HEIGHT }}
+                style={{ transform: `translateY(${i * ROW_HEIGHT}px)`, height: ROW_HEIGHT, gridTemplateColumns: grid.gridTemplateColumns }}
                 onClick={() => onSelect(r.row.key)}
                 onDoubleClick={() => onOpen(r.row.key)}
                 data-testid="group-row"
               >
-                <div role="gridcell" className="num">{formatCount(r.row.count)}</div>
-                <div role="gridcell" className={`num ${r.change > 0 ? 'up' : r.change < 0 ? 'down' : ''}`}>{formatDelta(r.change)}</div>
-                <div role="gridcell" className="trend">
-                  <Sparkline values={r.row.sparkline} width={56} />
-                </div>
-                <div role="gridcell" className="state" title={r.state}>{r.state}</div>
-                <div role="gridcell" className="site" title={r.blockingSite}>{r.blockingSite}</div>
-                <div role="gridcell" className="site" title={r.createdBy}>{r.createdBy}</div>
-                <div role="gridcell" className="num">
-                  {r.row.suspect ? <span className={`score${r.row.suspect.score >= 50 ? ' high' : ''}`}>{Math.round(r.row.suspect.score)}</span> : '—'}
-                </div>
+                {fit.shown.map((c) => cellOf(c.id, r))}
               </div>
             );
           })}

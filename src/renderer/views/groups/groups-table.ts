@@ -1,5 +1,5 @@
 import type { GroupRow } from '../../../shared/contract.js';
-import { formatSite } from '../../ui/format.js';
+import { formatSite, fullSite } from '../../ui/format.js';
 
 export type SortKey = 'count' | 'change' | 'state' | 'blockingSite' | 'createdBy' | 'suspect';
 export type SortDir = 'asc' | 'desc';
@@ -10,6 +10,9 @@ export interface TableRow {
   state: string;
   blockingSite: string;
   createdBy: string;
+  /** The whole frames, for the hover text: `net/http.(*conn).serve /usr/lib/go/src/net/http/server.go:3102`. */
+  blockingTitle: string;
+  createdTitle: string;
   /** Lower-case text the filter searches: sites, state, every frame's function and file. */
   haystack: string;
 }
@@ -27,6 +30,8 @@ export function toTableRows(rows: readonly GroupRow[]): TableRow[] {
       state,
       blockingSite,
       createdBy,
+      blockingTitle: fullSite(row.blockingSite),
+      createdTitle: fullSite(row.createdBy),
       haystack: `${blockingSite} ${createdBy} ${state} ${frames}`.toLowerCase(),
     };
   });

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ImportFile, SessionSummary } from '../../../shared/contract.js';
 import { useAction } from '../../client/hooks.js';
 import { ErrorNotice } from '../../ui/StatusViews.js';
+import { formatBytes } from '../../ui/format.js';
 import { importFileOf, pastedFile } from './import-files.js';
 
 export interface ImportPanelProps {
@@ -17,17 +18,32 @@ export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element
   const action = useAction('dump.import');
   const [isDragging, setDragging] = useState(false);
   const [pasteText, setPasteText] = useState('');
+  // Shown from the moment files arrive: reading and encoding 14 MB takes a second before the request starts.
+  const [pending, setPending] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
   const run = useRef(action.run);
   run.current = action.run;
   const done = useRef(onImported);
   done.current = onImported;
 
-  const importFiles = async (files: ImportFile[]): Promise<void> => {
-    if (files.length === 0) return;
+  /** Resolves with the files the import refused, or null when the whole request failed. */
+  const importFiles = async (files: ImportFile[]): Promise<string[] | null> => {
+    if (files.length === 0) return [];
     const result = await run.current({ files });
     if (result) done.current(result.session);
+    return result ? result.refused.map((r) => r.file) : null;
   };
+  const readAndImport = (list: File[]): void => {
+    if (list.length === 0) return;
+    const bytes = list.reduce((n, f) => n + f.size, 0);
+    const what = list.length === 1 ? list[0]!.name : `${list.length} files`;
+    setPending(`${what} (${formatBytes(bytes)})`);
+    void Promise.all(list.map(importFileOf))
+      .then(importFiles)
+      .finally(() => setPending(null));
+  };
+  const readAndImportRef = useRef(readAndImport);
+  readAndImportRef.current = readAndImport;
 
   useEffect(() => {
     let depth = 0;
@@ -49,7 +65,7 @@ export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      void Promise.all([...(e.dataTransfer?.files ?? [])].map(importFileOf)).then(importFiles);
+      readAndImportRef.current([...(e.dataTransfer?.files ?? [])]);
     };
     const onPaste = (e: ClipboardEvent): void => {
       if (isTextEntry(e.target)) return;
@@ -87,7 +103,7 @@ export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element
           onChange={(e) => {
             const files = [...(e.target.files ?? [])];
             e.target.value = '';
-            void Promise.all(files.map(importFileOf)).then(importFiles);
+            readAndImport(files);
           }}
         />
         <div className="muted small">debug=1 / debug=2 text, protobuf, crash output, /debug/vars, /metrics</div>
@@ -105,12 +121,20 @@ export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element
         disabled={pasteText.trim() === '' || action.status === 'loading'}
         onClick={() => {
           const file = pastedFile(pasteText, Date.now());
-          if (file) void importFiles([file]).then(() => setPasteText(''));
+          // A refused or failed paste keeps its text, to fix and try again.
+          if (file)
+            void importFiles([file]).then((refused) => {
+              if (refused !== null && !refused.includes(file.name)) setPasteText('');
+            });
         }}
       >
         Import pasted text
       </button>
-      {action.status === 'loading' && <p className="muted" role="status">Importing…</p>}
+      {(pending !== null || action.status === 'loading') && (
+        <p className="muted import-progress" role="status" data-testid="import-progress">
+          <span className="spinner" aria-hidden="true" /> {pending !== null ? `Importing ${pending}…` : 'Importing…'}
+        </p>
+      )}
       {action.status === 'error' && <ErrorNotice error={action.error} />}
       {action.value && action.value.refused.length > 0 && (
         <ul className="refused">

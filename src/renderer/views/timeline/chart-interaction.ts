@@ -10,6 +10,7 @@ export interface Palette {
   failed: string;
   full: string;
   selected: string;
+  restart: string;
 }
 
 /** The selected tick, failed ticks and full dumps, drawn over the series after each draw. */
@@ -44,7 +45,23 @@ export function drawMarkers(u: uPlot, d: ChartData, selected: number | null, p: 
     ctx.lineTo(x, top + 1.6 * r);
     ctx.fill();
   }
+  // Restarts: a solid purple line with a ⟲ on top (a new process: counts and ids start over).
   ctx.setLineDash([]);
+  ctx.strokeStyle = p.restart;
+  ctx.fillStyle = p.restart;
+  ctx.lineWidth = 2 * devicePixelRatio;
+  ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const i of d.restartTicks) {
+    const x = px(i);
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+    ctx.fillText('⟲', x + 8 * devicePixelRatio, top + 2 * devicePixelRatio);
+  }
+  ctx.lineWidth = devicePixelRatio;
   ctx.fillStyle = p.full;
   for (const i of d.fullDumpTicks) {
     const x = px(i);

@@ -5,6 +5,10 @@ import type { Frame } from '../../../shared/model.js';
 export interface Band {
   label: string;
   key: string | null;
+  /** Suspect score 0–100 of the group, or null (no evidence, or the folded rest). */
+  suspectScore: number | null;
+  /** Hidden by the legend: drawn with no height, still listed with its counts. */
+  isHidden: boolean;
   /** Goroutines per tick as measured (the legend shows these). */
   values: (number | null)[];
   /** Running sum from the bottom band up to this one (the chart draws these). */
@@ -24,6 +28,8 @@ export interface ChartData {
   failedTicks: number[];
   /** Tick indexes with a full (debug=2) dump: the ticks the dump view can show. */
   fullDumpTicks: number[];
+  /** Tick indexes where the service restarted. */
+  restartTicks: number[];
   hasNumGoroutine: boolean;
   hasGoGoroutines: boolean;
   /** Changes when the chart's series slots change (how many bands, which lines): rebuild, not setData. */
@@ -36,27 +42,34 @@ function bandLabel(site: Frame | null, key: string): string {
   return `${func} :${site.line}`;
 }
 
+/** The legend's id of a band: its group key, or REST_ID for the folded rest. */
+export const REST_ID = '(rest)';
+export const bandId = (band: Pick<Band, 'key'>): string => band.key ?? REST_ID;
+
 /**
  * Series from the contract → what the timeline draws: bands stacked from the largest group up, the
  * rest folded on top, and the measured totals as their own lines (never derived from the bands).
+ * Bands in `hidden` (by bandId) keep their place but add nothing to the stack, so hiding one is new
+ * data for the same chart, not a new chart.
  */
-export function toChartData(series: SessionSeries): ChartData {
+export function toChartData(series: SessionSeries, hidden: ReadonlySet<string> = new Set()): ChartData {
   const n = series.ticks.length;
   const x = series.ticks.map((t) => t.atMs / 1000);
   const running = new Array<number | null>(n).fill(0);
   const bands: Band[] = [];
-  const addBand = (label: string, key: string | null, values: (number | null)[]): void => {
+  const addBand = (label: string, key: string | null, suspectScore: number | null, values: (number | null)[]): void => {
+    const isHidden = hidden.has(key ?? REST_ID);
     const stacked = new Array<number | null>(n);
     for (let i = 0; i < n; i++) {
       const v = values[i] ?? null;
       const below = running[i] ?? null;
-      stacked[i] = v === null || below === null ? null : below + v;
+      stacked[i] = v === null || below === null ? null : isHidden ? below : below + v;
       running[i] = stacked[i] ?? null;
     }
-    bands.push({ label, key, values, stacked });
+    bands.push({ label, key, suspectScore, isHidden, values, stacked });
   };
-  for (const g of series.groups) addBand(bandLabel(g.blockingSite, g.key), g.key, g.counts);
-  if (series.restGroups > 0) addBand(`${series.restGroups} other group${series.restGroups === 1 ? '' : 's'}`, null, series.rest);
+  for (const g of series.groups) addBand(bandLabel(g.blockingSite, g.key), g.key, g.suspectScore, g.counts);
+  if (series.restGroups > 0) addBand(`${series.restGroups} other group${series.restGroups === 1 ? '' : 's'}`, null, null, series.rest);
   const failedTicks: number[] = [];
   const fullDumpTicks: number[] = [];
   series.ticks.forEach((t, i) => {
@@ -75,6 +88,7 @@ export function toChartData(series: SessionSeries): ChartData {
     goGoroutines,
     failedTicks,
     fullDumpTicks,
+    restartTicks: series.restartTicks.filter((t) => t < n),
     hasNumGoroutine,
     hasGoGoroutines,
     shape: `${bands.length} bands${series.restGroups > 0 ? ' + rest' : ''}${hasNumGoroutine ? ' + NumGoroutine' : ''}${hasGoGoroutines ? ' + go_goroutines' : ''}`,
@@ -104,16 +118,4 @@ export function zoomRange(min: number, max: number, at: number, factor: number, 
   if (lo < dataMin) [lo, hi] = [dataMin, dataMin + width];
   if (hi > dataMax) [lo, hi] = [dataMax - width, dataMax];
   return [lo, hi];
-}
-
-/** 12 distinguishable colours (readable on light and dark backgrounds); the folded rest is grey. */
-export const BAND_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#86bcb6', '#d37295', '#8cd17d'];
-export const REST_COLOR = '#9aa0a6';
-
-/** A group keeps its colour whatever its rank (the colour follows its key); the folded rest is grey. */
-export function bandColor(band: Band): string {
-  if (band.key === null) return REST_COLOR;
-  let h = 0;
-  for (let i = 0; i < band.key.length; i++) h = (h * 31 + band.key.charCodeAt(i)) >>> 0;
-  return BAND_COLORS[h % BAND_COLORS.length]!;
 }
