@@ -47,6 +47,8 @@ export const ReportSuspectSchema = z.object({
   peak: z.number().int(),
   growthPerMin: z.number(),
   score: z.number().min(0).max(1),
+  /** The same score on the app's scale, 0–100 in whole numbers, as the HTML and Markdown reports print it. */
+  score100: z.number().int().min(0).max(100),
   reasons: z.array(z.string()),
   evidence: z.array(EvidenceSchema),
   explanation: ExplanationSchema,
@@ -111,6 +113,8 @@ export const ReportSchema = z.object({
       class: GroupClassSchema,
       why: z.string(),
       score: z.number(),
+      /** `score` on the app's 0–100 scale. */
+      score100: z.number().int().min(0).max(100),
       count: z.number().int(),
       baseline: z.number().int(),
       peak: z.number().int(),
@@ -153,6 +157,8 @@ export const CheckResultSchema = z.object({
       key: z.string(),
       pattern: z.string(),
       isRuntimeProved: z.boolean(),
+      /** `score` on the app's 0–100 scale (added last: `score` keeps its 0–1 meaning). */
+      score100: z.number().int().min(0).max(100),
     }),
   ),
 });

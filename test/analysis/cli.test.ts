@@ -37,7 +37,7 @@ describe('goroscope check', () => {
     expect(lines[0]).toBe(
       'goroscope check: 1 suspect (4 files: t0.debug2.txt, t1.debug2.txt, t2.debug2.txt, t3.debug2.txt; 4 ticks over 6.0 s, times assumed 2.0 s apart (the files carry no timestamps), 4 full dumps)',
     );
-    expect(lines).toContain('#1 main.fetchWithTimeout.func1 main.go:84  300 goroutines, 3000/min, score 0.93');
+    expect(lines).toContain('#1 main.fetchWithTimeout.func1 main.go:84  300 goroutines, 3000/min, score 93/100');
     expect(lines).toContain('   created by main.fetchWithTimeout main.go:83');
   });
 

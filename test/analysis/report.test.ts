@@ -5,6 +5,7 @@ import { buildReport } from '../../src/main/analysis/report/build-report.js';
 import { renderHtml } from '../../src/main/analysis/report/html.js';
 import { MARKDOWN_BUDGET, renderMarkdown } from '../../src/main/analysis/report/markdown.js';
 import { checkResultOf, renderJson } from '../../src/main/analysis/report/json.js';
+import { classesLine } from '../../src/main/analysis/report/report-text.js';
 import type { LoadedSession } from '../../src/main/analysis/session.js';
 import { fakeSession, frame, loadCorpus, range } from './helpers.js';
 
@@ -68,14 +69,25 @@ describe('HTML report', () => {
   });
 });
 
+describe('report wording', () => {
+  test('each class noun agrees with its count, and scores read 0–100 as in the app', () => {
+    expect(classesLine({ growingLeak: 1, stablePool: 1, drainedSpike: 1, transient: 0 })).toBe('1 growing, 1 stable pool, 1 drained spike, 0 transient');
+    expect(classesLine({ growingLeak: 2, stablePool: 0, drainedSpike: 3, transient: 4 })).toBe('2 growing, 0 stable pools, 3 drained spikes, 4 transient');
+    const html = renderHtml(corpus14());
+    expect(html).toContain('2 stable pools, 0 drained spikes, 2 transient');
+    expect(html).toContain('score <strong>100</strong>/100');
+    expect(html).not.toMatch(/score <strong>[01]\.\d\d<\/strong>/);
+  });
+});
+
 describe('Markdown report', () => {
   test('a verdict, a table of suspects, then each suspect with its stack in a details block', () => {
     const md = renderMarkdown(corpus14());
     const lines = md.split('\n');
     expect(lines[0]).toBe('## Goroscope: 4 goroutine leak suspects');
-    expect(lines).toContain('| # | blocking site | created by | count | growth/min | score | runtime |');
-    expect(lines).toContain('| 1 | `main.replica` `main.go:38` | `main.fetchFirst` `main.go:44` | 300 | 4500 | 1.00 | proved |');
-    expect(lines).toContain('| 3 | `main.recordHit` `main.go:57` | `main.leakOne` `main.go:73` | 150 | 2250 | 0.85 | trend only |');
+    expect(lines).toContain('| # | blocking site | created by | count | growth/min | score (0–100) | runtime |');
+    expect(lines).toContain('| 1 | `main.replica` `main.go:38` | `main.fetchFirst` `main.go:44` | 300 | 4500 | 100 | proved |');
+    expect(lines).toContain('| 3 | `main.recordHit` `main.go:57` | `main.leakOne` `main.go:73` | 150 | 2250 | 85 | trend only |');
     expect(lines).toContain('### 1. `main.replica` at `main.go:38` (runtime-proved)');
     expect(md.match(/<details>/g)).toHaveLength(4);
     expect(md.match(/<\/details>/g)).toHaveLength(4);
@@ -137,6 +149,10 @@ describe('JSON report', () => {
     expect(first.blockingSite).toEqual({ func: 'main.replica', file: '/tmp/corpus/gen/14-go127-leak-profile/main.go', line: 38 });
     expect(first.createdBy).toEqual({ func: 'main.fetchFirst', file: '/tmp/corpus/gen/14-go127-leak-profile/main.go', line: 44 });
     expect([first.count, first.growthPerMin, first.score, first.pattern, first.isRuntimeProved]).toEqual([300, 4500, 1, 'send-without-receiver', true]);
+    // The app's 0–100 scale, added last so the documented fields keep their order and meaning.
+    expect(Object.keys(first).at(-1)).toBe('score100');
+    expect(result.suspects.map((s) => s.score100)).toEqual(result.suspects.map((s) => Math.round(s.score * 100)));
+    expect(first.score100).toBe(100);
     expect(first.explanation.startsWith('Sending on a channel nobody receives from. The receiver gave up')).toBe(true);
     expect(first.evidence.map((e) => e.kind)).toEqual(['growth', 'baseline', 'monotonicity', 'ticks', 'ids', 'wait', 'state', 'createdBy', 'counts', 'runtime']);
   });

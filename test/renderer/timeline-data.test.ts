@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { SessionSeries, TimelineTick } from '../../src/shared/contract.js';
-import { bandColor, nearestTick, REST_COLOR, toChartData, zoomRange } from '../../src/renderer/views/timeline/timeline-data.js';
+import { nearestTick, REST_ID, toChartData, zoomRange } from '../../src/renderer/views/timeline/timeline-data.js';
+import { assignColors, CALM_COLORS, SUSPECT_COLORS } from '../../src/renderer/views/timeline/band-colors.js';
 
 function tick(i: number, extra: Partial<TimelineTick> = {}): TimelineTick {
   return {
@@ -28,11 +29,12 @@ const SERIES: SessionSeries = {
     tick(2, { numGoroutine: 104, goGoroutines: 103 }),
   ],
   groups: [
-    { key: 'a', blockingSite: site, counts: [10, null, 30] },
-    { key: 'b', blockingSite: null, counts: [5, null, 0] },
+    { key: 'a', blockingSite: site, counts: [10, null, 30], suspectScore: 93 },
+    { key: 'b', blockingSite: null, counts: [5, null, 0], suspectScore: null },
   ],
   rest: [2, null, 4],
   restGroups: 3,
+  restartTicks: [2],
 };
 
 describe('toChartData', () => {
@@ -55,17 +57,56 @@ describe('toChartData', () => {
     expect(d.goGoroutines).toEqual([null, null, 103]);
     expect(d.failedTicks).toEqual([1]);
     expect(d.fullDumpTicks).toEqual([0]);
+    expect(d.restartTicks).toEqual([2]);
     expect(d.shape).toBe('3 bands + rest + NumGoroutine + go_goroutines');
     expect([d.hasNumGoroutine, d.hasGoGoroutines]).toEqual([true, true]);
   });
 
-  test('no rest band when every group is shown; the rest is grey; a group keeps its colour whatever its rank', () => {
+  test('no rest band when every group is shown', () => {
     const noRest = toChartData({ ...SERIES, restGroups: 0, groups: [...SERIES.groups].reverse() });
     expect(noRest.bands.map((b) => b.key)).toEqual(['b', 'a']);
     expect(noRest.shape).toBe('2 bands + NumGoroutine + go_goroutines');
-    expect(bandColor(d.bands[2]!)).toBe(REST_COLOR);
-    expect(bandColor(noRest.bands[1]!)).toBe(bandColor(d.bands[0]!));
-    expect(bandColor(d.bands[0]!)).toBe('#f28e2b');
+  });
+
+  test('a hidden band keeps its place and counts but adds nothing to the stack; the chart shape stays', () => {
+    const hidden = toChartData(SERIES, new Set(['a']));
+    expect(hidden.bands.map((b) => b.isHidden)).toEqual([true, false, false]);
+    expect(hidden.bands.map((b) => b.stacked)).toEqual([
+      [0, null, 0],
+      [5, null, 0],
+      [7, null, 4],
+    ]);
+    expect(hidden.bands[0]!.values).toEqual([10, null, 30]);
+    expect(hidden.shape).toBe(d.shape);
+    expect(toChartData(SERIES, new Set([REST_ID])).bands[2]!.stacked).toEqual([15, null, 30]);
+  });
+});
+
+describe('assignColors', () => {
+  const g = (key: string, suspectScore: number | null = null) => ({ key, suspectScore });
+
+  test('suspects take the warm colours, highest score first; the others the calm ones; no two alike', () => {
+    const colors = assignColors(new Map(), [g('pool'), g('leakB', 60), g('idle'), g('leakA', 95)]);
+    expect(colors.get('leakA')).toBe(SUSPECT_COLORS[0]);
+    expect(colors.get('leakB')).toBe(SUSPECT_COLORS[1]);
+    expect(colors.get('pool')).toBe(CALM_COLORS[0]);
+    expect(colors.get('idle')).toBe(CALM_COLORS[1]);
+    expect(new Set(colors.values()).size).toBe(4);
+  });
+
+  test('a group keeps its colour whatever its rank, and a group that became a suspect moves to a warm colour', () => {
+    const first = assignColors(new Map(), [g('a'), g('b'), g('c', 80)]);
+    const next = assignColors(first, [g('c', 80), g('b', 40), g('d'), g('a')]);
+    expect(next.get('a')).toBe(first.get('a'));
+    expect(next.get('c')).toBe(first.get('c'));
+    expect(next.get('b')).toBe(SUSPECT_COLORS[1]);
+    expect(next.get('d')).toBe(CALM_COLORS[1]);
+    expect(new Set(next.values()).size).toBe(4);
+  });
+
+  test('50 groups: 50 different colours', () => {
+    const many = Array.from({ length: 50 }, (_, i) => g(`k${i}`, i < 5 ? 90 - i : null));
+    expect(new Set(assignColors(new Map(), many).values()).size).toBe(50);
   });
 });
 

@@ -51,7 +51,8 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
       const out = new Map<string, Suspect>();
       for (const s of reportOf(sessionId).suspects) {
         out.set(s.key, {
-          score: Math.round(s.score * 1000) / 10,
+          // One scale everywhere: the report's own 0–100 figure, not a second rounding of the 0–1 one.
+          score: s.score100,
           growthPerMin: s.growthPerMin,
           isConfirmed: s.isRuntimeProved,
           evidence: s.evidence.map((e) => e.text),

@@ -7,6 +7,11 @@ import { describeRule } from '../ignore-rules.js';
 import { GROUP_CLASSES } from '../classify.js';
 import { round } from '../evidence.js';
 
+/** A 0–1 score on the app's scale: 0–100 in whole numbers. The one place the two scales meet. */
+export function scoreOf100(score: number): number {
+  return Math.min(100, Math.max(0, Math.round(score * 100)));
+}
+
 export interface ReportMeta {
   source: Report['source'];
   timesAssumed: boolean;
@@ -63,6 +68,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       class: a.classification.class,
       why: a.classification.why,
       score: a.score,
+      score100: scoreOf100(a.score),
       count: lastCount(groupOf(a)),
       baseline: a.classification.trend.baseline,
       peak: a.classification.trend.peak,
@@ -104,6 +110,7 @@ function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number): ReportSuspec
     peak: t.peak,
     growthPerMin: round(t.growthPerMin, 2),
     score: a.score,
+    score100: scoreOf100(a.score),
     reasons: a.reasons,
     evidence: a.evidence,
     explanation: a.explanation ?? { pattern: 'blocked', title: 'Blocked', text: '', support: [] },

@@ -27,7 +27,7 @@ export function suspectHtml(s: ReportSuspect, report: Report, sources?: ReportSo
   return `<article class="suspect" id="suspect-${s.rank}">
 <h3>#${s.rank} ${frameHtml(s.blockingSite)}${proved}${trendOnly}</h3>
 <div class="row"><div class="facts">
-<p><strong>${s.count}</strong> goroutines (baseline ${s.baseline}, peak ${s.peak}), <strong>${s.growthPerMin}</strong>/min, score <strong>${s.score.toFixed(2)}</strong></p>
+<p><strong>${s.count}</strong> goroutines (baseline ${s.baseline}, peak ${s.peak}), <strong>${s.growthPerMin}</strong>/min, score <strong>${s.score100}</strong>/100</p>
 <p>State: ${states}. Created by: ${frameHtml(s.createdBy)}</p>
 </div><div class="spark">${spark}</div></div>
 <div class="explanation"><p><strong>${e(s.explanation.title)}.</strong> ${e(s.explanation.text)}</p>
@@ -36,7 +36,7 @@ ${s.explanation.support.length > 0 ? `<ul>${s.explanation.support.map((x) => `<l
 ${s.evidence.map((ev) => `<tr><td>${e(ev.kind)}</td><td>${e(displayValue(ev))}</td><td>${e(ev.text)}</td></tr>`).join('\n')}
 </tbody></table>
 ${suspectExcerptsHtml(s, sources)}
-<p class="reasons">Score ${s.score.toFixed(2)} because: ${s.reasons.map(e).join('; ')}.</p>
+<p class="reasons">Score ${s.score100}/100 because: ${s.reasons.map(e).join('; ')}.</p>
 ${labelsHtml(s)}
 <details open><summary>Stack (${s.frames.length} frame${s.frames.length === 1 ? '' : 's'}, innermost first; blocking site marked)</summary>
 <ol class="stack">${s.frames.map((f, i) => stackLine(f, i === s.blockingFrameIndex)).join('')}</ol>

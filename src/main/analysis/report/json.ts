@@ -19,6 +19,8 @@ export function checkResultOf(report: Report): CheckResult {
       key: s.key,
       pattern: s.explanation.pattern,
       isRuntimeProved: s.isRuntimeProved,
+      // Added after the documented fields: `score` keeps its 0–1 meaning.
+      score100: s.score100,
     })),
   };
 }

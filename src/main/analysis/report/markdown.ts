@@ -2,7 +2,7 @@ import type { Frame } from '../../../shared/model.js';
 import type { Report, ReportSuspect } from '../../../shared/report.js';
 import { baseName } from '../explain.js';
 import { mdCode, mdText } from './escape.js';
-import { sourceLine, windowLine } from './report-text.js';
+import { classesLine, sourceLine, windowLine } from './report-text.js';
 import { suspectExcerptsMarkdown, type ReportSources } from './source-excerpt.js';
 
 /** GitHub refuses issue bodies over 65,536 characters; stay well under it. */
@@ -38,14 +38,14 @@ function headOf(r: Report): string {
   const lines = [`## Goroscope: ${n === 0 ? 'no goroutine leak suspects' : `${n} goroutine leak suspect${n === 1 ? '' : 's'}`}`, ''];
   const c = r.summary.byClass;
   lines.push(
-    `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient; ${r.summary.ignoredGroups} ignored by rules. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.`,
+    `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${classesLine(c)}; ${r.summary.ignoredGroups} ignored by rules. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.`,
     '',
   );
   if (n > 0) {
-    lines.push('| # | blocking site | created by | count | growth/min | score | runtime |', '|---|---|---|---:|---:|---:|---|');
+    lines.push('| # | blocking site | created by | count | growth/min | score (0–100) | runtime |', '|---|---|---|---:|---:|---:|---|');
     for (const s of r.suspects) {
       const runtime = s.isRuntimeProved ? 'proved' : r.runtimeLeakProfile.recorded ? 'trend only' : '—';
-      lines.push(`| ${s.rank} | ${site(s.blockingSite)} | ${site(s.createdBy)} | ${s.count} | ${s.growthPerMin} | ${s.score.toFixed(2)} | ${runtime} |`);
+      lines.push(`| ${s.rank} | ${site(s.blockingSite)} | ${site(s.createdBy)} | ${s.count} | ${s.growthPerMin} | ${s.score100} | ${runtime} |`);
     }
     lines.push('');
   }
@@ -57,7 +57,7 @@ function suspectBlock(s: ReportSuspect, sources: ReportSources | undefined): str
   lines.push(`**${mdText(s.explanation.title)}.** ${mdText(s.explanation.text)}`, '');
   for (const x of s.explanation.support) lines.push(`- ${mdText(x)}`);
   if (s.explanation.support.length > 0) lines.push('');
-  lines.push(`Evidence (score ${s.score.toFixed(2)}):`, '');
+  lines.push(`Evidence (score ${s.score100}/100):`, '');
   for (const ev of s.evidence) lines.push(`- **${ev.kind}**: ${mdText(ev.text)}`);
   const excerpts = suspectExcerptsMarkdown(s, sources);
   if (excerpts !== '') lines.push('', excerpts.trimEnd());

@@ -21,3 +21,13 @@ export function windowLine(r: Report): string {
   if (w.leakEvidenceTicks > 0) parts.push(`goroutineleak evidence at ${w.leakEvidenceTicks} tick${w.leakEvidenceTicks === 1 ? '' : 's'}`);
   return parts.join(', ');
 }
+
+/** `1 group`, `3 groups`: a count and its noun, plural unless the count is 1 (`plural` for irregular nouns). */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/** `1 growing, 2 stable pools, 1 drained spike, 3 transient`: the groups by class, each noun agreeing with its count. */
+export function classesLine(c: Report['summary']['byClass']): string {
+  return `${c.growingLeak} growing, ${countOf(c.stablePool, 'stable pool')}, ${countOf(c.drainedSpike, 'drained spike')}, ${c.transient} transient`;
+}

@@ -20,13 +20,13 @@ export interface ColumnDef {
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
-  { id: 'count', label: 'Count', title: 'Goroutines in the group at this snapshot', sortKey: 'count', minPx: 60, flex: null, dropRank: null },
-  { id: 'change', label: 'Change', title: 'Since the first tick of the session', sortKey: 'change', minPx: 70, flex: null, dropRank: 3 },
+  { id: 'count', label: 'Count', title: 'Goroutines in the group at this snapshot', sortKey: 'count', minPx: 66, flex: null, dropRank: null },
+  { id: 'change', label: 'Change', title: 'Since the first tick of the session', sortKey: 'change', minPx: 78, flex: null, dropRank: 3 },
   { id: 'trend', label: 'Trend', title: 'Count over the session', sortKey: null, minPx: 64, flex: null, dropRank: 1 },
   { id: 'state', label: 'State', title: 'Most common state', sortKey: 'state', minPx: 84, flex: null, dropRank: 2 },
   { id: 'blockingSite', label: 'Blocking site', title: 'Where the goroutines wait', sortKey: 'blockingSite', minPx: 116, flex: 1.6, dropRank: null },
   { id: 'createdBy', label: 'Created by', title: 'Where they were started', sortKey: 'createdBy', minPx: 100, flex: 1, dropRank: null },
-  { id: 'score', label: 'Score', title: 'Suspect score from leak analysis, 0–100', sortKey: 'suspect', minPx: 62, flex: null, dropRank: null },
+  { id: 'score', label: 'Score', title: 'Suspect score from leak analysis, 0–100', sortKey: 'suspect', minPx: 64, flex: null, dropRank: null },
 ];
 
 /** What the user chose: widths they dragged (pixels) and columns they hid. Kept across reloads. */
