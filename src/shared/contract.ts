@@ -93,8 +93,6 @@ export const SeriesGroupSchema = z.object({
   blockingSite: FrameSchema.nullable(),
   /** Goroutines per tick; null where the tick has no counting profile. */
   counts: countsPerTick,
-  /** The group's suspect score (0–100, as in the groups table), or null: no leak evidence or no analysis. */
-  suspectScore: z.number().min(0).max(100).nullable(),
 });
 export type SeriesGroup = z.infer<typeof SeriesGroupSchema>;
 
@@ -106,8 +104,6 @@ export const SessionSeriesSchema = z.object({
   /** Per tick, the sum of every other group ("the rest", folded). */
   rest: countsPerTick,
   restGroups: count,
-  /** Tick indexes where the service restarted (GC count or goroutine ids started over), ascending. */
-  restartTicks: z.array(count),
 });
 export type SessionSeries = z.infer<typeof SessionSeriesSchema>;
 
@@ -245,7 +241,16 @@ export const requests = {
   /** The groups of one snapshot (default: the last counted one) with their history over the session. */
   'session.groups': request(
     z.strictObject({ sessionId: id, snapshotId: id.nullable().default(null) }),
-    z.object({ snapshot: SnapshotInfoSchema.nullable(), rows: z.array(GroupRowSchema) }),
+    z.object({
+      snapshot: SnapshotInfoSchema.nullable(),
+      rows: z.array(GroupRowSchema),
+      /**
+       * Tick indexes where the service restarted (its GC count or goroutine ids started over),
+       * ascending; from leak analysis, so here with the suspects rather than in the series, which
+       * stays cheap. Empty without analysis.
+       */
+      restartTicks: z.array(count),
+    }),
   ),
   'snapshot.list': request(bySession, z.array(SnapshotInfoSchema)),
   'snapshot.get': request(bySnapshot, z.object({ info: SnapshotInfoSchema, snapshot: SnapshotSchema })),

@@ -29,16 +29,16 @@ const SERIES: SessionSeries = {
     tick(2, { numGoroutine: 104, goGoroutines: 103 }),
   ],
   groups: [
-    { key: 'a', blockingSite: site, counts: [10, null, 30], suspectScore: 93 },
-    { key: 'b', blockingSite: null, counts: [5, null, 0], suspectScore: null },
+    { key: 'a', blockingSite: site, counts: [10, null, 30] },
+    { key: 'b', blockingSite: null, counts: [5, null, 0] },
   ],
   rest: [2, null, 4],
   restGroups: 3,
-  restartTicks: [2],
 };
+const ANALYSIS = { suspectScores: new Map([['a', 93]]), restartTicks: [2, 7] };
 
 describe('toChartData', () => {
-  const d = toChartData(SERIES);
+  const d = toChartData(SERIES, new Set(), ANALYSIS);
 
   test('stacks bands from the largest group up, the folded rest on top; a tick without counts is a gap', () => {
     expect(d.bands.map((b) => b.label)).toEqual(['main.(*session).next :116', '(no frames) b', '3 other groups']);
@@ -58,6 +58,8 @@ describe('toChartData', () => {
     expect(d.failedTicks).toEqual([1]);
     expect(d.fullDumpTicks).toEqual([0]);
     expect(d.restartTicks).toEqual([2]);
+    expect(d.bands.map((b) => b.suspectScore)).toEqual([93, null, null]);
+    expect(toChartData(SERIES).restartTicks).toEqual([]);
     expect(d.shape).toBe('3 bands + rest + NumGoroutine + go_goroutines');
     expect([d.hasNumGoroutine, d.hasGoGoroutines]).toEqual([true, true]);
   });

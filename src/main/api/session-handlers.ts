@@ -40,7 +40,7 @@ export function sessionHandlers(ctx: ApiContext) {
     },
 
     'session.series': ({ sessionId, maxGroups }: RequestParams<'session.series'>): RequestOutput<'session.series'> =>
-      foldSeries(store.sessionSeries(sessionId), store.sessionStacks(sessionId), maxGroups, ctx.analysis?.suspects(sessionId), ctx.analysis?.restarts(sessionId)),
+      foldSeries(store.sessionSeries(sessionId), store.sessionStacks(sessionId), maxGroups),
 
     'session.groups': ({ sessionId, snapshotId }: RequestParams<'session.groups'>): RequestOutput<'session.groups'> => {
       const series = store.sessionSeries(sessionId);
@@ -51,7 +51,11 @@ export function sessionHandlers(ctx: ApiContext) {
       const info = chosen === null ? null : snapshotOfSession(sessionId, chosen);
       const snapshot = info === null || info.error !== null ? null : store.snapshot(info.id);
       const suspects = ctx.analysis?.suspects(sessionId) ?? new Map();
-      return { snapshot: info && toSnapshotInfo(info), rows: groupRows(snapshot, series, store.sessionStacks(sessionId), suspects) };
+      return {
+        snapshot: info && toSnapshotInfo(info),
+        rows: groupRows(snapshot, series, store.sessionStacks(sessionId), suspects),
+        restartTicks: ctx.analysis?.restarts(sessionId) ?? [],
+      };
     },
 
     'snapshot.list': ({ sessionId }: RequestParams<'snapshot.list'>): RequestOutput<'snapshot.list'> =>

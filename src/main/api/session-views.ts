@@ -61,13 +61,7 @@ function peakOf(counts: readonly (number | null)[]): number {
  * The timeline's series: the `maxGroups` groups with the largest last count (then the largest peak)
  * one by one, largest first; every other group summed per tick into `rest`.
  */
-export function foldSeries(
-  series: store.SessionSeries,
-  stacks: readonly store.StackInfo[],
-  maxGroups: number,
-  suspects: ReadonlyMap<string, Suspect> = new Map(),
-  restartTicks: readonly number[] = [],
-): SessionSeries {
+export function foldSeries(series: store.SessionSeries, stacks: readonly store.StackInfo[], maxGroups: number): SessionSeries {
   const siteOf = new Map(stacks.map((s) => [s.key, s.blockingSite]));
   const ranked = series.groups
     .map((g) => ({ g, last: lastCount(g.counts), peak: peakOf(g.counts) }))
@@ -85,10 +79,9 @@ export function foldSeries(
   return {
     sessionId: series.sessionId,
     ticks,
-    groups: top.map(({ g }) => ({ key: g.key, blockingSite: siteOf.get(g.key) ?? null, counts: g.counts, suspectScore: suspects.get(g.key)?.score ?? null })),
+    groups: top.map(({ g }) => ({ key: g.key, blockingSite: siteOf.get(g.key) ?? null, counts: g.counts })),
     rest,
     restGroups: others.length,
-    restartTicks: [...restartTicks],
   };
 }
 

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { HistoryStore } from '../store/history-store.js';
 import { seedTimeline, seedWideSnapshot } from './ui-bench-data.js';
 
@@ -90,8 +90,8 @@ async function benchTimeline(page: Page, appendTick: () => number, name: string)
   await page.locator('button.session-open', { hasText: name }).click();
   await page.getByTestId('max-groups').selectOption('50');
   // The total and the 50 groups (all of the session's groups: nothing folded).
-  await page.locator('.timeline-legend .legend-item').nth(SERIES).waitFor({ timeout: 60_000 });
-  await page.waitForFunction(() => performance.getEntriesByName('timeline:update').length > 0, null, { timeout: 60_000 });
+  await page.getByTestId('legend-band').nth(SERIES - 1).waitFor({ timeout: 180_000 });
+  await page.waitForFunction(() => performance.getEntriesByName('timeline:update').length > 0, null, { timeout: 180_000 });
   // The last draw so far built the chart with 50 series (construction included).
   const firstDraw = (await durations(page, 'timeline:update')).at(-1)!;
   await page.evaluate(() => ['timeline:update', 'timeline:reshape', 'timeline:draw'].forEach((n) => performance.clearMeasures(n)));
@@ -99,8 +99,8 @@ async function benchTimeline(page: Page, appendTick: () => number, name: string)
     const before = (await durations(page, 'timeline:update')).length;
     const tick = appendTick();
     await page.getByTestId('reload').click();
-    await page.waitForFunction((n) => performance.getEntriesByName('timeline:update').length > n, before, { timeout: 30_000 });
-    await page.getByTestId('tick-label').filter({ hasText: new RegExp(`^tick ${tick} `) }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction((n) => performance.getEntriesByName('timeline:update').length > n, before, { timeout: 120_000 });
+    await page.getByTestId('tick-label').filter({ hasText: new RegExp(`^tick ${tick} `) }).waitFor({ timeout: 120_000 });
   }
   const updates = await durations(page, 'timeline:update');
   return {
@@ -114,10 +114,50 @@ async function benchTimeline(page: Page, appendTick: () => number, name: string)
   };
 }
 
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** Bytes on the wire (headers + encoded body) and decoded body bytes of finished requests. */
+async function sizesOf(requests: readonly Request[]): Promise<{ transferred: number; decoded: number; scripts: number }> {
+  let transferred = 0;
+  let decoded = 0;
+  let scripts = 0;
+  for (const r of requests) {
+    const sizes = await r.sizes();
+    transferred += sizes.responseHeadersSize + sizes.responseBodySize;
+    const response = await r.response();
+    const body = response && response.status() < 300 ? await response.body().catch(() => null) : null;
+    decoded += body?.length ?? 0;
+    if (r.resourceType() === 'script') scripts += sizes.responseBodySize;
+  }
+  return { transferred, decoded, scripts };
+}
+
+/**
+ * The first load of the page with an empty cache: every request from the printed URL (its redirect
+ * included) until the sidebar lists the sessions. Bytes as Chromium received them (compressed).
+ */
+async function benchFirstLoad(page: Page, url: string): Promise<Record<string, string | number>> {
+  const finished: Request[] = [];
+  const onFinished = (r: Request): void => void finished.push(r);
+  page.on('requestfinished', onFinished);
+  await page.goto(url);
+  await page.locator('button.session-open').first().waitFor({ timeout: 180_000 });
+  // The event stream stays open (never "finished"); everything else has landed by now.
+  await page.waitForTimeout(500);
+  page.off('requestfinished', onFinished);
+  const { transferred, decoded, scripts } = await sizesOf(finished);
+  return {
+    'first page load: requests': finished.length,
+    'first page load: transferred (headers + compressed bodies)': kb(transferred),
+    'first page load: decoded bodies': kb(decoded),
+    'first page load: script transferred': kb(scripts),
+  };
+}
+
 /** Groups table: 5,000 rows scrolled top to bottom; long tasks (> 50 ms) counted by PerformanceObserver. */
 async function benchGroupsTable(page: Page, name: string): Promise<Record<string, string | number>> {
   await page.locator('button.session-open', { hasText: name }).click();
-  await page.getByTestId('groups-count').filter({ hasText: `${GROUPS.toLocaleString('en-US')} groups` }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('groups-count').filter({ hasText: `${GROUPS.toLocaleString('en-US')} groups` }).waitFor({ timeout: 180_000 });
   const result = (await page.evaluate(SCROLL_TABLE)) as { long: number[]; frames: number; p95: number; rowsInDom: number };
   return {
     'groups table rows': GROUPS,
@@ -131,18 +171,24 @@ async function benchGroupsTable(page: Page, name: string): Promise<Record<string
 
 /** Dump view: the 14 MB, 50k-goroutine corpus dump, from opening the tab to the editor showing it. */
 async function benchDumpView(page: Page, dumpFile: string): Promise<Record<string, string | number>> {
+  const monaco: Request[] = [];
+  const onFinished = (r: Request): void => void (r.url().includes('/assets/MonacoDump') && monaco.push(r));
+  page.on('requestfinished', onFinished);
   await page.setInputFiles('[data-testid=file-input]', dumpFile);
-  await page.getByTestId('session-title').filter({ hasText: 't1.debug2.txt' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('session-title').filter({ hasText: 't1.debug2.txt' }).waitFor({ timeout: 180_000 });
   const top = page.getByTestId('group-row').first();
-  await top.waitFor({ timeout: 60_000 });
+  await top.waitFor({ timeout: 180_000 });
   await top.click();
   const t0 = Date.now();
   await page.getByRole('tab', { name: 'Dump' }).click();
-  await page.waitForFunction(() => performance.getEntriesByName('dump:open').length > 0, null, { timeout: 60_000 });
-  await page.locator('.dump-highlight').first().waitFor({ timeout: 60_000 });
+  await page.waitForFunction(() => performance.getEntriesByName('dump:open').length > 0, null, { timeout: 180_000 });
+  await page.locator('.dump-highlight').first().waitFor({ timeout: 180_000 });
   const wallMs = Date.now() - t0;
   const [open] = await durations(page, 'dump:open');
+  page.off('requestfinished', onFinished);
+  const editor = await sizesOf(monaco);
   return {
+    'Monaco chunk (loaded when the dump view first opens): transferred': `${kb(editor.transferred)} (${kb(editor.decoded)} decoded, ${monaco.length} files)`,
     'dump view open, 14 MB / 400k lines (target < 2 s)': ms(open!),
     'dump view click → 50,000 goroutines highlighted': ms(wallMs),
   };
@@ -178,11 +224,12 @@ export async function runUiBench(): Promise<Record<string, string | number>> {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(serve.url);
     try {
+      const firstLoad = await benchFirstLoad(page, serve.url);
       return {
         chromium: String(await page.evaluate('navigator.userAgent.match(/Chrome\\/(\\S+)/)?.[1]')),
         'seeded history': `${TICKS} ticks × ${SERIES} groups + ${GROUPS} groups in ${ms(seedMs)}`,
+        ...firstLoad,
         ...(await benchTimeline(page, timeline.appendTick, `bench timeline ${TICKS}x${SERIES}`)),
         ...(await benchGroupsTable(page, `bench ${GROUPS} groups`)),
         ...(await benchDumpView(page, dumpFile)),

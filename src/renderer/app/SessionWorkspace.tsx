@@ -95,6 +95,13 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
     return () => clearInterval(timer);
   }, [isRecordedElsewhere, refresh]);
 
+  // Scores and restarts come with the groups (they need leak analysis); the timeline colours and marks them.
+  const groupsValue = groups.value;
+  const timelineAnalysis = useMemo(() => {
+    const suspectScores = new Map<string, number>();
+    for (const r of groupsValue?.rows ?? []) if (r.suspect) suspectScores.set(r.key, r.suspect.score);
+    return { suspectScores, restartTicks: groupsValue?.restartTicks ?? [] };
+  }, [groupsValue]);
   const row = useMemo(() => groups.value?.rows.find((r) => r.key === groupKey) ?? null, [groups.value, groupKey]);
   const selectGroup = useCallback((key: string) => setGroupKey(key), [setGroupKey]);
   const showInDump = useCallback(() => setTab('dump'), [setTab]);
@@ -122,7 +129,7 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
         </p>
       )}
       {groups.value === null ? (
-        groups.status === 'loading' ? <Loading what="groups" /> : <Empty title="No groups">This tick has no goroutine profile.</Empty>
+        groups.status === 'loading' || series.value === null ? <Loading what="groups" /> : <Empty title="No groups">This tick has no goroutine profile.</Empty>
       ) : (
         <GroupsTable rows={groups.value.rows} selectedKey={groupKey} onSelect={selectGroup} onOpen={openGroup} />
       )}
@@ -180,8 +187,10 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
     <div className="workspace" data-testid="workspace">
       <header className="workspace-head">
         <div>
-          <h1 data-testid="session-title">{s.name}</h1>
-          <p className="muted small">
+          <h1 data-testid="session-title" title={s.name}>
+            {s.name}
+          </h1>
+          <p className="muted small" title={s.source === 'import' ? undefined : (s.target ?? undefined)}>
             #{s.id} · {s.source === 'import' ? 'imported' : s.target} · started {formatDateTime(s.startedAtMs)} · {formatCount(s.ticks)} ticks · {formatCount(s.snapshots)} snapshots
             {s.failedTicks > 0 && <span className="failed"> · {s.failedTicks} failed ticks</span>}
           </p>
@@ -241,7 +250,7 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
           minFirst={150}
           minSecond={280}
           handleLabel="Resize the timeline"
-          first={<TimelineView series={series.value!} selectedTick={tickIndex} onSelectTick={pickTick} isDark={isDark} />}
+          first={<TimelineView series={series.value!} selectedTick={tickIndex} onSelectTick={pickTick} isDark={isDark} analysis={timelineAnalysis} />}
           second={split}
         />
       ) : (

@@ -28,7 +28,13 @@ export function SessionList({ sessions, selectedId, onOpen, onStop, onRemove }: 
     <ul className="session-list" ref={list} onKeyDown={moveFocus} aria-label="Sessions" data-testid="session-list">
       {ordered.map((s) => (
         <li key={s.id} className={s.id === selectedId ? 'selected' : undefined}>
-          <button type="button" className="session-open" onClick={() => onOpen(s.id)} aria-current={s.id === selectedId ? 'true' : undefined}>
+          <button
+            type="button"
+            className="session-open"
+            onClick={() => onOpen(s.id)}
+            aria-current={s.id === selectedId ? 'true' : undefined}
+            title={`${s.name}\n#${s.id} · ${s.source === 'import' ? 'import' : s.target} · ${formatDateTime(s.startedAtMs)}`}
+          >
             <span className="session-name">
               {s.isRecording && <span className="rec-dot" title="recording" aria-label="recording" />}
               {s.name}

@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { SessionSeries } from '../../../shared/contract.js';
 import { formatClock, formatCount } from '../../ui/format.js';
 import { stackedBandPaths } from './band-path.js';
-import { bandId, toChartData, type Band, type ChartData } from './timeline-data.js';
+import { bandId, NO_ANALYSIS, toChartData, type Band, type ChartData, type TimelineAnalysis } from './timeline-data.js';
 import { assignColors, REST_COLOR } from './band-colors.js';
 import { drawMarkers, onChartKey, wireInput, type Palette } from './chart-interaction.js';
 
@@ -13,6 +13,8 @@ export interface TimelineViewProps {
   selectedTick: number | null;
   onSelectTick: (tick: number) => void;
   isDark: boolean;
+  /** Suspect scores (suspects get the strong colours) and restart ticks; memoise it, it is a dependency. */
+  analysis?: TimelineAnalysis;
 }
 
 // User-timing marks (read by the UI bench): reshape, draw, and the whole update from data to drawn.
@@ -95,7 +97,7 @@ function optionsOf(
  * failed ticks (red) and full dumps (blue diamonds) marked. Drag to zoom, wheel to zoom, Shift+wheel
  * to pan, double-click to reset; click (or ←/→) picks a tick.
  */
-export function TimelineView({ series, selectedTick, onSelectTick, isDark }: TimelineViewProps): React.JSX.Element {
+export function TimelineView({ series, selectedTick, onSelectTick, isDark, analysis = NO_ANALYSIS }: TimelineViewProps): React.JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const state = useRef({ data: null as ChartData | null, selectedTick, onSelectTick, colors: new Map<string, string>() });
@@ -105,15 +107,18 @@ export function TimelineView({ series, selectedTick, onSelectTick, isDark }: Tim
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
 
   // Colours are assigned once per group and kept (band-colors.ts): computed with the data, read at draw time.
-  const colors = useMemo(() => (state.current.colors = assignColors(state.current.colors, series.groups)), [series.groups]);
+  const colors = useMemo(
+    () => (state.current.colors = assignColors(state.current.colors, series.groups.map((g) => ({ key: g.key, suspectScore: analysis.suspectScores.get(g.key) ?? null })))),
+    [series.groups, analysis.suspectScores],
+  );
   const colorOf = (band: Band): string => (band.key === null ? REST_COLOR : (state.current.colors.get(band.key) ?? REST_COLOR));
 
   const data = useMemo(() => {
     performance.mark(UPDATE_MARK);
-    const d = toChartData(series, hidden);
+    const d = toChartData(series, hidden, analysis);
     performance.measure('timeline:reshape', UPDATE_MARK);
     return d;
-  }, [series, hidden]);
+  }, [series, hidden, analysis]);
   const palette = paletteOf(isDark);
 
   // Build (or rebuild when the bands or theme change) the chart.

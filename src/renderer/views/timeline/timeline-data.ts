@@ -42,6 +42,14 @@ function bandLabel(site: Frame | null, key: string): string {
   return `${func} :${site.line}`;
 }
 
+/** What leak analysis adds to the chart (from `session.groups`): suspect scores by group key, restarts. */
+export interface TimelineAnalysis {
+  suspectScores: ReadonlyMap<string, number>;
+  restartTicks: readonly number[];
+}
+
+export const NO_ANALYSIS: TimelineAnalysis = { suspectScores: new Map(), restartTicks: [] };
+
 /** The legend's id of a band: its group key, or REST_ID for the folded rest. */
 export const REST_ID = '(rest)';
 export const bandId = (band: Pick<Band, 'key'>): string => band.key ?? REST_ID;
@@ -52,7 +60,7 @@ export const bandId = (band: Pick<Band, 'key'>): string => band.key ?? REST_ID;
  * Bands in `hidden` (by bandId) keep their place but add nothing to the stack, so hiding one is new
  * data for the same chart, not a new chart.
  */
-export function toChartData(series: SessionSeries, hidden: ReadonlySet<string> = new Set()): ChartData {
+export function toChartData(series: SessionSeries, hidden: ReadonlySet<string> = new Set(), analysis: TimelineAnalysis = NO_ANALYSIS): ChartData {
   const n = series.ticks.length;
   const x = series.ticks.map((t) => t.atMs / 1000);
   const running = new Array<number | null>(n).fill(0);
@@ -68,7 +76,7 @@ export function toChartData(series: SessionSeries, hidden: ReadonlySet<string> =
     }
     bands.push({ label, key, suspectScore, isHidden, values, stacked });
   };
-  for (const g of series.groups) addBand(bandLabel(g.blockingSite, g.key), g.key, g.suspectScore, g.counts);
+  for (const g of series.groups) addBand(bandLabel(g.blockingSite, g.key), g.key, analysis.suspectScores.get(g.key) ?? null, g.counts);
   if (series.restGroups > 0) addBand(`${series.restGroups} other group${series.restGroups === 1 ? '' : 's'}`, null, null, series.rest);
   const failedTicks: number[] = [];
   const fullDumpTicks: number[] = [];
@@ -88,7 +96,7 @@ export function toChartData(series: SessionSeries, hidden: ReadonlySet<string> =
     goGoroutines,
     failedTicks,
     fullDumpTicks,
-    restartTicks: series.restartTicks.filter((t) => t < n),
+    restartTicks: analysis.restartTicks.filter((t) => t < n),
     hasNumGoroutine,
     hasGoGoroutines,
     shape: `${bands.length} bands${series.restGroups > 0 ? ' + rest' : ''}${hasNumGoroutine ? ' + NumGoroutine' : ''}${hasGoGoroutines ? ' + go_goroutines' : ''}`,
