@@ -24,6 +24,7 @@ const REGIONS = {
 
 const SIZES = [
   { width: 1024, height: 700 },
+  { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
 ];
 
@@ -56,7 +57,7 @@ describe('the layout at laptop and desktop sizes', () => {
     expect(outsideViewport(boxes, size), `${what}: regions outside the window`).toEqual([]);
   };
 
-  test('one session of four dumps: groups, diff and report fit at 1024×700 and 1920×1080', async () => {
+  test('one session of four dumps: groups, diff and report fit at 1024×700, 1280×800 and 1920×1080', async () => {
     const { page } = browser;
     page.setDefaultTimeout(20_000);
     await page.goto(serve.url);

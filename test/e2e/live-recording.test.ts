@@ -76,7 +76,7 @@ describe('record a live Go service from the browser UI', () => {
     // The service goes away: its ticks fail, are marked, and the session carries on.
     await fixture.stop();
     await expect.poll(() => page.locator('.workspace-head p').innerText(), { timeout: 15_000 }).toMatch(/\b[1-9]\d* failed ticks?/);
-    await expect.poll(() => page.locator('.legend-failed').innerText(), { timeout: 5_000 }).toMatch(/^✕ \d+ failed requests?: TARGET_UNREACHABLE$/);
+    await expect.poll(() => page.locator('.legend-failed').innerText(), { timeout: 5_000 }).toMatch(/^✕ \d+ failed requests?: Cannot reach the service$/);
     await page.screenshot({ path: path.join(SHOTS, '11b-failed-ticks.png') });
 
     // Click near the start of the chart: that tick's snapshot fills the groups table.
@@ -84,7 +84,17 @@ describe('record a live Go service from the browser UI', () => {
     const box = (await chart.boundingBox())!;
     await chart.click({ position: { x: 3, y: box.height / 2 } });
     await expect.poll(() => page.getByTestId('tick-label').innerText()).toMatch(/^tick 0 · /);
-    await page.getByRole('button', { name: 'Latest' }).click();
+    // Picking a tick pins it: new ticks keep arriving, the view stays; "Follow live" goes back to them.
+    const follow = page.getByTestId('follow-live');
+    expect(await follow.getAttribute('aria-pressed')).toBe('false');
+    expect(new URL(page.url()).searchParams.get('tick')).toBe('0');
+    const ticksWhenPinned = await ticksShown(browser);
+    await expect.poll(() => ticksShown(browser), { timeout: 15_000 }).toBeGreaterThan(ticksWhenPinned);
+    expect(await page.getByTestId('tick-label').innerText()).toMatch(/^tick 0 · /);
+    await follow.click();
+    expect(await follow.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.getByTestId('tick-label').innerText()).not.toMatch(/^tick 0 · /);
+    expect(new URL(page.url()).searchParams.get('tick')).toBeNull();
 
     await page.getByTestId('stop-recording').click();
     await page.getByTestId('stop-recording').waitFor({ state: 'detached' });

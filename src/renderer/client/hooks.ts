@@ -15,8 +15,11 @@ function asClientError(error: unknown): ClientError {
 
 /**
  * Runs a request whenever its input changes (by value); `null` input means "not now". A reload keeps
- * the previous value visible while the new one loads, so live views do not flicker. Answers that
- * arrive after the input changed are dropped.
+ * the previous value visible while the new one loads, so live views do not flicker. Answers for an
+ * input that is no longer current are dropped. Reloads of the same input never overlap: one asked for
+ * while a request is in flight runs once that one has answered (its answer is shown meanwhile), so a
+ * live view that polls faster than a large answer arrives still shows answers, and the server gets
+ * one request at a time per view.
  */
 export function useRequest<K extends RequestName>(
   name: K,
@@ -28,25 +31,48 @@ export function useRequest<K extends RequestName>(
   const [generation, setGeneration] = useState(0);
   const inputRef = useRef(input);
   inputRef.current = input;
+  const currentKey = useRef(key);
+  currentKey.current = key;
+  const inFlight = useRef<string | null>(null);
+  const isWanted = useRef(false);
+  const isMounted = useRef(true);
+  useEffect(() => {
+    isMounted.current = true;
+    return () => {
+      isMounted.current = false;
+    };
+  }, []);
 
   useEffect(() => {
     if (key === null) {
       setState({ status: 'idle', value: null, error: null });
       return;
     }
-    let isCurrent = true;
-    setState((s) => ({ status: 'loading', value: s.value, error: null }));
-    client.request(name, inputRef.current!).then(
-      (value) => {
-        if (isCurrent) setState({ status: 'ok', value, error: null });
-      },
-      (error: unknown) => {
-        if (isCurrent) setState((s) => ({ status: 'error', value: s.value, error: asClientError(error) }));
-      },
-    );
-    return () => {
-      isCurrent = false;
+    if (inFlight.current === key) {
+      isWanted.current = true;
+      return;
+    }
+    const run = (): void => {
+      inFlight.current = key;
+      isWanted.current = false;
+      setState((s) => ({ status: 'loading', value: s.value, error: null }));
+      client
+        .request(name, inputRef.current!)
+        .then(
+          (value) => {
+            if (currentKey.current === key) setState({ status: 'ok', value, error: null });
+          },
+          (error: unknown) => {
+            if (currentKey.current === key) setState((s) => ({ status: 'error', value: s.value, error: asClientError(error) }));
+          },
+        )
+        .finally(() => {
+          if (inFlight.current !== key) return;
+          inFlight.current = null;
+          if (isWanted.current && isMounted.current && currentKey.current === key) run();
+        });
     };
+    run();
   }, [client, name, key, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { SessionSeries } from '../../../shared/contract.js';
 import { formatClock, formatCount } from '../../ui/format.js';
+import { titleOf } from '../../ui/error-hints.js';
 import { stackedBandPaths } from './band-path.js';
 import { bandId, NO_ANALYSIS, toChartData, type Band, type ChartData, type TimelineAnalysis } from './timeline-data.js';
 import { assignColors, REST_COLOR } from './band-colors.js';
@@ -221,7 +222,7 @@ export function TimelineView({ series, selectedTick, onSelectTick, isDark, analy
               )}
               {tick.errors.length > 0 && (
                 <span className="legend-item legend-failed" title={tick.errors.map((e) => `${e.endpoint}: ${e.message}`).join('\n')}>
-                  ✕ {tick.errors.length} failed request{tick.errors.length === 1 ? '' : 's'}: {tick.errors[0]!.message}
+                  ✕ {tick.errors.length} failed request{tick.errors.length === 1 ? '' : 's'}: {titleOf(tick.errors[0]!.code)}
                 </span>
               )}
               {hiddenCount > 0 && (
