@@ -194,7 +194,8 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
         onScroll={(e) => {
           setScrollTop(e.currentTarget.scrollTop);
           // The header scrolls sideways with the rows when the columns are wider than the pane.
-          if (head.current) head.current.scrollLeft = e.currentTarget.scrollLeft;
+          const left = e.currentTarget.scrollLeft;
+          if (head.current && head.current.scrollLeft !== left) head.current.scrollLeft = left;
         }}
         onKeyDown={onKeyDown}
         data-testid="groups-body"
