@@ -95,13 +95,21 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
     return () => clearInterval(timer);
   }, [isRecordedElsewhere, refresh]);
 
-  // Scores and restarts come with the groups (they need leak analysis); the timeline colours and marks them.
-  const groupsValue = groups.value;
+  // Scores and restarts come with the groups (they need leak analysis); the timeline colours and marks
+  // them. Keyed by content: a groups answer that changes neither must not redraw the chart.
+  const analysisKey = useMemo(() => {
+    const scores = (groups.value?.rows ?? []).filter((r) => r.suspect !== null).map((r) => `${r.key}=${r.suspect!.score}`);
+    return `${scores.join(',')}|${(groups.value?.restartTicks ?? []).join(',')}`;
+  }, [groups.value]);
   const timelineAnalysis = useMemo(() => {
+    const [scores = '', restarts = ''] = analysisKey.split('|');
     const suspectScores = new Map<string, number>();
-    for (const r of groupsValue?.rows ?? []) if (r.suspect) suspectScores.set(r.key, r.suspect.score);
-    return { suspectScores, restartTicks: groupsValue?.restartTicks ?? [] };
-  }, [groupsValue]);
+    for (const pair of scores === '' ? [] : scores.split(',')) {
+      const at = pair.lastIndexOf('=');
+      suspectScores.set(pair.slice(0, at), Number(pair.slice(at + 1)));
+    }
+    return { suspectScores, restartTicks: restarts === '' ? [] : restarts.split(',').map(Number) };
+  }, [analysisKey]);
   const row = useMemo(() => groups.value?.rows.find((r) => r.key === groupKey) ?? null, [groups.value, groupKey]);
   const selectGroup = useCallback((key: string) => setGroupKey(key), [setGroupKey]);
   const showInDump = useCallback(() => setTab('dump'), [setTab]);
