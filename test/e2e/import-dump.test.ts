@@ -128,6 +128,8 @@ describe('the 14 MB, 50k-goroutine corpus dump', () => {
     page.setDefaultTimeout(30_000);
     await page.goto(serve.url);
     await page.setInputFiles('[data-testid=file-input]', path.join(CORPUS, 'generated', '11-large-50k-leak', 't1.debug2.txt'));
+    // Feedback from the moment the file is picked: reading and sending 14 MB takes seconds.
+    await expect.poll(() => page.getByTestId('import-progress').innerText(), { timeout: 5_000 }).toMatch(/^Importing t1\.debug2\.txt \(1[45]\.\d MB\)…$/);
     const top = page.getByTestId('group-row').first();
     await expect.poll(() => top.innerText(), { timeout: 30_000 }).toContain('50,000');
     await top.click();

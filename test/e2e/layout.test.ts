@@ -147,4 +147,37 @@ describe('the layout at laptop and desktop sizes', () => {
     await page.locator('aside.sidebar').waitFor();
     expect(browser.pageErrors).toEqual([]);
   }, 60_000);
+
+  test('the legend isolates and hides bands without changing its height', async () => {
+    const { page } = browser;
+    const legend = page.getByTestId('timeline-legend');
+    const bands = page.getByTestId('legend-band');
+    const height = (await legend.boundingBox())!.height;
+    expect(await bands.count()).toBe(6);
+    await bands.first().click();
+    expect(await bands.evaluateAll((els) => els.map((e) => e.getAttribute('aria-pressed')))).toEqual(['true', 'false', 'false', 'false', 'false', 'false']);
+    await page.getByTestId('legend-show-all').waitFor();
+    expect((await legend.boundingBox())!.height).toBe(height);
+    await bands.first().click();
+    expect(await bands.evaluateAll((els) => els.map((e) => e.getAttribute('aria-pressed')))).toEqual(Array(6).fill('true'));
+    await bands.nth(1).click({ modifiers: ['Shift'] });
+    expect(await bands.nth(1).getAttribute('aria-pressed')).toBe('false');
+    await page.getByTestId('legend-show-all').click();
+    expect(await page.getByTestId('legend-show-all').count()).toBe(0);
+    expect((await legend.boundingBox())!.height).toBe(height);
+  }, 30_000);
+
+  test('a refused paste keeps its text, and the error leads with words, not a code', async () => {
+    const { page } = browser;
+    const box = page.getByLabel('Paste a dump');
+    await box.fill('hello, this is not a goroutine dump');
+    await page.getByRole('button', { name: 'Import pasted text' }).click();
+    const error = page.locator('.import-panel .status-error');
+    await error.waitFor();
+    expect(await error.locator('.error-title').innerText()).toBe('This is not a goroutine dump');
+    expect((await error.innerText()).startsWith('This is not a goroutine dump')).toBe(true);
+    expect(await error.locator('.error-code').innerText()).toBe('NOT_A_DUMP');
+    expect(await box.inputValue()).toBe('hello, this is not a goroutine dump');
+    await page.screenshot({ path: path.join(SHOTS, 'layout-refused-paste.png') });
+  }, 30_000);
 });
