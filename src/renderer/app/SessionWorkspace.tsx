@@ -162,7 +162,12 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
         ))}
       </div>
       <div className={`tab-panel tab-${tab}`} role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === 'group' && <GroupDetail row={row} canAnalyse={canAnalyse} onShowInDump={showInDump} />}
+        {tab === 'group' && (
+          <div className="group-with-source">
+            <GroupDetail row={row} canAnalyse={canAnalyse} onShowInDump={showInDump} />
+            {row !== null && <SourceView key={row.key} frames={row.frames} blockingSite={row.blockingSite} createdBy={row.createdBy} renderEditor={renderSource} />}
+          </div>
+        )}
         {hasOpenedDump && (
           <div className="dump-pane" hidden={tab !== 'dump'}>
             {dumpTick !== null && dumpTick !== tickIndex && (
