@@ -75,7 +75,7 @@ describe('source view', () => {
 
     const view = page.getByTestId('source-view');
     await expect.poll(() => view.getByTestId('source-reason').innerText()).toBe(`${fixtureSourcePath('leaky')} · path suffix main.go`);
-    await expect.poll(() => highlightedLine(browser)).toBe(LEAKY_LINES[markers['LEAK-A']! - 1]!.replace(/\t/g, '    '));
+    await expect.poll(() => highlightedLine(browser), { timeout: 15_000 }).toBe(LEAKY_LINES[markers['LEAK-A']! - 1]!.replace(/\t/g, '    '));
     await page.screenshot({ path: path.join(SHOTS, '40-source-blocking-line.png') });
 
     await view.getByTestId('source-created-by').click();
