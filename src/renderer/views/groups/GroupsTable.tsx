@@ -101,7 +101,7 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
   };
 
   // Until measured, every column is drawn; then those that do not fit give way (see table-columns.ts).
-  const fit = fitColumns(layout, tableWidth > 0 ? tableWidth : Infinity);
+  const fit = useMemo(() => fitColumns(layout, tableWidth > 0 ? tableWidth : Infinity), [layout, tableWidth]);
   const grid = { gridTemplateColumns: gridTemplateOf(fit.shown, layout), minWidth: fit.neededPx };
 
   const startResize = (c: ColumnDef, e: React.PointerEvent<HTMLDivElement>): void => {
@@ -201,28 +201,49 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
         data-testid="groups-body"
       >
         <div style={{ height: shown.length * ROW_HEIGHT, position: 'relative', minWidth: fit.neededPx }}>
-          {shown.slice(first, last + 1).map((r, offset) => {
-            const i = first + offset;
-            const isSelected = r.row.key === selectedKey;
-            return (
-              <div
-                key={r.row.key}
-                id={`group-row-${i}`}
-                role="row"
-                aria-rowindex={i + 1}
-                aria-selected={isSelected}
-                className={`group-row${isSelected ? ' selected' : ''}${r.row.count === 0 ? ' gone' : ''}`}
-                style={{ transform: `translateY(${i * ROW_HEIGHT}px)`, height: ROW_HEIGHT, gridTemplateColumns: grid.gridTemplateColumns }}
-                onClick={() => onSelect(r.row.key)}
-                onDoubleClick={() => onOpen(r.row.key)}
-                data-testid="group-row"
-              >
-                {fit.shown.map((c) => cellOf(c.id, r))}
-              </div>
-            );
-          })}
+          {shown.slice(first, last + 1).map((r, offset) => (
+            <GroupRowView
+              key={r.row.key}
+              r={r}
+              index={first + offset}
+              isSelected={r.row.key === selectedKey}
+              columns={fit.shown}
+              template={grid.gridTemplateColumns}
+              onSelect={onSelect}
+              onOpen={onOpen}
+            />
+          ))}
         </div>
       </div>
+    </div>
+  );
+});
+
+interface GroupRowViewProps {
+  r: TableRow;
+  index: number;
+  isSelected: boolean;
+  columns: readonly ColumnDef[];
+  template: string;
+  onSelect: (key: string) => void;
+  onOpen: (key: string) => void;
+}
+
+/** One row; memoised, so rows still in view while scrolling are not rendered again. */
+const GroupRowView = memo(function GroupRowView({ r, index, isSelected, columns, template, onSelect, onOpen }: GroupRowViewProps): React.JSX.Element {
+  return (
+    <div
+      id={`group-row-${index}`}
+      role="row"
+      aria-rowindex={index + 1}
+      aria-selected={isSelected}
+      className={`group-row${isSelected ? ' selected' : ''}${r.row.count === 0 ? ' gone' : ''}`}
+      style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, height: ROW_HEIGHT, gridTemplateColumns: template }}
+      onClick={() => onSelect(r.row.key)}
+      onDoubleClick={() => onOpen(r.row.key)}
+      data-testid="group-row"
+    >
+      {columns.map((c) => cellOf(c.id, r))}
     </div>
   );
 });
