@@ -31,6 +31,73 @@ export const GroupClassSchema = z.enum(['growingLeak', 'stablePool', 'drainedSpi
 
 const TickProfileSchema = z.object({ format: DumpFormatSchema, profile: ProfileKindSchema.nullable(), total: z.number().int() });
 
+/**
+ * A fleet (issue 15): one suspect's growth on one instance where it grows. Only instances where the
+ * group is a suspect are listed; elsewhere it is flat (or absent).
+ */
+export const InstanceGrowthSchema = z.object({
+  /** The instance's name (Prometheus' `instance` label, or the URL given). */
+  name: z.string(),
+  url: z.string(),
+  /** The instance's own session in the history (drill-down), as a string like `source.sessionId`. */
+  sessionId: z.string().nullable(),
+  growthPerMin: z.number(),
+  count: z.number().int(),
+  baseline: z.number().int(),
+  score: z.number().min(0).max(1),
+  /** Count per tick of that instance's session; null where that tick measured no count. */
+  series: z.array(z.number().int().nullable()),
+});
+export type InstanceGrowth = z.infer<typeof InstanceGrowthSchema>;
+
+/** What recording one instance cost it: requests, bytes, and the stop-the-world full dumps. */
+export const InstanceCostSchema = z.object({
+  requests: z.number().int(),
+  failedRequests: z.number().int(),
+  bytes: z.number().int(),
+  fullDumps: z.number().int(),
+  /** Time the target spent answering full debug=2 dumps (request to last byte), summed. */
+  fullDumpMs: z.number(),
+  largestFullDumpBytes: z.number().int(),
+  /** The full-dump cadence at the end (ticks between full dumps), and why it changed. */
+  fullEvery: z.number().int().nullable(),
+  cadenceNotes: z.array(z.string()),
+});
+export type InstanceCost = z.infer<typeof InstanceCostSchema>;
+
+/** One instance of a fleet, ranked: most suspect growth first, then by growth of its goroutine total. */
+export const FleetInstanceSchema = z.object({
+  rank: z.number().int().positive(),
+  name: z.string(),
+  url: z.string(),
+  sessionId: z.string().nullable(),
+  ticks: z.number().int(),
+  failedTicks: z.number().int(),
+  suspects: z.number().int(),
+  /** Sum of its suspects' growth (goroutines/min); 0 when none grows. */
+  growthPerMin: z.number(),
+  /** Prometheus' `deriv(go_goroutines[lookback])` at discovery (goroutines/min); null when not discovered through it. */
+  discoveredGrowthPerMin: z.number().nullable(),
+  /** Counted goroutines per tick of its session; null at failed ticks. */
+  totals: z.array(z.number().int().nullable()),
+  cost: InstanceCostSchema,
+});
+export type FleetInstance = z.infer<typeof FleetInstanceSchema>;
+
+export const FleetSectionSchema = z.object({
+  source: z.enum(['targets', 'prometheus']),
+  prometheusUrl: z.string().nullable(),
+  job: z.string().nullable(),
+  rankingQuery: z.string().nullable(),
+  maxConcurrent: z.number().int(),
+  instances: z.array(FleetInstanceSchema),
+  /** Instances of the job not recorded, with why. */
+  skipped: z.array(z.object({ name: z.string(), why: z.string() })),
+  /** The sum over instances. */
+  cost: InstanceCostSchema,
+});
+export type FleetSection = z.infer<typeof FleetSectionSchema>;
+
 export const ReportSuspectSchema = z.object({
   rank: z.number().int().positive(),
   key: z.string(),
@@ -53,6 +120,10 @@ export const ReportSuspectSchema = z.object({
   isRuntimeProved: z.boolean(),
   /** Count per tick; null where that tick measured no count. */
   series: z.array(z.number().int().nullable()),
+  /** Fleets only: the instances where the group grows, fastest first (`growthPerMin` and `count` are their sums). */
+  instances: z.array(InstanceGrowthSchema).optional(),
+  /** Fleets only: `grows on 3 of 8: api-2, api-5, api-7; flat elsewhere`. */
+  growsOn: z.string().optional(),
 });
 export type ReportSuspect = z.infer<typeof ReportSuspectSchema>;
 
@@ -136,6 +207,8 @@ export const ReportSchema = z.object({
     notProved: z.array(z.object({ key: z.string(), blockingSite: FrameSchema.nullable() })),
     note: z.string(),
   }),
+  /** Present when the session is a fleet: its instances ranked, what was skipped, and the cost imposed. */
+  fleet: FleetSectionSchema.optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;
 
@@ -153,7 +226,23 @@ export const CheckResultSchema = z.object({
       key: z.string(),
       pattern: z.string(),
       isRuntimeProved: z.boolean(),
+      /** Fleets only: each instance where this group grows, with its own growth. */
+      instances: z
+        .array(z.object({ name: z.string(), url: z.string(), sessionId: z.string().nullable(), growthPerMin: z.number(), count: z.number().int() }))
+        .optional(),
+      /** Fleets only: `grows on 1 of 4: api-2; flat elsewhere`. */
+      growsOn: z.string().optional(),
     }),
   ),
+  /** Fleets only: every instance ranked, with its ticks, failed ticks and the cost imposed on it. */
+  fleet: z
+    .object({
+      instances: z.array(
+        z.object({ rank: z.number().int(), name: z.string(), url: z.string(), growthPerMin: z.number(), suspects: z.number().int(), ticks: z.number().int(), failedTicks: z.number().int(), cost: InstanceCostSchema }),
+      ),
+      skipped: z.array(z.object({ name: z.string(), why: z.string() })),
+      cost: InstanceCostSchema,
+    })
+    .optional(),
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;

@@ -5,10 +5,9 @@ import { renderHtml } from '../analysis/report/html.js';
 import { renderJson } from '../analysis/report/json.js';
 import { renderMarkdown } from '../analysis/report/markdown.js';
 import type { HistoryStore } from '../store/history-store.js';
-import { buildSessionReport } from './build-session-report.js';
+import { sessionStamp, storedSessionReport } from './fleet-session.js';
 import type { AnalysisPort, RenderedReport } from './ports.js';
 import { NO_PROJECT_CONFIG, type LoadedConfig } from './project-config.js';
-import { loadStoredSession } from './stored-session.js';
 
 const MIME: Record<ReportFormat, string> = { html: 'text/html', md: 'text/markdown', json: 'application/json' };
 
@@ -37,10 +36,9 @@ function toDiffRows(diff: SnapshotDiff): DiffRow[] {
 export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PROJECT_CONFIG): AnalysisPort {
   let cached: { sessionId: number; stamp: string; report: Report } | null = null;
   const reportOf = (sessionId: number): Report => {
-    const s = store.session(sessionId);
-    const stamp = `${s.ticks}/${s.snapshots}/${s.failedTicks}/${s.endedAtMs}`;
+    const stamp = sessionStamp(store, sessionId);
     if (cached?.sessionId === sessionId && cached.stamp === stamp) return cached.report;
-    const report = buildSessionReport(loadStoredSession(store, sessionId), config);
+    const report = storedSessionReport(store, sessionId, config);
     cached = { sessionId, stamp, report };
     return report;
   };
