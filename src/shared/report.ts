@@ -80,6 +80,8 @@ export const FleetInstanceSchema = z.object({
   discoveredGrowthPerMin: z.number().nullable(),
   /** Counted goroutines per tick of its session; null at failed ticks. */
   totals: z.array(z.number().int().nullable()),
+  /** When each of its ticks was taken (ms since the epoch), aligned with `totals`. */
+  atMs: z.array(z.number()),
   cost: InstanceCostSchema,
 });
 export type FleetInstance = z.infer<typeof FleetInstanceSchema>;
@@ -124,6 +126,8 @@ export const ReportSuspectSchema = z.object({
   instances: z.array(InstanceGrowthSchema).optional(),
   /** Fleets only: `grows on 3 of 8: api-2, api-5, api-7; flat elsewhere`. */
   growsOn: z.string().optional(),
+  /** Fleets only: the group's count per tick on every instance (0 where it has none), for small multiples. */
+  instanceSeries: z.array(z.object({ name: z.string(), series: z.array(z.number().int().nullable()) })).optional(),
 });
 export type ReportSuspect = z.infer<typeof ReportSuspectSchema>;
 

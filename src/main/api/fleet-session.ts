@@ -1,5 +1,6 @@
 import type { InstanceCost, Report } from '../../shared/report.js';
 import { buildFleetReport, type FleetMember } from '../analysis/report/fleet-report.js';
+import { NOT_MEASURED, type AnalysisSession } from '../analysis/session.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { FleetInstanceRecord, FleetRecord } from '../store/fleet-store.js';
 import type { SnapshotInfo } from '../store/types.js';
@@ -26,6 +27,16 @@ export function instanceCost(snapshots: readonly SnapshotInfo[], instance: Pick<
   };
 }
 
+/** A group's counts per tick as the report writes them: null where not measured, 0 where the group is absent. */
+function countsOf(session: AnalysisSession, key: string): (number | null)[] {
+  const g = session.groups.find((x) => x.key === key);
+  return session.ticks.map((t, i) => {
+    if (t.countFormat === null) return null;
+    const n = g ? g.counts[i]! : 0;
+    return n === NOT_MEASURED ? null : n;
+  });
+}
+
 function fleetTarget(f: FleetRecord): string {
   return f.source === 'prometheus' ? `${f.prometheusUrl ?? ''} job ${f.job ?? ''}` : `${f.instances.length} instances`;
 }
@@ -37,14 +48,18 @@ function fleetTarget(f: FleetRecord): string {
 export function storedSessionReport(store: HistoryStore, sessionId: number, config: LoadedConfig): Report {
   const fleet = store.fleets.fleet(sessionId);
   if (!fleet) return buildSessionReport(loadStoredSession(store, sessionId), config);
-  const members: FleetMember[] = fleet.instances.map((i) => ({
-    name: i.name,
-    url: i.url,
-    sessionId: String(i.sessionId),
-    report: buildSessionReport(loadStoredSession(store, i.sessionId), config),
-    discoveredGrowthPerMin: i.discoveredGrowthPerMin,
-    cost: instanceCost(store.sessionSnapshots(i.sessionId), i),
-  }));
+  const members: FleetMember[] = fleet.instances.map((i) => {
+    const loaded = loadStoredSession(store, i.sessionId);
+    return {
+      name: i.name,
+      url: i.url,
+      sessionId: String(i.sessionId),
+      report: buildSessionReport(loaded, config),
+      discoveredGrowthPerMin: i.discoveredGrowthPerMin,
+      cost: instanceCost(store.sessionSnapshots(i.sessionId), i),
+      seriesOf: (key) => countsOf(loaded.session, key),
+    };
+  });
   return buildFleetReport(members, {
     source: { kind: 'session', sessionId: String(sessionId), target: fleetTarget(fleet) },
     fleet: { source: fleet.source, prometheusUrl: fleet.prometheusUrl, job: fleet.job, rankingQuery: fleet.rankingQuery, maxConcurrent: fleet.maxConcurrent, skipped: fleet.skipped },

@@ -11,6 +11,8 @@ export interface FleetMember {
   report: Report;
   discoveredGrowthPerMin: number | null;
   cost: InstanceCost;
+  /** The group's count per tick on this instance (0 where it has none, null where not measured). */
+  seriesOf(key: string): (number | null)[];
 }
 
 export interface FleetMeta {
@@ -93,6 +95,7 @@ export function buildFleetReport(members: readonly FleetMember[], meta: FleetMet
         reasons: [growsOn, ...best.reasons],
         instances: on,
         growsOn,
+        instanceSeries: members.map((m) => ({ name: m.name, series: m.seriesOf(best.key) })),
       };
     })
     .sort((a, b) => b.score - a.score || b.growthPerMin - a.growthPerMin || (a.key < b.key ? -1 : 1))
@@ -161,6 +164,7 @@ function rankInstances(members: readonly FleetMember[]): FleetInstance[] {
       growthPerMin: growth,
       discoveredGrowthPerMin: m.discoveredGrowthPerMin === null ? null : round(m.discoveredGrowthPerMin, 2),
       totals: totalsOf(m.report),
+      atMs: m.report.ticks.map((t) => t.atMs),
       cost: m.cost,
     }));
 }
