@@ -1,5 +1,6 @@
 import type { DiffRow, ReportFormat, Suspect } from '../../shared/contract.js';
 import type { Report } from '../../shared/report.js';
+import { NotFoundError } from '../../shared/errors.js';
 import { diffSnapshots, type GroupChange, type SnapshotDiff } from '../analysis/diff.js';
 import { renderHtml } from '../analysis/report/html.js';
 import { renderJson } from '../analysis/report/json.js';
@@ -58,6 +59,11 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
     },
     diff: (from, to) => toDiffRows(diffSnapshots(from, to)),
     reportModel: reportOf,
+    fleetReport(sessionId) {
+      const report = reportOf(sessionId);
+      if (!report.fleet) throw new NotFoundError(`session ${sessionId} is not a fleet: it records one target`);
+      return report;
+    },
     report(sessionId, format, sources): RenderedReport {
       const report = reportOf(sessionId);
       const content = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);

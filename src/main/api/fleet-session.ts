@@ -79,3 +79,9 @@ export function sessionStamp(store: HistoryStore, sessionId: number): string {
     })
     .join(',');
 }
+
+/** What a session summary says about fleets: a fleet's instance count, or the fleet an instance belongs to. */
+export function fleetFieldsOf(store: HistoryStore, sessionId: number): { fleet: { instances: number } | null; instanceOf: { fleetSessionId: number; name: string } | null } {
+  const members = store.fleets.memberSessions(sessionId);
+  return { fleet: members.length > 0 ? { instances: members.length } : null, instanceOf: store.fleets.fleetOf(sessionId) };
+}
