@@ -1,4 +1,4 @@
-import { useEvent, useRequest } from '../../client/hooks.js';
+import { useAction, useEvent, useRequest } from '../../client/hooks.js';
 import { Sparkline } from '../../ui/Sparkline.js';
 import { ErrorNotice, Loading } from '../../ui/StatusViews.js';
 import { costText, fleetGrid } from './fleet-grid.js';
@@ -16,7 +16,13 @@ export interface FleetViewProps {
  */
 export function FleetView({ sessionId, onOpenInstance }: FleetViewProps): React.JSX.Element {
   const data = useRequest('session.fleet', { sessionId });
-  useEvent('session.ended', () => data.reload());
+  const session = useRequest('session.get', { sessionId });
+  const stop = useAction('recording.stop');
+  useEvent('session.ended', (e) => {
+    if (e.sessionId !== sessionId) return;
+    data.reload();
+    session.reload();
+  });
   if (data.status === 'error' && data.value === null) return <ErrorNotice error={data.error} onRetry={data.reload} />;
   if (data.value === null) return <Loading what="the fleet" />;
   const grid = fleetGrid(data.value);
@@ -28,9 +34,14 @@ export function FleetView({ sessionId, onOpenInstance }: FleetViewProps): React.
           Fleet of {f.instances.length} instance{f.instances.length === 1 ? '' : 's'}
           {f.job !== null && <span className="muted"> · job {f.job}</span>}
         </h2>
-        <button type="button" className="small-button" onClick={data.reload}>
+        <button type="button" className="small-button" onClick={data.reload} data-testid="fleet-refresh">
           Refresh
-        </button>
+        </button>{' '}
+        {session.value?.isRecording && (
+          <button type="button" className="danger" disabled={stop.status === 'loading'} onClick={() => void stop.run({ sessionId })} data-testid="stop-recording">
+            Stop every instance
+          </button>
+        )}
         <p className="muted small">
           {f.source === 'prometheus' ? `Found through Prometheus ${f.prometheusUrl ?? ''}, ranked by ${f.rankingQuery ?? ''}. ` : ''}
           At most {f.maxConcurrent} requests in flight, one per instance, one goroutineleak at a time. Cost to the fleet: {costText(f.cost)}.
