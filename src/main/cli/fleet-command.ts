@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InstanceCost, Report } from '../../shared/report.js';
+import type { Report } from '../../shared/report.js';
+import { costLine } from '../analysis/report/report-text.js';
 import { startFleetRecording, type FleetOutcome, type FleetRecording, type FleetRequest } from '../api/fleet-record.js';
 import { storedSessionReport } from '../api/fleet-session.js';
 import type { LoadedConfig } from '../api/project-config.js';
@@ -10,15 +11,6 @@ import type { ResolvedFleet } from './fleet-options.js';
 import { GrowthTracker, tickLine } from './record-command.js';
 
 export type FleetSettings = Omit<FleetRequest, 'targets' | 'origin' | 'onTick' | 'onCadence' | 'signal'>;
-
-function mb(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** `412 requests (3 failed), 18.2 MB, 12 full dumps in 840 ms (largest 2.1 MB)` */
-export function costLine(c: InstanceCost): string {
-  return `${c.requests} requests${c.failedRequests > 0 ? ` (${c.failedRequests} failed)` : ''}, ${mb(c.bytes)}, ${c.fullDumps} full dump${c.fullDumps === 1 ? '' : 's'} in ${Math.round(c.fullDumpMs)} ms (largest ${mb(c.largestFullDumpBytes)})`;
-}
 
 /** Prefixes each line of a one-target tick line with the instance's name. */
 function instanceLines(name: string, text: string): string {
@@ -31,7 +23,7 @@ function instanceLines(name: string, text: string): string {
 /**
  * Records a fleet into `store`, writing live lines through `write` (one per instance tick, each
  * prefixed with the instance), cadence changes as they happen, and ends on `signal` (gracefully, one
- * last full tick per instance). Resolves with the outcome once every instance has ended.
+ * last full tick per instance) or at once on `cancel`. Resolves with the outcome once every instance has ended.
  */
 export async function runFleet(
   store: HistoryStore,
@@ -39,6 +31,7 @@ export async function runFleet(
   settings: FleetSettings,
   write: (text: string) => void,
   signal: AbortSignal,
+  cancel?: AbortSignal,
 ): Promise<{ recording: FleetRecording; outcome: FleetOutcome }> {
   for (const line of fleet.preamble) write(`${line}\n`);
   const trackers = new Map<string, GrowthTracker>();
@@ -55,12 +48,16 @@ export async function runFleet(
   });
   for (const s of recording.skipped.slice(fleet.origin.skipped.length)) write(`[${s.name}] skipped: ${s.why}\n`);
   const stop = (): void => recording.stop();
+  const dispose = (): void => recording.dispose();
   signal.addEventListener('abort', stop, { once: true });
+  cancel?.addEventListener('abort', dispose, { once: true });
+  if (signal.aborted) stop();
   try {
     const outcome = await recording.done;
     return { recording, outcome };
   } finally {
     signal.removeEventListener('abort', stop);
+    cancel?.removeEventListener('abort', dispose);
     recording.dispose();
   }
 }

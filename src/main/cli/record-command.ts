@@ -220,6 +220,7 @@ async function recordFleet(urls: string[], o: RecordOptions): Promise<void> {
   const store = openHistory(o.db);
   const out = new LiveOutput();
   const controller = new AbortController();
+  const cancel = new AbortController();
   let signals = 0;
   const onSignal = (): void => {
     signals++;
@@ -227,7 +228,7 @@ async function recordFleet(urls: string[], o: RecordOptions): Promise<void> {
       process.stderr.write('\nstopping: taking a last full dump of each instance (Ctrl-C again to quit at once)\n');
       controller.abort();
     } else {
-      process.exit(130);
+      cancel.abort();
     }
   };
   process.on('SIGINT', onSignal);
@@ -245,6 +246,7 @@ async function recordFleet(urls: string[], o: RecordOptions): Promise<void> {
       },
       (t) => out.write(t),
       controller.signal,
+      cancel.signal,
     );
     const report = storedSessionReport(store, outcome.sessionId, NO_PROJECT_CONFIG);
     out.write(`fleet session ${outcome.sessionId} (${store.path}), peak ${outcome.gate.peakInFlight} requests in flight\n${fleetSummary(report)}${outcome.sessionId}\n`);

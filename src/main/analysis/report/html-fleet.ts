@@ -1,15 +1,12 @@
 import type { InstanceCost, Report, ReportSuspect } from '../../../shared/report.js';
 import { escapeHtml as e } from './escape.js';
 import { lineChart } from './svg-chart.js';
+import { sizeText } from './report-text.js';
 
 const MULTIPLE = { width: 150, height: 40 };
 
-function mb(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
 function costCells(c: InstanceCost): string {
-  return `<td>${c.requests}${c.failedRequests > 0 ? ` (${c.failedRequests} failed)` : ''}</td><td>${mb(c.bytes)}</td><td>${c.fullDumps} in ${Math.round(c.fullDumpMs)} ms (largest ${mb(c.largestFullDumpBytes)})${
+  return `<td>${c.requests}${c.failedRequests > 0 ? ` (${c.failedRequests} failed)` : ''}</td><td>${sizeText(c.bytes)}</td><td>${c.fullDumps} in ${Math.round(c.fullDumpMs)} ms (largest ${sizeText(c.largestFullDumpBytes)})${
     c.cadenceNotes.length > 0 ? `<br><span class="muted">${c.cadenceNotes.map(e).join('<br>')}</span>` : ''
   }</td>`;
 }
