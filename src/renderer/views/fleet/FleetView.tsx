@@ -1,7 +1,10 @@
+import { useEffect } from 'react';
 import { useAction, useEvent, useRequest } from '../../client/hooks.js';
 import { Sparkline } from '../../ui/Sparkline.js';
 import { ErrorNotice, Loading } from '../../ui/StatusViews.js';
 import { costText, fleetGrid } from './fleet-grid.js';
+
+const LIVE_REFRESH_MS = 5_000;
 
 export interface FleetViewProps {
   sessionId: number;
@@ -18,6 +21,14 @@ export function FleetView({ sessionId, onOpenInstance }: FleetViewProps): React.
   const data = useRequest('session.fleet', { sessionId });
   const session = useRequest('session.get', { sessionId });
   const stop = useAction('recording.stop');
+  // While it records, the grid follows every few seconds (each refresh analyses every instance).
+  const isRecording = session.value?.isRecording ?? false;
+  const { reload } = data;
+  useEffect(() => {
+    if (!isRecording) return;
+    const timer = setInterval(reload, LIVE_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [isRecording, reload]);
   useEvent('session.ended', (e) => {
     if (e.sessionId !== sessionId) return;
     data.reload();
