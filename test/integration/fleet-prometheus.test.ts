@@ -81,6 +81,8 @@ beforeAll(async () => {
     check('batch', '20s', ['--interval', '1s', '--match', 'team=core'], (text) => {
       if (/\[batch-1\] \S+ {2}#3 /.test(text)) void batch1.stop();
     }).then((r) => void runs.set('batch', r)),
+    check('api', '4s', ['--interval', '1s', '--top', '2']).then((r) => void runs.set('top', r)),
+    check('nosuch', '4s').then((r) => void runs.set('nosuch', r)),
   ]);
 }, 180_000);
 
@@ -159,6 +161,21 @@ describe('check --prometheus: a fleet found through a real Prometheus', () => {
     const html = await runCli(['report', String(fleetId), '--db', db, '--format', 'html']);
     expect(html.code, html.stderr).toBe(0);
     for (const name of ['api-0', 'api-1', 'api-2', 'api-3']) expect(html.stdout).toContain(`data-instance="${name}"`);
+  });
+
+  it('--top K records the K fastest-growing instances and names the ones it skipped', () => {
+    const run = runs.get('top')!;
+    const { fleet } = parsed(run);
+    expect(fleet!.instances.map((i) => i.name)[0]).toBe('api-2');
+    expect(fleet!.instances).toHaveLength(2);
+    expect(fleet!.skipped).toHaveLength(2);
+    for (const s of fleet!.skipped) expect(s.why).toBe('not in the top 2 by growth');
+  });
+
+  it('names the jobs Prometheus has when the job has no target', () => {
+    const run = runs.get('nosuch')!;
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`goroscope: Prometheus ${prom!.url} has no active target of job "nosuch"; its jobs are: api, batch, web\n`);
   });
 
   it('passes a healthy fleet with exit 0', () => {

@@ -16,7 +16,7 @@ import { addSshOptions, parseBytes, parseDurationMs, sshConnectorAsking, sshConn
 import { DEFAULT_MAX_CONCURRENT } from '../api/fleet-record.js';
 import type { LoadedConfig } from '../api/project-config.js';
 import { checkFleet, fleetSummary } from './fleet-command.js';
-import { addFleetOptions, budgetOf, resolveFleet, type FleetOptions } from './fleet-options.js';
+import { addFleetOptions, budgetOf, isFleetRun, resolveFleet, type FleetOptions } from './fleet-options.js';
 
 interface CheckOptions extends FleetOptions {
   duration: string;
@@ -50,7 +50,7 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
       const intervalMs = parseDuration(options.interval, '--interval');
       const config = loadProjectConfig(options.config);
       const isUrl = /^https?:\/\//i.test(inputs[0] ?? '');
-      if (options.prometheus !== undefined || options.targets !== undefined || (isUrl && inputs.length > 1)) {
+      if (isFleetRun(isUrl ? inputs : [], options) || (isUrl && inputs.length > 1)) {
         await checkFleetCommand(inputs, options, intervalMs, config);
         return;
       }

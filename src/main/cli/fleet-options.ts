@@ -58,9 +58,13 @@ export function addFleetOptions(command: Command): Command {
     .option('--full-dump-size <size>', `full dumps larger than this are taken less often (default ${DEFAULT_FULL_DUMP_BUDGET.maxBytes >> 20}MB)`);
 }
 
-/** True when the command records a fleet rather than one service. */
+/**
+ * True when the command records a fleet rather than one service (a Prometheus-only option without
+ * `--prometheus` counts too, so that resolveFleet refuses it instead of it being ignored).
+ */
 export function isFleetRun(urls: readonly string[], o: FleetOptions): boolean {
-  return urls.length > 1 || o.targets !== undefined || o.prometheus !== undefined;
+  const promOnly = o.job !== undefined || o.match !== undefined || o.pprofPort !== undefined || o.top !== undefined;
+  return urls.length > 1 || o.targets !== undefined || o.prometheus !== undefined || promOnly;
 }
 
 /** `api-1 http://10.0.0.1:6060` or `http://10.0.0.1:6060` (named by its host:port). */
