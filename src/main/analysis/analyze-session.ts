@@ -78,7 +78,7 @@ export function analyzeSession(session: AnalysisSession, options: AnalyzeOptions
     return { key: a.key, frames: g.frames, createdBy: g.createdBy, growth: a.classification.trend.growth };
   });
   explained.forEach((a, i) => {
-    a.explanation = explainGroup({ ...growing[i]!, stuck: a.stuck }, origin, growing);
+    a.explanation = explainGroup({ ...growing[i]!, stuck: a.stuck, minGrowth }, origin, growing);
   });
   const suspects = partial
     .filter((a) => a.isSuspect)
