@@ -29,6 +29,30 @@ export const ExplanationSchema = z.object({
 
 export const GroupClassSchema = z.enum(['growingLeak', 'stablePool', 'drainedSpike', 'transient']);
 
+/**
+ * Id turnover of a group over the full dumps (issue 19): how many ids seen at one full dump were gone
+ * by the next, the age profile of the ids at the last dump, and the stuck ids (those that stayed
+ * longer than any id that left lived). Tick fields are tick indexes.
+ */
+export const IdTurnoverSchema = z.object({
+  fromTick: z.number().int(),
+  toTick: z.number().int(),
+  pairs: z.number().int(),
+  seen: z.number().int(),
+  gone: z.number().int(),
+  present: z.number().int(),
+  /** The ids at `toTick` by the full dump where each was first seen, oldest first. */
+  ages: z.array(z.object({ tick: z.number().int(), ids: z.number().int() })),
+  longestLeftMs: z.number().nullable(),
+  stuckIds: z.array(z.number()),
+  /** Stuck ids that joined after `fromTick`. */
+  accumulated: z.number().int(),
+  /** Its goroutines finish and are replaced: churn, not stuck. */
+  isChurn: z.boolean(),
+  text: z.string(),
+});
+export type IdTurnoverReport = z.infer<typeof IdTurnoverSchema>;
+
 const TickProfileSchema = z.object({ format: DumpFormatSchema, profile: ProfileKindSchema.nullable(), total: z.number().int() });
 
 export const ReportSuspectSchema = z.object({
@@ -53,6 +77,10 @@ export const ReportSuspectSchema = z.object({
   isRuntimeProved: z.boolean(),
   /** Count per tick; null where that tick measured no count. */
   series: z.array(z.number().int().nullable()),
+  /** Id turnover over the full dumps; null with fewer than two full dumps showing its ids. */
+  turnover: IdTurnoverSchema.nullable().optional(),
+  /** It rose with other groups of the same machinery while the load rose (the text says whether it kept rising after); else null. */
+  tracksLoad: z.string().nullable().optional(),
 });
 export type ReportSuspect = z.infer<typeof ReportSuspectSchema>;
 
@@ -103,6 +131,7 @@ export const ReportSchema = z.object({
       count: z.number().int(),
       growthPerMin: z.number(),
       because: z.string(),
+      turnover: IdTurnoverSchema.nullable().optional(),
     }),
   ),
   groups: z.array(
@@ -117,6 +146,8 @@ export const ReportSchema = z.object({
       blockingSite: FrameSchema.nullable(),
       createdBy: FrameSchema.nullable(),
       ignoredBy: z.string().nullable(),
+      /** Rose with other groups of the same machinery while the load rose, then held; else null. */
+      tracksLoad: z.string().nullable().optional(),
     }),
   ),
   ignoreRules: z.array(
@@ -136,6 +167,8 @@ export const ReportSchema = z.object({
     notProved: z.array(z.object({ key: z.string(), blockingSite: FrameSchema.nullable() })),
     note: z.string(),
   }),
+  /** The session started while the service was still rising to the level it then held; null otherwise. */
+  warmUp: z.object({ untilTick: z.number().int(), fromTotal: z.number().int(), toTotal: z.number().int(), text: z.string() }).nullable().optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;
 
@@ -153,6 +186,8 @@ export const CheckResultSchema = z.object({
       key: z.string(),
       pattern: z.string(),
       isRuntimeProved: z.boolean(),
+      /** Id turnover over the full dumps (see IdTurnoverSchema); null without two full dumps. */
+      turnover: IdTurnoverSchema.nullable().optional(),
     }),
   ),
 });

@@ -55,7 +55,9 @@ function alongside(server: (onError: (why: string) => void) => LoadClient, fixtu
 function once(fn: () => void): () => void {
   let done = false;
   return () => {
-    if (!done) (done = true), fn();
+    if (done) return;
+    done = true;
+    fn();
   };
 }
 

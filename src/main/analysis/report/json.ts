@@ -19,6 +19,7 @@ export function checkResultOf(report: Report): CheckResult {
       key: s.key,
       pattern: s.explanation.pattern,
       isRuntimeProved: s.isRuntimeProved,
+      turnover: s.turnover ?? null,
     })),
   };
 }
