@@ -80,6 +80,8 @@ export interface StuckContext {
   gc: GcTimeline;
   /** Look for wake-ups and turnover: only a group that grows needs them, and they cost a pass over every full dump. */
   isGrowing: boolean;
+  /** It rose by minGrowth or more at some point: its id turnover is reported beside persistence (default: isGrowing). */
+  hasRisen?: boolean;
   /** The smallest rise that counts as growth: fewer ids than this staying is turnover. */
   minGrowth: number;
 }
@@ -114,14 +116,14 @@ export function stuckEvidenceOf(
   }
   const permanentState = states ? (Object.keys(states).find((s) => PERMANENT_STATES.has(s)) ?? null) : null;
   const isWaitHidden = provedFromTick !== null && dumps.some((d) => session.fullDumpTicks[d]! >= provedFromTick);
-  const idTurnover = context.isGrowing ? idTurnoverOf(session, group) : null;
+  const idTurnover = context.isGrowing || context.hasRisen === true ? idTurnoverOf(session, group) : null;
   return {
     maxWaitMinutes: maxWait,
     maxWaitTick,
     isWaitHidden,
     ids: idPersistence(session, group, dumps),
     wakeUp: context.isGrowing ? wakeUpOf(session, group, dumps, context) : null,
-    turnover: idTurnover && isChurn(idTurnover, context.minGrowth) ? turnoverOf(session, group, dumps) : null,
+    turnover: context.isGrowing && idTurnover && isChurn(idTurnover, context.minGrowth) ? turnoverOf(session, group, dumps) : null,
     idTurnover,
     states,
     statesTick,
