@@ -150,7 +150,8 @@ function analyzeGroup(ctx: GroupContext, g: GroupSeries, index: number): GroupAn
   const runtime = runtimeProofOf(g, ctx.evidenceTicks);
   const isRuntimeProved = runtime.maxLeaked > 0;
   const isGrowing = classification.class === 'growingLeak' || isRuntimeProved;
-  const hasRisen = classification.trend.peak - classification.trend.baseline >= ctx.minGrowth;
+  // A pool that rose and held is read as growth too: its ids evidence needs the turnover beside it.
+  const hasRisen = classification.class === 'stablePool' && classification.trend.peak - classification.trend.baseline >= ctx.minGrowth;
   const stuck = stuckEvidenceOf(ctx.session, g, { provedFromTick: runtime.firstProvedTick, gc: ctx.gc, isGrowing, hasRisen, minGrowth: ctx.minGrowth });
   const ignoredBy = matchIgnoreRules(ctx.rules, {
     frames: g.frames,
