@@ -122,6 +122,24 @@ describe('growth that tracks the load', () => {
     expect(renderHtml(r)).toContain('Warm-up: the first 20 s (t0–t10) are a warm-up');
   });
 
+  test('a group that reads as growing by its counts alone (swinging with its clients) but did not keep rising after the load settled is set aside', () => {
+    // Ramps with the clients, then swings by up to 6 while its floor creeps by 2 (under minGrowth).
+    const swinging = range(0, 30).map((i) => (i < 10 ? i : 8 + Math.floor((i - 10) / 8) + [0, 4, 1, 5, 2, 6, 0, 3][i % 8]!));
+    const { analysis, report: r } = report([
+      base,
+      { key: 'handler', frames: [handler, conn], createdBy: SERVE, counts: ramp },
+      { key: 'watcher', frames: [watcher], createdBy: handler, counts: swinging },
+    ]);
+    const g = analysis.groups.find((a) => a.key === 'watcher')!;
+    expect(g.classification.class).toBe('growingLeak');
+    expect(analysis.suspects).toEqual([]);
+    expect(g.setAsideBecause).toBe(
+      "rose with the service's connections: 2 groups created by net/http.(*Server).Serve and what it starts rose together from t3 (+28 together) " +
+        'while the total rose from 3 to 27, then held level from t11: it did not keep rising after the load settled, so not a leak',
+    );
+    expect(r.setAside.map((x) => x.key)).toEqual(['watcher']);
+  });
+
   test('a group of the same machinery that keeps rising after the load settled is still a leak, and says so', () => {
     const leak = range(0, 30).map((i) => (i < 12 ? i : 11 + Math.floor((i - 11) / 2)));
     const { analysis } = report([

@@ -112,7 +112,8 @@ export function analyzeSession(session: AnalysisSession, options: AnalyzeOptions
 
 /**
  * Growth that tracks load is no leak unless it keeps rising after the load settled: such a trend
- * suspect is set aside, unless the runtime proved it or its stayers accumulated (a leak hidden in churn).
+ * suspect is set aside once the load held as long as it rose, unless the runtime proved it or its
+ * stayers accumulated (a leak hidden in churn).
  */
 function setAsideLoad(groups: GroupAnalysis[], load: ReadonlyMap<number, LoadTracking>, minGrowth: number): void {
   for (const a of groups) {
@@ -120,7 +121,7 @@ function setAsideLoad(groups: GroupAnalysis[], load: ReadonlyMap<number, LoadTra
     if (!l) continue;
     a.tracksLoad = l;
     const isStuckInChurn = (a.stuck.idTurnover?.accumulated ?? 0) >= minGrowth;
-    if (a.isSuspect && !a.isRuntimeProved && !l.keepsRising && !isStuckInChurn) {
+    if (a.isSuspect && !a.isRuntimeProved && l.isHeldLongEnough && !l.keepsRising && !isStuckInChurn) {
       a.isSuspect = false;
       a.score = Math.round(a.score * 0.3 * 1000) / 1000;
       a.reasons.push('rose with the load, then held: not a leak');

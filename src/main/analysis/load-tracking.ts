@@ -28,6 +28,8 @@ export interface LoadTracking {
   riseAfterSettle: number;
   /** minGrowth or more after the load settled: not explained by the load. */
   keepsRising: boolean;
+  /** The load held at least as long as it rose, over five ticks or more: long enough to tell whether a group keeps rising. */
+  isHeldLongEnough: boolean;
   text: string;
 }
 
@@ -125,6 +127,8 @@ export function loadTrackingOf(session: AnalysisSession, groups: readonly LoadIn
     const machinery = session.groups[together[0]!.index]!.createdBy?.func ?? 'the same code';
     const totalText = hold ? ` while the total rose from ${hold.from} to ${hold.to}` : '';
     const base = `rose with the service's connections: ${together.length} groups created by ${machinery} and what it starts rose together from ${tickName(median)} (+${rise} together)${totalText}`;
+    const lastTick = session.ticks.length - 1;
+    const isHeldLongEnough = lastTick - settleTick >= 5 && times[lastTick]! - times[settleTick]! >= times[settleTick]! - times[median]!;
     for (const a of together) {
       const riseAfterSettle = riseAfter(session, a.index, times, settleTick);
       // A stable pool held level by the classifier's own test; only a growing group can keep rising.
@@ -133,6 +137,7 @@ export function loadTrackingOf(session: AnalysisSession, groups: readonly LoadIn
         settleTick,
         riseAfterSettle,
         keepsRising,
+        isHeldLongEnough,
         text: keepsRising
           ? `${base}, but this group kept rising after the load held level at ${tickName(settleTick)} (+${riseAfterSettle}): more than the load`
           : `${base}, then held level from ${tickName(settleTick)}`,
