@@ -179,9 +179,15 @@ function analyzeGroup(ctx: GroupContext, g: GroupSeries, index: number): GroupAn
       ? `ignored by ${ignoredBy.id}${ignoredBy.rule.reason ? ` (${ignoredBy.rule.reason})` : ''}`
       : stuck.wakeUp
         ? 'its goroutines wake up (a timer or ticker): a periodic worker, not stuck'
-        : 'its goroutines are replaced between full dumps, none stays: more work in flight, not stuck';
+        : churnBecause(stuck.idTurnover?.stuckIds.length ?? 0);
   }
   return { index, key: g.key, classification, stuck, runtime, ...scored, isSuspect, isRuntimeProved, setAsideBecause, ignoredBy, explanation: null, tracksLoad: null };
+}
+
+/** Why a churning group is set aside; true to the ids (a long-lived connection may stay). */
+function churnBecause(stayed: number): string {
+  if (stayed === 0) return 'its goroutines are replaced between full dumps, none stays: more work in flight, not stuck';
+  return `its goroutines are replaced between full dumps; only ${stayed} stayed longer than the ones that left lived, and they did not accumulate: more work in flight, not stuck`;
 }
 
 function statesSeen(g: GroupSeries): string[] {

@@ -82,7 +82,7 @@ export interface StuckContext {
   isGrowing: boolean;
   /** It rose by minGrowth or more at some point: its id turnover is reported beside persistence (default: isGrowing). */
   hasRisen?: boolean;
-  /** The smallest rise that counts as growth: fewer ids than this staying is turnover. */
+  /** The smallest rise that counts as growth: fewer stayers than this accumulating is churn (`isChurn`). */
   minGrowth: number;
 }
 
