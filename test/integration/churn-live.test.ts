@@ -19,8 +19,10 @@ import { idTurnoverOf, isChurn } from '../../src/main/analysis/id-turnover.js';
 // arrives about every second and lives 2–20 s), hold and drain. Neither server is a suspect. Beside
 // each, the churnleak fixture (Go 1.19) takes a long poll from every one of the same clients; one in
 // four of its watchers loses its cancellation and stays: that slow leak, hidden in a group whose
-// other goroutines come and go, is named, and nothing else. The four checks run at once, so the file
-// takes about 70 s. Loopback only; every process and client is stopped in afterAll.
+// other goroutines come and go, is named, and nothing else. After the checks every client leaves (the
+// drain): the servers are back where they started and the fixture keeps exactly its lost watchers,
+// the ground truth of both verdicts. The four checks run at once, so the file takes about 70 s.
+// Loopback only; every process and client is stopped in afterAll.
 const DURATION = '60s';
 // Clients keep arriving past the end of the checks: the load holds to the end, and drains after.
 const ARRIVE_FOR_MS = 64_000;
@@ -68,6 +70,8 @@ function once(fn: () => void): () => void {
 
 const servers: RunningServer[] = [];
 const fixtures: RunningFixture[] = [];
+/** The pprof base URL of each server, and of the fixture beside it, by server name. */
+const urls = new Map<string, { server: string; fixture: string }>();
 const loads = new Map<string, ChurnLoad>();
 const results = new Map<string, CheckRun>();
 let outDir = '';
@@ -88,6 +92,7 @@ beforeAll(async () => {
   for (const s of setups) {
     const fixture = await startFixture(bin, ['-leak-every', '4']);
     fixtures.push(fixture);
+    urls.set(s.name, { server: s.server.pprofUrl, fixture: fixture.url });
     // The load starts once both checks took their first tick: the population ramps from zero.
     let ticked = 0;
     const onFirstTick = (): void => {
@@ -165,5 +170,46 @@ describe.each(['caddy', 'nats-server'])('%s under a ramp-and-churn load for 60 s
     expect(ids.text).toMatch(/turnover/);
     expect(ids.text).toMatch(/stuck ids \d+(, \d+)*/);
     expect(suspects[0]!.explanation).toMatch(/turnover/);
+  });
+});
+
+/** Goroutines in a debug=1 profile: the total, and those whose stack has `func`. */
+async function goroutinesOf(base: string, func: string): Promise<{ total: number; with: number }> {
+  const text = await (await fetch(`${base}/debug/pprof/goroutine?debug=1`, { signal: AbortSignal.timeout(5_000) })).text();
+  let withFunc = 0;
+  // Records: `N @ 0x… 0x…` then `#\t0x…\tpkg.func+0x…\tfile:line` lines, a blank line between records.
+  for (const record of text.split('\n\n')) {
+    const n = /^(\d+) @ /m.exec(record);
+    if (n && record.includes(`\t${func}+`)) withFunc += Number(n[1]);
+  }
+  return { total: Number(/^goroutine profile: total (\d+)/.exec(text)![1]), with: withFunc };
+}
+
+// Ground truth for the verdicts: once every client has left, a server whose connection goroutines
+// were churn is back where it started, and the fixture keeps exactly the watchers that lost their
+// cancellation (its own count, from /debug/vars).
+describe('after the load drains (every client leaves)', () => {
+  const drained = new Map<string, { server: number; atStart: number; watchers: number; lost: number }>();
+  beforeAll(async () => {
+    for (const load of loads.values()) load.stop();
+    await new Promise((r) => setTimeout(r, 3_000));
+    for (const [name, u] of urls) {
+      const atStart = recordingOf(name).session.ticks[0]!.profiles.find((p) => p.profile !== 'goroutineleak')!.total;
+      const server = (await goroutinesOf(u.server, 'never')).total;
+      const watchers = (await goroutinesOf(u.fixture, 'main.watcher')).with;
+      const vars = (await (await fetch(`${u.fixture}/debug/vars`, { signal: AbortSignal.timeout(5_000) })).json()) as { lost_cancellations: number };
+      drained.set(name, { server, atStart, watchers, lost: vars.lost_cancellations });
+    }
+  }, 30_000);
+
+  it.each(['caddy', 'nats-server'])('%s is back to its goroutines from before the load (within 2): its connection goroutines all finished', (name) => {
+    const d = drained.get(name)!;
+    expect(Math.abs(d.server - d.atStart)).toBeLessThanOrEqual(2);
+  });
+
+  it.each(['caddy', 'nats-server'])('the fixture beside %s keeps exactly the watchers that lost their cancellation (one in four)', (name) => {
+    const d = drained.get(name)!;
+    expect(d.lost).toBeGreaterThanOrEqual(10);
+    expect(d.watchers).toBe(d.lost);
   });
 });
