@@ -19,3 +19,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 fi
 bash "$REPO/scripts/setup-go.sh" >/dev/null
+bash "$REPO/scripts/setup-servers.sh" >/dev/null

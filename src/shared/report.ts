@@ -29,6 +29,30 @@ export const ExplanationSchema = z.object({
 
 export const GroupClassSchema = z.enum(['growingLeak', 'stablePool', 'drainedSpike', 'transient']);
 
+/**
+ * Id turnover of a group over the full dumps (issue 19): how many ids seen at one full dump were gone
+ * by the next, the age profile of the ids at the last dump, and the stuck ids (those that stayed
+ * longer than any id that left lived). Tick fields are tick indexes.
+ */
+export const IdTurnoverSchema = z.object({
+  fromTick: z.number().int(),
+  toTick: z.number().int(),
+  pairs: z.number().int(),
+  seen: z.number().int(),
+  gone: z.number().int(),
+  present: z.number().int(),
+  /** The ids at `toTick` by the full dump where each was first seen, oldest first. */
+  ages: z.array(z.object({ tick: z.number().int(), ids: z.number().int() })),
+  longestLeftMs: z.number().nullable(),
+  stuckIds: z.array(z.number()),
+  /** Stuck ids that joined after `fromTick`. */
+  accumulated: z.number().int(),
+  /** Its goroutines finish and are replaced: churn, not stuck. */
+  isChurn: z.boolean(),
+  text: z.string(),
+});
+export type IdTurnoverReport = z.infer<typeof IdTurnoverSchema>;
+
 const TickProfileSchema = z.object({ format: DumpFormatSchema, profile: ProfileKindSchema.nullable(), total: z.number().int() });
 
 /**
@@ -128,6 +152,10 @@ export const ReportSuspectSchema = z.object({
   growsOn: z.string().optional(),
   /** Fleets only: the group's count per tick on every instance (0 where it has none), for small multiples. */
   instanceSeries: z.array(z.object({ name: z.string(), series: z.array(z.number().int().nullable()) })).optional(),
+  /** Id turnover over the full dumps; null with fewer than two full dumps showing its ids. */
+  turnover: IdTurnoverSchema.nullable().optional(),
+  /** It rose with other groups of the same machinery while the load rose (the text says whether it kept rising after); else null. */
+  tracksLoad: z.string().nullable().optional(),
 });
 export type ReportSuspect = z.infer<typeof ReportSuspectSchema>;
 
@@ -178,6 +206,7 @@ export const ReportSchema = z.object({
       count: z.number().int(),
       growthPerMin: z.number(),
       because: z.string(),
+      turnover: IdTurnoverSchema.nullable().optional(),
     }),
   ),
   groups: z.array(
@@ -192,6 +221,8 @@ export const ReportSchema = z.object({
       blockingSite: FrameSchema.nullable(),
       createdBy: FrameSchema.nullable(),
       ignoredBy: z.string().nullable(),
+      /** Rose with other groups of the same machinery while the load rose, then held; else null. */
+      tracksLoad: z.string().nullable().optional(),
     }),
   ),
   ignoreRules: z.array(
@@ -213,6 +244,8 @@ export const ReportSchema = z.object({
   }),
   /** Present when the session is a fleet: its instances ranked, what was skipped, and the cost imposed. */
   fleet: FleetSectionSchema.optional(),
+  /** The session started while the service was still rising to the level it then held; null otherwise. */
+  warmUp: z.object({ untilTick: z.number().int(), fromTotal: z.number().int(), toTotal: z.number().int(), text: z.string() }).nullable().optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;
 
@@ -236,6 +269,8 @@ export const CheckResultSchema = z.object({
         .optional(),
       /** Fleets only: `grows on 1 of 4: api-2; flat elsewhere`. */
       growsOn: z.string().optional(),
+      /** Id turnover over the full dumps (see IdTurnoverSchema); null without two full dumps. */
+      turnover: IdTurnoverSchema.nullable().optional(),
     }),
   ),
   /** Fleets only: every instance ranked, with its ticks, failed ticks and the cost imposed on it. */

@@ -157,6 +157,7 @@ export function formatCheck(r: Report): string {
   const c = r.summary.byClass;
   lines.push(`goroscope check: ${n === 0 ? 'no suspects' : `${n} suspect${n === 1 ? '' : 's'}`} (${sourceLine(r)}; ${windowLine(r)})`);
   lines.push(`  ${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient, ${r.summary.ignoredGroups} ignored`);
+  if (r.warmUp) lines.push(`  warm-up: ${r.warmUp.text}`);
   for (const s of r.suspects) {
     lines.push('');
     lines.push(`#${s.rank} ${site(s.blockingSite)}  ${s.count} goroutines, ${s.growthPerMin}/min, score ${s.score.toFixed(2)}${s.isRuntimeProved ? ', runtime-proved' : ''}`);

@@ -44,7 +44,8 @@ export function renderHtml(report: Report, sources?: ReportSources): string {
 <body>
 <header><h1>${e(title)}</h1>
 <p>${verdictHtml(report)}</p>
-<p class="muted">${e(sourceLine(report))}. ${e(windowLine(report))}.</p></header>
+<p class="muted">${e(sourceLine(report))}. ${e(windowLine(report))}.</p>
+${report.warmUp ? `<p class="warm-up">Warm-up: ${e(report.warmUp.text)}.</p>` : ''}</header>
 ${report.fleet ? fleetSectionHtml(report) : chartSection(report)}
 <section id="suspects"><h2>Suspects</h2>
 ${n === 0 ? '<p class="ok">No group grew without coming back, and the runtime proved none leaked.</p>' : report.suspects.map((s) => suspectHtml(s, report, sources)).join('\n')}
@@ -120,7 +121,7 @@ function rulesSection(r: Report): string {
 function groupsSection(r: Report): string {
   const rows = r.groups.slice(0, MAX_GROUP_ROWS).map(
     (g) =>
-      `<tr><td>${e(g.class)}</td><td>${g.count}</td><td>${g.baseline} → ${g.peak}</td><td>${frameHtml(g.blockingSite)}</td><td>${frameHtml(g.createdBy)}</td><td>${e(g.ignoredBy ?? '')}</td><td>${e(g.why)}</td></tr>`,
+      `<tr><td>${e(g.class)}</td><td>${g.count}</td><td>${g.baseline} → ${g.peak}</td><td>${frameHtml(g.blockingSite)}</td><td>${frameHtml(g.createdBy)}</td><td>${e(g.ignoredBy ?? '')}</td><td>${e(g.why)}${g.tracksLoad ? `; ${e(g.tracksLoad)}` : ''}</td></tr>`,
   );
   const cut = r.groups.length > MAX_GROUP_ROWS ? `<p class="muted">${r.groups.length - MAX_GROUP_ROWS} more groups in the JSON report.</p>` : '';
   return `<section id="groups"><h2>All groups</h2><table><thead><tr><th>class</th><th>count</th><th>baseline → peak</th><th>blocking site</th><th>created by</th><th>ignored by</th><th>why</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>${cut}</section>`;

@@ -21,6 +21,7 @@ export function checkResultOf(report: Report): CheckResult {
       isRuntimeProved: s.isRuntimeProved,
       ...(s.instances ? { instances: s.instances.map((i) => ({ name: i.name, url: i.url, sessionId: i.sessionId, growthPerMin: i.growthPerMin, count: i.count })) } : {}),
       ...(s.growsOn !== undefined ? { growsOn: s.growsOn } : {}),
+      turnover: s.turnover ?? null,
     })),
     ...(report.fleet
       ? {

@@ -41,6 +41,7 @@ function headOf(r: Report): string {
     `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient; ${r.summary.ignoredGroups} ignored by rules. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.`,
     '',
   );
+  if (r.warmUp) lines.push(`Warm-up: ${mdText(r.warmUp.text)}.`, '');
   if (n > 0) {
     lines.push('| # | blocking site | created by | count | growth/min | score | runtime |', '|---|---|---|---:|---:|---:|---|');
     for (const s of r.suspects) {
