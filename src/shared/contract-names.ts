@@ -11,6 +11,7 @@ export const REQUEST_NAMES = [
   'session.remove',
   'session.series',
   'session.groups',
+  'session.fleet',
   'snapshot.list',
   'snapshot.get',
   'snapshot.raw',

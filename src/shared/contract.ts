@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
 import { FrameSchema, GroupSchema, DumpFormatSchema, ProfileKindSchema, SnapshotSchema } from './model.js';
+import { FleetSectionSchema, ReportSuspectSchema } from './report.js';
 import type { EventName, RequestName } from './contract-names.js';
 import { FrameSourceSchema, SourceRequestFrameSchema, SourceRootsInfoSchema, SourceSettingsSchema, SourceTextSchema } from './source.js';
 
@@ -45,6 +46,10 @@ export const SessionSummarySchema = z.object({
   failedTicks: count,
   /** A recorder of this process is writing the session now. */
   isRecording: z.boolean(),
+  /** A fleet session (issue 15): its instances each record into a session of their own; `session.fleet` shows them. */
+  fleet: z.object({ instances: count }).nullable().optional(),
+  /** The session of one instance of a fleet: the fleet's session and the instance's name. */
+  instanceOf: z.object({ fleetSessionId: id, name: z.string() }).nullable().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 
@@ -299,10 +304,25 @@ export const requests = {
       intervalMs: z.number().int().min(200).max(3_600_000).default(2_000),
       fullEvery: z.number().int().min(1).max(10_000).default(10),
       durationMs: z.number().int().positive().nullable().default(null),
+      /** Several services at once, as one fleet session (`url` is then the first of them). */
+      urls: z.array(z.string().min(1).max(2048)).min(2).max(32).optional(),
     }),
     z.object({ session: SessionSummarySchema }),
   ),
   'recording.stop': request(bySession, z.object({ sessionId: id })),
+  /**
+   * A fleet session: its instances ranked (ticks, failed ticks, goroutine totals per tick, the cost
+   * recording imposed on each) and its suspects with their count on every instance. NOT_FOUND for a
+   * session that is not a fleet.
+   */
+  'session.fleet': request(
+    bySession,
+    z.object({
+      sessionId: id,
+      fleet: FleetSectionSchema,
+      suspects: z.array(ReportSuspectSchema.pick({ rank: true, key: true, blockingSite: true, count: true, growthPerMin: true, growsOn: true, instances: true, instanceSeries: true })),
+    }),
+  ),
   /** The report as `goroscope report` writes it. */
   'report.render': request(
     z.strictObject({ sessionId: id, format: ReportFormatSchema }),

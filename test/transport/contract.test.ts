@@ -191,6 +191,10 @@ describe('every request through the contract, every reply valid against its sche
     const stop = await dispatch(s.opened.api, 'recording.stop', { sessionId: 99 }, AbortSignal.timeout(5_000));
     expect(stop.reply).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no session 99 in the history; `goroscope sessions` lists them' } });
     seen.add('recording.stop').add('recording.start');
+    // A fleet's grid is exercised live in test/integration/fleet-api.test.ts.
+    const fleet = await dispatch(s.opened.api, 'session.fleet', { sessionId: 99 }, AbortSignal.timeout(5_000));
+    expect(fleet.reply).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no session 99 in the history; `goroscope sessions` lists them' } });
+    seen.add('session.fleet');
     expect([...seen].sort()).toEqual([...REQUEST_NAMES].sort());
   });
 });

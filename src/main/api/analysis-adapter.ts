@@ -1,15 +1,17 @@
 import type { DiffRow, ReportFormat, Suspect } from '../../shared/contract.js';
 import type { Report } from '../../shared/report.js';
+import { NotFoundError } from '../../shared/errors.js';
 import { diffSnapshots, type GroupChange, type SnapshotDiff } from '../analysis/diff.js';
 import { renderHtml } from '../analysis/report/html.js';
 import { renderJson } from '../analysis/report/json.js';
 import { renderMarkdown } from '../analysis/report/markdown.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { restartTicks } from '../analysis/restarts.js';
+import { loadStoredSession } from './stored-session.js';
 import { buildSessionReport } from './build-session-report.js';
+import { sessionStamp, storedSessionReport } from './fleet-session.js';
 import type { AnalysisPort, RenderedReport } from './ports.js';
 import { NO_PROJECT_CONFIG, type LoadedConfig } from './project-config.js';
-import { loadStoredSession } from './stored-session.js';
 
 const MIME: Record<ReportFormat, string> = { html: 'text/html', md: 'text/markdown', json: 'application/json' };
 
@@ -38,11 +40,15 @@ function toDiffRows(diff: SnapshotDiff): DiffRow[] {
 export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PROJECT_CONFIG): AnalysisPort {
   let cached: { sessionId: number; stamp: string; report: Report; restarts: number[] } | null = null;
   const analysed = (sessionId: number): { report: Report; restarts: number[] } => {
-    const s = store.session(sessionId);
-    const stamp = `${s.ticks}/${s.snapshots}/${s.failedTicks}/${s.endedAtMs}`;
+    const stamp = sessionStamp(store, sessionId);
     if (cached?.sessionId === sessionId && cached.stamp === stamp) return cached;
-    const loaded = loadStoredSession(store, sessionId);
-    cached = { sessionId, stamp, report: buildSessionReport(loaded, config), restarts: restartTicks(loaded.session) };
+    // A single target's session is loaded once for both; a fleet's restarts are its instances' own.
+    if (store.fleets.fleet(sessionId)) {
+      cached = { sessionId, stamp, report: storedSessionReport(store, sessionId, config), restarts: [] };
+    } else {
+      const loaded = loadStoredSession(store, sessionId);
+      cached = { sessionId, stamp, report: buildSessionReport(loaded, config), restarts: restartTicks(loaded.session) };
+    }
     return cached;
   };
   const reportOf = (sessionId: number): Report => analysed(sessionId).report;
@@ -64,6 +70,11 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
     diff: (from, to) => toDiffRows(diffSnapshots(from, to)),
     reportModel: reportOf,
     restarts: (sessionId) => analysed(sessionId).restarts,
+    fleetReport(sessionId) {
+      const report = reportOf(sessionId);
+      if (!report.fleet) throw new NotFoundError(`session ${sessionId} is not a fleet: it records one target`);
+      return report;
+    },
     report(sessionId, format, sources): RenderedReport {
       const report = reportOf(sessionId);
       const content = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);

@@ -16,6 +16,8 @@ export interface TargetAddress {
 }
 
 export interface RecordingRequest extends TargetAddress {
+  /** Two or more services recorded as one fleet session (each through `ssh`, when set); null: `url` alone. */
+  urls: string[] | null;
   name: string | null;
   intervalMs: number;
   fullEvery: number;
@@ -77,6 +79,8 @@ export interface AnalysisPort {
   report(sessionId: number, format: ReportFormat, sources?: ReportSources): RenderedReport;
   /** The report model the renderers read (for the code excerpts the caller adds). */
   reportModel(sessionId: number): Report;
+  /** The fleet report of a fleet session (its `fleet` section set); NotFoundError for any other session. */
+  fleetReport(sessionId: number): Report;
   /** Tick indexes where the recorded service restarted (analysis/restarts.ts), ascending. */
   restarts(sessionId: number): number[];
 }

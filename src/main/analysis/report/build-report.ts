@@ -1,4 +1,4 @@
-import type { Report, ReportSuspect } from '../../../shared/report.js';
+import type { IdTurnoverReport, Report, ReportSuspect } from '../../../shared/report.js';
 import type { AnalysisSession, GroupSeries } from '../session.js';
 import { NOT_MEASURED } from '../session.js';
 import type { GroupAnalysis, SessionAnalysis } from '../analyze-session.js';
@@ -6,6 +6,14 @@ import { blockingFrameIndex, lastCount } from '../analyze-session.js';
 import { describeRule } from '../ignore-rules.js';
 import { GROUP_CLASSES } from '../classify.js';
 import { round } from '../evidence.js';
+import { describeTurnover, isChurn } from '../id-turnover.js';
+
+/** The report form of a group's id turnover (null when not computed). */
+function turnoverOf(a: GroupAnalysis, minGrowth: number): IdTurnoverReport | null {
+  const t = a.stuck.idTurnover;
+  if (!t) return null;
+  return { ...t, ages: t.ages.map((x) => ({ ...x })), stuckIds: [...t.stuckIds], isChurn: isChurn(t, minGrowth), text: describeTurnover(t, minGrowth) };
+}
 
 /** A 0–1 score on the app's scale: 0–100 in whole numbers. The one place the two scales meet. */
 export function scoreOf100(score: number): number {
@@ -24,6 +32,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
   const byClass = Object.fromEntries(GROUP_CLASSES.map((c) => [c, 0])) as Report['summary']['byClass'];
   for (const g of analysis.groups) byClass[g.classification.class]++;
   const groupOf = (a: { index: number }): GroupSeries => session.groups[a.index]!;
+  const { minGrowth } = analysis;
   return {
     schemaVersion: 1,
     source: meta.source,
@@ -54,7 +63,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       numGoroutine: t.metrics?.numGoroutine ?? null,
     })),
     countAgreement: { ...analysis.counts },
-    suspects: analysis.suspects.map((a, i) => suspectOf(a, groupOf(a), i + 1)),
+    suspects: analysis.suspects.map((a, i) => ({ ...suspectOf(a, groupOf(a), i + 1), turnover: turnoverOf(a, minGrowth), tracksLoad: a.tracksLoad?.text ?? null })),
     setAside: analysis.setAside.map((a) => ({
       key: a.key,
       blockingSite: groupOf(a).blockingSite,
@@ -62,6 +71,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       count: lastCount(groupOf(a)),
       growthPerMin: round(a.classification.trend.growthPerMin, 2),
       because: a.setAsideBecause!,
+      turnover: turnoverOf(a, minGrowth),
     })),
     groups: orderGroups(analysis.groups, session).map((a) => ({
       key: a.key,
@@ -75,6 +85,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       blockingSite: groupOf(a).blockingSite,
       createdBy: groupOf(a).createdBy,
       ignoredBy: a.ignoredBy?.id ?? null,
+      tracksLoad: a.tracksLoad?.text ?? null,
     })),
     ignoreRules: analysis.rules.map((u) => ({
       id: u.rule.id,
@@ -91,6 +102,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       notProved: analysis.runtime.notProved.map((p) => ({ key: p.key, blockingSite: session.groups[p.index]!.blockingSite })),
       note: analysis.runtime.note,
     },
+    warmUp: analysis.warmUp ? { ...analysis.warmUp } : null,
   };
 }
 

@@ -19,8 +19,22 @@ export function checkResultOf(report: Report): CheckResult {
       key: s.key,
       pattern: s.explanation.pattern,
       isRuntimeProved: s.isRuntimeProved,
+      ...(s.instances ? { instances: s.instances.map((i) => ({ name: i.name, url: i.url, sessionId: i.sessionId, growthPerMin: i.growthPerMin, count: i.count })) } : {}),
+      ...(s.growsOn !== undefined ? { growsOn: s.growsOn } : {}),
+      turnover: s.turnover ?? null,
       // Added after the documented fields: `score` keeps its 0–1 meaning.
       score100: s.score100,
     })),
+    ...(report.fleet
+      ? {
+          fleet: {
+            instances: report.fleet.instances.map((i) => ({
+              rank: i.rank, name: i.name, url: i.url, growthPerMin: i.growthPerMin, suspects: i.suspects, ticks: i.ticks, failedTicks: i.failedTicks, cost: i.cost,
+            })),
+            skipped: report.fleet.skipped,
+            cost: report.fleet.cost,
+          },
+        }
+      : {}),
   };
 }

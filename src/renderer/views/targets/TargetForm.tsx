@@ -24,7 +24,9 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
   if (!canRecord) return <p className="muted">Recording is not part of this build.</p>;
   const busy = test.status === 'loading' || start.status === 'loading';
   const hop = sshHopOf(ssh);
-  const address = { url, ...(hop ? { ssh: hop } : {}) };
+  // One URL per line (or separated by spaces): two or more record one fleet session.
+  const urls = url.split(/\s+/).filter((u) => u !== '');
+  const address = { url: urls[0] ?? '', ...(hop ? { ssh: hop } : {}) };
   const editSsh = (patch: Partial<SshFields>): void => {
     setSsh((s) => ({ ...s, ...patch }));
     test.reset();
@@ -40,7 +42,7 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
       className="target-form"
       onSubmit={(e) => {
         e.preventDefault();
-        void start.run({ ...address, intervalMs: Math.round(intervalS * 1000), fullEvery }).then((r) => r && onStarted(r.session));
+        void start.run({ ...address, ...(urls.length > 1 ? { urls } : {}), intervalMs: Math.round(intervalS * 1000), fullEvery }).then((r) => r && onStarted(r.session));
       }}
     >
       {knownTargets.length > 0 && (
@@ -70,9 +72,9 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
         </label>
       )}
       <label>
-        <span>Target URL{hop ? ' (as the SSH server sees it)' : ''}</span>
-        <input
-          type="text"
+        <span>Target URL{hop ? ' (as the SSH server sees it)' : ''} — several, one per line, record a fleet</span>
+        <textarea
+          rows={urls.length > 1 ? Math.min(urls.length, 8) : 1}
           inputMode="url"
           placeholder="http://127.0.0.1:6060"
           value={url}
@@ -168,10 +170,10 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
       </div>
       <div className="form-row">
         <button type="button" disabled={busy || url.trim() === ''} onClick={() => void test.run(address)} data-testid="target-test">
-          Test connection
+          Test {urls.length > 1 ? 'the first' : 'connection'}
         </button>
         <button type="submit" className="primary" disabled={busy || url.trim() === ''} data-testid="target-start">
-          Start recording
+          {urls.length > 1 ? `Record ${urls.length} as a fleet` : 'Start recording'}
         </button>
       </div>
       {test.status === 'loading' && <p className="muted" role="status">Connecting…</p>}
