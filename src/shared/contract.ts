@@ -156,7 +156,8 @@ export const ImportFileSchema = z.strictObject({
   /** Text dumps travel as UTF-8; binary profiles (gzipped protobuf) as base64. */
   encoding: z.enum(['utf8', 'base64']),
   data: z.string(),
-  /** The file's modification time; orders the snapshots of a multi-file import. */
+  /** The file's modification time. Not used for timing (a copied file's time says nothing of when the
+   * dump was taken): files are timed by their content, else their order and the import's `intervalMs`. */
   modifiedAtMs: epochMs.optional(),
 });
 export type ImportFile = z.infer<typeof ImportFileSchema>;
@@ -196,9 +197,17 @@ export const requests = {
       canAnalyse: z.boolean(),
     }),
   ),
-  /** Dumps (any format) → one import session, one tick per snapshot in file time order. */
+  /**
+   * Dumps (any format) → one import session, ticked and timed as `goroscope check` reads the same files:
+   * files of one stem (`t1.*`) are one tick; times from the content (protobuf, log timestamps), else the
+   * order given `intervalMs` apart, else no time (growth as counts, no rate).
+   */
   'dump.import': request(
-    z.strictObject({ name: z.string().max(200).optional(), files: z.array(ImportFileSchema).min(1).max(100) }),
+    z.strictObject({
+      name: z.string().max(200).optional(),
+      files: z.array(ImportFileSchema).min(1).max(100),
+      intervalMs: z.number().int().min(1).max(86_400_000).optional(),
+    }),
     z.object({ session: SessionSummarySchema, refused: z.array(z.object({ file: z.string(), message: z.string() })) }),
   ),
   'session.list': request(nothing, z.array(SessionSummarySchema)),

@@ -7,7 +7,31 @@ import { DumpFormatSchema, FrameSchema, LabelSetSchema, ProfileKindSchema } from
  * raising `schemaVersion`. Types are inferred from the schemas.
  */
 
-export const EVIDENCE_KINDS = ['growth', 'baseline', 'monotonicity', 'ticks', 'ids', 'wait', 'state', 'createdBy', 'counts', 'runtime', 'wakeUp'] as const;
+export const EVIDENCE_KINDS = [
+  'growth', 'baseline', 'monotonicity', 'ticks', 'ids', 'wait', 'state', 'createdBy', 'counts', 'runtime', 'wakeUp',
+  // Single-snapshot evidence (issue #14): size against the dump's median group, id range, what one snapshot cannot tell.
+  'outlier', 'idSpread', 'limit',
+] as const;
+
+/**
+ * How strong a suspect's evidence is: `proof` (the runtime's own leak detection), `strong`, `weak` (what a
+ * burst in progress or a healthy pool looks like just as well).
+ */
+export const STRENGTHS = ['proof', 'strong', 'weak'] as const;
+export const StrengthSchema = z.enum(STRENGTHS);
+export type Strength = z.infer<typeof StrengthSchema>;
+
+/** What a suspect's evidence rests on: growth over several snapshots, or one snapshot alone. */
+export const EvidenceBasisSchema = z.enum(['trend', 'snapshot']);
+export type EvidenceBasis = z.infer<typeof EvidenceBasisSchema>;
+
+/**
+ * Where the times between snapshots come from: `measured` (a recording), `content` (protobuf
+ * `time_nanos`, a log timestamp before the dump, or times the user gave per file), `interval` (file order,
+ * spaced by the interval the user gave), `none` (no time: growth as counts, no rate).
+ */
+export const TimeBasisSchema = z.enum(['measured', 'content', 'interval', 'none']);
+export type TimeBasis = z.infer<typeof TimeBasisSchema>;
 
 /** One piece of leak evidence: a number (or word) and a sentence that says what it means. */
 export const EvidenceSchema = z.object({
@@ -45,6 +69,7 @@ export const ReportSuspectSchema = z.object({
   count: z.number().int(),
   baseline: z.number().int(),
   peak: z.number().int(),
+  /** Goroutines per minute; 0 when the window has no time basis (`ratePerMin` is then null). */
   growthPerMin: z.number(),
   score: z.number().min(0).max(1),
   reasons: z.array(z.string()),
@@ -53,6 +78,12 @@ export const ReportSuspectSchema = z.object({
   isRuntimeProved: z.boolean(),
   /** Count per tick; null where that tick measured no count. */
   series: z.array(z.number().int().nullable()),
+  strength: StrengthSchema,
+  basis: EvidenceBasisSchema,
+  /** Goroutines above the baseline (a count, whatever the time basis). */
+  rise: z.number().int(),
+  /** Growth per minute where the times are known; null when `window.timeBasis` is `none` or for one snapshot. */
+  ratePerMin: z.number().nullable(),
 });
 export type ReportSuspect = z.infer<typeof ReportSuspectSchema>;
 
@@ -72,7 +103,10 @@ export const ReportSchema = z.object({
     /** Files without timestamps: times are assumed `assumedIntervalMs` apart. */
     timesAssumed: z.boolean(),
     assumedIntervalMs: z.number().nullable(),
+    timeBasis: TimeBasisSchema,
   }),
+  /** Set when the analysis read one snapshot: what it can and cannot tell; null for trends. */
+  singleSnapshot: z.object({ tick: z.number().int(), note: z.string() }).nullable(),
   summary: z.object({
     groups: z.number().int(),
     suspects: z.number().int(),
@@ -153,6 +187,11 @@ export const CheckResultSchema = z.object({
       key: z.string(),
       pattern: z.string(),
       isRuntimeProved: z.boolean(),
+      strength: StrengthSchema,
+      basis: EvidenceBasisSchema,
+      reasons: z.array(z.string()),
+      rise: z.number().int(),
+      ratePerMin: z.number().nullable(),
     }),
   ),
 });

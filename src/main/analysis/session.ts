@@ -1,4 +1,5 @@
 import type { DumpFormat, Frame, Group, ProfileKind, RuntimeMetrics } from '../../shared/model.js';
+import type { TimeBasis } from '../../shared/report.js';
 
 /** A per-tick figure that was not measured: a failed tick, a tick without that profile. */
 export const NOT_MEASURED = -1;
@@ -66,4 +67,11 @@ export interface LoadedSession {
   /** Tick times were assumed `assumedIntervalMs` apart (files without timestamps). */
   timesAssumed: boolean;
   assumedIntervalMs: number | null;
+  /** Where the tick times come from (default: `measured`, or `interval` when `timesAssumed`). */
+  timeBasis?: TimeBasis;
+}
+
+/** A loaded session's time basis, for sessions loaded before the field existed. */
+export function timeBasisOf(loaded: Pick<LoadedSession, 'timeBasis' | 'timesAssumed'>): TimeBasis {
+  return loaded.timeBasis ?? (loaded.timesAssumed ? 'interval' : 'measured');
 }

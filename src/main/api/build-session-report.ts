@@ -2,7 +2,7 @@ import type { Report } from '../../shared/report.js';
 import { analyzeSession } from '../analysis/analyze-session.js';
 import { rulesOf } from '../analysis/ignore-rules.js';
 import { buildReport } from '../analysis/report/build-report.js';
-import type { LoadedSession } from '../analysis/session.js';
+import { timeBasisOf, type LoadedSession } from '../analysis/session.js';
 import { PROJECT_FILE, type LoadedConfig } from './project-config.js';
 
 /**
@@ -16,10 +16,12 @@ export function buildSessionReport(loaded: LoadedSession, { config, fileName }: 
     rules: rulesOf(config, fileName ?? PROJECT_FILE),
     minGrowth: config.minGrowth,
     timesAssumed: loaded.timesAssumed,
+    hasRate: timeBasisOf(loaded) !== 'none',
   });
   return buildReport(loaded.session, analysis, {
     source: loaded.source,
     timesAssumed: loaded.timesAssumed,
     assumedIntervalMs: loaded.assumedIntervalMs,
+    timeBasis: timeBasisOf(loaded),
   });
 }

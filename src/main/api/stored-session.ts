@@ -3,6 +3,7 @@ import type { LoadedSession } from '../analysis/session.js';
 import { mergeMetrics } from '../analysis/from-snapshots.js';
 import { SessionBuilder } from '../analysis/session-builder.js';
 import type { HistoryStore } from '../store/history-store.js';
+import { importTimeBasis } from './import-files.js';
 import type { SnapshotInfo } from '../store/types.js';
 
 const GOROUTINE_FORMATS: ReadonlySet<DumpFormat> = new Set(['pprof-proto', 'debug1', 'traceback']);
@@ -62,7 +63,13 @@ export function loadStoredSession(store: HistoryStore, sessionId: number): Loade
   return {
     session: builder.build(),
     source: { kind: 'session', sessionId: String(sessionId), target: summary.target },
-    timesAssumed: false,
-    assumedIntervalMs: null,
+    ...timingOf(summary.source, summary.intervalMs),
   };
+}
+
+/** A recording's times are measured; an import's are as `importFiles` timed its files. */
+function timingOf(source: 'recording' | 'import', intervalMs: number | null): Pick<LoadedSession, 'timesAssumed' | 'assumedIntervalMs' | 'timeBasis'> {
+  if (source === 'recording') return { timesAssumed: false, assumedIntervalMs: null, timeBasis: 'measured' };
+  const t = importTimeBasis(intervalMs);
+  return { timesAssumed: t.timeBasis !== 'content', assumedIntervalMs: t.intervalMs, timeBasis: t.timeBasis };
 }

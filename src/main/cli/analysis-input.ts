@@ -17,8 +17,11 @@ export function parseDuration(text: string, option: string): number {
   return ms;
 }
 
-/** Reads and parses the files in the order given (= time order); errors name the file. */
-export async function loadFiles(files: readonly string[], intervalMs: number): Promise<LoadedSession> {
+/**
+ * Reads and parses the files in the order given (= time order); errors name the file. Timed as every
+ * import is (`ticksFromFiles`): the content's times, else the order `intervalMs` apart, else none.
+ */
+export async function loadFiles(files: readonly string[], intervalMs: number | null): Promise<LoadedSession> {
   const parsed: ParsedFile[] = [];
   for (const name of files) {
     const bytes = await readInput(name);
@@ -29,12 +32,13 @@ export async function loadFiles(files: readonly string[], intervalMs: number): P
       throw cause;
     }
   }
-  const ticks = ticksFromFiles(parsed, intervalMs);
+  const ticks = ticksFromFiles(parsed, { intervalMs });
   return {
     session: fromSnapshots(ticks.entries),
     source: { kind: 'files', files: [...files] },
     timesAssumed: ticks.timesAssumed,
-    assumedIntervalMs: ticks.timesAssumed ? intervalMs : null,
+    assumedIntervalMs: ticks.assumedIntervalMs,
+    timeBasis: ticks.timeBasis,
   };
 }
 

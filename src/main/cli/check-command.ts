@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Frame } from '../../shared/model.js';
-import type { Report } from '../../shared/report.js';
+import { STRENGTHS, type Report, type Strength } from '../../shared/report.js';
 import { InvalidInputError, TargetUnreachableError } from '../../shared/errors.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { baseName } from '../analysis/explain.js';
@@ -16,7 +16,8 @@ import { addSshOptions, sshConnectorOf } from './record-command.js';
 
 interface CheckOptions {
   duration: string;
-  interval: string;
+  interval?: string;
+  failOn: string;
   db?: string;
   json?: boolean;
   config?: string;
@@ -37,28 +38,39 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
     .description('record a service (or read dump files in time order), print the leak suspects; exit 1 when there is one')
     .argument('<inputs...>', 'a service URL (http://host:port), or dump files of any format in time order')
     .option('--duration <duration>', 'how long to record a URL', '60s')
-    .option('--interval <duration>', 'time between ticks when recording; between files that carry no timestamp', '2s')
+    .option('--interval <duration>', 'time between ticks when recording (default 2s); between files that carry no timestamp (default: none, growth as counts)')
+    .option('--fail-on <strength>', 'exit 1 for suspects at least this strong: weak, strong or proof', 'weak')
     .option('--db <file>', 'keep the recording in this history file (default: a throwaway database)')
     .option('--json', 'print {suspects: [...]} (documented in src/shared/report.ts, CheckResultSchema)')
     .option('--config <file>', 'ignore rules and settings (default: .goroscope.json in the working folder, if any)'))
     .action(async (inputs: string[], options: CheckOptions) => {
-      const intervalMs = parseDuration(options.interval, '--interval');
+      const givenIntervalMs = options.interval === undefined ? null : parseDuration(options.interval, '--interval');
+      const failOn = strengthOption(options.failOn);
       const config = loadProjectConfig(options.config);
       const isUrl = /^https?:\/\//i.test(inputs[0]!);
+      const intervalMs = givenIntervalMs ?? DEFAULT_RECORD_INTERVAL_MS;
       if (isUrl && inputs.length > 1) throw new InvalidInputError(`check takes one URL, got ${inputs.length} arguments: ${inputs.join(' ')}`);
       if (options.ssh !== undefined && !isUrl) throw new InvalidInputError(`--ssh applies to a service URL, not to dump files (${inputs[0]})`);
       const connector = sshConnectorOf(options, DEFAULT_TIMEOUT_MS);
       let loaded: LoadedSession;
       try {
-        loaded = isUrl ? await recordUrl(backends, inputs[0]!, parseDuration(options.duration, '--duration'), intervalMs, options.db ?? null, connector) : await loadFiles(inputs, intervalMs);
+        loaded = isUrl ? await recordUrl(backends, inputs[0]!, parseDuration(options.duration, '--duration'), intervalMs, options.db ?? null, connector) : await loadFiles(inputs, givenIntervalMs);
       } finally {
         connector?.dispose();
       }
       const report = buildSessionReport(loaded, config);
       if (isUrl) refuseUnmeasured(report, inputs[0]!);
       process.stdout.write(options.json ? `${JSON.stringify(checkResultOf(report), null, 2)}\n` : formatCheck(report));
-      if (report.suspects.length > 0) process.exitCode = 1;
+      if (report.suspects.some((s) => STRENGTHS.indexOf(s.strength) <= STRENGTHS.indexOf(failOn))) process.exitCode = 1;
     });
+}
+
+const DEFAULT_RECORD_INTERVAL_MS = 2000;
+
+/** `--fail-on weak|strong|proof` → the weakest strength that fails the check. */
+function strengthOption(text: string): Strength {
+  if ((STRENGTHS as readonly string[]).includes(text)) return text as Strength;
+  throw new InvalidInputError(`--fail-on: expected weak, strong or proof, got "${text}"`);
 }
 
 async function recordUrl(backends: AnalysisBackends, url: string, durationMs: number, intervalMs: number, dbPath: string | null, connector: SshConnector | null): Promise<LoadedSession> {
@@ -115,14 +127,16 @@ export function formatCheck(r: Report): string {
   lines.push(`  ${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient, ${r.summary.ignoredGroups} ignored`);
   for (const s of r.suspects) {
     lines.push('');
-    lines.push(`#${s.rank} ${site(s.blockingSite)}  ${s.count} goroutines, ${s.growthPerMin}/min, score ${s.score.toFixed(2)}${s.isRuntimeProved ? ', runtime-proved' : ''}`);
+    const growth = s.basis === 'snapshot' ? 'one snapshot' : s.ratePerMin !== null ? `${s.ratePerMin}/min` : `+${s.rise} (no rate: no time)`;
+    lines.push(`#${s.rank} ${site(s.blockingSite)}  ${s.count} goroutines, ${growth}, ${s.strength} evidence, score ${s.score.toFixed(2)}${s.isRuntimeProved ? ', runtime-proved' : ''}`);
     if (s.createdBy) lines.push(`   created by ${site(s.createdBy)}`);
     lines.push(`   ${s.explanation.title}: ${s.explanation.text}`);
     for (const x of s.explanation.support) if (!x.startsWith('created by')) lines.push(`   - ${x}`);
     lines.push(`   because: ${s.reasons.join('; ')}`);
   }
   if (r.runtimeLeakProfile.recorded || n > 0) lines.push('', r.runtimeLeakProfile.note);
-  if (r.window.ticks - r.window.failedTicks < 2) {
+  if (r.singleSnapshot) lines.push('', r.singleSnapshot.note);
+  else if (r.window.ticks - r.window.failedTicks < 2) {
     lines.push('', 'Only one tick: growth needs two or more snapshots in time order; only the runtime’s goroutineleak evidence can name a suspect from one.');
   }
   return `${lines.join('\n')}\n`;

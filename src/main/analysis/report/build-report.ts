@@ -1,4 +1,4 @@
-import type { Report, ReportSuspect } from '../../../shared/report.js';
+import type { Report, ReportSuspect, TimeBasis } from '../../../shared/report.js';
 import type { AnalysisSession, GroupSeries } from '../session.js';
 import { NOT_MEASURED } from '../session.js';
 import type { GroupAnalysis, SessionAnalysis } from '../analyze-session.js';
@@ -11,7 +11,16 @@ export interface ReportMeta {
   source: Report['source'];
   timesAssumed: boolean;
   assumedIntervalMs: number | null;
+  /** Default: `measured`, or `interval` when `timesAssumed`. */
+  timeBasis?: TimeBasis;
 }
+
+/** What one snapshot cannot tell, said once per single-snapshot report (and in `check`). */
+export const SINGLE_SNAPSHOT_NOTE =
+  'One snapshot: it shows where goroutines wait now, not whether their number grows. A large healthy pool, or a burst of ' +
+  'requests in progress, looks the same as a leak of the same size, so each suspect says how strong its evidence is ' +
+  '(proof: the runtime’s own leak detection; strong; weak). To see growth, record the service (goroscope record URL, ' +
+  'or check URL) or give two or more dumps taken minutes apart.';
 
 /** The one report model every renderer (HTML, Markdown, JSON) reads. Pure. */
 export function buildReport(session: AnalysisSession, analysis: SessionAnalysis, meta: ReportMeta): Report {
@@ -19,6 +28,8 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
   const byClass = Object.fromEntries(GROUP_CLASSES.map((c) => [c, 0])) as Report['summary']['byClass'];
   for (const g of analysis.groups) byClass[g.classification.class]++;
   const groupOf = (a: { index: number }): GroupSeries => session.groups[a.index]!;
+  const timeBasis = meta.timeBasis ?? (meta.timesAssumed ? 'interval' : 'measured');
+  const hasRate = timeBasis !== 'none' && analysis.singleSnapshotTick === null;
   return {
     schemaVersion: 1,
     source: meta.source,
@@ -31,7 +42,9 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       leakEvidenceTicks: ticks.filter((t) => t.hasLeakEvidence).length,
       timesAssumed: meta.timesAssumed,
       assumedIntervalMs: meta.timesAssumed ? meta.assumedIntervalMs : null,
+      timeBasis,
     },
+    singleSnapshot: analysis.singleSnapshotTick === null ? null : { tick: analysis.singleSnapshotTick, note: SINGLE_SNAPSHOT_NOTE },
     summary: {
       groups: analysis.groups.length,
       suspects: analysis.suspects.length,
@@ -49,13 +62,13 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       numGoroutine: t.metrics?.numGoroutine ?? null,
     })),
     countAgreement: { ...analysis.counts },
-    suspects: analysis.suspects.map((a, i) => suspectOf(a, groupOf(a), i + 1)),
+    suspects: analysis.suspects.map((a, i) => suspectOf(a, groupOf(a), i + 1, hasRate)),
     setAside: analysis.setAside.map((a) => ({
       key: a.key,
       blockingSite: groupOf(a).blockingSite,
       createdBy: groupOf(a).createdBy,
       count: lastCount(groupOf(a)),
-      growthPerMin: round(a.classification.trend.growthPerMin, 2),
+      growthPerMin: hasRate ? round(a.classification.trend.growthPerMin, 2) : 0,
       because: a.setAsideBecause!,
     })),
     groups: orderGroups(analysis.groups, session).map((a) => ({
@@ -88,8 +101,9 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
   };
 }
 
-function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number): ReportSuspect {
+function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number, hasRate: boolean): ReportSuspect {
   const t = a.classification.trend;
+  const rate = hasRate && a.basis === 'trend' ? round(t.growthPerMin, 2) : null;
   return {
     rank,
     key: a.key,
@@ -102,13 +116,17 @@ function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number): ReportSuspec
     count: lastCount(g),
     baseline: t.baseline,
     peak: t.peak,
-    growthPerMin: round(t.growthPerMin, 2),
+    growthPerMin: rate ?? 0,
     score: a.score,
     reasons: a.reasons,
     evidence: a.evidence,
     explanation: a.explanation ?? { pattern: 'blocked', title: 'Blocked', text: '', support: [] },
     isRuntimeProved: a.isRuntimeProved,
     series: Array.from(g.counts, (c) => (c === NOT_MEASURED ? null : c)),
+    strength: a.strength ?? 'weak',
+    basis: a.basis,
+    rise: a.basis === 'trend' ? Math.max(0, t.last - t.baseline) : 0,
+    ratePerMin: rate,
   };
 }
 

@@ -19,6 +19,11 @@ export function checkResultOf(report: Report): CheckResult {
       key: s.key,
       pattern: s.explanation.pattern,
       isRuntimeProved: s.isRuntimeProved,
+      strength: s.strength,
+      basis: s.basis,
+      reasons: s.reasons,
+      rise: s.rise,
+      ratePerMin: s.ratePerMin,
     })),
   };
 }

@@ -14,8 +14,9 @@ export function windowLine(r: Report): string {
   const w = r.window;
   const seconds = (w.endMs - w.startMs) / 1000;
   const span = seconds < 120 ? `${seconds.toFixed(seconds < 10 ? 1 : 0)} s` : `${(seconds / 60).toFixed(1)} min`;
-  const parts = [`${w.ticks} tick${w.ticks === 1 ? '' : 's'} over ${span}`];
-  if (w.timesAssumed) parts.push(`times assumed ${((w.assumedIntervalMs ?? 0) / 1000).toFixed(1)} s apart (the files carry no timestamps)`);
+  const isUntimed = w.timeBasis === 'none';
+  const parts = [w.ticks === 1 ? 'one snapshot' : isUntimed ? `${w.ticks} ticks, times unknown (no rate: give --interval)` : `${w.ticks} ticks over ${span}`];
+  if (w.timesAssumed && !isUntimed && w.ticks > 1) parts.push(`times assumed ${((w.assumedIntervalMs ?? 0) / 1000).toFixed(1)} s apart (the files carry no timestamps)`);
   if (w.failedTicks > 0) parts.push(`${w.failedTicks} failed`);
   parts.push(`${w.fullDumps} full dump${w.fullDumps === 1 ? '' : 's'}`);
   if (w.leakEvidenceTicks > 0) parts.push(`goroutineleak evidence at ${w.leakEvidenceTicks} tick${w.leakEvidenceTicks === 1 ? '' : 's'}`);
