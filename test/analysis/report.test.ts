@@ -111,7 +111,7 @@ describe('JSON report', () => {
     const report = ReportSchema.parse(json);
     expect(report.schemaVersion).toBe(1);
     expect(report.source).toEqual({ kind: 'files', files: ['t0.debug2.txt', 't1.debug2.txt', 't2.debug2.txt'] });
-    expect(report.window).toEqual({ startMs: 0, endMs: 4000, ticks: 3, failedTicks: 0, fullDumps: 3, leakEvidenceTicks: 1, timesAssumed: true, assumedIntervalMs: 2000 });
+    expect(report.window).toEqual({ startMs: 0, endMs: 4000, ticks: 3, failedTicks: 0, fullDumps: 3, leakEvidenceTicks: 1, timesAssumed: true, assumedIntervalMs: 2000, timeBasis: 'interval' });
     expect(report.summary).toEqual({
       groups: 8,
       suspects: 4,
