@@ -15,6 +15,7 @@ export const REQUEST_NAMES = [
   'snapshot.get',
   'snapshot.raw',
   'snapshot.diff',
+  'snapshot.overview',
   'target.list',
   'target.test',
   'recording.start',

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
 import { FrameSchema, GroupSchema, DumpFormatSchema, ProfileKindSchema, SnapshotSchema } from './model.js';
+import { DumpOverviewSchema } from './dump-overview.js';
+import { EvidenceBasisSchema, StrengthSchema } from './report.js';
 import type { EventName, RequestName } from './contract-names.js';
 import { FrameSourceSchema, SourceRequestFrameSchema, SourceRootsInfoSchema, SourceSettingsSchema, SourceTextSchema } from './source.js';
 
@@ -116,6 +118,10 @@ export const SuspectSchema = z.object({
   isConfirmed: z.boolean(),
   evidence: z.array(z.string()),
   explanation: z.string().nullable(),
+  /** How strong the evidence is, what it rests on (growth, or one snapshot) and why. */
+  strength: StrengthSchema,
+  basis: EvidenceBasisSchema,
+  reasons: z.array(z.string()),
 });
 export type Suspect = z.infer<typeof SuspectSchema>;
 
@@ -233,6 +239,11 @@ export const requests = {
     z.strictObject({ fromSnapshotId: id, toSnapshotId: id }),
     z.object({ from: SnapshotInfoSchema, to: SnapshotInfoSchema, rows: z.array(DiffRowSchema) }),
   ),
+  /**
+   * One dump on one page (a traceback: debug=2, crash, SIGQUIT): every group, similar stacks merged
+   * unless `isExact`, wait ranges, frames by origin, the creation tree, the session's verdicts.
+   */
+  'snapshot.overview': request(z.strictObject({ snapshotId: id, isExact: z.boolean().default(false) }), DumpOverviewSchema),
   /** Targets of past recordings, latest first, each with what `recording.start` needs to record it again. */
   'target.list': request(
     nothing,

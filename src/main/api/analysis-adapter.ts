@@ -54,6 +54,9 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
           isConfirmed: s.isRuntimeProved,
           evidence: s.evidence.map((e) => e.text),
           explanation: s.explanation.text === '' ? null : s.explanation.text,
+          strength: s.strength,
+          basis: s.basis,
+          reasons: s.reasons,
         });
       }
       return out;
