@@ -50,7 +50,7 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
       for (const s of reportOf(sessionId).suspects) {
         out.set(s.key, {
           score: Math.round(s.score * 1000) / 10,
-          growthPerMin: s.growthPerMin,
+          growthPerMin: s.ratePerMin,
           isConfirmed: s.isRuntimeProved,
           evidence: s.evidence.map((e) => e.text),
           explanation: s.explanation.text === '' ? null : s.explanation.text,

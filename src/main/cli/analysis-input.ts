@@ -7,15 +7,8 @@ import type { LoadedSession } from '../analysis/session.js';
 import { readInput } from './read-input.js';
 import type { AnalysisBackends, SessionSource } from './analysis-backends.js';
 
-/** `60s`, `2m`, `500ms`, `1h`, `1.5s` → milliseconds. Throws naming the option and the text. */
-export function parseDuration(text: string, option: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  if (!m) throw new InvalidInputError(`${option}: expected a duration such as 60s, 2m or 500ms, got "${text}"`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  const ms = Number(m[1]) * unit;
-  if (ms <= 0) throw new InvalidInputError(`${option}: must be more than 0, got "${text}"`);
-  return ms;
-}
+// The one duration syntax, shared with the app's fields.
+export { parseDuration } from '../../shared/duration.js';
 
 /**
  * Reads and parses the files in the order given (= time order); errors name the file. Timed as every

@@ -10,12 +10,14 @@ import { DiffView } from '../views/diff/DiffView.js';
 import { ReportView } from '../views/report/ReportView.js';
 import { SourceView, type SourceEditorProps } from '../views/source-view/SourceView.js';
 import { SourceCode } from './SourceCode.js';
+import { SingleDumpView } from '../views/single-dump/SingleDumpView.js';
 import { dumpOfTick, snapshotOfTick } from './tick-selection.js';
 import { useThrottled } from './use-throttled.js';
 
-type Tab = 'group' | 'dump' | 'diff' | 'report';
+type Tab = 'overview' | 'group' | 'dump' | 'diff' | 'report';
 const POLL_MS = 2_000;
 const TABS: { id: Tab; label: string }[] = [
+  { id: 'overview', label: 'One page' },
   { id: 'group', label: 'Group' },
   { id: 'dump', label: 'Dump' },
   { id: 'diff', label: 'Diff' },
@@ -37,10 +39,10 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
   const stop = useAction('recording.stop');
   const [pickedTick, setPickedTick] = useState<number | null>(null);
   const [groupKey, setGroupKey] = useState<string | null>(null);
-  const [tab, setTab] = useState<Tab>('group');
+  // Unpicked: a session of one snapshot with a full dump opens on its one-page view, others on the group.
+  const [pickedTab, setTab] = useState<Tab | null>(null);
   // Monaco stays mounted once opened: reopening a 14 MB dump on every tab switch would cost a second.
   const [hasOpenedDump, setOpenedDump] = useState(false);
-  if (tab === 'dump' && !hasOpenedDump) setOpenedDump(true);
   const tabs = useRef<HTMLDivElement>(null);
 
   const ticks = series.value?.ticks ?? [];
@@ -51,6 +53,8 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
   const dump = tickIndex === null ? null : dumpOfTick(ticks, tickIndex);
   const dumpTick = dump?.tick ?? null;
   const dumpSnapshot = dump?.snapshotId ?? null;
+  const tab: Tab = pickedTab ?? (ticks.length === 1 && dumpSnapshot !== null ? 'overview' : 'group');
+  if (tab === 'dump' && !hasOpenedDump) setOpenedDump(true);
 
   const refresh = useThrottled(() => {
     session.reload();
@@ -176,6 +180,12 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark }: SessionWorks
             ))}
           </div>
           <div className={`tab-panel tab-${tab}`} role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+            {tab === 'overview' &&
+              (dumpSnapshot === null ? (
+                <Empty title="No full dump">The one-page view reads a debug=2 dump, crash or SIGQUIT output; this session has none.</Empty>
+              ) : (
+                <SingleDumpView snapshotId={dumpSnapshot} onOpenGroup={openGroup} />
+              ))}
             {tab === 'group' && (
               <div className="group-with-source">
                 <GroupDetail row={row} canAnalyse={canAnalyse} onShowInDump={showInDump} />
