@@ -46,13 +46,25 @@ function parentTree(groups: readonly OverviewAcc[], groupOfId: ReadonlyMap<numbe
   const visit = (g: OverviewAcc, depth: number): void => {
     if (seen.has(g)) return;
     seen.add(g);
-    const exited = gone.get(g);
-    const via = g.createdBy ? ` — created by ${site(g.createdBy)}` : '';
-    const note = exited && depth === 0 ? ` (${exited} created by goroutines that have exited)` : '';
-    out.push({ depth, groupId: g.id, label: `${label(g, site)}${via}${note}`, count: g.count });
+    out.push({ depth, groupId: g.id, label: label(g, site), count: g.count });
     for (const c of children.get(g) ?? []) visit(c, depth + 1);
   };
-  for (const g of groups) if (!parentOf.has(g)) visit(g, 0);
+  // Roots whose creators have exited fold under their creation site, as in a dump without parent ids.
+  const orphansBySite = new Map<string, OverviewAcc[]>();
+  for (const g of groups) {
+    if (parentOf.has(g)) continue;
+    if (gone.has(g) && g.createdBy) {
+      const key = `created by ${site(g.createdBy)}`;
+      orphansBySite.set(key, [...(orphansBySite.get(key) ?? []), g]);
+    } else {
+      visit(g, 0);
+    }
+  }
+  for (const [key, gs] of orphansBySite) {
+    const count = gs.reduce((n, g) => n + g.count, 0);
+    out.push({ depth: 0, groupId: null, label: `${key}, by goroutines that have exited — ${count} goroutine${count === 1 ? '' : 's'}`, count });
+    for (const g of gs) visit(g, 1);
+  }
   // Creator cycles (a group whose goroutines start more of their own kind) were never reached from a root.
   for (const g of groups) visit(g, 0);
   return out;
