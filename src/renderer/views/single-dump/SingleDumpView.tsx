@@ -116,7 +116,7 @@ function GroupCard({ group: g, onOpen }: { group: OverviewGroup; onOpen: (key: s
         <span className="sd-count">{formatCount(g.count)}</span>
         <span className="sd-state">{statesText(g.states) || 'no states'}</span>
         <span className="sd-wait" title="shortest~longest wait of its goroutines">
-          {waitRange(g.waitMinutes)}
+          {waitRange(g)}
         </span>
         {g.leaked > 0 && <span className="badge confirmed">{formatCount(g.leaked)} leaked</span>}
         {s && <span className={`badge strength-${s.strength}`}>{s.strength} suspect</span>}

@@ -1,8 +1,12 @@
 import type { DumpOverview, OverviewGroup } from '../../../shared/dump-overview.js';
 
-/** `3~41 minutes`, `1 minute`, `under a minute` (Go prints a wait once it reaches 1 minute). */
-export function waitRange(w: OverviewGroup['waitMinutes']): string {
-  if (w === null) return 'under a minute';
+/**
+ * `3~41 minutes`, `1 minute`, `under a minute` (Go prints a wait once it reaches 1 minute); Go ≥ 1.27
+ * prints none for goroutines it marked `(leaked)`.
+ */
+export function waitRange(g: Pick<OverviewGroup, 'waitMinutes' | 'leaked' | 'count'>): string {
+  const w = g.waitMinutes;
+  if (w === null) return g.leaked === g.count && g.count > 0 ? 'no wait printed for (leaked)' : 'under a minute';
   if (w.min === w.max) return `${w.max} minute${w.max === 1 ? '' : 's'}`;
   return `${w.min}~${w.max} minutes`;
 }
