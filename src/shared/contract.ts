@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
 import { FrameSchema, GroupSchema, DumpFormatSchema, ProfileKindSchema, SnapshotSchema } from './model.js';
 import { DumpOverviewSchema } from './dump-overview.js';
-import { EvidenceBasisSchema, StrengthSchema } from './report.js';
+import { EvidenceBasisSchema, StrengthSchema } from './strength.js';
 import type { EventName, RequestName } from './contract-names.js';
 import { FrameSourceSchema, SourceRequestFrameSchema, SourceRootsInfoSchema, SourceSettingsSchema, SourceTextSchema } from './source.js';
 

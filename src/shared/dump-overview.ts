@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FrameSchema } from './model.js';
-import { StrengthSchema } from './report.js';
+import { StrengthSchema } from './strength.js';
 
 /**
  * One dump on one page (issue #14): every group, similar stacks merged, wait ranges, frames by origin,

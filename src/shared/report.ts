@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DumpFormatSchema, FrameSchema, LabelSetSchema, ProfileKindSchema } from './model.js';
+import { EvidenceBasisSchema, StrengthSchema } from './strength.js';
+import { DumpOverviewSchema } from './dump-overview.js';
 
 /**
  * The leak report (`goroscope report --format json`) and the `goroscope check --json` output. Both
@@ -13,17 +15,7 @@ export const EVIDENCE_KINDS = [
   'outlier', 'idSpread', 'limit',
 ] as const;
 
-/**
- * How strong a suspect's evidence is: `proof` (the runtime's own leak detection), `strong`, `weak` (what a
- * burst in progress or a healthy pool looks like just as well).
- */
-export const STRENGTHS = ['proof', 'strong', 'weak'] as const;
-export const StrengthSchema = z.enum(STRENGTHS);
-export type Strength = z.infer<typeof StrengthSchema>;
-
-/** What a suspect's evidence rests on: growth over several snapshots, or one snapshot alone. */
-export const EvidenceBasisSchema = z.enum(['trend', 'snapshot']);
-export type EvidenceBasis = z.infer<typeof EvidenceBasisSchema>;
+export { STRENGTHS, StrengthSchema, EvidenceBasisSchema, type Strength, type EvidenceBasis } from './strength.js';
 
 /**
  * Where the times between snapshots come from: `measured` (a recording), `content` (protobuf
@@ -107,6 +99,8 @@ export const ReportSchema = z.object({
   }),
   /** Set when the analysis read one snapshot: what it can and cannot tell; null for trends. */
   singleSnapshot: z.object({ tick: z.number().int(), note: z.string() }).nullable(),
+  /** The single snapshot's traceback on one page (`src/shared/dump-overview.ts`); null otherwise. */
+  overview: DumpOverviewSchema.nullable(),
   summary: z.object({
     groups: z.number().int(),
     suspects: z.number().int(),

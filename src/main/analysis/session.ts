@@ -1,5 +1,6 @@
 import type { DumpFormat, Frame, Group, ProfileKind, RuntimeMetrics } from '../../shared/model.js';
 import type { TimeBasis } from '../../shared/report.js';
+import type { ParsedDump } from '../dump/types.js';
 
 /** A per-tick figure that was not measured: a failed tick, a tick without that profile. */
 export const NOT_MEASURED = -1;
@@ -69,6 +70,8 @@ export interface LoadedSession {
   assumedIntervalMs: number | null;
   /** Where the tick times come from (default: `measured`, or `interval` when `timesAssumed`). */
   timeBasis?: TimeBasis;
+  /** A session of one tick: its traceback as parsed, goroutine by goroutine, for the one-page reading. */
+  singleDump?: ParsedDump | null;
 }
 
 /** A loaded session's time basis, for sessions loaded before the field existed. */

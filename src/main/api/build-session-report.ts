@@ -3,6 +3,7 @@ import { analyzeSession } from '../analysis/analyze-session.js';
 import { rulesOf } from '../analysis/ignore-rules.js';
 import { buildReport } from '../analysis/report/build-report.js';
 import { timeBasisOf, type LoadedSession } from '../analysis/session.js';
+import { dumpOverview, type OverviewSuspect } from '../analysis/dump-overview.js';
 import { PROJECT_FILE, type LoadedConfig } from './project-config.js';
 
 /**
@@ -18,10 +19,15 @@ export function buildSessionReport(loaded: LoadedSession, { config, fileName }: 
     timesAssumed: loaded.timesAssumed,
     hasRate: timeBasisOf(loaded) !== 'none',
   });
-  return buildReport(loaded.session, analysis, {
+  const report = buildReport(loaded.session, analysis, {
     source: loaded.source,
     timesAssumed: loaded.timesAssumed,
     assumedIntervalMs: loaded.assumedIntervalMs,
     timeBasis: timeBasisOf(loaded),
   });
+  if (report.singleSnapshot && loaded.singleDump) {
+    const suspects = new Map<string, OverviewSuspect>(report.suspects.map((s) => [s.key, { strength: s.strength, score: s.score, reasons: s.reasons }]));
+    report.overview = dumpOverview(loaded.singleDump, { suspects });
+  }
+  return report;
 }

@@ -5,6 +5,7 @@ import { ticksFromFiles, type ParsedFile } from '../analysis/file-ticks.js';
 import { fromSnapshots } from '../analysis/from-snapshots.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { readInput } from './read-input.js';
+import { parseDump } from '../dump/parse-dump.js';
 import type { AnalysisBackends, SessionSource } from './analysis-backends.js';
 
 // The one duration syntax, shared with the app's fields.
@@ -16,8 +17,10 @@ export { parseDuration } from '../../shared/duration.js';
  */
 export async function loadFiles(files: readonly string[], intervalMs: number | null): Promise<LoadedSession> {
   const parsed: ParsedFile[] = [];
+  const bytesOf: Uint8Array[] = [];
   for (const name of files) {
     const bytes = await readInput(name);
+    bytesOf.push(bytes);
     try {
       parsed.push({ name, snapshots: parseSnapshots(bytes) });
     } catch (cause) {
@@ -32,7 +35,14 @@ export async function loadFiles(files: readonly string[], intervalMs: number | n
     timesAssumed: ticks.timesAssumed,
     assumedIntervalMs: ticks.assumedIntervalMs,
     timeBasis: ticks.timeBasis,
+    singleDump: ticks.ticks.length === 1 ? tracebackOf(ticks.ticks[0]!.items, bytesOf) : null,
   };
+}
+
+/** One tick's traceback read again goroutine by goroutine (its Snapshot keeps groups only), for the one-page reading. */
+function tracebackOf(items: readonly { fileIndex: number; snapshot: { format: string } }[], bytesOf: readonly Uint8Array[]) {
+  const item = items.find((i) => i.snapshot.format === 'traceback');
+  return item ? (parseDump(bytesOf[item.fileIndex]!).find((d) => d.format === 'traceback') ?? null) : null;
 }
 
 /** A lone argument that names no file and is a number: a session id of the history. */

@@ -45,6 +45,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       timeBasis,
     },
     singleSnapshot: analysis.singleSnapshotTick === null ? null : { tick: analysis.singleSnapshotTick, note: SINGLE_SNAPSHOT_NOTE },
+    overview: null,
     summary: {
       groups: analysis.groups.length,
       suspects: analysis.suspects.length,

@@ -5,6 +5,7 @@ import { frameHtml, suspectHtml } from './html-suspect.js';
 import { sourceLine, windowLine } from './report-text.js';
 import { profileLabel } from '../evidence.js';
 import { SOURCE_STYLE, type ReportSources } from './source-excerpt.js';
+import { OVERVIEW_STYLE, overviewHtml } from './html-overview.js';
 
 const PALETTE = ['#c0392b', '#2874a6', '#7d3c98', '#b9770e', '#117a65'];
 const MAX_GROUP_ROWS = 200;
@@ -39,15 +40,17 @@ export function renderHtml(report: Report, sources?: ReportSources): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title><style>${STYLE}${sources ? SOURCE_STYLE : ''}</style></head>
+<title>${e(title)}</title><style>${STYLE}${sources ? SOURCE_STYLE : ''}${report.overview ? OVERVIEW_STYLE : ''}</style></head>
 <body>
 <header><h1>${e(title)}</h1>
 <p>${verdictHtml(report)}</p>
-<p class="muted">${e(sourceLine(report))}. ${e(windowLine(report))}.</p></header>
-${chartSection(report)}
+<p class="muted">${e(sourceLine(report))}. ${e(windowLine(report))}.</p>
+${report.singleSnapshot ? `<p>${e(report.singleSnapshot.note)}</p>` : ''}</header>
+${report.singleSnapshot ? '' : chartSection(report)}
 <section id="suspects"><h2>Suspects</h2>
 ${n === 0 ? '<p class="ok">No group grew without coming back, and the runtime proved none leaked.</p>' : report.suspects.map((s) => suspectHtml(s, report, sources)).join('\n')}
 </section>
+${report.overview ? overviewHtml(report.overview) : ''}
 ${runtimeSection(report)}
 ${setAsideSection(report)}
 ${countsSection(report)}

@@ -1,5 +1,6 @@
 import type { Frame } from '../../../shared/model.js';
 import type { Report, ReportSuspect } from '../../../shared/report.js';
+import type { DumpOverview } from '../../../shared/dump-overview.js';
 import { baseName } from '../explain.js';
 import { mdCode, mdText } from './escape.js';
 import { sourceLine, windowLine } from './report-text.js';
@@ -33,6 +34,23 @@ export function renderMarkdown(report: Report, sources?: ReportSources): string 
   return `${head}${details.join('\n')}${cut}${tail}`;
 }
 
+const MAX_OVERVIEW_ROWS = 30;
+
+/** The dump on one page, as a table: every group (up to 30) with states, wait range, site, creator, verdict. */
+function overviewLines(o: DumpOverview): string[] {
+  const lines = ['### The dump on one page', '', `${o.total} goroutines in ${o.groups.length} groups; states: ${o.states.map((s) => `${mdText(s.state)} ${s.count}`).join(', ')}.`, ''];
+  lines.push('| count | states | wait | blocking site | created by | verdict |', '|---:|---|---|---|---|---|');
+  for (const g of o.groups.slice(0, MAX_OVERVIEW_ROWS)) {
+    const states = Object.entries(g.states).map(([s, n]) => `${mdText(s)} ${n}`).join(', ');
+    const wait = g.waitMinutes === null ? '< 1 min' : g.waitMinutes.min === g.waitMinutes.max ? `${g.waitMinutes.max} min` : `${g.waitMinutes.min}~${g.waitMinutes.max} min`;
+    const blocking = g.frames[g.blockingFrameIndex] ?? g.frames[0] ?? null;
+    lines.push(`| ${g.count} | ${states} | ${wait} | ${site(blocking)} | ${site(g.createdBy)} | ${g.suspect ? g.suspect.strength : ''} |`);
+  }
+  if (o.groups.length > MAX_OVERVIEW_ROWS) lines.push('', `_${o.groups.length - MAX_OVERVIEW_ROWS} more groups in the HTML and JSON reports._`);
+  lines.push('');
+  return lines;
+}
+
 function headOf(r: Report): string {
   const n = r.summary.suspects;
   const lines = [`## Goroscope: ${n === 0 ? 'no goroutine leak suspects' : `${n} goroutine leak suspect${n === 1 ? '' : 's'}`}`, ''];
@@ -42,13 +60,16 @@ function headOf(r: Report): string {
     '',
   );
   if (n > 0) {
-    lines.push('| # | blocking site | created by | count | growth/min | score | runtime |', '|---|---|---|---:|---:|---:|---|');
+    lines.push('| # | blocking site | created by | count | growth/min | strength | score | runtime |', '|---|---|---|---:|---:|---|---:|---|');
     for (const s of r.suspects) {
       const runtime = s.isRuntimeProved ? 'proved' : r.runtimeLeakProfile.recorded ? 'trend only' : '—';
-      lines.push(`| ${s.rank} | ${site(s.blockingSite)} | ${site(s.createdBy)} | ${s.count} | ${s.growthPerMin} | ${s.score.toFixed(2)} | ${runtime} |`);
+      const growth = s.basis === 'snapshot' ? 'one snapshot' : s.ratePerMin !== null ? String(s.ratePerMin) : `+${s.rise} (no rate)`;
+      lines.push(`| ${s.rank} | ${site(s.blockingSite)} | ${site(s.createdBy)} | ${s.count} | ${growth} | ${s.strength} | ${s.score.toFixed(2)} | ${runtime} |`);
     }
     lines.push('');
   }
+  if (r.singleSnapshot) lines.push(`_${mdText(r.singleSnapshot.note)}_`, '');
+  if (r.overview) lines.push(...overviewLines(r.overview));
   return `${lines.join('\n')}\n`;
 }
 
