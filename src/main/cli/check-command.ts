@@ -5,7 +5,7 @@ import { InvalidInputError, TargetUnreachableError } from '../../shared/errors.j
 import type { LoadedSession } from '../analysis/session.js';
 import { baseName } from '../analysis/explain.js';
 import { checkResultOf } from '../analysis/report/json.js';
-import { sourceLine, windowLine } from '../analysis/report/report-text.js';
+import { snapshotGroupsLine, sourceLine, windowLine } from '../analysis/report/report-text.js';
 import type { SshConnector } from '../collect/ssh-connector.js';
 import { DEFAULT_TIMEOUT_MS } from '../collect/target-client.js';
 import { defaultBackends, type AnalysisBackends } from './analysis-backends.js';
@@ -124,7 +124,9 @@ export function formatCheck(r: Report): string {
   const n = r.suspects.length;
   const c = r.summary.byClass;
   lines.push(`goroscope check: ${n === 0 ? 'no suspects' : `${n} suspect${n === 1 ? '' : 's'}`} (${sourceLine(r)}; ${windowLine(r)})`);
-  lines.push(`  ${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient, ${r.summary.ignoredGroups} ignored`);
+  lines.push(
+    `  ${snapshotGroupsLine(r) ?? `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient, ${r.summary.ignoredGroups} ignored`}`,
+  );
   for (const s of r.suspects) {
     lines.push('');
     const growth = s.basis === 'snapshot' ? 'one snapshot' : s.ratePerMin !== null ? `${s.ratePerMin}/min` : `+${s.rise} (no rate: no time)`;

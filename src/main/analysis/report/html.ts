@@ -2,7 +2,7 @@ import type { Report } from '../../../shared/report.js';
 import { escapeHtml as e } from './escape.js';
 import { lineChart, type ChartSeries } from './svg-chart.js';
 import { frameHtml, suspectHtml } from './html-suspect.js';
-import { sourceLine, windowLine } from './report-text.js';
+import { snapshotGroupsLine, sourceLine, windowLine } from './report-text.js';
 import { profileLabel } from '../evidence.js';
 import { SOURCE_STYLE, type ReportSources } from './source-excerpt.js';
 import { OVERVIEW_STYLE, overviewHtml } from './html-overview.js';
@@ -66,6 +66,8 @@ function verdictHtml(r: Report): string {
   const proved = s.runtimeProved > 0 ? `, ${s.runtimeProved} proved by the runtime` : '';
   const lead = s.suspects === 0 ? '<span class="ok">No suspects</span>' : `<span class="bad">${s.suspects} suspect${s.suspects === 1 ? '' : 's'}</span>${proved}`;
   const c = s.byClass;
+  const single = snapshotGroupsLine(r);
+  if (single) return `${lead}. ${e(single)}.`;
   return `${lead} among ${s.groups} group${s.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient; ${s.ignoredGroups} ignored by rules.`;
 }
 

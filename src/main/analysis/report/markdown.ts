@@ -3,7 +3,7 @@ import type { Report, ReportSuspect } from '../../../shared/report.js';
 import type { DumpOverview } from '../../../shared/dump-overview.js';
 import { baseName } from '../explain.js';
 import { mdCode, mdText } from './escape.js';
-import { sourceLine, windowLine } from './report-text.js';
+import { snapshotGroupsLine, sourceLine, windowLine } from './report-text.js';
 import { suspectExcerptsMarkdown, type ReportSources } from './source-excerpt.js';
 
 /** GitHub refuses issue bodies over 65,536 characters; stay well under it. */
@@ -55,8 +55,9 @@ function headOf(r: Report): string {
   const n = r.summary.suspects;
   const lines = [`## Goroscope: ${n === 0 ? 'no goroutine leak suspects' : `${n} goroutine leak suspect${n === 1 ? '' : 's'}`}`, ''];
   const c = r.summary.byClass;
+  const single = snapshotGroupsLine(r);
   lines.push(
-    `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient; ${r.summary.ignoredGroups} ignored by rules. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.`,
+    single ? `${mdText(single)}. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.` : `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient; ${r.summary.ignoredGroups} ignored by rules. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.`,
     '',
   );
   if (n > 0) {

@@ -9,6 +9,17 @@ export function sourceLine(r: Report): string {
   return `${files.length} file${files.length === 1 ? '' : 's'}: ${names}`;
 }
 
+/**
+ * For a report of one snapshot, where growth classes say nothing: `4 groups: 1 suspect from one snapshot
+ * (0 proof, 1 strong, 0 weak), 3 ignored by rules`. Null for trend reports.
+ */
+export function snapshotGroupsLine(r: Report): string | null {
+  if (!r.singleSnapshot) return null;
+  const by = (k: string): number => r.suspects.filter((s) => s.strength === k).length;
+  const n = r.suspects.length;
+  return `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${n} suspect${n === 1 ? '' : 's'} from one snapshot (${by('proof')} proof, ${by('strong')} strong, ${by('weak')} weak), ${r.summary.ignoredGroups} ignored by rules`;
+}
+
 /** `4 ticks over 64 s, 4 full dumps, goroutineleak evidence at 1 tick`. */
 export function windowLine(r: Report): string {
   const w = r.window;
