@@ -104,7 +104,7 @@ async function recordUrl(backends: AnalysisBackends, url: string, durationMs: nu
 
 /**
  * A recording that measured goroutines at fewer than two ticks cannot show growth: with no suspect
- * the runtime proved, "no suspects" would pass a CI check that measured nothing (the service went down
+ * from that one snapshot (the runtime's proof or the single-snapshot verdicts), "no suspects" would pass a CI check that measured nothing (the service went down
  * after the first tick, every request timed out). Throws TargetUnreachableError naming the last failure.
  */
 function refuseUnmeasured(r: Report, url: string): void {
