@@ -65,6 +65,9 @@ describe('goroscope check on one debug=2 dump', () => {
       'sleeping goroutines are usually periodic loops; a burst of sleepers in progress looks the same as a sleeping leak of the same size, and whether they ever wake needs a second dump',
     );
     expect(sleep!.evidence.find((e) => e.kind === 'wait')!.text).toBe('waiting up to 1 minute; the process is at least 1 minute old (goroutine 1’s wait)');
+    // One creating function, many blocked children: said for each of its groups.
+    const nil = check(['--json', corpusPath('07-select-nil-channels', 't2.debug2.txt')]).result!.suspects;
+    for (const s of nil) expect(s.reasons).toContain('main.leakOne started 300 blocked goroutines in 3 groups');
     const body = check(['--json', corpusPath('04-http-body-not-closed', 't2.debug2.txt')]).result!.suspects;
     expect(body[0]!.reasons[0]).toBe('300 HTTP client connections alive, more than http.Transport keeps idle by default (100): something holds them');
     expect(body[0]!.pattern).toBe('http-client-body-not-closed');

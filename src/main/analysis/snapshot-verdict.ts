@@ -54,6 +54,8 @@ interface DumpContext {
   oldestWaitMinutes: number | null;
   mainWaitMinutes: number | null;
   origin: CodeOrigin;
+  /** Blocked goroutines and groups per creating function. */
+  blockedByCreator: ReadonlyMap<string, { count: number; groups: number }>;
 }
 
 /**
@@ -67,7 +69,16 @@ export function snapshotVerdicts(session: AnalysisSession, tick: number, origin:
   const waits = session.groups.map((g) => g.maxWaitMinutes[tick]!).filter((w) => w !== NOT_MEASURED && w > 0);
   const mainGroup = fullDump >= 0 ? session.groups.find((g) => g.ids[fullDump]?.[0] === 1) : undefined;
   const mainWait = mainGroup ? mainGroup.maxWaitMinutes[tick]! : NOT_MEASURED;
+  const blockedByCreator = new Map<string, { count: number; groups: number }>();
+  for (const g of session.groups) {
+    const n = g.counts[tick]!;
+    const kind = blockedKindOf(fullDump >= 0 ? (g.states[fullDump] ?? null) : null);
+    if (!g.createdBy || n <= 0 || kind === 'running' || kind === 'unknown') continue;
+    const at = blockedByCreator.get(creatorKey(g.createdBy)) ?? { count: 0, groups: 0 };
+    blockedByCreator.set(creatorKey(g.createdBy), { count: at.count + n, groups: at.groups + 1 });
+  }
   const ctx: DumpContext = {
+    blockedByCreator,
     tick,
     fullDump,
     medianCount: counts[Math.floor((counts.length - 1) / 2)] ?? 1,
@@ -86,13 +97,16 @@ function verdictOf(ctx: DumpContext, g: GroupSeries): SnapshotVerdict | null {
   const ids = ctx.fullDump >= 0 ? g.ids[ctx.fullDump] : null;
   const wait = g.maxWaitMinutes[ctx.tick]!;
   const kind = blockedKindOf(states ?? null);
+  const siblings = g.createdBy ? (ctx.blockedByCreator.get(creatorKey(g.createdBy)) ?? null) : null;
+  const isBigFamily = siblings !== null && siblings.groups > 1 && siblings.count >= OUTLIER_MIN_COUNT && siblings.count >= OUTLIER_RATIO * Math.max(1, ctx.medianCount);
   const facts: GroupFacts = {
     count,
     kind,
     state: dominantState(states ?? null),
     waitMinutes: wait === NOT_MEASURED ? null : wait,
     ids: ids && ids.length > 0 ? ids : null,
-    isOutlier: count >= OUTLIER_MIN_COUNT && count >= OUTLIER_RATIO * Math.max(1, ctx.medianCount),
+    isOutlier: (count >= OUTLIER_MIN_COUNT && count >= OUTLIER_RATIO * Math.max(1, ctx.medianCount)) || isBigFamily,
+    family: isBigFamily ? siblings : null,
     isOwnCreator: g.createdBy !== null && ctx.origin.isUserCode(g.createdBy),
     isRequest: isHttpServerCreated(g.createdBy),
     isClientConn: g.frames.some((f) => f.func === READ_LOOP || f.func === WRITE_LOOP),
@@ -112,6 +126,8 @@ interface GroupFacts {
   isOwnCreator: boolean;
   isRequest: boolean;
   isClientConn: boolean;
+  /** Its creation site started this many blocked goroutines in several groups (one site, many blocked children). */
+  family: { count: number; groups: number } | null;
 }
 
 /** The strength rules of the module comment, first match wins; null: no single-snapshot evidence. */
@@ -153,7 +169,10 @@ function judge(f: GroupFacts): { strength: Strength; reasons: string[] } | null 
 function withStrength(strength: Strength, reasons: string[], f: GroupFacts, ctx: DumpContext, g: GroupSeries): SnapshotVerdict {
   const evidence: Evidence[] = [];
   const all = [...reasons];
-  if (f.isOutlier) {
+  if (f.family && g.createdBy) {
+    all.push(`${g.createdBy.func} started ${f.family.count} blocked goroutines in ${f.family.groups} groups`);
+  }
+  if (f.isOutlier && f.count >= OUTLIER_MIN_COUNT) {
     const ratio = round(f.count / Math.max(1, ctx.medianCount), 1);
     all.push(`${f.count} goroutines share this stack, ${ratio}× the dump's typical group (${ctx.medianCount})`);
     evidence.push({
@@ -209,6 +228,11 @@ function limitText(strength: Strength): string {
 function dominantState(states: Readonly<Record<string, number>> | null): string | null {
   if (!states) return null;
   return Object.entries(states).sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}
+
+/** Goroutines one function starts, at whichever of its `go` statements. */
+function creatorKey(f: Frame): string {
+  return f.func;
 }
 
 function site(f: Frame): string {
