@@ -3,6 +3,7 @@ import { ERROR_CODES } from './errors.js';
 import { FrameSchema, GroupSchema, DumpFormatSchema, ProfileKindSchema, SnapshotSchema } from './model.js';
 import { DumpOverviewSchema } from './dump-overview.js';
 import { EvidenceBasisSchema, StrengthSchema } from './strength.js';
+import { FleetSectionSchema, ReportSuspectSchema } from './report.js';
 import type { EventName, RequestName } from './contract-names.js';
 import { FrameSourceSchema, SourceRequestFrameSchema, SourceRootsInfoSchema, SourceSettingsSchema, SourceTextSchema } from './source.js';
 
@@ -47,6 +48,10 @@ export const SessionSummarySchema = z.object({
   failedTicks: count,
   /** A recorder of this process is writing the session now. */
   isRecording: z.boolean(),
+  /** A fleet session (issue 15): its instances each record into a session of their own; `session.fleet` shows them. */
+  fleet: z.object({ instances: count }).nullable().optional(),
+  /** The session of one instance of a fleet: the fleet's session and the instance's name. */
+  instanceOf: z.object({ fleetSessionId: id, name: z.string() }).nullable().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 
@@ -177,11 +182,41 @@ export const SshHopSchema = z.strictObject({
   destination: z
     .string()
     .max(300)
-    .regex(/^[^@\s]+@[^@\s]+$/, 'expected user@host or user@host:port, e.g. deploy@bastion.example.com:22'),
+    .regex(/^[^@\s,]+(@[^@\s,]+)?$/, 'expected a Host alias of the ssh config, user@host or user@host:port, e.g. deploy@bastion.example.com:22'),
   keyFile: z.string().min(1).max(4096).optional(),
   knownHostsFile: z.string().min(1).max(4096).optional(),
+  /** ssh_config file read instead of `~/.ssh/config` and `/etc/ssh/ssh_config` (as `ssh -F`). */
+  configFile: z.string().min(1).max(4096).optional(),
+  /** For encrypted keys; used for this request only, never stored. */
+  passphrase: z.string().min(1).max(1024).optional(),
 });
 export type SshHop = z.infer<typeof SshHopSchema>;
+
+/** What an SSH destination resolves to through the ssh config, before connecting (`ssh.resolve`). */
+export const SshRouteSummarySchema = z.object({
+  /** Jump hosts first, the destination last. */
+  hops: z.array(
+    z.object({
+      /** How messages name the hop: `bastion`, `prod-api-3 via bastion`, `deploy@app1:2222`. */
+      name: z.string(),
+      user: z.string(),
+      host: z.string(),
+      port: z.number().int(),
+      /** Key files that exist and will be tried (after the agent). */
+      keys: z.array(z.string()),
+      /** The ssh-agent socket used (with IdentitiesOnly: for keys matching `keys` only), or null (none set, IdentityAgent none). */
+      agent: z.string().nullable(),
+      /** OpenSSH certificates beside the keys: ssh2 cannot offer them (README). */
+      certificates: z.array(z.string()),
+      knownHostsFiles: z.array(z.string()),
+      strictHostKeyChecking: z.enum(['yes', 'no', 'ask', 'accept-new']),
+      hostKeyAlias: z.string().nullable(),
+    }),
+  ),
+  /** Encrypted keys that need `passphrase` (the app shows a passphrase field). */
+  encryptedKeys: z.array(z.string()),
+});
+export type SshRouteSummary = z.infer<typeof SshRouteSummarySchema>;
 
 const bySession = z.strictObject({ sessionId: id });
 const bySnapshot = z.strictObject({ snapshotId: id });
@@ -261,6 +296,11 @@ export const requests = {
       }),
     ),
   ),
+  /** What an SSH destination (a Host alias too) resolves to through the ssh config; connects nowhere. */
+  'ssh.resolve': request(
+    z.strictObject({ destination: SshHopSchema.shape.destination, keyFile: SshHopSchema.shape.keyFile, knownHostsFile: SshHopSchema.shape.knownHostsFile, configFile: SshHopSchema.shape.configFile }),
+    SshRouteSummarySchema,
+  ),
   /** Connects and discovers what the target serves; fails with the specific error code. */
   'target.test': request(
     z.strictObject({ url: z.string().min(1).max(2048), ssh: SshHopSchema.optional() }),
@@ -275,10 +315,25 @@ export const requests = {
       intervalMs: z.number().int().min(200).max(3_600_000).default(2_000),
       fullEvery: z.number().int().min(1).max(10_000).default(10),
       durationMs: z.number().int().positive().nullable().default(null),
+      /** Several services at once, as one fleet session (`url` is then the first of them). */
+      urls: z.array(z.string().min(1).max(2048)).min(2).max(32).optional(),
     }),
     z.object({ session: SessionSummarySchema }),
   ),
   'recording.stop': request(bySession, z.object({ sessionId: id })),
+  /**
+   * A fleet session: its instances ranked (ticks, failed ticks, goroutine totals per tick, the cost
+   * recording imposed on each) and its suspects with their count on every instance. NOT_FOUND for a
+   * session that is not a fleet.
+   */
+  'session.fleet': request(
+    bySession,
+    z.object({
+      sessionId: id,
+      fleet: FleetSectionSchema,
+      suspects: z.array(ReportSuspectSchema.pick({ rank: true, key: true, blockingSite: true, count: true, growthPerMin: true, growsOn: true, instances: true, instanceSeries: true })),
+    }),
+  ),
   /** The report as `goroscope report` writes it. */
   'report.render': request(
     z.strictObject({ sessionId: id, format: ReportFormatSchema }),

@@ -45,7 +45,100 @@ export const ExplanationSchema = z.object({
 
 export const GroupClassSchema = z.enum(['growingLeak', 'stablePool', 'drainedSpike', 'transient']);
 
+/**
+ * Id turnover of a group over the full dumps (issue 19): how many ids seen at one full dump were gone
+ * by the next, the age profile of the ids at the last dump, and the stuck ids (those that stayed
+ * longer than any id that left lived). Tick fields are tick indexes.
+ */
+export const IdTurnoverSchema = z.object({
+  fromTick: z.number().int(),
+  toTick: z.number().int(),
+  pairs: z.number().int(),
+  seen: z.number().int(),
+  gone: z.number().int(),
+  present: z.number().int(),
+  /** The ids at `toTick` by the full dump where each was first seen, oldest first. */
+  ages: z.array(z.object({ tick: z.number().int(), ids: z.number().int() })),
+  longestLeftMs: z.number().nullable(),
+  stuckIds: z.array(z.number()),
+  /** Stuck ids that joined after `fromTick`. */
+  accumulated: z.number().int(),
+  /** Its goroutines finish and are replaced: churn, not stuck. */
+  isChurn: z.boolean(),
+  text: z.string(),
+});
+export type IdTurnoverReport = z.infer<typeof IdTurnoverSchema>;
+
 const TickProfileSchema = z.object({ format: DumpFormatSchema, profile: ProfileKindSchema.nullable(), total: z.number().int() });
+
+/**
+ * A fleet (issue 15): one suspect's growth on one instance where it grows. Only instances where the
+ * group is a suspect are listed; elsewhere it is flat (or absent).
+ */
+export const InstanceGrowthSchema = z.object({
+  /** The instance's name (Prometheus' `instance` label, or the URL given). */
+  name: z.string(),
+  url: z.string(),
+  /** The instance's own session in the history (drill-down), as a string like `source.sessionId`. */
+  sessionId: z.string().nullable(),
+  growthPerMin: z.number(),
+  count: z.number().int(),
+  baseline: z.number().int(),
+  score: z.number().min(0).max(1),
+  /** Count per tick of that instance's session; null where that tick measured no count. */
+  series: z.array(z.number().int().nullable()),
+});
+export type InstanceGrowth = z.infer<typeof InstanceGrowthSchema>;
+
+/** What recording one instance cost it: requests, bytes, and the stop-the-world full dumps. */
+export const InstanceCostSchema = z.object({
+  requests: z.number().int(),
+  failedRequests: z.number().int(),
+  bytes: z.number().int(),
+  fullDumps: z.number().int(),
+  /** Time the target spent answering full debug=2 dumps (request to last byte), summed. */
+  fullDumpMs: z.number(),
+  largestFullDumpBytes: z.number().int(),
+  /** The full-dump cadence at the end (ticks between full dumps), and why it changed. */
+  fullEvery: z.number().int().nullable(),
+  cadenceNotes: z.array(z.string()),
+});
+export type InstanceCost = z.infer<typeof InstanceCostSchema>;
+
+/** One instance of a fleet, ranked: most suspect growth first, then by growth of its goroutine total. */
+export const FleetInstanceSchema = z.object({
+  rank: z.number().int().positive(),
+  name: z.string(),
+  url: z.string(),
+  sessionId: z.string().nullable(),
+  ticks: z.number().int(),
+  failedTicks: z.number().int(),
+  suspects: z.number().int(),
+  /** Sum of its suspects' growth (goroutines/min); 0 when none grows. */
+  growthPerMin: z.number(),
+  /** Prometheus' `deriv(go_goroutines[lookback])` at discovery (goroutines/min); null when not discovered through it. */
+  discoveredGrowthPerMin: z.number().nullable(),
+  /** Counted goroutines per tick of its session; null at failed ticks. */
+  totals: z.array(z.number().int().nullable()),
+  /** When each of its ticks was taken (ms since the epoch), aligned with `totals`. */
+  atMs: z.array(z.number()),
+  cost: InstanceCostSchema,
+});
+export type FleetInstance = z.infer<typeof FleetInstanceSchema>;
+
+export const FleetSectionSchema = z.object({
+  source: z.enum(['targets', 'prometheus']),
+  prometheusUrl: z.string().nullable(),
+  job: z.string().nullable(),
+  rankingQuery: z.string().nullable(),
+  maxConcurrent: z.number().int(),
+  instances: z.array(FleetInstanceSchema),
+  /** Instances of the job not recorded, with why. */
+  skipped: z.array(z.object({ name: z.string(), why: z.string() })),
+  /** The sum over instances. */
+  cost: InstanceCostSchema,
+});
+export type FleetSection = z.infer<typeof FleetSectionSchema>;
 
 export const ReportSuspectSchema = z.object({
   rank: z.number().int().positive(),
@@ -70,6 +163,16 @@ export const ReportSuspectSchema = z.object({
   isRuntimeProved: z.boolean(),
   /** Count per tick; null where that tick measured no count. */
   series: z.array(z.number().int().nullable()),
+  /** Fleets only: the instances where the group grows, fastest first (`growthPerMin` and `count` are their sums). */
+  instances: z.array(InstanceGrowthSchema).optional(),
+  /** Fleets only: `grows on 3 of 8: api-2, api-5, api-7; flat elsewhere`. */
+  growsOn: z.string().optional(),
+  /** Fleets only: the group's count per tick on every instance (0 where it has none), for small multiples. */
+  instanceSeries: z.array(z.object({ name: z.string(), series: z.array(z.number().int().nullable()) })).optional(),
+  /** Id turnover over the full dumps; null with fewer than two full dumps showing its ids. */
+  turnover: IdTurnoverSchema.nullable().optional(),
+  /** It rose with other groups of the same machinery while the load rose (the text says whether it kept rising after); else null. */
+  tracksLoad: z.string().nullable().optional(),
   strength: StrengthSchema,
   basis: EvidenceBasisSchema,
   /** Goroutines above the baseline (a count, whatever the time basis). */
@@ -131,6 +234,7 @@ export const ReportSchema = z.object({
       count: z.number().int(),
       growthPerMin: z.number(),
       because: z.string(),
+      turnover: IdTurnoverSchema.nullable().optional(),
     }),
   ),
   groups: z.array(
@@ -145,6 +249,8 @@ export const ReportSchema = z.object({
       blockingSite: FrameSchema.nullable(),
       createdBy: FrameSchema.nullable(),
       ignoredBy: z.string().nullable(),
+      /** Rose with other groups of the same machinery while the load rose, then held; else null. */
+      tracksLoad: z.string().nullable().optional(),
     }),
   ),
   ignoreRules: z.array(
@@ -164,6 +270,10 @@ export const ReportSchema = z.object({
     notProved: z.array(z.object({ key: z.string(), blockingSite: FrameSchema.nullable() })),
     note: z.string(),
   }),
+  /** Present when the session is a fleet: its instances ranked, what was skipped, and the cost imposed. */
+  fleet: FleetSectionSchema.optional(),
+  /** The session started while the service was still rising to the level it then held; null otherwise. */
+  warmUp: z.object({ untilTick: z.number().int(), fromTotal: z.number().int(), toTotal: z.number().int(), text: z.string() }).nullable().optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;
 
@@ -181,6 +291,14 @@ export const CheckResultSchema = z.object({
       key: z.string(),
       pattern: z.string(),
       isRuntimeProved: z.boolean(),
+      /** Fleets only: each instance where this group grows, with its own growth. */
+      instances: z
+        .array(z.object({ name: z.string(), url: z.string(), sessionId: z.string().nullable(), growthPerMin: z.number(), count: z.number().int() }))
+        .optional(),
+      /** Fleets only: `grows on 1 of 4: api-2; flat elsewhere`. */
+      growsOn: z.string().optional(),
+      /** Id turnover over the full dumps (see IdTurnoverSchema); null without two full dumps. */
+      turnover: IdTurnoverSchema.nullable().optional(),
       strength: StrengthSchema,
       basis: EvidenceBasisSchema,
       reasons: z.array(z.string()),
@@ -188,5 +306,15 @@ export const CheckResultSchema = z.object({
       ratePerMin: z.number().nullable(),
     }),
   ),
+  /** Fleets only: every instance ranked, with its ticks, failed ticks and the cost imposed on it. */
+  fleet: z
+    .object({
+      instances: z.array(
+        z.object({ rank: z.number().int(), name: z.string(), url: z.string(), growthPerMin: z.number(), suspects: z.number().int(), ticks: z.number().int(), failedTicks: z.number().int(), cost: InstanceCostSchema }),
+      ),
+      skipped: z.array(z.object({ name: z.string(), why: z.string() })),
+      cost: InstanceCostSchema,
+    })
+    .optional(),
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;

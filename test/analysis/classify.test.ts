@@ -258,7 +258,9 @@ describe('analyzeSession', () => {
     expect(g!.setAsideBecause).toBe('its goroutines are replaced between full dumps, none stays: more work in flight, not stuck');
     expect(g!.stuck.turnover).toEqual({ pairs: 5, maxPersisted: 0, fromTick: 25, toTick: 29, of: 25, stayed: 0 });
     expect(textOf(g!, 'ids')).toBe(
-      'at most 0 of its goroutine ids stayed from one full dump to the next (5 pairs of dumps; of the 25 at t25, 0 were still there at t29): its goroutines are replaced, not stuck',
+      '0 of the 5 goroutine ids seen at t5 are still there at t29 (oldest 15000), 29 newer ids joined; at most 0 stayed from one full dump to the next ' +
+        '(5 pairs of dumps; of the 25 at t25, 0 were still there at t29); turnover: 75 of the 75 ids seen at a full dump were gone by the next (100 %); ' +
+        'none of the 29 at t29 has stayed longer than the ids that left, each seen at one full dump only (first seen at t29: 29): its goroutines finish and are replaced, not stuck',
     );
     // The same counts with ids that stay: a leak.
     const kept = Object.fromEntries(dumpAt.map((t) => [t, { ids: range(10_000, t), waitMinutes: 0 }]));

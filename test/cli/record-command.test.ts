@@ -44,7 +44,7 @@ describe('tickLine', () => {
     format: 'debug1', profile: 'goroutine', total: groups.reduce((n, x) => n + x.count, 0), takenAtMs: null, groups, metrics: null, threadStacks: 0, warnings: [],
   });
   const tick = (n: number, counted: Snapshot, numGoroutine: number | null): TickSummary => ({
-    tick: n, atMs: 0, isFull: false, counted, numGoroutine, errors: [], snapshotIds: [], nextTickInMs: 1000,
+    tick: n, atMs: 0, isFull: false, counted, numGoroutine, errors: [], snapshotIds: [], requests: [], nextTickInMs: 1000,
   });
 
   it('keeps its columns aligned when the runtime count differs, by putting that count last', () => {

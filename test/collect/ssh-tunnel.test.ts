@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/shared/errors.js';
 import { absoluteFile, connectorOf } from '../../src/main/api/ssh-hop.js';
 import { sshConnectorOf } from '../../src/main/cli/record-command.js';
-import { parseSshDestination, parseTunnelledTarget, tunnelledTarget } from '../../src/main/collect/ssh-destination.js';
+import { describeDestination, parseSshDestination, parseTunnelledTarget, tunnelledTarget } from '../../src/main/collect/ssh-destination.js';
 import { sshConnectorFor } from '../../src/main/collect/ssh-tunnel.js';
 import { generateKey, type GeneratedKey } from '../helpers/sshd.js';
 
@@ -32,6 +32,15 @@ describe('stored tunnelled targets read back', () => {
     expect(parseTunnelledTarget(tunnelledTarget(d, url))).toEqual({ destination: d, url });
   });
 
+  it('a target reached through an ssh config alias keeps the alias, which is resolved again when recorded again', () => {
+    const d = { user: 'deploy', host: '10.0.0.3', port: 2222, label: 'prod-api-3 via bastion' };
+    expect(tunnelledTarget(d, 'http://127.0.0.1:6060')).toBe('ssh://prod-api-3/http://127.0.0.1:6060');
+    const back = parseTunnelledTarget('ssh://prod-api-3/http://127.0.0.1:6060')!;
+    expect(back.url).toBe('http://127.0.0.1:6060');
+    expect(describeDestination(back.destination)).toBe('prod-api-3');
+    expect(describeDestination(parseTunnelledTarget('ssh://deploy@prod-api-3/http://127.0.0.1:6060')!.destination)).toBe('deploy@prod-api-3');
+  });
+
   it('a direct target has no hop', () => {
     expect(parseTunnelledTarget('http://127.0.0.1:6060')).toBeNull();
     expect(parseTunnelledTarget('ssh://deploy@bastion:22/ftp://x')).toBeNull();
@@ -55,10 +64,10 @@ describe('sshConnectorFor, as the CLI and the api call it', () => {
 
   it('names the field a bad destination came from', () => {
     expect(() => sshConnectorFor({ destination: 'a@b@c', keyFile: key.path }, 15_000, 'ssh.destination')).toThrow(
-      new InvalidInputError('ssh.destination "a@b@c" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22'),
+      new InvalidInputError('ssh.destination "a@b@c" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22, or a Host alias of the ssh config'),
     );
     expect(() => sshConnectorOf({ ssh: 'a@b@c', sshKey: key.path }, 15_000)).toThrow(
-      new InvalidInputError('--ssh "a@b@c" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22'),
+      new InvalidInputError('--ssh "a@b@c" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22, or a Host alias of the ssh config'),
     );
     expect(() => sshConnectorOf({ knownHosts: '/k' }, 15_000)).toThrow(new InvalidInputError('--known-hosts needs --ssh user@host: it only applies to a tunnel'));
     expect(sshConnectorOf({}, 15_000)).toBeNull();

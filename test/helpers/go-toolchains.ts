@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type ToolchainName = 'go1.19' | 'go1.27';
-export type FixtureName = 'leaky' | 'healthy' | 'bursty' | 'slowleak';
+export type FixtureName = 'leaky' | 'healthy' | 'bursty' | 'slowleak' | 'fleet' | 'churnleak';
 
 export interface GoToolchain {
   name: ToolchainName;

@@ -33,6 +33,15 @@ export function generateKey(dir: string, name: string, passphrase = ''): Generat
   return { path: file, publicLine, blob: Buffer.from(publicLine.split(' ')[1]!, 'base64') };
 }
 
+/**
+ * `ssh-keygen -s CA -I id -n principal key.pub`: an OpenSSH user certificate for `key`, written beside it
+ * as `<key>-cert.pub` (where ssh looks for it). Returns the certificate's path.
+ */
+export function signUserCertificate(ca: GeneratedKey, key: GeneratedKey, principal: string): string {
+  execFileSync('ssh-keygen', ['-q', '-s', ca.path, '-I', `goroscope-test-${principal}`, '-n', principal, '-V', '-5m:+1h', `${key.path}.pub`], { stdio: 'pipe', timeout: 10_000 });
+  return `${key.path}-cert.pub`;
+}
+
 /** The `SHA256:…` fingerprint `ssh-keygen -lf` prints for a public key file. */
 export function sshKeygenFingerprint(publicKeyFile: string): string {
   const out = execFileSync('ssh-keygen', ['-lf', publicKeyFile], { encoding: 'utf8', timeout: 10_000 });
@@ -74,6 +83,10 @@ export interface RunningSshd {
 
 export interface SshdOptions {
   allowTcpForwarding?: boolean;
+  /** `PermitOpen`: the only host:port pairs this server forwards to (a bastion that reaches one host). */
+  permitOpen?: string[];
+  /** `TrustedUserCAKeys`: a CA public key file; certificates it signed log in without authorized_keys. */
+  trustedUserCaKeys?: string;
 }
 
 const live = new Set<ChildProcess>();
@@ -105,6 +118,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
       'KbdInteractiveAuthentication no',
       'PubkeyAuthentication yes',
       `AllowTcpForwarding ${options.allowTcpForwarding === false ? 'no' : 'yes'}`,
+      ...(options.permitOpen !== undefined ? [`PermitOpen ${options.permitOpen.join(' ')}`] : []),
+      ...(options.trustedUserCaKeys !== undefined ? [`TrustedUserCAKeys ${options.trustedUserCaKeys}`] : []),
       'PermitRootLogin prohibit-password',
       `AllowUsers ${userInfo().username}`,
       'PrintMotd no',

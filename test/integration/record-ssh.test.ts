@@ -174,7 +174,7 @@ describe('goroscope record --ssh (the built CLI)', () => {
     expect(stray.stderr()).toBe('goroscope: --ssh-key needs --ssh user@host: it only applies to a tunnel\n');
     const bad = runCli(['record', url, '--ssh', 'ops@bastion:ssh', '--db', db]);
     expect(await bad.exited).toBe(2);
-    expect(bad.stderr()).toBe('goroscope: --ssh "ops@bastion:ssh" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22\n');
+    expect(bad.stderr()).toBe('goroscope: --ssh "ops@bastion:ssh" is not an SSH destination; expected user@host or user@host:port, e.g. deploy@bastion.example.com:22, or a Host alias of the ssh config\n');
 
     const list = runCli(['sessions', '--json', '--db', db]);
     expect(await list.exited).toBe(0);

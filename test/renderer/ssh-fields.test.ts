@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { SshHopSchema } from '../../src/shared/contract.js';
 import { hintOf } from '../../src/renderer/ui/error-hints.js';
-import { EMPTY_SSH_FIELDS, fieldsFromTarget, sshHopOf, targetLabel, type KnownTarget } from '../../src/renderer/views/targets/ssh-fields.js';
+import { EMPTY_SSH_FIELDS, fieldsFromTarget, resolveRequestOf, routeLines, sshHopOf, targetLabel, type KnownTarget } from '../../src/renderer/views/targets/ssh-fields.js';
 
 const direct: KnownTarget = { target: 'http://127.0.0.1:6060', url: 'http://127.0.0.1:6060', ssh: null, sessions: 3, lastStartedAtMs: 1, isRecording: false };
 const tunnelled: KnownTarget = {
@@ -40,6 +40,35 @@ describe('the "through SSH" fields of the target form', () => {
   test('targetLabel names the hop of a tunnelled target', () => {
     expect(targetLabel(direct)).toBe('http://127.0.0.1:6060');
     expect(targetLabel(tunnelled)).toBe('http://127.0.0.1:6060 via ssh deploy@bastion:2222');
+  });
+});
+
+describe('an alias and what it resolves to', () => {
+  test('the config file and passphrase go with the hop; resolving leaves the passphrase out', () => {
+    const hop = sshHopOf({ destination: ' prod-api-3 ', keyFile: '', knownHostsFile: '', configFile: ' ~/.ssh/work ', passphrase: 'p w' });
+    expect(hop).toEqual({ destination: 'prod-api-3', configFile: '~/.ssh/work', passphrase: 'p w' });
+    expect(SshHopSchema.parse(hop)).toEqual(hop);
+    expect(resolveRequestOf(hop!)).toEqual({ destination: 'prod-api-3', configFile: '~/.ssh/work' });
+    expect(() => SshHopSchema.parse({ destination: 'a,b' })).toThrow();
+  });
+
+  test('routeLines: one line per hop, jump hosts first, with the login, known_hosts and host key settings', () => {
+    const base = { certificates: [], strictHostKeyChecking: 'ask' as const, hostKeyAlias: null };
+    expect(
+      routeLines({
+        hops: [
+          { ...base, name: 'bastion', user: 'ops', host: '127.0.0.1', port: 2201, keys: ['/home/me/.ssh/b'], agent: null, knownHostsFiles: ['/home/me/.ssh/known_hosts'] },
+          {
+            name: 'prod-api-3 via bastion', user: 'deploy', host: '::1', port: 22, keys: [], agent: '/run/agent.sock', knownHostsFiles: ['/a', '/b'],
+            certificates: ['/home/me/.ssh/id-cert.pub'], strictHostKeyChecking: 'no', hostKeyAlias: 'prod',
+          },
+        ],
+        encryptedKeys: [],
+      }),
+    ).toEqual([
+      'bastion → ops@127.0.0.1:2201 · key /home/me/.ssh/b · known_hosts /home/me/.ssh/known_hosts',
+      'prod-api-3 via bastion → deploy@[::1]:22 · ssh-agent · known_hosts /a /b · host key as prod · unknown host keys accepted, changed ones refused · certificate /home/me/.ssh/id-cert.pub not usable (ssh2)',
+    ]);
   });
 });
 

@@ -31,7 +31,21 @@ const SEEDS: Record<number, (db: Database.Database) => void> = {
     db.prepare('INSERT INTO goroutine_ids (snapshot_id, stack_id, ids) VALUES (1, 1, ?)').run(packIds([5, 9, 12]));
     db.prepare(`INSERT INTO raw_dumps (snapshot_id, session_id, encoding, original_bytes, data) VALUES (1, 1, 'identity', 3, ?)`).run(Buffer.from('abc'));
   },
+  4: (db) => {
+    SEEDS[1]!(db);
+    db.exec(`
+      INSERT INTO sessions (id, target_id, source, name, started_at_ms, ended_at_ms, interval_ms, full_every, raw_retention, raw_keep_last, endpoints, ticks, snapshots, failed_ticks)
+        VALUES (2, NULL, 'recording', 'v4 fleet', 1000, 3000, 1000, 10, 'full', 100, NULL, 0, 0, 0);
+      INSERT INTO fleets (session_id, source, prometheus_url, job, ranking_query, max_concurrent, skipped)
+        VALUES (2, 'prometheus', 'http://127.0.0.1:9090', 'api', 'deriv(go_goroutines{job="api"}[15m])', 4, '[{"name":"api-9","why":"down in Prometheus"}]');
+      INSERT INTO fleet_instances (fleet_session_id, ordinal, session_id, name, url, labels, discovered_growth_per_min, discovered_goroutines, full_every, cadence_notes)
+        VALUES (2, 0, 1, 'api-2', 'http://127.0.0.1:6060', '{"job":"api"}', 12.5, 40, 20, '["full dump took 812 ms"]');
+    `);
+  },
 };
+
+/** Versions that have a migration (0: a new file). */
+const VERSIONS = [0, ...MIGRATIONS.map((m) => m.version)];
 
 /** What must read back, through today's repository, after upgrading a database seeded at `version`. */
 function checkSeed(store: HistoryStore, version: number): void {
@@ -45,6 +59,21 @@ function checkSeed(store: HistoryStore, version: number): void {
   expect(series.groups).toEqual([{ stackId: 1, key: 'aaaaaaaaaaaaaaaa', counts: [3, null], leakedCounts: [null, null], maxWaitMinutes: [7, null] }]);
   expect(store.snapshot(1).groups[0]).toMatchObject({ count: 3, ids: [5, 9, 12], createdBy: { func: 'main.main', file: '/src/main.go', line: 10 } });
   expect(Buffer.from(store.rawDump(1)!.bytes).toString()).toBe('abc');
+  if (version < 4) {
+    expect(store.fleets.fleet(1)).toBeNull();
+    return;
+  }
+  expect(store.fleets.fleet(2)).toEqual({
+    sessionId: 2, source: 'prometheus', prometheusUrl: 'http://127.0.0.1:9090', job: 'api', rankingQuery: 'deriv(go_goroutines{job="api"}[15m])', maxConcurrent: 4,
+    skipped: [{ name: 'api-9', why: 'down in Prometheus' }],
+    instances: [{ ordinal: 0, sessionId: 1, name: 'api-2', url: 'http://127.0.0.1:6060', labels: { job: 'api' }, discoveredGrowthPerMin: 12.5, discoveredGoroutines: 40, fullEvery: 20, cadenceNotes: ['full dump took 812 ms'] }],
+  });
+  expect(store.fleets.fleetOf(1)).toEqual({ fleetSessionId: 2, name: 'api-2' });
+  store.fleets.setCadence(1, 40, 'again');
+  expect(store.fleets.fleet(2)!.instances[0]).toMatchObject({ fullEvery: 40, cadenceNotes: ['full dump took 812 ms', 'again'] });
+  // Removing the fleet removes its instance sessions with it.
+  store.removeSession(2);
+  expect(store.listSessions()).toEqual([]);
 }
 
 function makeDbAt(version: number): string {
@@ -61,12 +90,14 @@ function makeDbAt(version: number): string {
 }
 
 describe('migrations', () => {
-  it('numbers migrations 1, 2, 3… with a seed for every version', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
-    for (let v = 0; v <= SCHEMA_VERSION; v++) expect(SEEDS[v], `SEEDS[${v}]`).toBeTypeOf('function');
+  // Numbers are reserved per feature branch (0004: fleets), so they ascend with gaps until all land.
+  it('numbers migrations in ascending order with a seed for every version', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+    for (const v of VERSIONS) expect(SEEDS[v], `SEEDS[${v}]`).toBeTypeOf('function');
   });
 
-  for (let version = 0; version <= SCHEMA_VERSION; version++) {
+  for (const version of VERSIONS) {
     it(`upgrades a database made at schema version ${version} with its data in place`, () => {
       const file = makeDbAt(version);
       const store = HistoryStore.open(file);
@@ -100,7 +131,7 @@ describe('migrations', () => {
       db.close();
     });
     const tables = db.prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; strict: number }[];
-    expect(tables.map((t) => t.name).sort()).toEqual(['goroutine_ids', 'group_counts', 'raw_dumps', 'sessions', 'snapshots', 'stacks', 'targets']);
+    expect(tables.map((t) => t.name).sort()).toEqual(['fleet_instances', 'fleets', 'goroutine_ids', 'group_counts', 'raw_dumps', 'sessions', 'snapshots', 'stacks', 'targets']);
     for (const t of tables) expect(t.strict, t.name).toBe(1);
   });
 

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { events, replySchemaOf, type EventMessage, type RequestName } from '../../src/shared/contract.js';
@@ -176,10 +177,35 @@ describe('every request through the contract, every reply valid against its sche
     }
   });
 
+  test('ssh.resolve says what an ssh config alias resolves to, without connecting (live in test/e2e/ssh-alias.test.ts)', async () => {
+    seen.add('ssh.resolve');
+    const dir = mkdtempSync(path.join(tmpdir(), 'goroscope-contract-ssh-'));
+    try {
+      const config = path.join(dir, 'config');
+      writeFileSync(config, 'Host app\n  HostName 10.1.2.3\n  User deploy\n  IdentityAgent none\n');
+      const outcome = await dispatch(s.opened.api, 'ssh.resolve', { destination: 'app', configFile: config }, AbortSignal.timeout(5_000));
+      expect(outcome.reply).toEqual({
+        ok: true,
+        value: {
+          hops: [{ name: 'app', user: 'deploy', host: '10.1.2.3', port: 22, keys: [], agent: null, certificates: [], knownHostsFiles: [path.join(homedir(), '.ssh', 'known_hosts'), path.join(homedir(), '.ssh', 'known_hosts2')], strictHostKeyChecking: 'ask', hostKeyAlias: null }],
+          encryptedKeys: [],
+        },
+      });
+      const bad = await dispatch(s.opened.api, 'ssh.resolve', { destination: 'app', configFile: path.join(dir, 'missing') }, AbortSignal.timeout(5_000));
+      expect(bad.reply).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: `ssh.configFile ${path.join(dir, 'missing')}: no such file` } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('recording requests are in the contract (exercised live in test/e2e/live-recording.test.ts)', async () => {
     const stop = await dispatch(s.opened.api, 'recording.stop', { sessionId: 99 }, AbortSignal.timeout(5_000));
     expect(stop.reply).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no session 99 in the history; `goroscope sessions` lists them' } });
     seen.add('recording.stop').add('recording.start');
+    // A fleet's grid is exercised live in test/integration/fleet-api.test.ts.
+    const fleet = await dispatch(s.opened.api, 'session.fleet', { sessionId: 99 }, AbortSignal.timeout(5_000));
+    expect(fleet.reply).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no session 99 in the history; `goroscope sessions` lists them' } });
+    seen.add('session.fleet');
     expect([...seen].sort()).toEqual([...REQUEST_NAMES].sort());
   });
 });

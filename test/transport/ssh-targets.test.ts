@@ -104,11 +104,13 @@ describe('SSH targets through the contract over HTTP', () => {
       new RegExp(`^ssh ${destination().replace(/\./g, '\\.')}: the server refused to log in user ${sshd.user}; tried publickey with ${stranger.path.replace(/\./g, '\\.')} \\(ssh-ed25519 SHA256:`),
     );
 
-    const noUser = await post('target.test', { url: svc.url, ssh: { destination: `127.0.0.1:${sshd.port}` } });
-    expect(noUser.status).toBe(400);
-    expect(!noUser.reply.ok && noUser.reply.error.issues?.map((i) => i.path)).toEqual([['ssh', 'destination']]);
-    expect(!noUser.reply.ok && noUser.reply.error.message).toBe(
-      'invalid input for target.test: ssh.destination: expected user@host or user@host:port, e.g. deploy@bastion.example.com:22',
+    // Without a user the destination is an ssh config alias or a host name (ssh's own default user); two
+    // hosts in one field are not a destination.
+    const twoHosts = await post('target.test', { url: svc.url, ssh: { destination: `ops@a,ops@127.0.0.1:${sshd.port}` } });
+    expect(twoHosts.status).toBe(400);
+    expect(!twoHosts.reply.ok && twoHosts.reply.error.issues?.map((i) => i.path)).toEqual([['ssh', 'destination']]);
+    expect(!twoHosts.reply.ok && twoHosts.reply.error.message).toBe(
+      'invalid input for target.test: ssh.destination: expected a Host alias of the ssh config, user@host or user@host:port, e.g. deploy@bastion.example.com:22',
     );
     const stray = await post('recording.start', { url: svc.url, ssh: { ...hop(), password: 'x' } });
     expect(stray.status).toBe(400);

@@ -11,6 +11,7 @@ import { matchIgnoreRules, BUILTIN_RULES, type SourcedRule } from './ignore-rule
 import { CodeOrigin } from './code-origin.js';
 import { tickTimes } from './series-stats.js';
 import { countAgreementOf, runtimeSummaryOf, type CountAgreement, type RuntimeSummary } from './session-summary.js';
+import { loadTrackingOf, warmUpOf, type LoadTracking, type WarmUp } from './load-tracking.js';
 import { applySnapshotVerdicts } from './apply-snapshot-verdicts.js';
 
 export interface AnalyzeOptions {
@@ -44,6 +45,8 @@ export interface GroupAnalysis {
   ignoredBy: SourcedRule | null;
   /** For suspects and set-aside groups; null for the rest. */
   explanation: Explanation | null;
+  /** It rose with other groups of the same machinery while the total rose, then held (issue 19); else null. */
+  tracksLoad: LoadTracking | null;
 }
 
 export interface RuleUse {
@@ -61,6 +64,10 @@ export interface SessionAnalysis {
   rules: RuleUse[];
   runtime: RuntimeSummary;
   counts: CountAgreement;
+  /** The session started while the service was still rising to its level; null otherwise. */
+  warmUp: WarmUp | null;
+  /** The smallest rise that counted as growth. */
+  minGrowth: number;
   /** The tick a single-snapshot analysis read; null when the session has two or more measured ticks. */
   singleSnapshotTick: number | null;
 }
@@ -81,6 +88,7 @@ export function analyzeSession(session: AnalysisSession, options: AnalyzeOptions
   const hasStateRule = rules.some((r) => r.rule.state !== undefined);
   const ctx: GroupContext = { session, rules, minGrowth, times, evidenceTicks, totals, gc, hasStateRule, timesAssumed: options.timesAssumed ?? false, hasRate: options.hasRate ?? true };
   const partial = session.groups.map((g, index) => analyzeGroup(ctx, g, index));
+  setAsideLoad(partial, loadTrackingOf(session, partial, times, minGrowth), minGrowth);
   const singleSnapshotTick = applySnapshotVerdicts(session, partial, origin);
   const explained = partial.filter((a) => a.setAsideBecause !== null || a.isSuspect);
   const growing: GrowingGroup[] = explained.map((a) => {
@@ -88,7 +96,8 @@ export function analyzeSession(session: AnalysisSession, options: AnalyzeOptions
     return { key: a.key, frames: g.frames, createdBy: g.createdBy, growth: a.classification.trend.growth };
   });
   explained.forEach((a, i) => {
-    a.explanation = explainGroup({ ...growing[i]!, stuck: a.stuck }, origin, growing);
+    const explanation = explainGroup({ ...growing[i]!, stuck: a.stuck, minGrowth }, origin, growing);
+    a.explanation = a.tracksLoad ? { ...explanation, support: [...explanation.support, a.tracksLoad.text] } : explanation;
   });
   const suspects = partial
     .filter((a) => a.isSuspect)
@@ -106,8 +115,32 @@ export function analyzeSession(session: AnalysisSession, options: AnalyzeOptions
     rules: ruleUses(session, rules, partial),
     runtime: runtimeSummaryOf(session, partial),
     counts: countAgreementOf(session),
+    warmUp: warmUpOf(session, times, minGrowth),
+    minGrowth,
     singleSnapshotTick,
   };
+}
+
+/**
+ * Growth that tracks load is no leak unless it keeps rising after the load settled: such a trend
+ * suspect is set aside once the load held as long as it rose, unless the runtime proved it or its
+ * stayers accumulated (a leak hidden in churn).
+ */
+function setAsideLoad(groups: GroupAnalysis[], load: ReadonlyMap<number, LoadTracking>, minGrowth: number): void {
+  for (const a of groups) {
+    const l = load.get(a.index);
+    if (!l) continue;
+    a.tracksLoad = l;
+    const isStuckInChurn = (a.stuck.idTurnover?.accumulated ?? 0) >= minGrowth;
+    if (a.isSuspect && !a.isRuntimeProved && l.isHeldLongEnough && !l.keepsRising && !isStuckInChurn) {
+      a.isSuspect = false;
+      a.score = Math.round(a.score * 0.3 * 1000) / 1000;
+      a.reasons.push('rose with the load, then held: not a leak');
+      a.setAsideBecause = `${l.text}: it did not keep rising after the load settled, so not a leak`;
+    } else if (a.setAsideBecause !== null && a.ignoredBy === null) {
+      a.setAsideBecause = `${a.setAsideBecause}; ${l.text}`;
+    }
+  }
 }
 
 interface GroupContext {
@@ -130,7 +163,9 @@ function analyzeGroup(ctx: GroupContext, g: GroupSeries, index: number): GroupAn
   const runtime = runtimeProofOf(g, ctx.evidenceTicks);
   const isRuntimeProved = runtime.maxLeaked > 0;
   const isGrowing = classification.class === 'growingLeak' || isRuntimeProved;
-  const stuck = stuckEvidenceOf(ctx.session, g, { provedFromTick: runtime.firstProvedTick, gc: ctx.gc, isGrowing, minGrowth: ctx.minGrowth });
+  // A pool that rose and held is read as growth too: its ids evidence needs the turnover beside it.
+  const hasRisen = classification.class === 'stablePool' && classification.trend.peak - classification.trend.baseline >= ctx.minGrowth;
+  const stuck = stuckEvidenceOf(ctx.session, g, { provedFromTick: runtime.firstProvedTick, gc: ctx.gc, isGrowing, hasRisen, minGrowth: ctx.minGrowth });
   const ignoredBy = matchIgnoreRules(ctx.rules, {
     frames: g.frames,
     blockingSite: g.blockingSite,
@@ -157,16 +192,22 @@ function analyzeGroup(ctx: GroupContext, g: GroupSeries, index: number): GroupAn
       ? `ignored by ${ignoredBy.id}${ignoredBy.rule.reason ? ` (${ignoredBy.rule.reason})` : ''}`
       : stuck.wakeUp
         ? 'its goroutines wake up (a timer or ticker): a periodic worker, not stuck'
-        : 'its goroutines are replaced between full dumps, none stays: more work in flight, not stuck';
+        : churnBecause(stuck.idTurnover?.stuckIds.length ?? 0);
   }
   const strength = isSuspect ? trendStrength(isRuntimeProved, classification.trend.measuredTicks) : null;
-  return { index, key: g.key, classification, stuck, runtime, ...scored, isSuspect, isRuntimeProved, strength, basis: 'trend', setAsideBecause, ignoredBy, explanation: null };
+  return { index, key: g.key, classification, stuck, runtime, ...scored, isSuspect, isRuntimeProved, strength, basis: 'trend', setAsideBecause, ignoredBy, explanation: null, tracksLoad: null };
 }
 
 /** Proof where the runtime proved it; a rise seen at two ticks only is weak (a spike would look the same). */
 function trendStrength(isRuntimeProved: boolean, measuredTicks: number): Strength {
   if (isRuntimeProved) return 'proof';
   return measuredTicks <= 2 ? 'weak' : 'strong';
+}
+
+/** Why a churning group is set aside; true to the ids (a long-lived connection may stay). */
+function churnBecause(stayed: number): string {
+  if (stayed === 0) return 'its goroutines are replaced between full dumps, none stays: more work in flight, not stuck';
+  return `its goroutines are replaced between full dumps; only ${stayed} stayed longer than the ones that left lived, and they did not accumulate: more work in flight, not stuck`;
 }
 
 function statesSeen(g: GroupSeries): string[] {

@@ -5,6 +5,7 @@ import { formatDuration, tickName } from './classify.js';
 import type { StuckEvidence } from './stuck-evidence.js';
 import type { TickProfile } from './session.js';
 import { baseName } from './explain.js';
+import { describeTurnover, isChurn, type IdTurnover } from './id-turnover.js';
 
 /** What the runtime's own leak detection says about a group. */
 export interface RuntimeProof {
@@ -64,6 +65,8 @@ export function scoreGroup(input: ScoreInput): Scored {
   const persistence = Math.min(1, t.excursionTicks / Math.max(4, t.measuredTicks / 3));
   const known: number[] = [];
   if (stuck.ids) known.push(stuck.ids.persisted / stuck.ids.of);
+  // Stayers that accumulated while others came and went are stuck, however few of the first dump's ids persist.
+  if (stuck.idTurnover && stuck.idTurnover.accumulated >= input.minGrowth) known.push(1);
   if (stuck.maxWaitMinutes !== null && stuck.maxWaitMinutes >= 1) known.push(1);
   if (stuck.permanentState) known.push(1);
   const stuckScore = known.length > 0 ? Math.max(...known) : 0.5;
@@ -82,6 +85,7 @@ export function scoreGroup(input: ScoreInput): Scored {
     reasons.push(c.why);
   }
   if (stuck.ids) reasons.push(`${stuck.ids.persisted} of ${stuck.ids.of} ids persist`);
+  if (stuck.idTurnover) reasons.push(turnoverReason(stuck.idTurnover, input.minGrowth));
   if (stuck.maxWaitMinutes !== null && stuck.maxWaitMinutes >= 1) reasons.push(`waiting ${stuck.maxWaitMinutes} min`);
   if (stuck.permanentState) reasons.push(`${stuck.permanentState} can never end`);
   if (t.measuredTicks < 5) reasons.push(`only ${t.measuredTicks} ticks`);
@@ -133,12 +137,16 @@ function evidenceOf(input: ScoreInput): Evidence[] {
   if (stuck.ids) {
     const i = stuck.ids;
     const o = stuck.turnover;
+    // Persistence and turnover side by side: "1 of the 2 ids seen at t0 are still there" proves nothing
+    // when the group's other ids came and went.
+    const persistence = `${i.persisted} of the ${i.of} goroutine ids seen at ${tickName(i.fromTick)} are still there at ${tickName(i.toTick)} (oldest ${i.oldestId}), ${i.newer} newer ids joined`;
+    const pairs = o ? `; at most ${o.maxPersisted} stayed from one full dump to the next (${o.pairs} pairs of dumps; of the ${o.of} at ${tickName(o.fromTick)}, ${o.stayed} were still there at ${tickName(o.toTick)})` : '';
     out.push({
       kind: 'ids',
       value: round(i.persisted / i.of, 3),
-      text: o
-        ? `at most ${o.maxPersisted} of its goroutine ids stayed from one full dump to the next (${o.pairs} pairs of dumps; of the ${o.of} at ${tickName(o.fromTick)}, ${o.stayed} were still there at ${tickName(o.toTick)}): its goroutines are replaced, not stuck`
-        : `${i.persisted} of the ${i.of} goroutine ids seen at ${tickName(i.fromTick)} are still there at ${tickName(i.toTick)} (oldest ${i.oldestId}), ${i.newer} newer ids joined: Go numbers goroutines in increasing order, so old ids that never leave are stuck`,
+      text: stuck.idTurnover
+        ? `${persistence}${pairs}; ${describeTurnover(stuck.idTurnover, input.minGrowth)}`
+        : `${persistence}: Go numbers goroutines in increasing order, so old ids that never leave are stuck`,
     });
   }
   if (stuck.maxWaitMinutes !== null) {
@@ -190,6 +198,13 @@ function evidenceOf(input: ScoreInput): Evidence[] {
     });
   }
   return out;
+}
+
+function turnoverReason(t: IdTurnover, minGrowth: number): string {
+  if (t.gone === 0) return 'no id left between full dumps';
+  const share = `${t.gone} of ${t.seen} ids gone by the next full dump`;
+  if (t.accumulated >= minGrowth) return `${share}, yet ${t.stuckIds.length} stayed longer than the ones that left`;
+  return isChurn(t, minGrowth) ? `${share}: replaced, not kept` : share;
 }
 
 function countsEvidence(c: CountContext): Evidence {

@@ -2,6 +2,7 @@ import type { Frame } from '../../shared/model.js';
 import type { CodeOrigin } from './code-origin.js';
 import type { StuckEvidence } from './stuck-evidence.js';
 import { describePrimitive } from './explain-primitives.js';
+import { describeTurnover } from './id-turnover.js';
 
 /** What the service's code most likely did wrong, and which evidence says so. */
 export interface Explanation {
@@ -26,6 +27,8 @@ export interface ExplainInput {
   createdBy: Frame | null;
   growth: number;
   stuck: StuckEvidence;
+  /** The smallest rise that counts as growth (the turnover verdict uses it); default 3. */
+  minGrowth?: number;
 }
 
 interface StdPattern {
@@ -147,6 +150,18 @@ const STD_PATTERNS: readonly StdPattern[] = [
  * shape gets a plain "blocked at" explanation.
  */
 export function explainGroup(input: ExplainInput, origin: CodeOrigin, growing: readonly GrowingGroup[]): Explanation {
+  const explanation = explainPattern(input, origin, growing);
+  // Every trend suspect states its id turnover (issue 19): whether its goroutines finish is the evidence a pattern alone is not.
+  return { ...explanation, support: [...explanation.support, turnoverSupport(input.stuck, input.minGrowth ?? 3)] };
+}
+
+/** The id turnover in one line, or why it is unknown. */
+export function turnoverSupport(stuck: StuckEvidence, minGrowth: number): string {
+  if (stuck.idTurnover) return `id ${describeTurnover(stuck.idTurnover, minGrowth)}`;
+  return 'id turnover unknown: fewer than two full dumps (debug=2) show its goroutine ids';
+}
+
+function explainPattern(input: ExplainInput, origin: CodeOrigin, growing: readonly GrowingGroup[]): Explanation {
   for (const p of STD_PATTERNS) {
     if (!(p.matches ? p.matches(input.frames) : input.frames.some((f) => p.functions.includes(f.func)))) continue;
     const libraries = p.libraries ?? [];

@@ -1,6 +1,9 @@
 import type { AnalysisSession, GroupSeries } from './session.js';
 import { NOT_MEASURED } from './session.js';
 import { gcRanBetween, gcTimelineOf, type GcTimeline } from './gc-timeline.js';
+import { idTurnoverOf, intersectionSize, isChurn, type IdTurnover } from './id-turnover.js';
+
+export { intersectionSize } from './id-turnover.js';
 
 /** Goroutine ids of a group compared between its first and last full dump. */
 export interface IdPersistence {
@@ -29,9 +32,9 @@ export interface WakeUp {
 
 /** Proof from full dumps that the group's goroutines are replaced, not kept: work in flight. */
 export interface Turnover {
-  /** Consecutive full dumps where the group had at least minGrowth goroutines in both. */
+  /** Consecutive full dumps where the group had goroutines in both. */
   pairs: number;
-  /** The most of its ids that stayed from one of those dumps to the next (under minGrowth). */
+  /** The most of its ids that stayed from one of those dumps to the next. */
   maxPersisted: number;
   /** The pair with the most goroutines at the later dump, for the evidence: `of` at the first, `stayed` of them at the second. */
   fromTick: number;
@@ -48,7 +51,11 @@ export interface StuckEvidence {
   isWaitHidden: boolean;
   ids: IdPersistence | null;
   wakeUp: WakeUp | null;
+  /** Set when its goroutines finish and are replaced (churn, `isChurn`): not stuck. */
   turnover: Turnover | null;
+  /** Id turnover over the full dumps (reported beside persistence); null when not growing or with
+   * fewer than two full dumps with its ids. */
+  idTurnover: IdTurnover | null;
   /** States of the latest full dump that has the group. */
   states: Readonly<Record<string, number>> | null;
   statesTick: number | null;
@@ -73,7 +80,9 @@ export interface StuckContext {
   gc: GcTimeline;
   /** Look for wake-ups and turnover: only a group that grows needs them, and they cost a pass over every full dump. */
   isGrowing: boolean;
-  /** The smallest rise that counts as growth: fewer ids than this staying is turnover. */
+  /** It rose by minGrowth or more at some point: its id turnover is reported beside persistence (default: isGrowing). */
+  hasRisen?: boolean;
+  /** The smallest rise that counts as growth: fewer stayers than this accumulating is churn (`isChurn`). */
   minGrowth: number;
 }
 
@@ -107,13 +116,15 @@ export function stuckEvidenceOf(
   }
   const permanentState = states ? (Object.keys(states).find((s) => PERMANENT_STATES.has(s)) ?? null) : null;
   const isWaitHidden = provedFromTick !== null && dumps.some((d) => session.fullDumpTicks[d]! >= provedFromTick);
+  const idTurnover = context.isGrowing || context.hasRisen === true ? idTurnoverOf(session, group) : null;
   return {
     maxWaitMinutes: maxWait,
     maxWaitTick,
     isWaitHidden,
     ids: idPersistence(session, group, dumps),
     wakeUp: context.isGrowing ? wakeUpOf(session, group, dumps, context) : null,
-    turnover: context.isGrowing ? turnoverOf(session, group, dumps, context.minGrowth) : null,
+    turnover: context.isGrowing && idTurnover && isChurn(idTurnover, context.minGrowth) ? turnoverOf(session, group, dumps) : null,
+    idTurnover,
     states,
     statesTick,
     permanentState,
@@ -165,42 +176,23 @@ function wakeUpOf(session: AnalysisSession, group: GroupSeries, dumps: number[],
 }
 
 /**
- * Goroutines that leak stay: their ids persist from one full dump to the next. A group whose count rose
- * but of which fewer than `minGrowth` ids ever stay between two consecutive full dumps (it had at least
- * `minGrowth` in both, twice or more) is work in flight at a higher level — requests under more load —
- * not stuck goroutines. Null when the dumps do not show that.
+ * The consecutive full dumps of a group that churns (`isChurn`), for the evidence: the pairs where it
+ * had goroutines in both, the most ids that stayed over one of them, and the pair with the most
+ * goroutines at the later dump. Null when there is no such pair.
  */
-function turnoverOf(session: AnalysisSession, group: GroupSeries, dumps: number[], minGrowth: number): Turnover | null {
+function turnoverOf(session: AnalysisSession, group: GroupSeries, dumps: number[]): Turnover | null {
   let pairs = 0;
   let maxPersisted = 0;
   let shown: { a: number; b: number; stayed: number } | null = null;
   for (let i = 1; i < dumps.length; i++) {
     const a = group.ids[dumps[i - 1]!]!;
     const b = group.ids[dumps[i]!]!;
-    if (a.length < minGrowth || b.length < minGrowth) continue;
     pairs++;
     const stayed = intersectionSize(a, b);
     maxPersisted = Math.max(maxPersisted, stayed);
-    if (maxPersisted >= minGrowth) return null;
     if (!shown || b.length >= group.ids[shown.b]!.length) shown = { a: dumps[i - 1]!, b: dumps[i]!, stayed };
   }
-  if (pairs < 2 || !shown) return null;
+  if (!shown) return null;
   const { fullDumpTicks } = session;
   return { pairs, maxPersisted, fromTick: fullDumpTicks[shown.a]!, toTick: fullDumpTicks[shown.b]!, of: group.ids[shown.a]!.length, stayed: shown.stayed };
-}
-
-/** Size of the intersection of two ascending id lists. */
-export function intersectionSize(a: Float64Array, b: Float64Array): number {
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i]! === b[j]!) {
-      n++;
-      i++;
-      j++;
-    } else if (a[i]! < b[j]!) i++;
-    else j++;
-  }
-  return n;
 }

@@ -1,14 +1,14 @@
 import type { DiffRow, ReportFormat, Suspect } from '../../shared/contract.js';
 import type { Report } from '../../shared/report.js';
+import { NotFoundError } from '../../shared/errors.js';
 import { diffSnapshots, type GroupChange, type SnapshotDiff } from '../analysis/diff.js';
 import { renderHtml } from '../analysis/report/html.js';
 import { renderJson } from '../analysis/report/json.js';
 import { renderMarkdown } from '../analysis/report/markdown.js';
 import type { HistoryStore } from '../store/history-store.js';
-import { buildSessionReport } from './build-session-report.js';
+import { sessionStamp, storedSessionReport } from './fleet-session.js';
 import type { AnalysisPort, RenderedReport } from './ports.js';
 import { NO_PROJECT_CONFIG, type LoadedConfig } from './project-config.js';
-import { loadStoredSession } from './stored-session.js';
 
 const MIME: Record<ReportFormat, string> = { html: 'text/html', md: 'text/markdown', json: 'application/json' };
 
@@ -37,10 +37,9 @@ function toDiffRows(diff: SnapshotDiff): DiffRow[] {
 export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PROJECT_CONFIG): AnalysisPort {
   let cached: { sessionId: number; stamp: string; report: Report } | null = null;
   const reportOf = (sessionId: number): Report => {
-    const s = store.session(sessionId);
-    const stamp = `${s.ticks}/${s.snapshots}/${s.failedTicks}/${s.endedAtMs}`;
+    const stamp = sessionStamp(store, sessionId);
     if (cached?.sessionId === sessionId && cached.stamp === stamp) return cached.report;
-    const report = buildSessionReport(loadStoredSession(store, sessionId), config);
+    const report = storedSessionReport(store, sessionId, config);
     cached = { sessionId, stamp, report };
     return report;
   };
@@ -63,6 +62,11 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
     },
     diff: (from, to) => toDiffRows(diffSnapshots(from, to)),
     reportModel: reportOf,
+    fleetReport(sessionId) {
+      const report = reportOf(sessionId);
+      if (!report.fleet) throw new NotFoundError(`session ${sessionId} is not a fleet: it records one target`);
+      return report;
+    },
     report(sessionId, format, sources): RenderedReport {
       const report = reportOf(sessionId);
       const content = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);

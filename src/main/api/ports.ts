@@ -1,5 +1,5 @@
 import type { Disposable } from '../../shared/lifecycle.js';
-import type { DiffRow, ReportFormat, SshHop, Suspect, TickError } from '../../shared/contract.js';
+import type { DiffRow, ReportFormat, SshHop, SshRouteSummary, Suspect, TickError } from '../../shared/contract.js';
 import type { Snapshot } from '../../shared/model.js';
 import type { Report } from '../../shared/report.js';
 import type { ReportSources } from '../analysis/report/source-excerpt.js';
@@ -16,6 +16,8 @@ export interface TargetAddress {
 }
 
 export interface RecordingRequest extends TargetAddress {
+  /** Two or more services recorded as one fleet session (each through `ssh`, when set); null: `url` alone. */
+  urls: string[] | null;
   name: string | null;
   intervalMs: number;
   fullEvery: number;
@@ -57,6 +59,8 @@ export interface RecorderPort {
    * cancels the start (discovery), not the recording: the handle's `stop`/`dispose` end that.
    */
   start(request: RecordingRequest, callbacks: RecordingCallbacks, signal: AbortSignal): Promise<RecordingHandle>;
+  /** What an SSH hop resolves to through the ssh config (`ssh.resolve`); throws InvalidInputError. */
+  resolveSsh(hop: SshHop): SshRouteSummary;
 }
 
 export interface RenderedReport {
@@ -75,4 +79,6 @@ export interface AnalysisPort {
   report(sessionId: number, format: ReportFormat, sources?: ReportSources): RenderedReport;
   /** The report model the renderers read (for the code excerpts the caller adds). */
   reportModel(sessionId: number): Report;
+  /** The fleet report of a fleet session (its `fleet` section set); NotFoundError for any other session. */
+  fleetReport(sessionId: number): Report;
 }

@@ -4,6 +4,7 @@ import { describeDestination, parseTunnelledTarget } from '../collect/ssh-destin
 import type { ApiContext } from './api-context.js';
 import type { RecorderPort } from './ports.js';
 import { toSessionSummary } from './session-views.js';
+import { fleetFieldsOf } from './fleet-session.js';
 
 /** Connection test and discovery get this long before the UI is told the target is too slow. */
 export const TEST_TIMEOUT_MS = 10_000;
@@ -37,6 +38,8 @@ export function recordingHandlers(ctx: ApiContext) {
       return [...byTarget.values()].sort((a, b) => b.lastStartedAtMs - a.lastStartedAtMs);
     },
 
+    'ssh.resolve': (hop: RequestParams<'ssh.resolve'>): RequestOutput<'ssh.resolve'> => recorderOf(ctx).resolveSsh(hop),
+
     'target.test': ({ url, ssh }: RequestParams<'target.test'>, signal: AbortSignal): Promise<RequestOutput<'target.test'>> =>
       recorderOf(ctx).test({ url, ssh: ssh ?? null }, AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)])),
 
@@ -44,6 +47,7 @@ export function recordingHandlers(ctx: ApiContext) {
       const handle = await recorderOf(ctx).start(
         {
           url: params.url,
+          urls: params.urls ?? null,
           ssh: params.ssh ?? null,
           name: params.name ?? null,
           intervalMs: params.intervalMs,
@@ -61,7 +65,7 @@ export function recordingHandlers(ctx: ApiContext) {
         AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)]),
       );
       ctx.recordings.set(handle.sessionId, handle);
-      const session = toSessionSummary(store.session(handle.sessionId), true);
+      const session = toSessionSummary(store.session(handle.sessionId), true, fleetFieldsOf(store, handle.sessionId));
       ctx.events.emit('session.created', { session });
       return { session };
     },

@@ -6,6 +6,8 @@ import { reportSources } from '../source/report-sources.js';
 import type { AnalysisPort } from './ports.js';
 import { importUploads } from './import-uploads.js';
 import { foldSeries, groupRows, toSessionSummary, toSnapshotInfo } from './session-views.js';
+import { fleetFieldsOf } from './fleet-session.js';
+import type { SessionSummary as StoredSummary } from '../store/types.js';
 
 function analysisOf(ctx: ApiContext, what: string): AnalysisPort {
   if (!ctx.analysis) throw new InvalidInputError(`${what} needs leak analysis, which this build of Goroscope does not include`);
@@ -15,7 +17,13 @@ function analysisOf(ctx: ApiContext, what: string): AnalysisPort {
 /** Requests over the history: sessions, their series and groups, snapshots, diffs, imports, reports. */
 export function sessionHandlers(ctx: ApiContext) {
   const { store } = ctx;
-  const summary = (id: number) => toSessionSummary(store.session(id), ctx.recordings.has(id));
+  const summaryOf = (s: StoredSummary) => {
+    const fleet = fleetFieldsOf(store, s.id);
+    // An instance records as long as its fleet does.
+    const isRecording = ctx.recordings.has(s.id) || (fleet.instanceOf !== null && ctx.recordings.has(fleet.instanceOf.fleetSessionId));
+    return toSessionSummary(s, isRecording, fleet);
+  };
+  const summary = (id: number) => summaryOf(store.session(id));
   const snapshotOfSession = (sessionId: number, snapshotId: number) => {
     const info = store.snapshotInfo(snapshotId);
     if (info.sessionId !== sessionId) {
@@ -26,7 +34,7 @@ export function sessionHandlers(ctx: ApiContext) {
 
   return {
     'session.list': (): RequestOutput<'session.list'> =>
-      store.listSessions().map((s) => toSessionSummary(s, ctx.recordings.has(s.id))),
+      store.listSessions().map(summaryOf),
 
     'session.get': ({ sessionId }: RequestParams<'session.get'>): RequestOutput<'session.get'> => summary(sessionId),
 
@@ -52,6 +60,17 @@ export function sessionHandlers(ctx: ApiContext) {
       const snapshot = info === null || info.error !== null ? null : store.snapshot(info.id);
       const suspects = ctx.analysis?.suspects(sessionId) ?? new Map();
       return { snapshot: info && toSnapshotInfo(info), rows: groupRows(snapshot, series, store.sessionStacks(sessionId), suspects) };
+    },
+
+    'session.fleet': ({ sessionId }: RequestParams<'session.fleet'>): RequestOutput<'session.fleet'> => {
+      const r = analysisOf(ctx, 'the fleet view').fleetReport(sessionId);
+      return {
+        sessionId,
+        fleet: r.fleet!,
+        suspects: r.suspects.map((s) => ({
+          rank: s.rank, key: s.key, blockingSite: s.blockingSite, count: s.count, growthPerMin: s.growthPerMin, growsOn: s.growsOn, instances: s.instances, instanceSeries: s.instanceSeries,
+        })),
+      };
     },
 
     'snapshot.list': ({ sessionId }: RequestParams<'snapshot.list'>): RequestOutput<'snapshot.list'> =>

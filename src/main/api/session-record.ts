@@ -5,6 +5,7 @@ import { describeDiscovery, discover, type Discovery } from '../collect/discover
 import { Recorder, type RecordingOutcome, type TickSummary } from '../collect/recorder.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, TargetClient } from '../collect/target-client.js';
 import { normaliseTarget, type Target } from '../collect/target-url.js';
+import { GatedTargetClient, type RequestGate } from '../collect/request-gate.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { RawRetention } from '../store/types.js';
 import { parseSnapshots } from './parse-snapshots.js';
@@ -26,6 +27,8 @@ export interface RecordRequest {
   compactFormat?: 'debug1' | 'proto';
   /** How to reach the target (default: direct TCP; an SshConnector for a tunnel). The recording disposes it. */
   connector?: Connector;
+  /** A fleet's bounds on requests across its instances (see RequestGate); none for a single target. */
+  gate?: RequestGate;
   signal?: AbortSignal;
   onTick?: (summary: TickSummary) => void;
 }
@@ -42,6 +45,8 @@ export interface Recording {
   stop(): void;
   /** Cancels at once; idempotent. */
   dispose(): void;
+  /** Spaces full dumps out (or back in) from the next tick on. */
+  setFullEvery(fullEvery: number): void;
 }
 
 /** `2024-05-01 10:00` in local time: the time `goroscope sessions` and the app show next to the name. */
@@ -65,7 +70,8 @@ export async function startRecording(store: HistoryStore, req: RecordRequest): P
     const target = normaliseTarget(req.url);
     const requestTimeoutMs = req.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
-    const client = new TargetClient(target, connector, { timeoutMs: requestTimeoutMs, maxBytes });
+    const defaults = { timeoutMs: requestTimeoutMs, maxBytes };
+    const client = req.gate ? new GatedTargetClient(target, connector, defaults, req.gate) : new TargetClient(target, connector, defaults);
     const discovery = await discover(client, req.signal ? { signal: req.signal } : {});
     const rawRetention = req.rawRetention ?? 'full';
     const sessionId = store.createSession({
@@ -90,7 +96,7 @@ export async function startRecording(store: HistoryStore, req: RecordRequest): P
       ...(req.onTick ? { onTick: req.onTick } : {}),
     });
     const done = recorder.run().finally(() => connector.dispose());
-    return { sessionId, target, via: connector.via, discovery, done, stop: () => recorder.stop(), dispose: () => recorder.dispose() };
+    return { sessionId, target, via: connector.via, discovery, done, stop: () => recorder.stop(), dispose: () => recorder.dispose(), setFullEvery: (n) => recorder.setFullEvery(n) };
   } catch (error) {
     connector.dispose();
     throw error;

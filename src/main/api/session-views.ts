@@ -6,8 +6,9 @@ import type * as store from '../store/types.js';
  * Store records → contract shapes. Pure: the handlers read the store and pass what they read.
  */
 
-export function toSessionSummary(s: store.SessionSummary, isRecording: boolean): SessionSummary {
+export function toSessionSummary(s: store.SessionSummary, isRecording: boolean, fleet: Pick<SessionSummary, 'fleet' | 'instanceOf'> = {}): SessionSummary {
   return {
+    ...fleet,
     id: s.id,
     name: s.name,
     source: s.source,

@@ -24,13 +24,15 @@ export function absoluteFile(file: string, field: string, home: string = homedir
  */
 export function connectorOf(hop: SshHop | null, requestTimeoutMs: number): Connector {
   if (hop === null) return new DirectConnector();
-  return sshConnectorFor(
-    {
-      destination: hop.destination,
-      ...(hop.keyFile !== undefined ? { keyFile: absoluteFile(hop.keyFile, 'ssh.keyFile') } : {}),
-      ...(hop.knownHostsFile !== undefined ? { knownHostsFile: absoluteFile(hop.knownHostsFile, 'ssh.knownHostsFile') } : {}),
-    },
-    requestTimeoutMs,
-    'ssh.destination',
-  );
+  return sshConnectorFor(absoluteHop(hop), requestTimeoutMs, 'ssh.destination', { configLabel: 'ssh.configFile' });
+}
+
+/** `hop` with its files made absolute (`~/` expanded); throws InvalidInputError for a relative one, naming its field. */
+export function absoluteHop(hop: SshHop): SshHop {
+  return {
+    ...hop,
+    ...(hop.keyFile !== undefined ? { keyFile: absoluteFile(hop.keyFile, 'ssh.keyFile') } : {}),
+    ...(hop.knownHostsFile !== undefined ? { knownHostsFile: absoluteFile(hop.knownHostsFile, 'ssh.knownHostsFile') } : {}),
+    ...(hop.configFile !== undefined ? { configFile: absoluteFile(hop.configFile, 'ssh.configFile') } : {}),
+  };
 }

@@ -21,7 +21,7 @@ const RECORD_TICKS = 30;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
-function findRepoRoot(): string {
+export function findRepoRoot(): string {
   let dir = process.cwd();
   for (;;) {
     if (existsSync(path.join(dir, 'test', 'fixtures', 'go', 'leaky', 'main.go'))) return dir;
@@ -67,7 +67,7 @@ async function benchIngest(root: string, work: string): Promise<Record<string, n
   };
 }
 
-function goBuild(root: string, out: string): Promise<void> {
+export function goBuild(root: string, out: string, fixture = 'leaky'): Promise<void> {
   const goroot = process.env['GOROSCOPE_BENCH_GOROOT'] ?? '/usr/lib/go-1.19';
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GO') && !k.startsWith('CGO')) env[k] = v;
@@ -76,11 +76,11 @@ function goBuild(root: string, out: string): Promise<void> {
     GOCACHE: path.join(root, '.cache', 'go-build-go1.19', 'cache'), GOPATH: path.join(root, '.cache', 'go-build-go1.19', 'gopath'),
   });
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(goroot, 'bin', 'go'), ['build', '-o', out, 'main.go'], { cwd: path.join(root, 'test', 'fixtures', 'go', 'leaky'), env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(path.join(goroot, 'bin', 'go'), ['build', '-o', out, 'main.go'], { cwd: path.join(root, 'test', 'fixtures', 'go', fixture), env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`go build of the leaky fixture failed (${goroot}): ${err}`))));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`go build of the ${fixture} fixture failed (${goroot}): ${err}`))));
   });
 }
 

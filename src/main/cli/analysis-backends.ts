@@ -6,6 +6,9 @@ import { openHistory } from '../api/session-history.js';
 import { startRecording, type TickSummary } from '../api/session-record.js';
 import type { Connector } from '../collect/connector.js';
 import { loadStoredSession } from '../api/stored-session.js';
+import { storedSessionReport } from '../api/fleet-session.js';
+import type { LoadedConfig } from '../api/project-config.js';
+import type { Report } from '../../shared/report.js';
 import { HistoryStore } from '../store/history-store.js';
 
 /**
@@ -17,6 +20,8 @@ import { HistoryStore } from '../store/history-store.js';
 export interface SessionSource {
   /** Throws NotFoundError for an unknown id. */
   loadSession(sessionId: number): LoadedSession;
+  /** The report of a stored session: a fleet's over its instances, else the session's own. NotFoundError for an unknown id. */
+  loadReport(sessionId: number, config: LoadedConfig): Report;
   /** Closes the history (and removes a throwaway one); twice is harmless. */
   dispose(): void;
 }
@@ -45,12 +50,13 @@ export interface AnalysisBackends {
 }
 
 // A check is short: full dumps (ids, wait minutes) every 5 ticks give the analysis more to go on.
-const CHECK_FULL_EVERY = 5;
+export const CHECK_FULL_EVERY = 5;
 
 function sourceOf(store: HistoryStore, cleanup: () => void = () => undefined): SessionSource {
   let isDisposed = false;
   return {
     loadSession: (id) => loadStoredSession(store, id),
+    loadReport: (id, config) => storedSessionReport(store, id, config),
     dispose() {
       if (isDisposed) return;
       isDisposed = true;

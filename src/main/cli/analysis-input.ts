@@ -6,6 +6,8 @@ import { fromSnapshots } from '../analysis/from-snapshots.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { readInput } from './read-input.js';
 import { parseDump } from '../dump/parse-dump.js';
+import type { LoadedConfig } from '../api/project-config.js';
+import type { Report } from '../../shared/report.js';
 import type { AnalysisBackends, SessionSource } from './analysis-backends.js';
 
 // The one duration syntax, shared with the app's fields.
@@ -51,11 +53,11 @@ export function sessionIdOf(inputs: readonly string[]): number | null {
   return /^\d+$/.test(inputs[0]!) ? Number(inputs[0]) : null;
 }
 
-/** Opens the history and loads a session. Throws NotFoundError for an unknown id. */
-export function loadSessionById(backends: AnalysisBackends, sessionId: number, dbPath: string | null): LoadedSession {
+/** Opens the history and builds a stored session's report (a fleet's over its instances). NotFoundError for an unknown id. */
+export function loadReportById(backends: AnalysisBackends, sessionId: number, dbPath: string | null, config: LoadedConfig): Report {
   const sessions: SessionSource = backends.openSessions(dbPath);
   try {
-    return sessions.loadSession(sessionId);
+    return sessions.loadReport(sessionId, config);
   } finally {
     sessions.dispose();
   }

@@ -8,13 +8,17 @@ import { checkResultOf } from '../analysis/report/json.js';
 import { snapshotGroupsLine, sourceLine, windowLine } from '../analysis/report/report-text.js';
 import type { SshConnector } from '../collect/ssh-connector.js';
 import { DEFAULT_TIMEOUT_MS } from '../collect/target-client.js';
-import { defaultBackends, type AnalysisBackends } from './analysis-backends.js';
+import { CHECK_FULL_EVERY, defaultBackends, type AnalysisBackends } from './analysis-backends.js';
 import { buildSessionReport } from '../api/build-session-report.js';
 import { loadProjectConfig } from '../api/project-config.js';
 import { loadFiles, parseDuration } from './analysis-input.js';
-import { addSshOptions, sshConnectorOf } from './record-command.js';
+import { addSshOptions, parseBytes, parseDurationMs, sshConnectorAsking, sshConnectorsAsking } from './record-command.js';
+import { DEFAULT_MAX_CONCURRENT } from '../api/fleet-record.js';
+import type { LoadedConfig } from '../api/project-config.js';
+import { checkFleet, fleetSummary } from './fleet-command.js';
+import { addFleetOptions, budgetOf, isFleetRun, resolveFleet, type FleetOptions } from './fleet-options.js';
 
-interface CheckOptions {
+interface CheckOptions extends FleetOptions {
   duration: string;
   interval?: string;
   failOn: string;
@@ -24,6 +28,7 @@ interface CheckOptions {
   ssh?: string;
   sshKey?: string;
   knownHosts?: string;
+  sshConfig?: string;
 }
 
 /**
@@ -33,25 +38,29 @@ interface CheckOptions {
  * states and wait minutes; a goroutineleak profile adds the runtime's proof.
  */
 export function registerCheck(program: Command, backends: AnalysisBackends = defaultBackends()): void {
-  addSshOptions(program
+  addFleetOptions(addSshOptions(program
     .command('check')
     .description('record a service (or read dump files in time order), print the leak suspects; exit 1 when there is one')
-    .argument('<inputs...>', 'a service URL (http://host:port), or dump files of any format in time order')
+    .argument('[inputs...]', 'a service URL (http://host:port), several URLs (a fleet), or dump files of any format in time order')
     .option('--duration <duration>', 'how long to record a URL', '60s')
     .option('--interval <duration>', 'time between ticks when recording (default 2s); between files that carry no timestamp (default: none, growth as counts)')
     .option('--fail-on <strength>', 'exit 1 for suspects at least this strong: weak, strong or proof', 'weak')
     .option('--db <file>', 'keep the recording in this history file (default: a throwaway database)')
     .option('--json', 'print {suspects: [...]} (documented in src/shared/report.ts, CheckResultSchema)')
-    .option('--config <file>', 'ignore rules and settings (default: .goroscope.json in the working folder, if any)'))
+    .option('--config <file>', 'ignore rules and settings (default: .goroscope.json in the working folder, if any)')))
     .action(async (inputs: string[], options: CheckOptions) => {
       const givenIntervalMs = options.interval === undefined ? null : parseDuration(options.interval, '--interval');
       const failOn = strengthOption(options.failOn);
       const config = loadProjectConfig(options.config);
-      const isUrl = /^https?:\/\//i.test(inputs[0]!);
+      const isUrl = /^https?:\/\//i.test(inputs[0] ?? '');
       const intervalMs = givenIntervalMs ?? DEFAULT_RECORD_INTERVAL_MS;
-      if (isUrl && inputs.length > 1) throw new InvalidInputError(`check takes one URL, got ${inputs.length} arguments: ${inputs.join(' ')}`);
+      if (isFleetRun(isUrl ? inputs : [], options) || (isUrl && inputs.length > 1)) {
+        await checkFleetCommand(inputs, options, intervalMs, config);
+        return;
+      }
+      if (inputs.length === 0) throw new InvalidInputError('check needs a service URL, several URLs, --targets FILE, --prometheus URL --job NAME, or dump files');
       if (options.ssh !== undefined && !isUrl) throw new InvalidInputError(`--ssh applies to a service URL, not to dump files (${inputs[0]})`);
-      const connector = sshConnectorOf(options, DEFAULT_TIMEOUT_MS);
+      const connector = await sshConnectorAsking(options, DEFAULT_TIMEOUT_MS);
       let loaded: LoadedSession;
       try {
         loaded = isUrl ? await recordUrl(backends, inputs[0]!, parseDuration(options.duration, '--duration'), intervalMs, options.db ?? null, connector) : await loadFiles(inputs, givenIntervalMs);
@@ -63,6 +72,41 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
       process.stdout.write(options.json ? `${JSON.stringify(checkResultOf(report), null, 2)}\n` : formatCheck(report));
       if (report.suspects.some((s) => STRENGTHS.indexOf(s.strength) <= STRENGTHS.indexOf(failOn))) process.exitCode = 1;
     });
+}
+
+/** `check URL URL …`, `--targets FILE`, `--prometheus URL --job NAME`: one fleet, each instance analysed on its own. */
+async function checkFleetCommand(inputs: string[], options: CheckOptions, intervalMs: number, config: LoadedConfig): Promise<void> {
+  const notUrl = inputs.find((i) => !/^https?:\/\//i.test(i));
+  if (notUrl !== undefined) throw new InvalidInputError(`a fleet check takes service URLs, not files: ${notUrl}`);
+  // Passphrases are asked once, before anything connects; each instance then gets its own tunnel.
+  const connectorFor = await sshConnectorsAsking(options, DEFAULT_TIMEOUT_MS);
+  const fleet = await resolveFleet(inputs, options);
+  const durationMs = parseDuration(options.duration, '--duration');
+  process.stderr.write(`checking ${fleet.targets.length} instances for ${durationMs / 1000}s, a tick every ${intervalMs / 1000}s (Ctrl-C ends early)\n`);
+  const report = await checkFleet(
+    fleet,
+    {
+      name: `check ${fleet.origin.job !== null ? `job ${fleet.origin.job}` : `${fleet.targets.length} targets`}`,
+      intervalMs, durationMs, fullEvery: CHECK_FULL_EVERY, rawRetention: 'none', maxConcurrent: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+      fullDumpBudget: budgetOf(options, parseDurationMs, parseBytes),
+      ...(connectorFor !== null ? { connectorFor } : {}),
+    },
+    options.db ?? null,
+    config,
+  );
+  refuseUnmeasuredFleet(report);
+  process.stdout.write(options.json ? `${JSON.stringify(checkResultOf(report), null, 2)}\n` : formatCheck(report));
+  if (report.suspects.length > 0) process.exitCode = 1;
+}
+
+/** A fleet where no instance was measured at two ticks cannot show growth (see refuseUnmeasured). */
+function refuseUnmeasuredFleet(r: Report): void {
+  const instances = r.fleet?.instances ?? [];
+  if (r.suspects.length > 0 || instances.some((i) => i.ticks - i.failedTicks >= 2)) return;
+  throw new TargetUnreachableError(
+    'network',
+    `check: no instance of the fleet was measured at two ticks or more (${instances.map((i) => `${i.name}: ${i.ticks - i.failedTicks} of ${i.ticks}`).join(', ')}); growth needs at least two. Are the services up?`,
+  );
 }
 
 const DEFAULT_RECORD_INTERVAL_MS = 2000;
@@ -127,18 +171,21 @@ export function formatCheck(r: Report): string {
   lines.push(
     `  ${snapshotGroupsLine(r) ?? `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient, ${r.summary.ignoredGroups} ignored`}`,
   );
+  if (r.warmUp) lines.push(`  warm-up: ${r.warmUp.text}`);
   for (const s of r.suspects) {
     lines.push('');
     const growth = s.basis === 'snapshot' ? 'one snapshot' : s.ratePerMin !== null ? `${s.ratePerMin}/min` : `+${s.rise} (no rate: no time)`;
     lines.push(`#${s.rank} ${site(s.blockingSite)}  ${s.count} goroutines, ${growth}, ${s.strength} evidence, score ${s.score.toFixed(2)}${s.isRuntimeProved ? ', runtime-proved' : ''}`);
     if (s.createdBy) lines.push(`   created by ${site(s.createdBy)}`);
+    if (s.instances) lines.push(`   ${s.instances.map((i) => `${i.name} +${i.growthPerMin}/min (${i.count})`).join(', ')}`);
     lines.push(`   ${s.explanation.title}: ${s.explanation.text}`);
     for (const x of s.explanation.support) if (!x.startsWith('created by')) lines.push(`   - ${x}`);
     lines.push(`   because: ${s.reasons.join('; ')}`);
   }
   if (r.runtimeLeakProfile.recorded || n > 0) lines.push('', r.runtimeLeakProfile.note);
+  if (r.fleet) lines.push('', fleetSummary(r).trimEnd());
   if (r.singleSnapshot) lines.push('', r.singleSnapshot.note);
-  else if (r.window.ticks - r.window.failedTicks < 2) {
+  else if (!r.fleet && r.window.ticks - r.window.failedTicks < 2) {
     lines.push('', 'Only one tick: growth needs two or more snapshots in time order; only the runtime’s goroutineleak evidence can name a suspect from one.');
   }
   return `${lines.join('\n')}\n`;

@@ -5,9 +5,16 @@ import { openHistory } from '../api/session-history.js';
 import { startRecording, type TickSummary } from '../api/session-record.js';
 import type { SshConnector } from '../collect/ssh-connector.js';
 import { sshConnectorFor } from '../collect/ssh-tunnel.js';
+import type { SshHop } from '../../shared/contract.js';
+import { askSshPassphrases } from './ssh-passphrase-prompt.js';
 import { describeDiscovery } from '../collect/discover.js';
 import { shortFrame } from './format-snapshot.js';
 import { LiveOutput } from './live-output.js';
+import { DEFAULT_MAX_CONCURRENT } from '../api/fleet-record.js';
+import { storedSessionReport } from '../api/fleet-session.js';
+import { NO_PROJECT_CONFIG } from '../api/project-config.js';
+import { fleetSummary, runFleet } from './fleet-command.js';
+import { addFleetOptions, budgetOf, isFleetRun, resolveFleet, type FleetOptions } from './fleet-options.js';
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -35,7 +42,7 @@ function parsePositiveInt(text: string): number {
   return n;
 }
 
-function parseBytes(text: string): number {
+export function parseBytes(text: string): number {
   const m = /^(\d+)\s*(|k|kb|kib|m|mb|mib|g|gb|gib)$/i.exec(text.trim());
   if (!m) throw new InvalidArgumentError(`"${text}" is not a size; expected e.g. 64MB, 1GB`);
   const unit = m[2]!.toLowerCase()[0];
@@ -98,7 +105,7 @@ export function tickLine(t: TickSummary, growth: GrowthTracker): string {
   return lines.join('\n');
 }
 
-interface RecordOptions {
+interface RecordOptions extends FleetOptions {
   interval: number;
   duration?: number;
   fullEvery: number;
@@ -110,6 +117,47 @@ interface RecordOptions {
   ssh?: string;
   sshKey?: string;
   knownHosts?: string;
+  sshConfig?: string;
+}
+
+/** What the SSH options of `record` and `check` say. */
+export interface SshCliOptions {
+  ssh?: string;
+  sshKey?: string;
+  knownHosts?: string;
+  sshConfig?: string;
+}
+
+/** The contract's hop for `--ssh` and its companions (null without `--ssh`). */
+export function sshHopOf(o: SshCliOptions): SshHop | null {
+  if (o.ssh === undefined) return null;
+  return {
+    destination: o.ssh,
+    ...(o.sshKey !== undefined ? { keyFile: o.sshKey } : {}),
+    ...(o.knownHosts !== undefined ? { knownHostsFile: o.knownHosts } : {}),
+    ...(o.sshConfig !== undefined ? { configFile: o.sshConfig } : {}),
+  };
+}
+
+/**
+ * The tunnel `--ssh` asks for, after asking on the terminal for the passphrases of encrypted keys it
+ * needs (`askSshPassphrases`); null for a direct connection.
+ */
+export async function sshConnectorAsking(o: SshCliOptions, requestTimeoutMs: number): Promise<SshConnector | null> {
+  const hop = sshHopOf(o);
+  const passphrases = hop !== null ? await askSshPassphrases(hop) : new Map<string, string>();
+  return sshConnectorOf(o, requestTimeoutMs, passphrases);
+}
+
+/**
+ * For a fleet: asks the passphrases `--ssh` needs once, and returns a maker of one tunnel per instance
+ * (null without `--ssh`). Throws as sshConnectorOf does, before anything connects.
+ */
+export async function sshConnectorsAsking(o: SshCliOptions, requestTimeoutMs: number): Promise<(() => SshConnector) | null> {
+  const hop = sshHopOf(o);
+  const passphrases = hop !== null ? await askSshPassphrases(hop) : new Map<string, string>();
+  sshConnectorOf(o, requestTimeoutMs, passphrases)?.dispose();
+  return hop === null ? null : () => sshConnectorOf(o, requestTimeoutMs, passphrases)!;
 }
 
 /**
@@ -117,31 +165,30 @@ interface RecordOptions {
  * connection. Throws InvalidInputError for a bad destination, an unusable key, or `--ssh-key` /
  * `--known-hosts` without `--ssh`.
  */
-export function sshConnectorOf(o: { ssh?: string; sshKey?: string; knownHosts?: string }, requestTimeoutMs: number): SshConnector | null {
-  if (o.ssh === undefined) {
-    const stray = o.sshKey !== undefined ? '--ssh-key' : o.knownHosts !== undefined ? '--known-hosts' : null;
+export function sshConnectorOf(o: SshCliOptions, requestTimeoutMs: number, passphrases?: ReadonlyMap<string, string>): SshConnector | null {
+  const hop = sshHopOf(o);
+  if (hop === null) {
+    const stray = o.sshKey !== undefined ? '--ssh-key' : o.knownHosts !== undefined ? '--known-hosts' : o.sshConfig !== undefined ? '--ssh-config' : null;
     if (stray !== null) throw new InvalidInputError(`${stray} needs --ssh user@host: it only applies to a tunnel`);
     return null;
   }
-  return sshConnectorFor(
-    { destination: o.ssh, ...(o.sshKey !== undefined ? { keyFile: o.sshKey } : {}), ...(o.knownHosts !== undefined ? { knownHostsFile: o.knownHosts } : {}) },
-    requestTimeoutMs,
-  );
+  return sshConnectorFor(hop, requestTimeoutMs, '--ssh', passphrases !== undefined ? { passphrases } : {});
 }
 
 /** The three options `record` (and a recording `check`) take for a tunnel. */
 export function addSshOptions(command: Command): Command {
   return command
-    .option('--ssh <user@host[:port]>', 'reach the service through an SSH tunnel; the URL is then its address as seen from that host, e.g. http://127.0.0.1:6060')
-    .option('--ssh-key <file>', 'private key to log in with (passphrase in $GOROSCOPE_SSH_PASSPHRASE); default: the ssh-agent at $SSH_AUTH_SOCK')
-    .option('--known-hosts <file>', 'known_hosts file the SSH host key is checked against (default: ~/.ssh/known_hosts)');
+    .option('--ssh <destination>', 'reach the service through an SSH tunnel: user@host[:port] or a Host alias of the ssh config (with its ProxyJump); the URL is then its address as seen from that host, e.g. http://127.0.0.1:6060')
+    .option('--ssh-config <file>', 'ssh config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config (as ssh -F)')
+    .option('--ssh-key <file>', 'private key to log in with (an encrypted one: asked for on the terminal, or $GOROSCOPE_SSH_PASSPHRASE); default: the ssh-agent and the IdentityFiles of the ssh config')
+    .option('--known-hosts <file>', 'known_hosts file every SSH host key is checked against (default: UserKnownHostsFile of the ssh config, ~/.ssh/known_hosts)');
 }
 
 export function registerRecord(program: Command): void {
   const command = program
     .command('record')
     .description('record a session from a running Go service (net/http/pprof) into the history')
-    .argument('<url>', 'the service base URL, e.g. http://127.0.0.1:6060 (a pasted .../debug/pprof/... URL works too)')
+    .argument('[urls...]', 'the service base URL, e.g. http://127.0.0.1:6060 (a pasted .../debug/pprof/... URL works too); several URLs record a fleet')
     .addOption(new Option('--interval <duration>', 'time between ticks').argParser(parseDurationMs).default(2_000, '2s'))
     .option('--duration <duration>', 'end the session after this long (default: until Ctrl-C)', parseDurationMs)
     .option('--full-every <n>', 'take a full debug=2 dump every n ticks (and on the first and last)', parsePositiveInt, 10)
@@ -150,14 +197,65 @@ export function registerRecord(program: Command): void {
     .addOption(new Option('--timeout <duration>', 'time limit of each request').argParser(parseDurationMs).default(15_000, '15s'))
     .addOption(new Option('--max-bytes <size>', 'largest response accepted').argParser(parseBytes).default(256 << 20, '256MB'))
     .addOption(new Option('--keep-raw <which>', 'raw dumps to keep: full dumps only, all, or none').choices(['full', 'all', 'none']).default('full'));
-  addSshOptions(command).action(async (url: string, o: RecordOptions) => {
-    const connector = sshConnectorOf(o, o.timeout);
+  addFleetOptions(addSshOptions(command)).action(async (urls: string[], o: RecordOptions) => {
+    if (isFleetRun(urls, o)) {
+      await recordFleet(urls, o);
+      return;
+    }
+    if (urls.length === 0) throw new InvalidInputError('record needs a service URL, several URLs, --targets FILE or --prometheus URL --job NAME');
+    const connector = await sshConnectorAsking(o, o.timeout);
     try {
-      await record(url, o, connector);
+      await record(urls[0]!, o, connector);
     } finally {
       connector?.dispose();
     }
   });
+}
+
+/** `record URL URL …`, `--targets FILE` or `--prometheus URL --job NAME`: one fleet session. */
+async function recordFleet(urls: string[], o: RecordOptions): Promise<void> {
+  // Checked (and passphrases asked) before anything connects: once, not once per instance.
+  const connectorFor = await sshConnectorsAsking(o, o.timeout);
+  const fleet = await resolveFleet(urls, o);
+  const store = openHistory(o.db);
+  const out = new LiveOutput();
+  const controller = new AbortController();
+  const cancel = new AbortController();
+  let signals = 0;
+  const onSignal = (): void => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write('\nstopping: taking a last full dump of each instance (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    } else {
+      cancel.abort();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  out.onGone(() => controller.abort());
+  try {
+    const { outcome } = await runFleet(
+      store,
+      fleet,
+      {
+        name: o.name ?? `fleet ${fleet.origin.job ?? `${fleet.targets.length} targets`} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
+        intervalMs: o.interval, durationMs: o.duration ?? null, fullEvery: o.fullEvery, maxConcurrent: o.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+        fullDumpBudget: budgetOf(o, parseDurationMs, parseBytes), requestTimeoutMs: o.timeout, maxBytes: o.maxBytes, rawRetention: o.keepRaw,
+        ...(connectorFor !== null ? { connectorFor } : {}),
+      },
+      (t) => out.write(t),
+      controller.signal,
+      cancel.signal,
+    );
+    const report = storedSessionReport(store, outcome.sessionId, NO_PROJECT_CONFIG);
+    out.write(`fleet session ${outcome.sessionId} (${store.path}), peak ${outcome.gate.peakInFlight} requests in flight\n${fleetSummary(report)}${outcome.sessionId}\n`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    out.dispose();
+    store.dispose();
+  }
 }
 
 async function record(url: string, o: RecordOptions, connector: SshConnector | null): Promise<void> {

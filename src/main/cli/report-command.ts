@@ -7,7 +7,7 @@ import { renderJson } from '../analysis/report/json.js';
 import { defaultBackends, type AnalysisBackends } from './analysis-backends.js';
 import { buildSessionReport } from '../api/build-session-report.js';
 import { loadProjectConfig, PROJECT_FILE } from '../api/project-config.js';
-import { loadFiles, loadSessionById, parseDuration, sessionIdOf } from './analysis-input.js';
+import { loadFiles, loadReportById, parseDuration, sessionIdOf } from './analysis-input.js';
 import { reportSources } from '../source/report-sources.js';
 import { SourceService } from '../source/source-service.js';
 
@@ -49,11 +49,10 @@ export function registerReport(program: Command, backends: AnalysisBackends = de
       const format = formatOf(options);
       const config = loadProjectConfig(options.config);
       const sessionId = sessionIdOf(inputs);
-      const loaded =
+      const report =
         sessionId !== null
-          ? loadSessionById(backends, sessionId, options.db ?? null)
-          : await loadFiles(inputs, options.interval === undefined ? null : parseDuration(options.interval, '--interval'));
-      const report = buildSessionReport(loaded, config);
+          ? loadReportById(backends, sessionId, options.db ?? null, config)
+          : buildSessionReport(await loadFiles(inputs, options.interval === undefined ? null : parseDuration(options.interval, '--interval')), config);
       const roots = [...options.source, ...config.sourceRoots];
       const sources = format === 'json' || roots.length === 0 ? undefined : await reportSources(report, new SourceService(() => roots), options.editorLinks === true);
       const text = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);

@@ -36,7 +36,8 @@ export function registerSessions(program: Command): void {
         }
         const rows = [['ID', 'NAME', 'TARGET', 'STARTED', 'ENDED', 'SNAPSHOTS', 'FAILED TICKS']];
         for (const s of list) {
-          rows.push([String(s.id), s.name, s.target ?? '(import)', localTime(s.startedAt), localTime(s.endedAt), String(s.snapshots), String(s.failedTicks)]);
+          const members = store.fleets.memberSessions(s.id).length;
+          rows.push([String(s.id), s.name, members > 0 ? `(fleet of ${members})` : (s.target ?? '(import)'), localTime(s.startedAt), localTime(s.endedAt), String(s.snapshots), String(s.failedTicks)]);
         }
         const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
         const numeric = new Set([0, 5, 6]);

@@ -39,6 +39,8 @@ export interface TickSummary {
   numGoroutine: number | null;
   errors: (TickError & { kind: SnapshotKind; endpoint: string })[];
   snapshotIds: number[];
+  /** What each request of the tick cost the target: kind, time to the last byte, body bytes. */
+  requests: { kind: SnapshotKind; durationMs: number; bytes: number }[];
   /** Time until the next tick (longer than the interval while backing off); null after the last. */
   nextTickInMs: number | null;
 }
@@ -102,10 +104,12 @@ export class Recorder {
   private isStopRequested = false;
   private wake: (() => void) | null = null;
   private hasRun = false;
+  private fullEvery: number;
   private readonly onOuterAbort = (): void => this.dispose();
 
   constructor(private readonly o: RecorderOptions) {
     if (o.intervalMs <= 0 || o.fullEvery < 1) throw new BugError(`recorder needs intervalMs > 0 and fullEvery ≥ 1`);
+    this.fullEvery = o.fullEvery;
     o.signal?.addEventListener('abort', this.onOuterAbort, { once: true });
     if (o.signal?.aborted) this.dispose();
   }
@@ -114,6 +118,15 @@ export class Recorder {
   stop(): void {
     this.isStopRequested = true;
     this.wake?.();
+  }
+
+  /**
+   * Takes full dumps every `fullEvery` ticks from now on (a fleet spaces them out when they are
+   * expensive on the target). The first and last tick and the tick after an outage still take one.
+   */
+  setFullEvery(fullEvery: number): void {
+    if (!Number.isInteger(fullEvery) || fullEvery < 1) throw new BugError(`setFullEvery(${fullEvery}): expected a whole number ≥ 1`);
+    this.fullEvery = fullEvery;
   }
 
   dispose(): void {
@@ -126,7 +139,7 @@ export class Recorder {
   async run(): Promise<RecordingOutcome> {
     if (this.hasRun) throw new BugError('Recorder.run() called twice');
     this.hasRun = true;
-    const { intervalMs, durationMs, fullEvery } = this.o;
+    const { intervalMs, durationMs } = this.o;
     const startMs = Date.now();
     let tick = 0;
     let failures = 0;
@@ -140,7 +153,7 @@ export class Recorder {
       while (!this.abort.signal.aborted) {
         const tickStart = Date.now();
         const isLast = this.isStopRequested || (durationMs !== null && tickStart + intervalMs * backoffFactor(failures) - startMs >= durationMs);
-        const isFull = isFullOwed || sinceFull >= fullEvery || isLast;
+        const isFull = isFullOwed || sinceFull >= this.fullEvery || isLast;
         const summary = await this.takeTick(tick, isFull);
         if (summary === null) break;
         tick++;
@@ -237,6 +250,7 @@ export class Recorder {
       numGoroutine: ok('expvar')?.metrics?.numGoroutine ?? ok('metrics')?.metrics?.numGoroutine ?? null,
       errors: records.filter((r) => r.error !== null).map((r) => ({ ...r.error!, kind: r.kind, endpoint: r.endpoint })),
       snapshotIds,
+      requests: records.map((r) => ({ kind: r.kind, durationMs: r.durationMs, bytes: r.bytes })),
       nextTickInMs: null,
       isAborted,
       isFullTaken: records.some((r) => r.kind === 'full'),

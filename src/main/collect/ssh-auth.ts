@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import type { AuthenticationType, NextAuthHandler, ParsedKey } from 'ssh2';
 import { InvalidInputError, SshAuthError } from '../../shared/errors.js';
 import { fingerprintOf } from './known-hosts.js';
+import { IdentitiesOnlyAgent, publicBlobsOf } from './ssh-agent-filter.js';
 import { describeDestination, type SshDestination } from './ssh-destination.js';
 
 // ssh2 is CommonJS: named ESM imports fail on Node 20.
@@ -14,7 +15,8 @@ export const PASSPHRASE_ENV = 'GOROSCOPE_SSH_PASSPHRASE';
 export type SshAuthMethod =
   /** `key` is decrypted once, here: an encrypted OpenSSH key costs a bcrypt KDF run (~0.2 s) per decryption. */
   | { kind: 'key'; path: string; key: ParsedKey; keyType: string; fingerprint: string }
-  | { kind: 'agent'; socket: string };
+  /** `onlyKeys`: IdentitiesOnly, the agent keys that match an IdentityFile (public blobs). */
+  | { kind: 'agent'; socket: string; onlyKeys?: readonly Buffer[] };
 
 export interface SshAuthOptions {
   /** Private key file; when absent the agent at `agentSocket` is used. */
@@ -23,6 +25,14 @@ export interface SshAuthOptions {
   passphrase?: string;
   /** ssh-agent socket (else SSH_AUTH_SOCK); used only when no key file is given. */
   agentSocket?: string;
+  /** Passphrases by key path (asked for on a terminal by the CLI); before `passphrase` and the environment. */
+  passphrases?: ReadonlyMap<string, string>;
+  /**
+   * From ssh_config (`ssh-config.ts`): key files tried after the agent (a missing one is skipped, as ssh
+   * skips it), whether the agent is off (`IdentityAgent none`, `IdentitiesOnly yes`), and the
+   * certificates that go with the keys (ssh2 cannot offer them; a refusal says so).
+   */
+  identities?: { paths: readonly string[]; isAgentOff: boolean; identitiesOnly?: boolean; certificates: readonly string[] };
 }
 
 /**
@@ -32,10 +42,37 @@ export interface SshAuthOptions {
  */
 export function planSshAuth(d: SshDestination, o: SshAuthOptions, env: NodeJS.ProcessEnv): SshAuthMethod[] {
   const hop = `ssh ${describeDestination(d)}`;
-  if (o.privateKeyPath !== undefined) return [loadKey(hop, o.privateKeyPath, o.passphrase ?? nonEmpty(env[PASSPHRASE_ENV]))];
-  const socket = o.agentSocket ?? nonEmpty(env['SSH_AUTH_SOCK']);
-  if (socket !== undefined) return [{ kind: 'agent', socket }];
-  throw new InvalidInputError(`${hop}: no way to log in: give the private key with --ssh-key FILE, or start an ssh-agent with the key loaded (SSH_AUTH_SOCK is not set)`);
+  const passphraseOf = (path: string): string | undefined => o.passphrases?.get(path) ?? o.passphrase ?? nonEmpty(env[PASSPHRASE_ENV]);
+  if (o.privateKeyPath !== undefined) return [loadKey(hop, o.privateKeyPath, passphraseOf(o.privateKeyPath))];
+  const socket = o.identities?.isAgentOff === true ? undefined : (o.agentSocket ?? nonEmpty(env['SSH_AUTH_SOCK']));
+  // ssh's order: the agent's keys, then the key files. IdentitiesOnly: only agent keys that match a key file.
+  const onlyKeys = o.identities?.identitiesOnly === true ? publicBlobsOf(o.identities.paths) : undefined;
+  const methods: SshAuthMethod[] = socket === undefined || onlyKeys?.length === 0 ? [] : [{ kind: 'agent', socket, ...(onlyKeys !== undefined ? { onlyKeys } : {}) }];
+  for (const path of o.identities?.paths ?? []) {
+    if (!existsSync(path)) continue;
+    // An encrypted key nobody gave a passphrase for waits behind the agent, as ssh would only prompt
+    // for it after the agent's keys; without an agent it is the refusal to explain.
+    if (socket !== undefined && passphraseOf(path) === undefined && isEncryptedKey(path)) continue;
+    methods.push(loadKey(hop, path, passphraseOf(path)));
+  }
+  if (methods.length > 0) return methods;
+  const looked = o.identities !== undefined ? `; no key file of the ssh config exists (${o.identities.paths.join(', ')})` : '';
+  throw new InvalidInputError(`${hop}: no way to log in: give the private key with --ssh-key FILE, or start an ssh-agent with the key loaded (SSH_AUTH_SOCK is not set)${looked}`);
+}
+
+/**
+ * Whether the private key at `path` needs a passphrase (the CLI asks for one on its terminal; the app
+ * shows a passphrase field). False for a file ssh2 cannot read at all: loading it says why.
+ */
+export function isEncryptedKey(path: string): boolean {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch {
+    return false; // loadKey reports the unreadable file with its reason
+  }
+  const parsed = utils.parseKey(data);
+  return parsed instanceof Error && /encrypted/i.test(parsed.message) && /no passphrase/i.test(parsed.message);
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -69,7 +106,8 @@ function loadKey(hop: string, path: string, passphrase: string | undefined): Ssh
 
 /** `publickey with /home/me/.ssh/id_ed25519 (ssh-ed25519 SHA256:…)`, `publickey with the keys of ssh-agent at /tmp/…`. */
 export function describeMethod(m: SshAuthMethod): string {
-  return m.kind === 'key' ? `publickey with ${m.path} (${m.keyType} ${m.fingerprint})` : `publickey with the keys of ssh-agent at ${m.socket}`;
+  if (m.kind === 'key') return `publickey with ${m.path} (${m.keyType} ${m.fingerprint})`;
+  return `publickey with the keys of ssh-agent at ${m.socket}${m.onlyKeys !== undefined ? ' that match the IdentityFiles (IdentitiesOnly)' : ''}`;
 }
 
 /**
@@ -86,6 +124,10 @@ export class SshAuthAttempt {
   constructor(
     private readonly d: SshDestination,
     private readonly methods: readonly SshAuthMethod[],
+    /** OpenSSH certificates next to the keys (`id_ed25519-cert.pub`, CertificateFile): named in a refusal. */
+    private readonly certificates: readonly string[] = [],
+    /** Encrypted key files left out for want of a passphrase (the agent was tried instead): named in a refusal. */
+    private readonly skippedKeys: readonly string[] = [],
   ) {}
 
   private hasAskedNone = false;
@@ -107,7 +149,8 @@ export class SshAuthAttempt {
     }
     this.tried.push(m);
     const username = this.d.user;
-    next(m.kind === 'key' ? { type: 'publickey', username, key: m.key } : { type: 'agent', username, agent: m.socket });
+    const agent = m.kind === 'agent' && m.onlyKeys !== undefined ? new IdentitiesOnlyAgent(m.socket, m.onlyKeys) : m.kind === 'agent' ? m.socket : null;
+    next(m.kind === 'key' ? { type: 'publickey', username, key: m.key } : { type: 'agent', username, agent: agent! });
   };
 
   /** The refusal: which user, which host, what was tried, what the server accepts, what to check. */
@@ -119,6 +162,12 @@ export class SshAuthAttempt {
     const hint = this.tried.some((m) => m.kind === 'agent')
       ? `check that the agent holds the right key (ssh-add -l) and that its public half is in ~${user}/.ssh/authorized_keys on ${host}`
       : `check that the key's public half is in ~${user}/.ssh/authorized_keys on ${host}, or give the right key with --ssh-key`;
-    return new SshAuthError(`ssh ${describeDestination(this.d)}: the server refused to log in user ${user}; tried ${tried}${accepts}${agent}; ${hint}`, { cause });
+    const certs =
+      this.certificates.length > 0
+        ? `; the OpenSSH certificate ${this.certificates.join(', ')} was not offered: ssh2 (the SSH library Goroscope uses) cannot log in with user certificates, so the key's public half must be in authorized_keys itself`
+        : '';
+    const skipped =
+      this.skippedKeys.length > 0 ? `; not tried: ${this.skippedKeys.join(', ')} (encrypted, and no passphrase given: run on a terminal to be asked, or set ${PASSPHRASE_ENV})` : '';
+    return new SshAuthError(`ssh ${describeDestination(this.d)}: the server refused to log in user ${user}; tried ${tried}${accepts}${agent}${skipped}${certs}; ${hint}`, { cause });
   }
 }

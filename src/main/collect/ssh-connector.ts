@@ -1,14 +1,15 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { Client as SshClient, ClientChannel } from 'ssh2';
-import { BugError, GoroscopeError, TargetUnreachableError } from '../../shared/errors.js';
+import { BugError, GoroscopeError, TargetUnreachableError, TimeoutError } from '../../shared/errors.js';
 import type { ConnectionEndpoint, Connector } from './connector.js';
 import { planSshAuth, SshAuthAttempt, type SshAuthMethod, type SshAuthOptions } from './ssh-auth.js';
 import { describeDestination, tunnelledTarget, type SshDestination } from './ssh-destination.js';
-import { channelError, connectError, connectionGone, isConnectionGone, serverAddress, type Ssh2Error } from './ssh-errors.js';
-import { loadHostKeyPolicy } from './ssh-host-key.js';
+import { channelError, connectError, connectionGone, isConnectionGone, jumpError, serverAddress, type Ssh2Error } from './ssh-errors.js';
+import { loadHostKeyPolicy, type HostKeyOptions } from './ssh-host-key.js';
 
 // ssh2 is CommonJS: named ESM imports fail on Node 20.
 const { Client } = ssh2;
@@ -17,37 +18,60 @@ export const DEFAULT_SSH_CONNECT_TIMEOUT_MS = 10_000;
 const KEEPALIVE_INTERVAL_MS = 5_000;
 const KEEPALIVE_COUNT_MAX = 3;
 
-export interface SshConnectorOptions extends SshAuthOptions {
+/** One SSH server of the way: the destination, or a jump host before it. */
+export interface SshHopOptions extends SshAuthOptions {
   destination: SshDestination;
-  /** Default `~/.ssh/known_hosts`. */
-  knownHostsPath?: string;
+  /** Default `~/.ssh/known_hosts`; several are read together, the first is where a new host goes. */
+  knownHostsPath?: string | readonly string[];
+  /** HostKeyAlias, StrictHostKeyChecking no/accept-new (`ssh-host-key.ts`). */
+  hostKey?: HostKeyOptions;
   /** TCP connect + SSH handshake + login, per SSH connection. */
   connectTimeoutMs?: number;
+  /** ServerAliveInterval; default 5 s (a dropped connection must show, so the next request reconnects). */
+  keepaliveIntervalMs?: number;
+}
+
+export interface SshConnectorOptions extends SshHopOptions {
+  /** Jump hosts before `destination`, the first one first (ProxyJump): each is reached through the one before. */
+  jumps?: readonly SshHopOptions[];
   /** Where GOROSCOPE_SSH_PASSPHRASE and SSH_AUTH_SOCK are read (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
 
+interface HopPlan {
+  destination: SshDestination;
+  via: string;
+  auth: SshAuthMethod[];
+  certificates: readonly string[];
+  skippedKeys: readonly string[];
+  knownHostsPath: string | readonly string[];
+  hostKey: HostKeyOptions;
+  connectTimeoutMs: number;
+  keepaliveIntervalMs: number;
+}
+
 interface Connection {
-  client: SshClient;
+  /** The chain's connections, the first jump host first; the last reaches the target. */
+  clients: SshClient[];
   ready: Promise<SshClient>;
 }
 
 /**
- * HTTP connections through an SSH tunnel: one SSH connection per target, opened on the first request,
- * and one `direct-tcpip` channel (`forwardOut`) per HTTP connection to the target's host:port as the SSH
- * server sees it. The host key is checked against known_hosts before logging in; an unknown, changed or
- * revoked key fails with HostKeyMismatchError. A refused login fails with SshAuthError; the SSH server
- * refusing, not answering or not resolving fails with TargetUnreachableError / TimeoutError naming the
- * hop. When the SSH connection drops, the next request opens a new one. The constructor reads the key
- * and throws InvalidInputError when it cannot be used. `dispose()` destroys every channel and the SSH
- * connection; twice is harmless.
+ * HTTP connections through an SSH tunnel: one SSH connection per target (behind jump hosts: one per
+ * hop, each carried by a `direct-tcpip` channel of the one before), opened on the first request, and one
+ * `direct-tcpip` channel (`forwardOut`) per HTTP connection to the target's host:port as the last SSH
+ * server sees it. Each hop's host key is checked against known_hosts before logging in; an unknown,
+ * changed or revoked key fails with HostKeyMismatchError naming that hop. A refused login fails with
+ * SshAuthError; an SSH server refusing, not answering or not resolving (or a jump host that cannot reach
+ * the next hop) fails with TargetUnreachableError / TimeoutError naming the hop. When any SSH connection
+ * of the chain drops, the next request opens a new chain. The constructor reads the keys and throws
+ * InvalidInputError when one cannot be used. `dispose()` destroys every channel and SSH connection;
+ * twice is harmless.
  */
 export class SshConnector implements Connector {
   readonly via: string;
   private readonly destination: SshDestination;
-  private readonly auth: SshAuthMethod[];
-  private readonly knownHostsPath: string;
-  private readonly connectTimeoutMs: number;
+  private readonly hops: HopPlan[];
   private connection: Connection | null = null;
   private readonly channels = new Set<ClientChannel>();
   private isDisposed = false;
@@ -55,9 +79,24 @@ export class SshConnector implements Connector {
   constructor(options: SshConnectorOptions) {
     this.destination = options.destination;
     this.via = `ssh ${describeDestination(options.destination)}`;
-    this.knownHostsPath = options.knownHostsPath ?? path.join(homedir(), '.ssh', 'known_hosts');
-    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_SSH_CONNECT_TIMEOUT_MS;
-    this.auth = planSshAuth(options.destination, options, options.env ?? process.env);
+    const env = options.env ?? process.env;
+    this.hops = [...(options.jumps ?? []), options].map((hop) => {
+      const auth = planSshAuth(hop.destination, hop, env);
+      return { ...this.hopPlan(hop, auth), skippedKeys: skippedKeys(hop, auth) };
+    });
+  }
+
+  private hopPlan(hop: SshHopOptions, auth: SshAuthMethod[]): Omit<HopPlan, 'skippedKeys'> {
+    return {
+      destination: hop.destination,
+      via: `ssh ${describeDestination(hop.destination)}`,
+      auth,
+      certificates: hop.identities?.certificates ?? [],
+      knownHostsPath: hop.knownHostsPath ?? path.join(homedir(), '.ssh', 'known_hosts'),
+      hostKey: hop.hostKey ?? {},
+      connectTimeoutMs: hop.connectTimeoutMs ?? DEFAULT_SSH_CONNECT_TIMEOUT_MS,
+      keepaliveIntervalMs: hop.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS,
+    };
   }
 
   storedTarget(baseUrl: string): string {
@@ -74,8 +113,7 @@ export class SshConnector implements Connector {
       // A connection that died while idle (sshd restarted, a network blip) shows only now, before its
       // 'close' event: one more try on a new connection, whose failure (sshd down) is the one to report.
       if (!isConnectionGone(error) || signal.aborted || this.isDisposed) throw error;
-      if (this.connection?.client === client) this.connection = null;
-      client.destroy();
+      this.drop(client);
       return this.forward(await untilAborted(this.connected(), signal), endpoint, signal);
     }
   }
@@ -85,31 +123,80 @@ export class SshConnector implements Connector {
     this.isDisposed = true;
     for (const channel of this.channels) closeChannel(channel);
     this.channels.clear();
-    this.connection?.client.destroy();
+    if (this.connection) destroyChain(this.connection.clients);
     this.connection = null;
   }
 
-  /** The live SSH connection, or a new one; every waiter shares one attempt. */
+  /** Forgets the chain `client` belongs to and closes all of it. */
+  private drop(client: SshClient): void {
+    const c = this.connection;
+    if (c !== null && c.clients.includes(client)) {
+      this.connection = null;
+      destroyChain(c.clients);
+    } else {
+      client.destroy();
+    }
+  }
+
+  /** The live SSH connection, or a new chain; every waiter shares one attempt. */
   private connected(): Promise<SshClient> {
     if (this.connection) return this.connection.ready;
-    const client = new Client();
-    const connection: Connection = { client, ready: this.connect(client) };
-    this.connection = connection;
+    const connection: Connection = { clients: [], ready: Promise.resolve(null as never) };
     const forget = (): void => {
-      if (this.connection === connection) this.connection = null;
+      if (this.connection !== connection) return;
+      this.connection = null;
+      destroyChain(connection.clients);
     };
+    connection.ready = this.connectChain(connection, forget);
+    this.connection = connection;
     connection.ready.catch(forget);
-    client.on('close', forget);
     return connection.ready;
   }
 
-  private connect(client: SshClient): Promise<SshClient> {
-    const d = this.destination;
+  private async connectChain(connection: Connection, forget: () => void): Promise<SshClient> {
+    let previous: SshClient | null = null;
+    for (const [i, hop] of this.hops.entries()) {
+      const sock: Duplex | undefined = previous === null ? undefined : await this.jump(previous, this.hops[i - 1]!, hop);
+      if (this.isDisposed) {
+        sock?.destroy();
+        throw new TargetUnreachableError('reset', `${this.via}: the tunnel was closed (dispose()) while connecting`);
+      }
+      const client = new Client();
+      connection.clients.push(client);
+      client.on('close', forget);
+      previous = await this.connect(client, hop, sock);
+    }
+    return previous!;
+  }
+
+  /** A channel from the jump host `from` to the next hop's SSH port: the socket of the next SSH connection. */
+  private jump(from: SshClient, fromHop: HopPlan, to: HopPlan): Promise<Duplex> {
+    const { host, port } = to.destination;
+    return new Promise<Duplex>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new TimeoutError(`${to.via}: the jump host did not open a connection to ${serverAddress(to.destination)} within ${to.connectTimeoutMs} ms`)),
+        to.connectTimeoutMs,
+      );
+      try {
+        from.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
+          clearTimeout(timer);
+          if (error) reject(jumpError(fromHop.destination, to.destination, error));
+          else resolve(channel);
+        });
+      } catch (cause) {
+        clearTimeout(timer);
+        reject(connectionGone(fromHop.destination, `before opening the way to ${serverAddress(to.destination)}`, cause));
+      }
+    });
+  }
+
+  private connect(client: SshClient, hop: HopPlan, sock: Duplex | undefined): Promise<SshClient> {
+    const d = hop.destination;
     return new Promise<SshClient>((resolve, reject) => {
       let hostKeyError: GoroscopeError | null = null;
       let isHandshakeDone = false;
       let isSettled = false;
-      const attempt = new SshAuthAttempt(d, this.auth);
+      const attempt = new SshAuthAttempt(d, hop.auth, hop.certificates, hop.skippedKeys);
       const fail = (error: GoroscopeError): void => {
         if (isSettled) return;
         isSettled = true;
@@ -127,22 +214,23 @@ export class SshConnector implements Connector {
           attempt.agentError = error;
           return;
         }
-        fail(hostKeyError ?? connectError(d, this.connectTimeoutMs, error, isHandshakeDone, attempt));
+        fail(hostKeyError ?? connectError(d, hop.connectTimeoutMs, error, isHandshakeDone, attempt));
       });
       client.once('ready', () => {
         if (isSettled) return;
         isSettled = true;
         resolve(client);
       });
-      client.once('close', () => fail(new TargetUnreachableError('reset', `${this.via}: the SSH server ${serverAddress(d)} closed the connection before login completed`)));
+      client.once('close', () => fail(new TargetUnreachableError('reset', `${hop.via}: the SSH server ${serverAddress(d)} closed the connection before login completed`)));
       try {
-        const policy = loadHostKeyPolicy(d, this.knownHostsPath);
+        const policy = loadHostKeyPolicy(d, hop.knownHostsPath, hop.hostKey);
         client.connect({
           host: d.host,
           port: d.port,
+          ...(sock !== undefined ? { sock } : {}),
           username: d.user,
-          readyTimeout: this.connectTimeoutMs,
-          keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+          readyTimeout: hop.connectTimeoutMs,
+          keepaliveInterval: hop.keepaliveIntervalMs,
           keepaliveCountMax: KEEPALIVE_COUNT_MAX,
           algorithms: { serverHostKey: policy.algorithms as never },
           hostVerifier: (key: Buffer): boolean => {
@@ -152,7 +240,7 @@ export class SshConnector implements Connector {
           authHandler: attempt.handler as never,
         });
       } catch (error) {
-        fail(error instanceof GoroscopeError ? error : new BugError(`${this.via}: ssh2 refused the connection settings: ${(error as Error).message}`, { cause: error }));
+        fail(error instanceof GoroscopeError ? error : new BugError(`${hop.via}: ssh2 refused the connection settings: ${(error as Error).message}`, { cause: error }));
       }
     });
   }
@@ -187,7 +275,7 @@ export class SshConnector implements Connector {
       } catch (cause) {
         // ssh2 throws 'Not connected' when the socket closed before its 'close' event reached us.
         signal.removeEventListener('abort', onAbort);
-        if (this.connection?.client === client) this.connection = null;
+        if (this.connection?.clients.includes(client) === true) this.connection = null;
         reject(connectionGone(this.destination, 'before this request', cause));
       }
     });
@@ -206,6 +294,18 @@ export class SshConnector implements Connector {
       signal.removeEventListener('abort', onAbort);
     });
   }
+}
+
+/** Key files of the config that exist but were left out of `auth` (encrypted, no passphrase, an agent to try instead). */
+function skippedKeys(hop: SshHopOptions, auth: readonly SshAuthMethod[]): string[] {
+  if (hop.privateKeyPath !== undefined) return [];
+  const used = new Set(auth.flatMap((m) => (m.kind === 'key' ? [m.path] : [])));
+  return (hop.identities?.paths ?? []).filter((p) => !used.has(p) && existsSync(p));
+}
+
+/** Closes a chain's SSH connections, the one nearest the target first. */
+function destroyChain(clients: readonly SshClient[]): void {
+  for (const c of [...clients].reverse()) c.destroy();
 }
 
 /**

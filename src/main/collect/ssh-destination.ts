@@ -6,6 +6,11 @@ export interface SshDestination {
   /** As given (a name or an address), without IPv6 brackets. */
   host: string;
   port: number;
+  /**
+   * How messages name the hop when `user@host:port` would not say what the user typed: a config alias
+   * (`bastion`), a hop behind jump hosts (`prod-api-3 via bastion`).
+   */
+  label?: string;
 }
 
 /**
@@ -24,6 +29,7 @@ export function parseSshDestination(text: string, defaultUser: string, label = '
 
 /** `root@bastion` on port 22, else `root@bastion:2222` (`root@[::1]:2222`): how messages name the hop. */
 export function describeDestination(d: SshDestination): string {
+  if (d.label !== undefined) return d.label;
   if (d.port === 22) return `${d.user}@${d.host}`;
   return `${d.user}@${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}`;
 }
@@ -34,6 +40,7 @@ export function describeDestination(d: SshDestination): string {
  * SSH server sees it.
  */
 export function tunnelledTarget(d: SshDestination, baseUrl: string): string {
+  if (d.label !== undefined) return `ssh://${d.label.split(' via ')[0]}/${baseUrl}`;
   return `ssh://${d.user}@${d.host.includes(':') ? `[${d.host}]` : d.host}:${d.port}/${baseUrl}`;
 }
 
@@ -42,6 +49,10 @@ export function tunnelledTarget(d: SshDestination, baseUrl: string): string {
  * service URL; null for a target stored without a hop (`http://127.0.0.1:6060`).
  */
 export function parseTunnelledTarget(stored: string): { destination: SshDestination; url: string } | null {
+  // A target reached through an ssh config alias keeps the alias (`ssh://prod-api-3/http://…`): the
+  // config says the rest, jump hosts included, when it is recorded again.
+  const alias = /^ssh:\/\/([^@\s/:[\]]+|[^@\s/]+@[^@\s/]+)\/(https?:\/\/.+)$/.exec(stored);
+  if (alias && !/:\d+$/.test(alias[1]!)) return { destination: { user: '', host: alias[1]!, port: 22, label: alias[1]! }, url: alias[2]! };
   const m = /^ssh:\/\/([^@\s/]+)@(\[[0-9a-fA-F:.%]+\]|[^@\s:/[\]]+):(\d+)\/(https?:\/\/.+)$/.exec(stored);
   if (!m) return null;
   return { destination: { user: m[1]!, host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port: Number(m[3]) }, url: m[4]! };

@@ -80,3 +80,28 @@ export function channelError(d: SshDestination, error: Ssh2Error, endpoint: Conn
   if (/no response from server|not connected/i.test(error.message)) return connectionGone(d, `while opening a tunnel to ${target}`, error);
   return new TargetUnreachableError('network', `${hop}: the SSH server could not open a tunnel to ${target}: ${error.message}`, { cause: error });
 }
+
+/**
+ * The jump host `from` could not open the way to the next hop `to` (ProxyJump): named after the hop
+ * that could not be reached, `ssh prod-api-3 via bastion: … connection refused`. A prohibited forward is
+ * the jump host's policy (AllowTcpForwarding, PermitOpen), said as such.
+ */
+export function jumpError(from: SshDestination, to: SshDestination, error: Ssh2Error): GoroscopeError {
+  const hop = `ssh ${describeDestination(to)}`;
+  const target = serverAddress(to);
+  const jumpHost = describeDestination(from);
+  if (error.reason === 1) {
+    return new TargetUnreachableError(
+      'refused',
+      `${hop}: the jump host ${jumpHost} refused to forward to ${target} (administratively prohibited); allow it in its sshd_config (AllowTcpForwarding, PermitOpen)`,
+      { cause: error },
+    );
+  }
+  if (/refused/i.test(error.message)) {
+    return new TargetUnreachableError('refused', `${hop}: connection refused: the jump host ${jumpHost} could not connect to the SSH server ${target}: is sshd running there, on this port?`, { cause: error });
+  }
+  if (/not known|resolve|nodename|name/i.test(error.message)) {
+    return new TargetUnreachableError('dns', `${hop}: the jump host ${jumpHost} cannot resolve ${to.host} (${error.message})`, { cause: error });
+  }
+  return new TargetUnreachableError('network', `${hop}: the jump host ${jumpHost} could not connect to ${target}: ${error.message}`, { cause: error });
+}

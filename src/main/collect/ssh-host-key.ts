@@ -21,59 +21,96 @@ export interface HostKeyPolicy {
   check(presented: Buffer): HostKeyMismatchError | null;
 }
 
+/** How ssh_config asks the host key to be checked (StrictHostKeyChecking, HostKeyAlias). */
+export interface HostKeyOptions {
+  /** Look the key up under this name instead of the host and port (`HostKeyAlias`). */
+  hostKeyAlias?: string | null;
+  /**
+   * Accept a host known_hosts does not list (without writing it down): StrictHostKeyChecking `no` and
+   * `accept-new`. A changed or revoked key is refused whatever this says.
+   */
+  acceptsUnknown?: boolean;
+}
+
 /**
- * Reads `knownHostsPath` now (each connection re-reads it, so a line added while recording takes effect
- * at the next reconnect). A missing file knows no host. Throws InvalidInputError when it cannot be read.
+ * Reads the known_hosts files now (each connection re-reads them, so a line added while recording takes
+ * effect at the next reconnect); the first is where a missing host would be added. A missing file knows
+ * no host. Throws InvalidInputError when one cannot be read.
  */
-export function loadHostKeyPolicy(d: SshDestination, knownHostsPath: string): HostKeyPolicy {
-  let text = '';
-  let isMissing = false;
-  try {
-    text = readFileSync(knownHostsPath, 'utf8');
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new InvalidInputError(`ssh ${describeDestination(d)}: cannot read known_hosts file ${knownHostsPath}: ${(cause as Error).message}`, { cause });
+export function loadHostKeyPolicy(d: SshDestination, knownHostsPath: string | readonly string[], options: HostKeyOptions = {}): HostKeyPolicy {
+  const files = typeof knownHostsPath === 'string' ? [knownHostsPath] : knownHostsPath;
+  const entries: KnownHostEntry[] = [];
+  const fileOf = new Map<KnownHostEntry, string>();
+  let isMissing = true;
+  for (const file of files) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+      isMissing = false;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new InvalidInputError(`ssh ${describeDestination(d)}: cannot read known_hosts file ${file}: ${(cause as Error).message}`, { cause });
+      }
     }
-    isMissing = true;
+    for (const e of parseKnownHosts(text)) {
+      entries.push(e);
+      fileOf.set(e, file);
+    }
   }
-  const entries = parseKnownHosts(text);
+  const alias = options.hostKeyAlias?.toLowerCase() ?? null;
+  const lookup = alias !== null ? { host: alias, port: 22 } : { host: d.host, port: d.port };
+  const known = { files, isMissing, entries, fileOf: (e: KnownHostEntry) => fileOf.get(e) ?? files[0]! };
   return {
-    algorithms: hostKeyAlgorithms(entries, d.host, d.port),
-    check: (presented) => refusal(d, knownHostsPath, isMissing, entries, presented),
+    algorithms: hostKeyAlgorithms(entries, lookup.host, lookup.port),
+    check: (presented) => refusal(d, lookup, known, presented, options.acceptsUnknown === true),
   };
 }
 
-function refusal(d: SshDestination, file: string, isMissing: boolean, entries: KnownHostEntry[], presented: Buffer): HostKeyMismatchError | null {
-  const verdict = checkHostKey(entries, d.host, d.port, presented);
+interface KnownHosts {
+  files: readonly string[];
+  isMissing: boolean;
+  entries: KnownHostEntry[];
+  fileOf(e: KnownHostEntry): string;
+}
+
+function refusal(d: SshDestination, lookup: { host: string; port: number }, known: KnownHosts, presented: Buffer, acceptsUnknown: boolean): HostKeyMismatchError | null {
+  const { entries } = known;
+  const file = known.files[0]!;
+  const verdict = checkHostKey(entries, lookup.host, lookup.port, presented);
   const hop = `ssh ${describeDestination(d)}`;
-  const name = lookupName(d.host, d.port);
+  const name = lookupName(lookup.host, lookup.port);
   const fp = fingerprintOf(presented);
   const shown = `${keyTypeOf(presented)} key ${fp}`;
   switch (verdict.status) {
     case 'known':
       return null;
     case 'revoked':
-      return new HostKeyMismatchError('revoked', fp, `${hop}: the server presented ${shown}, which ${file} line ${verdict.entry.line} marks @revoked; refusing to connect`);
+      return new HostKeyMismatchError('revoked', fp, `${hop}: the server presented ${shown}, which ${known.fileOf(verdict.entry)} line ${verdict.entry.line} marks @revoked; refusing to connect`);
     case 'changed': {
-      const expected = verdict.expected.map((e) => `line ${e.line} expects ${e.keyType} key ${fingerprintOf(e.key)}`).join(', ');
+      const byFile = new Map<string, string[]>();
+      for (const e of verdict.expected) byFile.set(known.fileOf(e), [...(byFile.get(known.fileOf(e)) ?? []), `line ${e.line} expects ${e.keyType} key ${fingerprintOf(e.key)}`]);
+      const expected = [...byFile].map(([f, lines]) => `${f} ${lines.join(', ')}`).join('; ');
+      const where = known.fileOf(verdict.expected[0]!);
       return new HostKeyMismatchError(
         'changed',
         fp,
-        `${hop}: the host key of ${name} has CHANGED: ${file} ${expected}, but the server presented ${shown}. ` +
+        `${hop}: the host key of ${name} has CHANGED: ${expected}, but the server presented ${shown}. ` +
           'Refusing to connect: someone may be intercepting the connection, or the server was reinstalled. ' +
-          `If the new key is right, remove the old entry with \`ssh-keygen -R ${shellQuote(name)} -f ${shellQuote(file)}\` and add the new key`,
+          `If the new key is right, remove the old entry with \`ssh-keygen -R ${shellQuote(name)} -f ${shellQuote(where)}\` and add the new key`,
       );
     }
     case 'unknown': {
+      if (acceptsUnknown) return null;
       const isHashed = entries.some((e) => e.hosts.startsWith('|1|'));
       const keyscan = `ssh-keyscan${isHashed ? ' -H' : ''}${d.port === 22 ? '' : ` -p ${d.port}`} -t ${keyscanType(keyTypeOf(presented))} ${shellQuote(d.host)} >> ${shellQuote(file)}`;
+      const isAliased = lookup.host !== d.host || lookup.port !== d.port;
       return new HostKeyMismatchError(
         'unknown',
         fp,
-        `${hop}: the host ${name} is not in ${file}${isMissing ? ' (the file does not exist)' : ''}; the server presented ${shown}. ` +
+        `${hop}: the host ${name} is not in ${known.files.join(' or ')}${known.isMissing ? (known.files.length > 1 ? ' (none of them exists)' : ' (the file does not exist)') : ''}; the server presented ${shown}. ` +
           `If that is the server's key (on the server: \`ssh-keygen -lf /etc/ssh/ssh_host_${keyscanType(keyTypeOf(presented))}_key.pub\`), add this line to ${file}:\n` +
-          `  ${knownHostsLine(d.host, d.port, presented)}\n` +
-          `or run: ${keyscan}`,
+          `  ${knownHostsLine(lookup.host, lookup.port, presented)}\n` +
+          (isAliased ? `(HostKeyAlias ${lookup.host}: ssh-keyscan would print the line under ${lookupName(d.host, d.port)}, so write the alias in its place)` : `or run: ${keyscan}`),
       );
     }
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { GoroscopeError, InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import type { DumpFormat, Group, ProfileKind, Snapshot } from '../../shared/model.js';
+import { FleetHistory } from './fleet-store.js';
 import { migrate } from './migrations/index.js';
 import { packIds, unpackIds } from './id-packing.js';
 import { decompressRaw, type RawEncoding } from './raw-dump.js';
@@ -87,6 +88,8 @@ export class HistoryStore {
   private readonly st;
   private readonly recordTickTx;
   private readonly createSessionTx;
+  /** Fleets (many instances, one session each, under one fleet session): see fleet-store.ts. */
+  readonly fleets: FleetHistory;
 
   private constructor(
     private readonly db: Database.Database,
@@ -133,6 +136,7 @@ export class HistoryStore {
       this.writeTick(sessionId, tick, records),
     );
     this.createSessionTx = db.transaction((s: NewSession) => this.writeSession(s));
+    this.fleets = new FleetHistory(db);
   }
 
   /**
@@ -198,6 +202,11 @@ export class HistoryStore {
 
   /** Deletes a session with its snapshots, counts, IDs and raw dumps (stacks stay: they are shared). */
   removeSession(sessionId: number): void {
+    // A fleet's instance sessions go with it.
+    for (const member of this.fleets.memberSessions(sessionId)) {
+      this.st.deleteSession.run(member);
+      this.retention.delete(member);
+    }
     if (this.st.deleteSession.run(sessionId).changes === 0) throw noSession(sessionId);
     this.retention.delete(sessionId);
   }

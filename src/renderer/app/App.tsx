@@ -3,6 +3,7 @@ import { useEvent, useRequest } from '../client/hooks.js';
 import type { ContractClient } from '../client/contract-client.js';
 import { Empty, ErrorNotice, Loading } from '../ui/StatusViews.js';
 import { TargetsView } from '../views/targets/TargetsView.js';
+import { FleetView } from '../views/fleet/FleetView.js';
 import { SessionWorkspace } from './SessionWorkspace.js';
 import { useIsDark } from './use-color-scheme.js';
 import { useThrottled } from './use-throttled.js';
@@ -22,6 +23,9 @@ export function App({ transport }: { transport: ContractClient['transport'] }): 
     sessions.reload();
     if (e.sessionId === sessionId) setSessionId(null);
   });
+
+  const opened = sessions.value?.find((s) => s.id === sessionId) ?? null;
+  const instanceOf = opened?.instanceOf ?? null;
 
   if (info.status === 'error') return <ErrorNotice error={info.error} onRetry={info.reload} />;
   if (info.value === null) return <Loading what="Goroscope" />;
@@ -47,8 +51,20 @@ export function App({ transport }: { transport: ContractClient['transport'] }): 
         <main className="main">
           {sessionId === null ? (
             <Empty title="Open a session">Import a goroutine dump (drop it anywhere, or paste it), record a running service, or pick a session on the left.</Empty>
+          ) : opened?.fleet ? (
+            <FleetView key={sessionId} sessionId={sessionId} onOpenInstance={setSessionId} />
           ) : (
-            <SessionWorkspace key={sessionId} sessionId={sessionId} canAnalyse={info.value.canAnalyse} isDark={isDark} />
+            <>
+              {instanceOf && (
+                <nav className="fleet-back" aria-label="Fleet">
+                  <button type="button" className="link-button" onClick={() => setSessionId(instanceOf.fleetSessionId)} data-testid="fleet-back">
+                    ← fleet #{instanceOf.fleetSessionId}
+                  </button>{' '}
+                  <span className="muted small">instance {instanceOf.name}</span>
+                </nav>
+              )}
+              <SessionWorkspace key={sessionId} sessionId={sessionId} canAnalyse={info.value.canAnalyse} isDark={isDark} />
+            </>
           )}
         </main>
       </div>

@@ -1,4 +1,4 @@
-import type { Report, ReportSuspect, TimeBasis } from '../../../shared/report.js';
+import type { IdTurnoverReport, Report, ReportSuspect, TimeBasis } from '../../../shared/report.js';
 import type { AnalysisSession, GroupSeries } from '../session.js';
 import { NOT_MEASURED } from '../session.js';
 import type { GroupAnalysis, SessionAnalysis } from '../analyze-session.js';
@@ -6,6 +6,14 @@ import { blockingFrameIndex, lastCount } from '../analyze-session.js';
 import { describeRule } from '../ignore-rules.js';
 import { GROUP_CLASSES } from '../classify.js';
 import { round } from '../evidence.js';
+import { describeTurnover, isChurn } from '../id-turnover.js';
+
+/** The report form of a group's id turnover (null when not computed). */
+function turnoverOf(a: GroupAnalysis, minGrowth: number): IdTurnoverReport | null {
+  const t = a.stuck.idTurnover;
+  if (!t) return null;
+  return { ...t, ages: t.ages.map((x) => ({ ...x })), stuckIds: [...t.stuckIds], isChurn: isChurn(t, minGrowth), text: describeTurnover(t, minGrowth) };
+}
 
 export interface ReportMeta {
   source: Report['source'];
@@ -28,6 +36,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
   const byClass = Object.fromEntries(GROUP_CLASSES.map((c) => [c, 0])) as Report['summary']['byClass'];
   for (const g of analysis.groups) byClass[g.classification.class]++;
   const groupOf = (a: { index: number }): GroupSeries => session.groups[a.index]!;
+  const { minGrowth } = analysis;
   const timeBasis = meta.timeBasis ?? (meta.timesAssumed ? 'interval' : 'measured');
   const hasRate = timeBasis !== 'none' && analysis.singleSnapshotTick === null;
   return {
@@ -63,7 +72,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       numGoroutine: t.metrics?.numGoroutine ?? null,
     })),
     countAgreement: { ...analysis.counts },
-    suspects: analysis.suspects.map((a, i) => suspectOf(a, groupOf(a), i + 1, hasRate)),
+    suspects: analysis.suspects.map((a, i) => ({ ...suspectOf(a, groupOf(a), i + 1, hasRate), turnover: turnoverOf(a, minGrowth), tracksLoad: a.tracksLoad?.text ?? null })),
     setAside: analysis.setAside.map((a) => ({
       key: a.key,
       blockingSite: groupOf(a).blockingSite,
@@ -71,6 +80,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       count: lastCount(groupOf(a)),
       growthPerMin: hasRate ? round(a.classification.trend.growthPerMin, 2) : 0,
       because: a.setAsideBecause!,
+      turnover: turnoverOf(a, minGrowth),
     })),
     groups: orderGroups(analysis.groups, session).map((a) => ({
       key: a.key,
@@ -83,6 +93,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       blockingSite: groupOf(a).blockingSite,
       createdBy: groupOf(a).createdBy,
       ignoredBy: a.ignoredBy?.id ?? null,
+      tracksLoad: a.tracksLoad?.text ?? null,
     })),
     ignoreRules: analysis.rules.map((u) => ({
       id: u.rule.id,
@@ -99,6 +110,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       notProved: analysis.runtime.notProved.map((p) => ({ key: p.key, blockingSite: session.groups[p.index]!.blockingSite })),
       note: analysis.runtime.note,
     },
+    warmUp: analysis.warmUp ? { ...analysis.warmUp } : null,
   };
 }
 

@@ -4,6 +4,7 @@ import { baseName } from '../explain.js';
 import { escapeHtml as e } from './escape.js';
 import { lineChart } from './svg-chart.js';
 import { suspectExcerptsHtml, type ReportSources } from './source-excerpt.js';
+import { suspectMultiplesHtml } from './html-fleet.js';
 
 /** `main.worker main.go:84` with the full path in a tooltip. */
 export function frameHtml(f: Frame | null): string {
@@ -18,7 +19,8 @@ export function suspectHtml(s: ReportSuspect, report: Report, sources?: ReportSo
   const strength = ` <span class="badge strength-${s.strength}">${s.strength} evidence${s.basis === 'snapshot' ? ', one snapshot' : ''}</span>`;
   const growth = s.basis === 'snapshot' ? 'one snapshot: no growth to measure' : s.ratePerMin !== null ? `<strong>${s.ratePerMin}</strong>/min` : `<strong>+${s.rise}</strong> (no rate: the files carry no time)`;
   const states = s.states ? Object.entries(s.states).map(([k, n]) => `${e(k)} × ${n}`).join(', ') : 'unknown (no debug=2 dump)';
-  const spark = lineChart({
+  // A fleet's report has no ticks of its own: its timelines are the small multiples per instance.
+  const spark = report.fleet ? '' : lineChart({
     width: 240,
     height: 48,
     atMs: report.ticks.map((t) => t.atMs),
@@ -32,6 +34,7 @@ export function suspectHtml(s: ReportSuspect, report: Report, sources?: ReportSo
 <p><strong>${s.count}</strong> goroutines (baseline ${s.baseline}, peak ${s.peak}), ${growth}, score <strong>${s.score.toFixed(2)}</strong></p>
 <p>State: ${states}. Created by: ${frameHtml(s.createdBy)}</p>
 </div><div class="spark">${spark}</div></div>
+${suspectMultiplesHtml(s, report)}
 <div class="explanation"><p><strong>${e(s.explanation.title)}.</strong> ${e(s.explanation.text)}</p>
 ${s.explanation.support.length > 0 ? `<ul>${s.explanation.support.map((x) => `<li>${e(x)}</li>`).join('')}</ul>` : ''}</div>
 <table class="evidence"><thead><tr><th>evidence</th><th>value</th><th>what it shows</th></tr></thead><tbody>

@@ -2,6 +2,7 @@ import type { Report } from '../../../shared/report.js';
 import { escapeHtml as e } from './escape.js';
 import { lineChart, type ChartSeries } from './svg-chart.js';
 import { frameHtml, suspectHtml } from './html-suspect.js';
+import { FLEET_STYLE, fleetSectionHtml } from './html-fleet.js';
 import { snapshotGroupsLine, sourceLine, windowLine } from './report-text.js';
 import { profileLabel } from '../evidence.js';
 import { SOURCE_STYLE, type ReportSources } from './source-excerpt.js';
@@ -26,7 +27,7 @@ table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #d
 .stack{margin:6px 0;padding-left:26px}.stack li{margin:2px 0}.stack li.blocking mark{background:#fde2a8;padding:1px 3px}
 .explanation{background:#f4f8fb;border-radius:4px;padding:6px 10px}.reasons{color:#444}
 .legend span{margin-right:14px}.legend i{display:inline-block;width:12px;height:3px;margin-right:4px;vertical-align:middle}
-.ok{color:#1e8449;font-weight:600}.bad{color:#c0392b;font-weight:600}footer{margin-top:32px;color:#888;font-size:12px}
+.ok{color:#1e8449;font-weight:600}${FLEET_STYLE}.bad{color:#c0392b;font-weight:600}footer{margin-top:32px;color:#888;font-size:12px}
 `;
 
 /**
@@ -45,8 +46,9 @@ export function renderHtml(report: Report, sources?: ReportSources): string {
 <header><h1>${e(title)}</h1>
 <p>${verdictHtml(report)}</p>
 <p class="muted">${e(sourceLine(report))}. ${e(windowLine(report))}.</p>
-${report.singleSnapshot ? `<p>${e(report.singleSnapshot.note)}</p>` : ''}</header>
-${report.singleSnapshot ? '' : chartSection(report)}
+${report.singleSnapshot ? `<p>${e(report.singleSnapshot.note)}</p>` : ''}
+${report.warmUp ? `<p class="warm-up">Warm-up: ${e(report.warmUp.text)}.</p>` : ''}</header>
+${report.fleet ? fleetSectionHtml(report) : report.singleSnapshot ? '' : chartSection(report)}
 <section id="suspects"><h2>Suspects</h2>
 ${n === 0 ? '<p class="ok">No group grew without coming back, and the runtime proved none leaked.</p>' : report.suspects.map((s) => suspectHtml(s, report, sources)).join('\n')}
 </section>
@@ -124,7 +126,7 @@ function rulesSection(r: Report): string {
 function groupsSection(r: Report): string {
   const rows = r.groups.slice(0, MAX_GROUP_ROWS).map(
     (g) =>
-      `<tr><td>${e(g.class)}</td><td>${g.count}</td><td>${g.baseline} → ${g.peak}</td><td>${frameHtml(g.blockingSite)}</td><td>${frameHtml(g.createdBy)}</td><td>${e(g.ignoredBy ?? '')}</td><td>${e(g.why)}</td></tr>`,
+      `<tr><td>${e(g.class)}</td><td>${g.count}</td><td>${g.baseline} → ${g.peak}</td><td>${frameHtml(g.blockingSite)}</td><td>${frameHtml(g.createdBy)}</td><td>${e(g.ignoredBy ?? '')}</td><td>${e(g.why)}${g.tracksLoad ? `; ${e(g.tracksLoad)}` : ''}</td></tr>`,
   );
   const cut = r.groups.length > MAX_GROUP_ROWS ? `<p class="muted">${r.groups.length - MAX_GROUP_ROWS} more groups in the JSON report.</p>` : '';
   return `<section id="groups"><h2>All groups</h2><table><thead><tr><th>class</th><th>count</th><th>baseline → peak</th><th>blocking site</th><th>created by</th><th>ignored by</th><th>why</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>${cut}</section>`;

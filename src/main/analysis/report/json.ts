@@ -19,11 +19,25 @@ export function checkResultOf(report: Report): CheckResult {
       key: s.key,
       pattern: s.explanation.pattern,
       isRuntimeProved: s.isRuntimeProved,
+      ...(s.instances ? { instances: s.instances.map((i) => ({ name: i.name, url: i.url, sessionId: i.sessionId, growthPerMin: i.growthPerMin, count: i.count })) } : {}),
+      ...(s.growsOn !== undefined ? { growsOn: s.growsOn } : {}),
+      turnover: s.turnover ?? null,
       strength: s.strength,
       basis: s.basis,
       reasons: s.reasons,
       rise: s.rise,
       ratePerMin: s.ratePerMin,
     })),
+    ...(report.fleet
+      ? {
+          fleet: {
+            instances: report.fleet.instances.map((i) => ({
+              rank: i.rank, name: i.name, url: i.url, growthPerMin: i.growthPerMin, suspects: i.suspects, ticks: i.ticks, failedTicks: i.failedTicks, cost: i.cost,
+            })),
+            skipped: report.fleet.skipped,
+            cost: report.fleet.cost,
+          },
+        }
+      : {}),
   };
 }

@@ -60,6 +60,7 @@ function headOf(r: Report): string {
     single ? `${mdText(single)}. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.` : `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${c.growingLeak} growing, ${c.stablePool} stable pools, ${c.drainedSpike} drained spikes, ${c.transient} transient; ${r.summary.ignoredGroups} ignored by rules. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.`,
     '',
   );
+  if (r.warmUp) lines.push(`Warm-up: ${mdText(r.warmUp.text)}.`, '');
   if (n > 0) {
     lines.push('| # | blocking site | created by | count | growth/min | strength | score | runtime |', '|---|---|---|---:|---:|---|---:|---|');
     for (const s of r.suspects) {
@@ -71,11 +72,20 @@ function headOf(r: Report): string {
   }
   if (r.singleSnapshot) lines.push(`_${mdText(r.singleSnapshot.note)}_`, '');
   if (r.overview) lines.push(...overviewLines(r.overview));
+  if (r.fleet) {
+    lines.push('| rank | instance | suspects | growth/min | ticks (failed) | requests | MB | full dumps, ms |', '|---:|---|---:|---:|---|---:|---:|---|');
+    for (const i of r.fleet.instances) {
+      const c = i.cost;
+      lines.push(`| ${i.rank} | ${mdText(i.name)} | ${i.suspects} | ${i.growthPerMin} | ${i.ticks} (${i.failedTicks}) | ${c.requests} | ${(c.bytes / 1048576).toFixed(1)} | ${c.fullDumps}, ${Math.round(c.fullDumpMs)} |`);
+    }
+    lines.push('');
+  }
   return `${lines.join('\n')}\n`;
 }
 
 function suspectBlock(s: ReportSuspect, sources: ReportSources | undefined): string {
   const lines = [`### ${s.rank}. ${s.blockingSite ? `${mdCode(s.blockingSite.func)} at ${mdCode(`${baseName(s.blockingSite.file)}:${s.blockingSite.line}`)}` : mdCode(s.key)}${s.isRuntimeProved ? ' (runtime-proved)' : ''}`, ''];
+  if (s.growsOn !== undefined) lines.push(`**${mdText(s.growsOn)}** (${(s.instances ?? []).map((i) => `${mdText(i.name)} +${i.growthPerMin}/min`).join(', ')})`, '');
   lines.push(`**${mdText(s.explanation.title)}.** ${mdText(s.explanation.text)}`, '');
   for (const x of s.explanation.support) lines.push(`- ${mdText(x)}`);
   if (s.explanation.support.length > 0) lines.push('');

@@ -1,4 +1,4 @@
-import type { Report } from '../../../shared/report.js';
+import type { InstanceCost, Report } from '../../../shared/report.js';
 import { baseName } from '../explain.js';
 
 /** `3 files: t0.debug1.txt … t3.debug1.txt` or `session 12 (http://…)`. */
@@ -32,4 +32,14 @@ export function windowLine(r: Report): string {
   parts.push(`${w.fullDumps} full dump${w.fullDumps === 1 ? '' : 's'}`);
   if (w.leakEvidenceTicks > 0) parts.push(`goroutineleak evidence at ${w.leakEvidenceTicks} tick${w.leakEvidenceTicks === 1 ? '' : 's'}`);
   return parts.join(', ');
+}
+
+/** `41.0 MB`, or `312 KB` under a megabyte (a small fleet's dumps would all read 0.0 MB). */
+export function sizeText(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** `412 requests (3 failed), 18.2 MB, 12 full dumps in 840 ms (largest 2.1 MB)`: what recording cost a target. */
+export function costLine(c: InstanceCost): string {
+  return `${c.requests} requests${c.failedRequests > 0 ? ` (${c.failedRequests} failed)` : ''}, ${sizeText(c.bytes)}, ${c.fullDumps} full dump${c.fullDumps === 1 ? '' : 's'} in ${Math.round(c.fullDumpMs)} ms (largest ${sizeText(c.largestFullDumpBytes)})`;
 }

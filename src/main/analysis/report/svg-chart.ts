@@ -16,6 +16,8 @@ export interface ChartOptions {
   /** Axis labels and legend; off for sparklines. */
   isDetailed: boolean;
   title: string;
+  /** The top of the value axis (default: the largest value); small multiples share one. */
+  yMax?: number;
 }
 
 const MAX_POINTS = 600;
@@ -30,7 +32,7 @@ export function lineChart(o: ChartOptions): string {
   const h = o.height - pad.top - pad.bottom;
   const t0 = o.atMs[0] ?? 0;
   const span = Math.max(1, (o.atMs[o.atMs.length - 1] ?? 0) - t0);
-  let max = 1;
+  let max = Math.max(1, o.yMax ?? 1);
   for (const s of o.series) for (const v of s.values) if (v !== null && v > max) max = v;
   const x = (ms: number): number => pad.left + ((ms - t0) / span) * w;
   const y = (v: number): number => pad.top + h - (v / max) * h;

@@ -13,7 +13,8 @@ export interface SessionListProps {
 /** Recordings and imports, newest first; ↑/↓ move between them, Enter opens. */
 export function SessionList({ sessions, selectedId, onOpen, onStop, onRemove }: SessionListProps): React.JSX.Element {
   const list = useRef<HTMLUListElement>(null);
-  const ordered = [...sessions].sort((a, b) => b.startedAtMs - a.startedAtMs || b.id - a.id);
+  // A fleet's instances are opened from the fleet view, not listed one by one.
+  const ordered = sessions.filter((s) => !s.instanceOf).sort((a, b) => b.startedAtMs - a.startedAtMs || b.id - a.id);
   const moveFocus = (e: React.KeyboardEvent): void => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     const buttons = [...(list.current?.querySelectorAll<HTMLButtonElement>('button.session-open') ?? [])];
@@ -34,7 +35,7 @@ export function SessionList({ sessions, selectedId, onOpen, onStop, onRemove }: 
               {s.name}
             </span>
             <span className="muted small">
-              #{s.id} · {s.source === 'import' ? 'import' : s.target} · {formatDateTime(s.startedAtMs)} · {formatCount(s.ticks)} tick{s.ticks === 1 ? '' : 's'}
+              #{s.id} · {s.fleet ? `fleet of ${s.fleet.instances}` : s.source === 'import' ? 'import' : s.target} · {formatDateTime(s.startedAtMs)} · {formatCount(s.ticks)} tick{s.ticks === 1 ? '' : 's'}
               {s.failedTicks > 0 && <span className="failed"> · {s.failedTicks} failed</span>}
             </span>
           </button>

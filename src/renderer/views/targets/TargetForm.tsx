@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { SessionSummary } from '../../../shared/contract.js';
 import { useAction } from '../../client/hooks.js';
 import { ErrorNotice } from '../../ui/StatusViews.js';
-import { EMPTY_SSH_FIELDS, fieldsFromTarget, sshHopOf, targetLabel, type KnownTarget, type SshFields } from './ssh-fields.js';
+import { EMPTY_SSH_FIELDS, fieldsFromTarget, resolveRequestOf, routeLines, sshHopOf, targetLabel, type KnownTarget, type SshFields } from './ssh-fields.js';
 
 export interface TargetFormProps {
   canRecord: boolean;
@@ -20,20 +20,29 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
   const [fullEvery, setFullEvery] = useState(10);
   const test = useAction('target.test');
   const start = useAction('recording.start');
+  const resolve = useAction('ssh.resolve');
   if (!canRecord) return <p className="muted">Recording is not part of this build.</p>;
   const busy = test.status === 'loading' || start.status === 'loading';
   const hop = sshHopOf(ssh);
-  const address = { url, ...(hop ? { ssh: hop } : {}) };
+  // One URL per line (or separated by spaces): two or more record one fleet session.
+  const urls = url.split(/\s+/).filter((u) => u !== '');
+  const address = { url: urls[0] ?? '', ...(hop ? { ssh: hop } : {}) };
   const editSsh = (patch: Partial<SshFields>): void => {
     setSsh((s) => ({ ...s, ...patch }));
     test.reset();
+    if (patch.passphrase === undefined) resolve.reset();
   };
+  // What the destination resolves to through the ssh config, shown before connecting.
+  const showRoute = (): void => {
+    if (hop) void resolve.run(resolveRequestOf(hop));
+  };
+  const needsPassphrase = resolve.status === 'ok' && resolve.value.encryptedKeys.length > 0;
   return (
     <form
       className="target-form"
       onSubmit={(e) => {
         e.preventDefault();
-        void start.run({ ...address, intervalMs: Math.round(intervalS * 1000), fullEvery }).then((r) => r && onStarted(r.session));
+        void start.run({ ...address, ...(urls.length > 1 ? { urls } : {}), intervalMs: Math.round(intervalS * 1000), fullEvery }).then((r) => r && onStarted(r.session));
       }}
     >
       {knownTargets.length > 0 && (
@@ -63,9 +72,9 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
         </label>
       )}
       <label>
-        <span>Target URL{hop ? ' (as the SSH server sees it)' : ''}</span>
-        <input
-          type="text"
+        <span>Target URL{hop ? ' (as the SSH server sees it)' : ''} — several, one per line, record a fleet</span>
+        <textarea
+          rows={urls.length > 1 ? Math.min(urls.length, 8) : 1}
           inputMode="url"
           placeholder="http://127.0.0.1:6060"
           value={url}
@@ -87,12 +96,46 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
             placeholder="deploy@bastion.example.com:22"
             value={ssh.destination}
             onChange={(e) => editSsh({ destination: e.target.value })}
-            aria-label="SSH destination (user@host:port)"
+            onBlur={showRoute}
+            aria-label="SSH destination (a Host alias of the ssh config, or user@host:port)"
             data-testid="ssh-destination"
           />
         </label>
         <label>
-          <span>Private key file (empty: the ssh-agent)</span>
+          <span>ssh config file (empty: ~/.ssh/config)</span>
+          <input
+            type="text"
+            placeholder="~/.ssh/config"
+            value={ssh.configFile ?? ''}
+            onChange={(e) => editSsh({ configFile: e.target.value })}
+            onBlur={showRoute}
+            aria-label="ssh config file"
+            data-testid="ssh-config-file"
+          />
+        </label>
+        {resolve.status === 'ok' && (
+          <ul className="ssh-route muted small" role="status" data-testid="ssh-route">
+            {routeLines(resolve.value).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        )}
+        {resolve.status === 'error' && <ErrorNotice error={resolve.error} />}
+        {needsPassphrase && (
+          <label>
+            <span>Passphrase of {resolve.value.encryptedKeys.join(', ')} (not stored)</span>
+            <input
+              type="password"
+              autoComplete="off"
+              value={ssh.passphrase ?? ''}
+              onChange={(e) => editSsh({ passphrase: e.target.value })}
+              aria-label="SSH key passphrase"
+              data-testid="ssh-passphrase"
+            />
+          </label>
+        )}
+        <label>
+          <span>Private key file (empty: the ssh config’s keys and the ssh-agent)</span>
           <input
             type="text"
             placeholder="~/.ssh/id_ed25519"
@@ -103,7 +146,7 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
           />
         </label>
         <label>
-          <span>known_hosts file (empty: ~/.ssh/known_hosts)</span>
+          <span>known_hosts file (empty: the ssh config’s, ~/.ssh/known_hosts)</span>
           <input
             type="text"
             placeholder="~/.ssh/known_hosts"
@@ -113,7 +156,7 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
             data-testid="ssh-known-hosts"
           />
         </label>
-        <p className="muted small">Paths on the machine Goroscope runs on. An encrypted key’s passphrase comes from GOROSCOPE_SSH_PASSPHRASE there.</p>
+        <p className="muted small">Paths on the machine Goroscope runs on. Leave the key empty to use the ssh config’s keys and the ssh-agent.</p>
       </details>
       <div className="form-row">
         <label>
@@ -127,10 +170,10 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
       </div>
       <div className="form-row">
         <button type="button" disabled={busy || url.trim() === ''} onClick={() => void test.run(address)} data-testid="target-test">
-          Test connection
+          Test {urls.length > 1 ? 'the first' : 'connection'}
         </button>
         <button type="submit" className="primary" disabled={busy || url.trim() === ''} data-testid="target-start">
-          Start recording
+          {urls.length > 1 ? `Record ${urls.length} as a fleet` : 'Start recording'}
         </button>
       </div>
       {test.status === 'loading' && <p className="muted" role="status">Connecting…</p>}
