@@ -16,6 +16,7 @@ export const REQUEST_NAMES = [
   'snapshot.get',
   'snapshot.raw',
   'snapshot.diff',
+  'snapshot.overview',
   'target.list',
   'ssh.resolve',
   'target.test',

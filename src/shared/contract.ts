@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
 import { FrameSchema, GroupSchema, DumpFormatSchema, ProfileKindSchema, SnapshotSchema } from './model.js';
+import { DumpOverviewSchema } from './dump-overview.js';
+import { EvidenceBasisSchema, StrengthSchema } from './strength.js';
 import { FleetSectionSchema, ReportSuspectSchema } from './report.js';
 import type { EventName, RequestName } from './contract-names.js';
 import { FrameSourceSchema, SourceRequestFrameSchema, SourceRootsInfoSchema, SourceSettingsSchema, SourceTextSchema } from './source.js';
@@ -121,6 +123,10 @@ export const SuspectSchema = z.object({
   isConfirmed: z.boolean(),
   evidence: z.array(z.string()),
   explanation: z.string().nullable(),
+  /** How strong the evidence is, what it rests on (growth, or one snapshot) and why. */
+  strength: StrengthSchema,
+  basis: EvidenceBasisSchema,
+  reasons: z.array(z.string()),
 });
 export type Suspect = z.infer<typeof SuspectSchema>;
 
@@ -161,7 +167,8 @@ export const ImportFileSchema = z.strictObject({
   /** Text dumps travel as UTF-8; binary profiles (gzipped protobuf) as base64. */
   encoding: z.enum(['utf8', 'base64']),
   data: z.string(),
-  /** The file's modification time; orders the snapshots of a multi-file import. */
+  /** The file's modification time. Not used for timing (a copied file's time says nothing of when the
+   * dump was taken): files are timed by their content, else their order and the import's `intervalMs`. */
   modifiedAtMs: epochMs.optional(),
 });
 export type ImportFile = z.infer<typeof ImportFileSchema>;
@@ -231,9 +238,17 @@ export const requests = {
       canAnalyse: z.boolean(),
     }),
   ),
-  /** Dumps (any format) → one import session, one tick per snapshot in file time order. */
+  /**
+   * Dumps (any format) → one import session, ticked and timed as `goroscope check` reads the same files:
+   * files of one stem (`t1.*`) are one tick; times from the content (protobuf, log timestamps), else the
+   * order given `intervalMs` apart, else no time (growth as counts, no rate).
+   */
   'dump.import': request(
-    z.strictObject({ name: z.string().max(200).optional(), files: z.array(ImportFileSchema).min(1).max(100) }),
+    z.strictObject({
+      name: z.string().max(200).optional(),
+      files: z.array(ImportFileSchema).min(1).max(100),
+      intervalMs: z.number().int().min(1).max(86_400_000).optional(),
+    }),
     z.object({ session: SessionSummarySchema, refused: z.array(z.object({ file: z.string(), message: z.string() })) }),
   ),
   'session.list': request(nothing, z.array(SessionSummarySchema)),
@@ -268,6 +283,11 @@ export const requests = {
     z.strictObject({ fromSnapshotId: id, toSnapshotId: id }),
     z.object({ from: SnapshotInfoSchema, to: SnapshotInfoSchema, rows: z.array(DiffRowSchema) }),
   ),
+  /**
+   * One dump on one page (a traceback: debug=2, crash, SIGQUIT): every group, similar stacks merged
+   * unless `isExact`, wait ranges, frames by origin, the creation tree, the session's verdicts.
+   */
+  'snapshot.overview': request(z.strictObject({ snapshotId: id, isExact: z.boolean().default(false) }), DumpOverviewSchema),
   /** Targets of past recordings, latest first, each with what `recording.start` needs to record it again. */
   'target.list': request(
     nothing,

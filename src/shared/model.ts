@@ -70,7 +70,8 @@ export const SnapshotSchema = z.object({
   profile: ProfileKindSchema.nullable(),
   /** Goroutines in the snapshot: the profile's own total where it states one, else those counted. */
   total: z.number().int().nonnegative(),
-  /** Time the runtime stamped on the profile (protobuf only), as ms since the epoch. */
+  /** Time the runtime stamped on the profile (protobuf), or the dated log prefix a pasted traceback came
+   * with (read as UTC without a zone), as ms since the epoch; null when the content carries no time. */
   takenAtMs: z.number().nullable(),
   groups: z.array(GroupSchema),
   metrics: RuntimeMetricsSchema.nullable(),

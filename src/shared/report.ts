@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DumpFormatSchema, FrameSchema, LabelSetSchema, ProfileKindSchema } from './model.js';
+import { EvidenceBasisSchema, StrengthSchema } from './strength.js';
+import { DumpOverviewSchema } from './dump-overview.js';
 
 /**
  * The leak report (`goroscope report --format json`) and the `goroscope check --json` output. Both
@@ -7,7 +9,21 @@ import { DumpFormatSchema, FrameSchema, LabelSetSchema, ProfileKindSchema } from
  * raising `schemaVersion`. Types are inferred from the schemas.
  */
 
-export const EVIDENCE_KINDS = ['growth', 'baseline', 'monotonicity', 'ticks', 'ids', 'wait', 'state', 'createdBy', 'counts', 'runtime', 'wakeUp'] as const;
+export const EVIDENCE_KINDS = [
+  'growth', 'baseline', 'monotonicity', 'ticks', 'ids', 'wait', 'state', 'createdBy', 'counts', 'runtime', 'wakeUp',
+  // Single-snapshot evidence (issue #14): size against the dump's median group, id range, what one snapshot cannot tell.
+  'outlier', 'idSpread', 'limit',
+] as const;
+
+export { STRENGTHS, StrengthSchema, EvidenceBasisSchema, type Strength, type EvidenceBasis } from './strength.js';
+
+/**
+ * Where the times between snapshots come from: `measured` (a recording), `content` (protobuf
+ * `time_nanos`, a log timestamp before the dump, or times the user gave per file), `interval` (file order,
+ * spaced by the interval the user gave), `none` (no time: growth as counts, no rate).
+ */
+export const TimeBasisSchema = z.enum(['measured', 'content', 'interval', 'none']);
+export type TimeBasis = z.infer<typeof TimeBasisSchema>;
 
 /** One piece of leak evidence: a number (or word) and a sentence that says what it means. */
 export const EvidenceSchema = z.object({
@@ -138,6 +154,7 @@ export const ReportSuspectSchema = z.object({
   count: z.number().int(),
   baseline: z.number().int(),
   peak: z.number().int(),
+  /** Goroutines per minute; 0 when the window has no time basis (`ratePerMin` is then null). */
   growthPerMin: z.number(),
   score: z.number().min(0).max(1),
   /** The same score on the app's scale, 0–100 in whole numbers, as the HTML and Markdown reports print it. */
@@ -158,6 +175,12 @@ export const ReportSuspectSchema = z.object({
   turnover: IdTurnoverSchema.nullable().optional(),
   /** It rose with other groups of the same machinery while the load rose (the text says whether it kept rising after); else null. */
   tracksLoad: z.string().nullable().optional(),
+  strength: StrengthSchema,
+  basis: EvidenceBasisSchema,
+  /** Goroutines above the baseline (a count, whatever the time basis). */
+  rise: z.number().int(),
+  /** Growth per minute where the times are known; null when `window.timeBasis` is `none` or for one snapshot. */
+  ratePerMin: z.number().nullable(),
 });
 export type ReportSuspect = z.infer<typeof ReportSuspectSchema>;
 
@@ -177,7 +200,12 @@ export const ReportSchema = z.object({
     /** Files without timestamps: times are assumed `assumedIntervalMs` apart. */
     timesAssumed: z.boolean(),
     assumedIntervalMs: z.number().nullable(),
+    timeBasis: TimeBasisSchema,
   }),
+  /** Set when the analysis read one snapshot: what it can and cannot tell; null for trends. */
+  singleSnapshot: z.object({ tick: z.number().int(), note: z.string() }).nullable(),
+  /** The single snapshot's traceback on one page (`src/shared/dump-overview.ts`); null otherwise. */
+  overview: DumpOverviewSchema.nullable(),
   summary: z.object({
     groups: z.number().int(),
     suspects: z.number().int(),
@@ -275,6 +303,11 @@ export const CheckResultSchema = z.object({
       growsOn: z.string().optional(),
       /** Id turnover over the full dumps (see IdTurnoverSchema); null without two full dumps. */
       turnover: IdTurnoverSchema.nullable().optional(),
+      strength: StrengthSchema,
+      basis: EvidenceBasisSchema,
+      reasons: z.array(z.string()),
+      rise: z.number().int(),
+      ratePerMin: z.number().nullable(),
       /** `score` on the app's 0–100 scale (added last: `score` keeps its 0–1 meaning). */
       score100: z.number().int().min(0).max(100),
     }),

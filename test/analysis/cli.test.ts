@@ -30,15 +30,30 @@ const T4 = ['t0', 't1', 't2', 't3'];
 
 describe('goroscope check', () => {
   test('a leak: exit 1, the suspect with its blocking site, count and explanation', () => {
-    const r = run(['check', ...files('01-chan-send-no-receiver', T4.map((t) => `${t}.debug2.txt`))]);
+    const r = run(['check', '--interval', '2s', ...files('01-chan-send-no-receiver', T4.map((t) => `${t}.debug2.txt`))]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(
       'goroscope check: 1 suspect (4 files: t0.debug2.txt, t1.debug2.txt, t2.debug2.txt, t3.debug2.txt; 4 ticks over 6.0 s, times assumed 2.0 s apart (the files carry no timestamps), 4 full dumps)',
     );
-    expect(lines).toContain('#1 main.fetchWithTimeout.func1 main.go:84  300 goroutines, 3000/min, score 93/100');
+    expect(lines).toContain('#1 main.fetchWithTimeout.func1 main.go:84  300 goroutines, 3000/min, strong evidence, score 93/100');
     expect(lines).toContain('   created by main.fetchWithTimeout main.go:83');
+  });
+
+  test('text dumps without --interval: growth as counts, no rate', () => {
+    const r = run(['check', ...files('01-chan-send-no-receiver', T4.map((t) => `${t}.debug2.txt`))]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(
+      'goroscope check: 1 suspect (4 files: t0.debug2.txt, t1.debug2.txt, t2.debug2.txt, t3.debug2.txt; 4 ticks, times unknown (no rate: give --interval), 4 full dumps)',
+    );
+    expect(lines).toContain('#1 main.fetchWithTimeout.func1 main.go:84  300 goroutines, +300 (no rate: no time), strong evidence, score 0.93');
+    const [s] = CheckResultSchema.parse(JSON.parse(run(['check', '--json', ...files('01-chan-send-no-receiver', T4.map((t) => `${t}.debug2.txt`))]).stdout)).suspects;
+    expect([s!.ratePerMin, s!.growthPerMin, s!.rise, s!.basis, s!.strength]).toEqual([null, 0, 300, 'trend', 'strong']);
+    expect(s!.evidence.find((e) => e.kind === 'growth')!.text).toBe(
+      '0 → 300 goroutines over 4 snapshots (+300): no rate, since the files carry no time and no interval was given',
+    );
   });
 
   test('--json, protobuf files of 04: the three net/http groups, explained', () => {
@@ -67,16 +82,19 @@ describe('goroscope check', () => {
     );
   });
 
-  test('one debug=2 dump of Go 1.27 with (leaked) marks: the runtime-proved groups only', () => {
+  test('one debug=2 dump of Go 1.27 with (leaked) marks: the runtime-proved groups first, then the two it cannot see', () => {
     const r = run(['check', '--json', corpusPath('14-go127-leak-profile', 't2.debug2.txt')]);
     expect(r.code).toBe(1);
     const result = CheckResultSchema.parse(JSON.parse(r.stdout));
-    expect(result.suspects.map((s) => [s.blockingSite!.func, s.count, s.isRuntimeProved, s.score])).toEqual([
-      ['main.replica', 300, true, 1],
-      ['main.gather', 150, true, 1],
+    expect(result.suspects.map((s) => [s.blockingSite!.func, s.count, s.isRuntimeProved, s.strength, s.basis])).toEqual([
+      ['main.replica', 300, true, 'proof', 'snapshot'],
+      ['main.gather', 150, true, 'proof', 'snapshot'],
+      ['main.recordHit', 150, false, 'strong', 'snapshot'],
+      ['main.watch', 150, false, 'strong', 'snapshot'],
     ]);
     const text = run(['check', corpusPath('14-go127-leak-profile', 't2.debug2.txt')]).stdout;
-    expect(text.endsWith('Only one tick: growth needs two or more snapshots in time order; only the runtime’s goroutineleak evidence can name a suspect from one.\n')).toBe(true);
+    expect(text.endsWith('or give two or more dumps taken minutes apart.\n')).toBe(true);
+    expect(text).toContain('\nOne snapshot: it shows where goroutines wait now, not whether their number grows.');
   });
 
   test('a healthy service: exit 0, no suspects', () => {

@@ -20,7 +20,7 @@ export function corpusPath(pattern: string, file: string): string {
 /** The corpus files of a pattern, in the order given, as the CLI would load them (2 s assumed apart). */
 export function loadCorpus(pattern: string, files: readonly string[]): LoadedSession {
   const parsed = files.map((f) => ({ name: f, snapshots: parseSnapshots(readFileSync(corpusPath(pattern, f))) }));
-  const ticks = ticksFromFiles(parsed, 2000);
+  const ticks = ticksFromFiles(parsed, { intervalMs: 2000 });
   return {
     session: fromSnapshots(ticks.entries),
     source: { kind: 'files', files: [...files] },

@@ -7,7 +7,11 @@ import { MARKDOWN_BUDGET, renderMarkdown } from '../../src/main/analysis/report/
 import { checkResultOf, renderJson } from '../../src/main/analysis/report/json.js';
 import { classesLine } from '../../src/main/analysis/report/report-text.js';
 import type { LoadedSession } from '../../src/main/analysis/session.js';
-import { fakeSession, frame, loadCorpus, range } from './helpers.js';
+import { corpusPath, fakeSession, frame, loadCorpus, range } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { parseDump } from '../../src/main/dump/parse-dump.js';
+import { buildSessionReport } from '../../src/main/api/build-session-report.js';
+import { NO_PROJECT_CONFIG } from '../../src/main/api/project-config.js';
 
 function reportOf(loaded: LoadedSession): Report {
   const analysis = analyzeSession(loaded.session, { timesAssumed: loaded.timesAssumed });
@@ -85,9 +89,9 @@ describe('Markdown report', () => {
     const md = renderMarkdown(corpus14());
     const lines = md.split('\n');
     expect(lines[0]).toBe('## Goroscope: 4 goroutine leak suspects');
-    expect(lines).toContain('| # | blocking site | created by | count | growth/min | score (0–100) | runtime |');
-    expect(lines).toContain('| 1 | `main.replica` `main.go:38` | `main.fetchFirst` `main.go:44` | 300 | 4500 | 100 | proved |');
-    expect(lines).toContain('| 3 | `main.recordHit` `main.go:57` | `main.leakOne` `main.go:73` | 150 | 2250 | 85 | trend only |');
+    expect(lines).toContain('| # | blocking site | created by | count | growth/min | strength | score (0–100) | runtime |');
+    expect(lines).toContain('| 1 | `main.replica` `main.go:38` | `main.fetchFirst` `main.go:44` | 300 | 4500 | proof | 100 | proved |');
+    expect(lines).toContain('| 3 | `main.recordHit` `main.go:57` | `main.leakOne` `main.go:73` | 150 | 2250 | strong | 85 | trend only |');
     expect(lines).toContain('### 1. `main.replica` at `main.go:38` (runtime-proved)');
     expect(md.match(/<details>/g)).toHaveLength(4);
     expect(md.match(/<\/details>/g)).toHaveLength(4);
@@ -123,7 +127,7 @@ describe('JSON report', () => {
     const report = ReportSchema.parse(json);
     expect(report.schemaVersion).toBe(1);
     expect(report.source).toEqual({ kind: 'files', files: ['t0.debug2.txt', 't1.debug2.txt', 't2.debug2.txt'] });
-    expect(report.window).toEqual({ startMs: 0, endMs: 4000, ticks: 3, failedTicks: 0, fullDumps: 3, leakEvidenceTicks: 1, timesAssumed: true, assumedIntervalMs: 2000 });
+    expect(report.window).toEqual({ startMs: 0, endMs: 4000, ticks: 3, failedTicks: 0, fullDumps: 3, leakEvidenceTicks: 1, timesAssumed: true, assumedIntervalMs: 2000, timeBasis: 'interval' });
     expect(report.summary).toEqual({
       groups: 8,
       suspects: 4,
@@ -155,5 +159,23 @@ describe('JSON report', () => {
     expect(first.score100).toBe(100);
     expect(first.explanation.startsWith('Sending on a channel nobody receives from. The receiver gave up')).toBe(true);
     expect(first.evidence.map((e) => e.kind)).toEqual(['growth', 'baseline', 'monotonicity', 'ticks', 'ids', 'wait', 'state', 'createdBy', 'counts', 'runtime']);
+  });
+});
+
+describe('a report of one dump', () => {
+  test('HTML and Markdown carry the one-snapshot note and the dump on one page; JSON its overview', () => {
+    const loaded = loadCorpus('01-chan-send-no-receiver', ['t3.debug2.txt']);
+    loaded.singleDump = parseDump(readFileSync(corpusPath('01-chan-send-no-receiver', 't3.debug2.txt')))[0]!;
+    const report = ReportSchema.parse(buildSessionReport(loaded, NO_PROJECT_CONFIG));
+    expect(report.singleSnapshot?.note).toMatch(/^One snapshot: it shows where goroutines wait now, not whether their number grows/);
+    expect(report.overview?.groups[0]).toMatchObject({ count: 300, waitMinutes: { min: 1, max: 1 }, suspect: { strength: 'strong' } });
+    const html = renderHtml(report);
+    expect(html).toContain('<h2>The dump on one page</h2>');
+    expect(html).toContain('<span class="badge strength-strong">strong evidence, one snapshot</span>');
+    expect(html).toContain('one snapshot: no growth to measure');
+    expect(html).not.toContain('id="chart"');
+    const md = renderMarkdown(report).split('\n');
+    expect(md).toContain('| 300 | chan send 300 | 1 min | `main.fetchWithTimeout.func1` `main.go:84` | `main.fetchWithTimeout` `main.go:83` | strong |');
+    expect(md).toContain('| 1 | `main.fetchWithTimeout.func1` `main.go:84` | `main.fetchWithTimeout` `main.go:83` | 300 | one snapshot | strong | 0.86 | — |');
   });
 });

@@ -98,7 +98,7 @@ describe('ticksFromFiles', () => {
     const p = '14-go127-leak-profile';
     const names = ['t1.debug1.txt', 't1.debug2.txt', 't2.debug1.txt', 't2.leak.debug1.txt', 't2.debug2.txt', 't2.sigquit-gotraceback-all.txt'];
     const files = names.map((name) => ({ name, snapshots: parseSnapshots(readFileSync(corpusPath(p, name))) }));
-    const ticks = ticksFromFiles(files, 5000);
+    const ticks = ticksFromFiles(files, { intervalMs: 5000 });
     expect(ticks.tickFiles).toEqual([['t1.debug1.txt', 't1.debug2.txt'], ['t2.debug1.txt', 't2.leak.debug1.txt', 't2.debug2.txt'], ['t2.sigquit-gotraceback-all.txt']]);
     expect(ticks.timesAssumed).toBe(true);
     expect([...new Set(ticks.entries.map((e) => e.atMs))]).toEqual([0, 5000, 10000]);
@@ -108,7 +108,7 @@ describe('ticksFromFiles', () => {
     const p = '01-chan-send-no-receiver';
     const names = ['t0.debug0.pb.gz', 't1.debug0.pb.gz', 't2.debug0.pb.gz', 't0.debug2.txt', 't1.debug2.txt', 't2.debug2.txt'];
     const files = names.map((name) => ({ name, snapshots: parseSnapshots(readFileSync(corpusPath(p, name))) }));
-    const ticks = ticksFromFiles(files, 2000);
+    const ticks = ticksFromFiles(files, { intervalMs: 2000 });
     expect(ticks.tickFiles).toEqual([['t0.debug0.pb.gz', 't0.debug2.txt'], ['t1.debug0.pb.gz', 't1.debug2.txt'], ['t2.debug0.pb.gz', 't2.debug2.txt']]);
     expect(ticks.timesAssumed).toBe(false);
   });
@@ -116,9 +116,24 @@ describe('ticksFromFiles', () => {
   test('protobuf timestamps are used when every tick has one', () => {
     const p = '10-spike-then-drain';
     const files = ['t0', 't1', 't2', 't3'].map((t) => ({ name: `${t}.debug0.pb.gz`, snapshots: parseSnapshots(readFileSync(corpusPath(p, `${t}.debug0.pb.gz`))) }));
-    const ticks = ticksFromFiles(files, 2000);
+    const ticks = ticksFromFiles(files, { intervalMs: 2000 });
     expect(ticks.timesAssumed).toBe(false);
     expect(ticks.entries.map((e) => e.atMs - ticks.entries[0]!.atMs)).toEqual([0, 3540, 9597, 15115]);
+    expect(ticks.timeBasis).toBe('content');
+  });
+
+  test('text dumps without times: the interval given, else no time at all; times given per file come first', () => {
+    const p = '01-chan-send-no-receiver';
+    const files = ['t0', 't1', 't2'].map((t) => ({ name: `${t}.debug2.txt`, snapshots: parseSnapshots(readFileSync(corpusPath(p, `${t}.debug2.txt`))) }));
+    const spaced = ticksFromFiles(files, { intervalMs: 30_000 });
+    expect([spaced.timeBasis, spaced.assumedIntervalMs, spaced.entries.map((e) => e.atMs)]).toEqual(['interval', 30_000, [0, 30_000, 60_000]]);
+    const untimed = ticksFromFiles(files, { intervalMs: null });
+    expect([untimed.timeBasis, untimed.assumedIntervalMs, untimed.timesAssumed]).toEqual(['none', null, true]);
+    const given = ticksFromFiles(files.map((f, i) => ({ ...f, givenAtMs: 1_000 + i * 7 })), { intervalMs: 30_000 });
+    expect([given.timeBasis, given.entries.map((e) => e.atMs)]).toEqual(['content', [1_000, 1_007, 1_014]]);
+    // Equal given times are no order: fall back to the interval, never 1 ms apart.
+    const equal = ticksFromFiles(files.map((f) => ({ ...f, givenAtMs: 5 })), { intervalMs: null });
+    expect(equal.timeBasis).toBe('none');
   });
 
   test.each([

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fromSnapshots } from '../../src/main/analysis/from-snapshots.js';
+import { ticksFromFiles } from '../../src/main/analysis/file-ticks.js';
 import { storeAnalysis } from '../../src/main/api/analysis-adapter.js';
 import { loadStoredSession } from '../../src/main/api/stored-session.js';
 import { importUploads } from '../../src/main/api/import-uploads.js';
@@ -13,10 +14,8 @@ import { REPO_ROOT } from '../helpers/go-toolchains.js';
 
 const CORPUS = process.env.GOROSCOPE_CORPUS ?? path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
 const DIR = path.join(CORPUS, 'generated', '01-chan-send-no-receiver');
-/** Two files per tick (debug=1 counts, debug=2 states and ids), ticks a minute apart. */
-const FILES = ['t0', 't1', 't2', 't3'].flatMap((t, i) =>
-  ['debug1.txt', 'debug2.txt'].map((ext) => ({ name: `${t}.${ext}`, atMs: 1_700_000_000_000 + i * 60_000 })),
-);
+/** Two files per tick (debug=1 counts, debug=2 states and ids), ticks a minute apart (the interval given). */
+const FILES = ['t0', 't1', 't2', 't3'].flatMap((t) => ['debug1.txt', 'debug2.txt'].map((ext) => ({ name: `${t}.${ext}` })));
 
 describe('a stored session loads for analysis as the same files would', () => {
   let dir: string;
@@ -26,12 +25,12 @@ describe('a stored session loads for analysis as the same files would', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'goroscope-adapter-'));
     store = HistoryStore.open(path.join(dir, 'history.db'));
-    // Both files of a tick share its time: the import puts them a millisecond apart, in one tick each.
+    // Both files of a stem make one tick, as `check` reads them.
     const outcome = await importUploads(
       store,
-      FILES.map((f) => ({ name: f.name, encoding: 'utf8' as const, data: readFileSync(path.join(DIR, f.name), 'utf8'), modifiedAtMs: f.atMs })),
-      'corpus 01',
-      0,
+      FILES.map((f) => ({ name: f.name, encoding: 'utf8' as const, data: readFileSync(path.join(DIR, f.name), 'utf8') })),
+      { name: 'corpus 01', intervalMs: 60_000 },
+      1_700_000_000_000,
     );
     sessionId = outcome.sessionId;
   });
@@ -42,17 +41,21 @@ describe('a stored session loads for analysis as the same files would', () => {
 
   test('counts, full dumps and ids per group match fromSnapshots over the parsed files', () => {
     const stored = loadStoredSession(store, sessionId).session;
-    const direct = fromSnapshots(
-      FILES.map((f, i) => ({ atMs: f.atMs + (i % 2), snapshot: parseSnapshots(readFileSync(path.join(DIR, f.name)))[0]! })),
+    const ticks = ticksFromFiles(
+      FILES.map((f) => ({ name: f.name, snapshots: parseSnapshots(readFileSync(path.join(DIR, f.name))) })),
+      { intervalMs: 60_000 },
     );
-    expect(stored.ticks).toHaveLength(8);
+    const direct = fromSnapshots(ticks.entries);
+    expect(stored.ticks).toHaveLength(4);
+    expect(stored.ticks.map((t) => t.atMs - stored.ticks[0]!.atMs)).toEqual(direct.ticks.map((t) => t.atMs));
+    expect(loadStoredSession(store, sessionId)).toMatchObject({ timeBasis: 'interval', assumedIntervalMs: 60_000, timesAssumed: true });
     expect(stored.fullDumpTicks).toEqual(direct.fullDumpTicks);
     const byKey = (s: typeof stored) => new Map(s.groups.map((g) => [g.key, g]));
     const a = byKey(stored);
     const b = byKey(direct);
     const leak = [...b.values()].find((g) => g.blockingSite?.line === 84)!;
     expect([...a.get(leak.key)!.counts]).toEqual([...leak.counts]);
-    expect([...a.get(leak.key)!.counts]).toEqual([0, 0, 100, 100, 300, 300, 300, 300]);
+    expect([...a.get(leak.key)!.counts]).toEqual([0, 100, 300, 300]);
     expect(a.get(leak.key)!.ids.map((x) => x?.length ?? null)).toEqual(leak.ids.map((x) => x?.length ?? null));
     expect(a.get(leak.key)!.createdBy).toEqual({ func: 'main.fetchWithTimeout', file: '/tmp/corpus/gen/01-chan-send-no-receiver/main.go', line: 83 });
   });

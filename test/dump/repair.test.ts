@@ -1,6 +1,7 @@
 // Mangled pastes (corpus README, "Mangling in the wild"), built from clean generated debug=2 dumps:
 // each must parse to exactly the clean snapshot's groups, and say what was repaired.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
+import { timeOfPrefix } from '../../src/main/dump/repair.js';
 import type { Snapshot } from '../../src/shared/model.js';
 import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
 import { corpusBytes } from './corpus.js';
@@ -117,5 +118,18 @@ describe('mangled pastes parse like the clean dump', () => {
       const g = only(parseSnapshots(variant.mangle(lines))).groups[0]!;
       expect([g.count, g.blockingSite?.func, g.blockingSite?.line, g.states]).toEqual([100, 'main.recordHit', 105, { semacquire: 100 }]);
     }
+  });
+});
+
+describe('timeOfPrefix: a dated log prefix times a pasted dump', () => {
+  test.each([
+    ['2016-02-23 23:44:02 +0000 [warn]: pattern not match: "', Date.UTC(2016, 1, 23, 23, 44, 2)],
+    ['2024-05-01T10:00:00.123Z app[1]: ', Date.UTC(2024, 4, 1, 10, 0, 0, 123)],
+    ['2024-05-01T12:00:00+02:00 ', Date.UTC(2024, 4, 1, 10, 0, 0)],
+    ['2009/11/10 23:00:00 ', Date.UTC(2009, 10, 10, 23, 0, 0)],
+    ['Nov 23 06:03:13 host kube-controller-manager: ', null],
+    ['level=info ', null],
+  ])('%j → %s', (prefix, want) => {
+    expect(timeOfPrefix(prefix)).toBe(want);
   });
 });

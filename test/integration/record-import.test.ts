@@ -8,30 +8,41 @@ import { tempStore } from './record-helpers.js';
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/generated');
 
 describe('importDumps', () => {
-  it('orders files by modification time, one tick per snapshot, and keeps their raw bytes', async () => {
+  it('times files as check does: --at times first; modification times are not used; raw bytes are kept', async () => {
     const { store, dir } = tempStore();
-    const names = ['t3.debug2.txt', 't1.debug1.txt', 't2.vars.json', 't0.debug0.pb.gz'];
-    const files = names.map((n, i) => {
+    const names = ['t3.debug2.txt', 't1.debug1.txt', 't2.vars.json', 't0.debug1.txt'];
+    const files = names.map((n) => {
       const to = path.join(dir, n);
       copyFileSync(path.join(CORPUS, '01-chan-send-no-receiver', n), to);
-      const seconds = [1_700_000_300, 1_700_000_100, 1_700_000_200, 1_700_000_000][i]!;
-      utimesSync(to, seconds, seconds);
+      // Copies all share one modification time, which says nothing of when the dumps were taken.
+      utimesSync(to, 1_700_000_000, 1_700_000_000);
       return to;
     });
-    const result = await importDumps(store, { paths: files });
+    const atMs = [1_700_000_300_000, 1_700_000_100_000, 1_700_000_200_000, 1_700_000_000_000];
+    const result = await importDumps(store, { paths: files, atMs });
     expect(result.refused).toEqual([]);
-    expect(result.imported.map((f) => path.basename(f.path))).toEqual(['t0.debug0.pb.gz', 't1.debug1.txt', 't2.vars.json', 't3.debug2.txt']);
+    expect(result.imported.map((f) => [path.basename(f.path), f.atMs])).toEqual(names.map((n, i) => [n, atMs[i]]));
     const session = store.session(result.sessionId);
-    expect(session).toMatchObject({ name: 't0.debug0.pb.gz and 3 more', source: 'import', target: null, ticks: 4, snapshots: 4, failedTicks: 0 });
+    expect(session).toMatchObject({ source: 'import', target: null, ticks: 4, snapshots: 4, failedTicks: 0, intervalMs: null });
     expect(session.startedAtMs).toBe(1_700_000_000_000);
     expect(session.endedAtMs).toBe(1_700_000_300_000);
     const series = store.sessionSeries(result.sessionId);
-    expect(series.ticks.map((t) => [t.compactTotal, t.expvar?.numGoroutine ?? null, t.fullTotal])).toEqual([
-      [3, null, null], [103, null, null], [null, 303, null], [null, null, 303],
+    expect(series.ticks.map((t) => [t.atMs, t.compactTotal, t.expvar?.numGoroutine ?? null, t.fullTotal])).toEqual([
+      [1_700_000_000_000, 3, null, null], [1_700_000_100_000, 103, null, null], [1_700_000_200_000, null, 303, null], [1_700_000_300_000, null, null, 303],
     ]);
     const snaps = store.sessionSnapshots(result.sessionId);
     expect(snaps.map((s) => s.kind)).toEqual(['compact', 'compact', 'expvar', 'full']);
     expect(Buffer.from(store.rawDump(snaps[3]!.id)!.bytes).equals(readFileSync(files[0]!))).toBe(true);
+  });
+
+  it('without --at or content times: the order given, --interval apart, else no time (stored interval 0)', async () => {
+    const { store } = tempStore();
+    const files = ['t0.debug2.txt', 't1.debug2.txt'].map((n) => path.join(CORPUS, '01-chan-send-no-receiver', n));
+    const spaced = await importDumps(store, { paths: files, intervalMs: 60_000 });
+    expect(spaced.imported[1]!.atMs - spaced.imported[0]!.atMs).toBe(60_000);
+    expect(store.session(spaced.sessionId).intervalMs).toBe(60_000);
+    const untimed = await importDumps(store, { paths: files });
+    expect(store.session(untimed.sessionId).intervalMs).toBe(0);
   });
 
   it('reports refused files, imports the rest, and refuses when nothing is left', async () => {

@@ -31,7 +31,7 @@ const rows = toTableRows([
     blockingSite: { func: 'main.(*session).next', file: '/src/app/main.go', line: 116 },
     createdBy: { func: 'main.openSession', file: '/src/app/main.go', line: 102 },
     frames: [{ func: 'main.(*session).readEvents', file: '/src/app/main.go', line: 107 }],
-    suspect: { score: 92, growthPerMin: 12, isConfirmed: false, evidence: [], explanation: null },
+    suspect: { score: 92, growthPerMin: 12, isConfirmed: false, evidence: [], explanation: null, strength: 'strong', basis: 'trend', reasons: [] },
   }),
   row('k2', 3, 3, { states: {}, typicalState: 'IO wait', blockingSite: { func: 'internal/poll.runtime_pollWait', file: '/go/src/runtime/netpoll.go', line: 305 } }),
   row('k3', 0, 7),

@@ -41,14 +41,16 @@ describe('every request through the contract, every reply valid against its sche
 
     const imported = (await call('dump.import', {
       name: 'corpus 01',
+      // Files of one stem are one tick; text dumps carry no time: the order given, a minute apart.
       files: [
-        { name: 't2.debug2.txt', encoding: 'utf8', data: dump('t2.debug2.txt').toString('utf8'), modifiedAtMs: 2_000 },
-        { name: 't1.debug2.txt', encoding: 'utf8', data: dump('t1.debug2.txt').toString('utf8'), modifiedAtMs: 1_000 },
+        { name: 't1.debug2.txt', encoding: 'utf8', data: dump('t1.debug2.txt').toString('utf8'), modifiedAtMs: 9_000 },
         { name: 't1.debug0.pb.gz', encoding: 'base64', data: dump('t1.debug0.pb.gz').toString('base64'), modifiedAtMs: 1_500 },
+        { name: 't2.debug2.txt', encoding: 'utf8', data: dump('t2.debug2.txt').toString('utf8'), modifiedAtMs: 2_000 },
         { name: 'notes.html', encoding: 'utf8', data: '<html><body>not a dump</body></html>' },
       ],
+      intervalMs: 60_000,
     })) as { session: { id: number; ticks: number; snapshots: number; name: string }; refused: { file: string; message: string }[] };
-    expect(imported.session).toMatchObject({ name: 'corpus 01', ticks: 3, snapshots: 3 });
+    expect(imported.session).toMatchObject({ name: 'corpus 01', ticks: 2, snapshots: 3 });
     expect(imported.refused.map((r) => r.file)).toEqual(['notes.html']);
     const sessionId = imported.session.id;
     expect(emitted.map((e) => e.name)).toEqual(['session.created']);
@@ -64,31 +66,40 @@ describe('every request through the contract, every reply valid against its sche
       rest: (number | null)[];
     };
     expect(series.ticks.map((t) => [t.compactTotal, t.fullTotal])).toEqual([
-      [null, 103],
-      [103, null],
+      [103, 103],
       [null, 303],
     ]);
-    expect(series.groups.map((g) => g.counts)).toEqual([[100, 100, 300]]);
+    expect(series.groups.map((g) => g.counts)).toEqual([[100, 300]]);
     expect(series.groups[0]!.blockingSite.line).toBe(84);
-    expect(series.rest).toEqual([3, 3, 3]);
+    expect(series.rest).toEqual([3, 3]);
 
     const snapshots = (await call('snapshot.list', { sessionId })) as { id: number; kind: string; format: string; hasRawDump: boolean }[];
     expect(snapshots.map((x) => [x.kind, x.format, x.hasRawDump])).toEqual([
-      ['full', 'traceback', true],
       ['compact', 'pprof-proto', true],
       ['full', 'traceback', true],
+      ['full', 'traceback', true],
     ]);
-    const [t1, proto, t2] = snapshots.map((x) => x.id) as [number, number, number];
+    const [proto, t1, t2] = snapshots.map((x) => x.id) as [number, number, number];
 
     const groups = (await call('session.groups', { sessionId, snapshotId: t2 })) as {
       rows: { count: number; firstCount: number; peakCount: number; sparkline: number[]; ids: number[]; suspect: { score: number } | null }[];
     };
-    expect(groups.rows[0]).toMatchObject({ count: 300, firstCount: 100, peakCount: 300, sparkline: [100, 100, 300], typicalState: 'chan send' });
+    expect(groups.rows[0]).toMatchObject({ count: 300, firstCount: 100, peakCount: 300, sparkline: [100, 300], typicalState: 'chan send' });
     // At the protobuf tick the group has no states of its own: the session's full dumps name it.
     const atProto = (await call('session.groups', { sessionId, snapshotId: proto })) as typeof groups & { rows: { states: object; typicalState: string }[] };
     expect(atProto.rows[0]).toMatchObject({ count: 100, states: {}, typicalState: 'chan send' });
     expect(groups.rows[0]!.ids).toHaveLength(300);
     expect(groups.rows[0]!.suspect?.score).toBeGreaterThan(0);
+    // A rise seen at two ticks only: weak, a spike would look the same.
+    expect(groups.rows[0]!.suspect).toMatchObject({ strength: 'weak', basis: 'trend', growthPerMin: 200 });
+
+    const overview = (await call('snapshot.overview', { snapshotId: t2 })) as { total: number; groups: { count: number; waitMinutes: object | null; suspect: { strength: string } | null }[] };
+    expect([overview.total, overview.groups[0]]).toMatchObject([303, { count: 300, waitMinutes: null, suspect: { strength: 'weak' } }]);
+    const noText = await dispatch(s.opened.api, 'snapshot.overview', { snapshotId: proto }, AbortSignal.timeout(5_000));
+    expect(noText.reply).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: `snapshot ${proto} has no goroutine-by-goroutine text kept (it is a pprof-proto profile); the one-page view reads a debug=2 dump, crash or SIGQUIT output` },
+    });
 
     const raw = (await call('snapshot.raw', { snapshotId: t1 })) as { text: string };
     expect(raw.text).toBe(dump('t1.debug2.txt').toString('utf8'));

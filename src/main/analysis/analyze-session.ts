@@ -1,4 +1,4 @@
-import type { Evidence } from '../../shared/report.js';
+import type { Evidence, EvidenceBasis, Strength } from '../../shared/report.js';
 import type { Frame } from '../../shared/model.js';
 import type { AnalysisSession, GroupSeries } from './session.js';
 import { NOT_MEASURED } from './session.js';
@@ -12,6 +12,7 @@ import { CodeOrigin } from './code-origin.js';
 import { tickTimes } from './series-stats.js';
 import { countAgreementOf, runtimeSummaryOf, type CountAgreement, type RuntimeSummary } from './session-summary.js';
 import { loadTrackingOf, warmUpOf, type LoadTracking, type WarmUp } from './load-tracking.js';
+import { applySnapshotVerdicts } from './apply-snapshot-verdicts.js';
 
 export interface AnalyzeOptions {
   /** Ignore rules in force (built-ins included or not): default the built-ins only. */
@@ -19,6 +20,8 @@ export interface AnalyzeOptions {
   minGrowth?: number;
   /** Tick times were assumed (files without timestamps): said in the growth evidence. */
   timesAssumed?: boolean;
+  /** False when the tick times are unknown (file order, no interval): growth is said as counts. */
+  hasRate?: boolean;
 }
 
 export interface GroupAnalysis {
@@ -33,6 +36,10 @@ export interface GroupAnalysis {
   evidence: Evidence[];
   isSuspect: boolean;
   isRuntimeProved: boolean;
+  /** A suspect's strength of evidence (null for groups that are not suspects). */
+  strength: Strength | null;
+  /** Trend evidence, or one snapshot's (`snapshot-verdict.ts`). */
+  basis: EvidenceBasis;
   /** Why a group that grew (or was proved) is not a suspect; null otherwise. */
   setAsideBecause: string | null;
   ignoredBy: SourcedRule | null;
@@ -61,6 +68,8 @@ export interface SessionAnalysis {
   warmUp: WarmUp | null;
   /** The smallest rise that counted as growth. */
   minGrowth: number;
+  /** The tick a single-snapshot analysis read; null when the session has two or more measured ticks. */
+  singleSnapshotTick: number | null;
 }
 
 /**
@@ -77,9 +86,10 @@ export function analyzeSession(session: AnalysisSession, options: AnalyzeOptions
   const evidenceTicks = session.ticks.flatMap((t, i) => (t.hasLeakEvidence ? [i] : []));
   const gc = gcTimelineOf(session);
   const hasStateRule = rules.some((r) => r.rule.state !== undefined);
-  const ctx: GroupContext = { session, rules, minGrowth, times, evidenceTicks, totals, gc, hasStateRule, timesAssumed: options.timesAssumed ?? false };
+  const ctx: GroupContext = { session, rules, minGrowth, times, evidenceTicks, totals, gc, hasStateRule, timesAssumed: options.timesAssumed ?? false, hasRate: options.hasRate ?? true };
   const partial = session.groups.map((g, index) => analyzeGroup(ctx, g, index));
   setAsideLoad(partial, loadTrackingOf(session, partial, times, minGrowth), minGrowth);
+  const singleSnapshotTick = applySnapshotVerdicts(session, partial, origin);
   const explained = partial.filter((a) => a.setAsideBecause !== null || a.isSuspect);
   const growing: GrowingGroup[] = explained.map((a) => {
     const g = session.groups[a.index]!;
@@ -107,6 +117,7 @@ export function analyzeSession(session: AnalysisSession, options: AnalyzeOptions
     counts: countAgreementOf(session),
     warmUp: warmUpOf(session, times, minGrowth),
     minGrowth,
+    singleSnapshotTick,
   };
 }
 
@@ -143,6 +154,7 @@ interface GroupContext {
   /** Some rule matches on states: only then are a group's states over every full dump gathered. */
   hasStateRule: boolean;
   timesAssumed: boolean;
+  hasRate: boolean;
 }
 
 /** One group: class, stuck evidence, runtime proof, ignore rule, score; the explanation comes later. */
@@ -170,6 +182,7 @@ function analyzeGroup(ctx: GroupContext, g: GroupSeries, index: number): GroupAn
     createdBy: g.createdBy,
     minGrowth: ctx.minGrowth,
     timesAssumed: ctx.timesAssumed,
+    hasRate: ctx.hasRate,
   });
   const isNotStuck = stuck.wakeUp !== null || stuck.turnover !== null;
   const isSuspect = ignoredBy === null && (isRuntimeProved || (classification.class === 'growingLeak' && !isNotStuck));
@@ -181,7 +194,14 @@ function analyzeGroup(ctx: GroupContext, g: GroupSeries, index: number): GroupAn
         ? 'its goroutines wake up (a timer or ticker): a periodic worker, not stuck'
         : churnBecause(stuck.idTurnover?.stuckIds.length ?? 0);
   }
-  return { index, key: g.key, classification, stuck, runtime, ...scored, isSuspect, isRuntimeProved, setAsideBecause, ignoredBy, explanation: null, tracksLoad: null };
+  const strength = isSuspect ? trendStrength(isRuntimeProved, classification.trend.measuredTicks) : null;
+  return { index, key: g.key, classification, stuck, runtime, ...scored, isSuspect, isRuntimeProved, strength, basis: 'trend', setAsideBecause, ignoredBy, explanation: null, tracksLoad: null };
+}
+
+/** Proof where the runtime proved it; a rise seen at two ticks only is weak (a spike would look the same). */
+function trendStrength(isRuntimeProved: boolean, measuredTicks: number): Strength {
+  if (isRuntimeProved) return 'proof';
+  return measuredTicks <= 2 ? 'weak' : 'strong';
 }
 
 /** Why a churning group is set aside; true to the ids (a long-lived connection may stay). */

@@ -38,6 +38,8 @@ export interface ScoreInput {
   createdBy: Frame | null;
   minGrowth: number;
   timesAssumed: boolean;
+  /** False when the tick times are unknown: the growth evidence gives counts, not a rate. */
+  hasRate?: boolean;
 }
 
 export interface Scored {
@@ -105,11 +107,19 @@ function evidenceOf(input: ScoreInput): Evidence[] {
   const out: Evidence[] = [];
   const assumed = input.timesAssumed ? ', times assumed from the file order' : '';
   const since = t.riseFromTick !== null ? ` over its rise since ${tickName(t.riseFromTick)}` : '';
-  out.push({
-    kind: 'growth',
-    value: round(t.growthPerMin, 2),
-    text: `${t.baseline} → ${t.last} goroutines over ${formatDuration(t.windowMs)}: ${round(t.growthPerMin, 1)}/min by a robust slope${since}${assumed}`,
-  });
+  out.push(
+    input.hasRate === false
+      ? {
+          kind: 'growth',
+          value: t.growth,
+          text: `${t.baseline} → ${t.last} goroutines over ${t.measuredTicks} snapshots (+${t.growth}): no rate, since the files carry no time and no interval was given`,
+        }
+      : {
+          kind: 'growth',
+          value: round(t.growthPerMin, 2),
+          text: `${t.baseline} → ${t.last} goroutines over ${formatDuration(t.windowMs)}: ${round(t.growthPerMin, 1)}/min by a robust slope${since}${assumed}`,
+        },
+  );
   out.push({
     kind: 'baseline',
     value: t.excursionTicks === 0,

@@ -54,7 +54,7 @@ export function runtimeSummaryOf(session: AnalysisSession, groups: readonly Grou
       ticks,
       proved,
       notProved: [],
-      note: 'No goroutineleak profile or (leaked) mark was recorded, so every suspect rests on trend evidence. Go 1.27 serves /debug/pprof/goroutineleak by default (Go 1.26 with GOEXPERIMENT=goroutineleakprofile).',
+      note: 'No goroutineleak profile or (leaked) mark was recorded, so every suspect rests on other evidence (the trend, or one snapshot’s). Go 1.27 serves /debug/pprof/goroutineleak by default (Go 1.26 with GOEXPERIMENT=goroutineleakprofile).',
     };
   }
   const notProved = groups.filter((g) => g.isSuspect && !g.isRuntimeProved).map((g) => ({ index: g.index, key: g.key }));
@@ -63,7 +63,7 @@ export function runtimeSummaryOf(session: AnalysisSession, groups: readonly Grou
   if (notProved.length > 0) {
     note +=
       ` ${notProved.length} suspect(s) are not in its evidence: the goroutineleak profile cannot see leaks whose channel or lock is` +
-      ' reachable from a global variable (or anything still running), so their trend evidence stands.';
+      ' reachable from a global variable (or anything still running), so their other evidence stands.';
   }
   return { recorded: true, ticks, proved, notProved, note };
 }

@@ -1,4 +1,6 @@
 import type { DumpFormat, Frame, Group, ProfileKind, RuntimeMetrics } from '../../shared/model.js';
+import type { TimeBasis } from '../../shared/report.js';
+import type { ParsedDump } from '../dump/types.js';
 
 /** A per-tick figure that was not measured: a failed tick, a tick without that profile. */
 export const NOT_MEASURED = -1;
@@ -66,4 +68,13 @@ export interface LoadedSession {
   /** Tick times were assumed `assumedIntervalMs` apart (files without timestamps). */
   timesAssumed: boolean;
   assumedIntervalMs: number | null;
+  /** Where the tick times come from (default: `measured`, or `interval` when `timesAssumed`). */
+  timeBasis?: TimeBasis;
+  /** A session of one tick: its traceback as parsed, goroutine by goroutine, for the one-page reading. */
+  singleDump?: ParsedDump | null;
+}
+
+/** A loaded session's time basis, for sessions loaded before the field existed. */
+export function timeBasisOf(loaded: Pick<LoadedSession, 'timeBasis' | 'timesAssumed'>): TimeBasis {
+  return loaded.timeBasis ?? (loaded.timesAssumed ? 'interval' : 'measured');
 }

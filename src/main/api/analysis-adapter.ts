@@ -59,10 +59,13 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
         out.set(s.key, {
           // One scale everywhere: the report's own 0–100 figure, not a second rounding of the 0–1 one.
           score: s.score100,
-          growthPerMin: s.growthPerMin,
+          growthPerMin: s.ratePerMin,
           isConfirmed: s.isRuntimeProved,
           evidence: s.evidence.map((e) => e.text),
           explanation: s.explanation.text === '' ? null : s.explanation.text,
+          strength: s.strength,
+          basis: s.basis,
+          reasons: s.reasons,
         });
       }
       return out;

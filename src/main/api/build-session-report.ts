@@ -2,7 +2,8 @@ import type { Report } from '../../shared/report.js';
 import { analyzeSession } from '../analysis/analyze-session.js';
 import { rulesOf } from '../analysis/ignore-rules.js';
 import { buildReport } from '../analysis/report/build-report.js';
-import type { LoadedSession } from '../analysis/session.js';
+import { timeBasisOf, type LoadedSession } from '../analysis/session.js';
+import { dumpOverview, type OverviewSuspect } from '../analysis/dump-overview.js';
 import { PROJECT_FILE, type LoadedConfig } from './project-config.js';
 
 /**
@@ -16,10 +17,17 @@ export function buildSessionReport(loaded: LoadedSession, { config, fileName }: 
     rules: rulesOf(config, fileName ?? PROJECT_FILE),
     minGrowth: config.minGrowth,
     timesAssumed: loaded.timesAssumed,
+    hasRate: timeBasisOf(loaded) !== 'none',
   });
-  return buildReport(loaded.session, analysis, {
+  const report = buildReport(loaded.session, analysis, {
     source: loaded.source,
     timesAssumed: loaded.timesAssumed,
     assumedIntervalMs: loaded.assumedIntervalMs,
+    timeBasis: timeBasisOf(loaded),
   });
+  if (report.singleSnapshot && loaded.singleDump) {
+    const suspects = new Map<string, OverviewSuspect>(report.suspects.map((s) => [s.key, { strength: s.strength, score: s.score, reasons: s.reasons }]));
+    report.overview = dumpOverview(loaded.singleDump, { suspects });
+  }
+  return report;
 }

@@ -7,6 +7,7 @@ import type { AnalysisPort, RecorderPort } from './ports.js';
 import { recordingHandlers } from './recording-handlers.js';
 import { sessionHandlers } from './session-handlers.js';
 import { sourceHandlers, type SourceAccess } from './source-handlers.js';
+import { overviewHandlers } from './overview-handlers.js';
 
 export interface ApiDeps {
   store: HistoryStore;
@@ -59,6 +60,7 @@ export function createApi(deps: ApiDeps): Api {
       canAnalyse: deps.analysis !== null,
     }),
     ...sessionHandlers(ctx),
+    ...overviewHandlers(ctx),
     ...recordingHandlers(ctx),
     ...sourceHandlers(deps.source ?? null),
   };

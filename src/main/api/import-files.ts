@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { TimeBasis } from '../../shared/report.js';
+import { ticksFromFiles, type FileTiming } from '../analysis/file-ticks.js';
 import { isExpectedError, type ErrorCode } from '../../shared/errors.js';
 import type { Snapshot } from '../../shared/model.js';
 import type { HistoryStore } from '../store/history-store.js';
@@ -6,12 +8,12 @@ import { compressRaw } from '../store/raw-dump.js';
 import type { SnapshotKind, SnapshotRecord } from '../store/types.js';
 import { parseSnapshots } from './parse-snapshots.js';
 
-/** One saved dump to import: a name (a path, or a file name from the browser), its bytes, and its time. */
+/** One saved dump to import: a name (a path, or a file name from the browser), its bytes, and maybe its time. */
 export interface DumpFile {
   name: string;
   bytes: Uint8Array;
-  /** When it was taken (a given time, else the file's modification time): orders the ticks. */
-  atMs: number;
+  /** When it was taken, as the user gave it (`--at`); null: from the content, else the file order. */
+  atMs: number | null;
 }
 
 /** A file that is not a dump (or not one Goroscope reads); `reason` does not repeat the name. */
@@ -25,12 +27,13 @@ export interface RefusedFile {
 
 export interface ImportedFile {
   name: string;
+  /** The time of the file's tick: given, from the content, or assumed (see `timeBasis`). */
   atMs: number;
   snapshots: number;
 }
 
 export type ImportFilesOutcome =
-  | { isImported: true; sessionId: number; imported: ImportedFile[]; refused: RefusedFile[] }
+  | { isImported: true; sessionId: number; imported: ImportedFile[]; refused: RefusedFile[]; timeBasis: TimeBasis }
   /** No file was a dump: no session was created. Each caller words this for its user. */
   | { isImported: false; refused: RefusedFile[] };
 
@@ -48,24 +51,45 @@ export function kindOf(s: Snapshot): SnapshotKind {
   }
 }
 
-interface ParsedFile {
+interface ParsedDumpFile {
   file: DumpFile;
   index: number;
   snapshots: Snapshot[];
 }
 
 /**
- * The one import of saved dumps, for `goroscope import` (paths, `session-import.ts`) and `dump.import`
- * (bytes from a renderer, `import-uploads.ts`): dumps of any format → one import session, one tick per
- * snapshot, ordered by `atMs` (ties keep the order given). Tick times increase by at least 1 ms, so
- * several snapshots of one file, or files of one time, stay in order. Every file's raw bytes are kept
- * (the dump view shows them). A file that is not a dump is refused with its reason and the rest are
- * imported. All or nothing: when the store fails halfway, the session is removed and the error rethrown.
- * The session is named `name`, else after the first file (`t0.debug1.txt and 3 more`).
+ * How an import session records its time basis in `sessions.interval_ms` (imports have no tick interval
+ * of their own): null — times from the content or given per file; 0 — no time at all (no rate); N — file
+ * order, N ms apart. `importTimeBasis` reads it back.
  */
-export async function importFiles(store: HistoryStore, files: readonly DumpFile[], name?: string): Promise<ImportFilesOutcome> {
+export function importIntervalOf(timeBasis: TimeBasis, intervalMs: number | null): number | null {
+  if (timeBasis === 'none') return 0;
+  return timeBasis === 'interval' ? intervalMs : null;
+}
+
+/** The time basis of an import session from its stored `intervalMs` (see importIntervalOf). */
+export function importTimeBasis(intervalMs: number | null): { timeBasis: TimeBasis; intervalMs: number | null } {
+  if (intervalMs === null) return { timeBasis: 'content', intervalMs: null };
+  return intervalMs === 0 ? { timeBasis: 'none', intervalMs: null } : { timeBasis: 'interval', intervalMs };
+}
+
+/**
+ * The one import of saved dumps, for `goroscope import` (paths, `session-import.ts`) and `dump.import`
+ * (bytes from a renderer, `import-uploads.ts`): dumps of any format → one import session, ticked and
+ * timed exactly as `check` and `report` read the same files (`ticksFromFiles`: files of one stem are one
+ * tick; times given, else from the content, else the file order `timing.intervalMs` apart, else none).
+ * Every file's raw bytes are kept (the dump view shows them). A file that is not a dump is refused with
+ * its reason and the rest are imported. All or nothing: when the store fails halfway, the session is
+ * removed and the error rethrown. The session is named `name`, else after the first file
+ * (`t0.debug1.txt and 3 more`). `nowMs` dates a session whose files carry no time.
+ */
+export async function importFiles(
+  store: HistoryStore,
+  files: readonly DumpFile[],
+  options: { name?: string | undefined; timing: FileTiming; nowMs: number },
+): Promise<ImportFilesOutcome> {
   const refused: RefusedFile[] = [];
-  const parsed: ParsedFile[] = [];
+  const parsed: ParsedDumpFile[] = [];
   files.forEach((file, index) => {
     try {
       parsed.push({ file, index, snapshots: parseSnapshots(file.bytes) });
@@ -75,52 +99,62 @@ export async function importFiles(store: HistoryStore, files: readonly DumpFile[
     }
   });
   if (parsed.length === 0) return { isImported: false, refused };
-  parsed.sort((a, b) => a.file.atMs - b.file.atMs || a.index - b.index);
-  const first = path.basename(parsed[0]!.file.name);
+  const ticks = ticksFromFiles(
+    parsed.map((p) => ({ name: p.file.name, snapshots: p.snapshots, givenAtMs: p.file.atMs })),
+    options.timing,
+  );
+  // Assumed times start at 0; an untimed import is dated when it was made.
+  const offsetMs = ticks.timesAssumed ? options.nowMs : 0;
+  const first = path.basename(parsed[ticks.ticks[0]!.items[0]!.fileIndex]!.file.name);
   const sessionId = store.createSession({
     source: 'import',
-    name: name ?? (parsed.length > 1 ? `${first} and ${parsed.length - 1} more` : first),
+    name: options.name ?? (parsed.length > 1 ? `${first} and ${parsed.length - 1} more` : first),
     targetUrl: null,
-    startedAtMs: Math.round(parsed[0]!.file.atMs),
-    intervalMs: null,
+    startedAtMs: Math.round(ticks.ticks[0]!.atMs + offsetMs),
+    intervalMs: importIntervalOf(ticks.timeBasis, ticks.assumedIntervalMs),
     fullEvery: null,
     rawRetention: 'all',
     rawKeepLast: parsed.length,
     endpoints: null,
   });
+  const fileAtMs = new Map<number, number>();
   try {
-    const lastAtMs = await storeTicks(store, sessionId, parsed);
+    let lastAtMs = 0;
+    for (const [tick, t] of ticks.ticks.entries()) {
+      const atMs = Math.round(t.atMs + offsetMs);
+      store.recordTick(sessionId, tick, await recordsOf(parsed, t.items, atMs));
+      for (const item of t.items) if (!fileAtMs.has(item.fileIndex)) fileAtMs.set(item.fileIndex, atMs);
+      lastAtMs = atMs;
+    }
     store.endSession(sessionId, lastAtMs);
   } catch (error) {
     // An import is all or nothing: a store failure halfway must not leave half a session in the list.
     store.removeSession(sessionId);
     throw error;
   }
-  const imported = parsed.map((p) => ({ name: p.file.name, atMs: p.file.atMs, snapshots: p.snapshots.length }));
-  return { isImported: true, sessionId, imported, refused };
+  const imported: ImportedFile[] = parsed.map((p, i) => ({ name: p.file.name, atMs: fileAtMs.get(i)!, snapshots: p.snapshots.length }));
+  return { isImported: true, sessionId, imported, refused, timeBasis: ticks.timeBasis };
 }
 
-/** One tick per snapshot; the file's raw bytes go with its first snapshot. Returns the last tick's time. */
-async function storeTicks(store: HistoryStore, sessionId: number, parsed: readonly ParsedFile[]): Promise<number> {
-  let tick = 0;
-  let lastAtMs = -Infinity;
-  for (const p of parsed) {
-    const raw = await compressRaw(p.file.bytes);
-    for (const [i, snapshot] of p.snapshots.entries()) {
-      const atMs = Math.max(Math.round(p.file.atMs) + i, lastAtMs + 1);
-      lastAtMs = atMs;
-      const record: SnapshotRecord = {
-        kind: kindOf(snapshot),
-        endpoint: p.file.name,
-        atMs,
-        durationMs: 0,
-        bytes: i === 0 ? p.file.bytes.length : 0,
-        snapshot,
-        error: null,
-        raw: i === 0 ? raw : null,
-      };
-      store.recordTick(sessionId, tick++, [record]);
-    }
+// The store counts a tick from its last compact profile: put the protobuf last, as `fromSnapshots` prefers it.
+const RECORD_ORDER: Record<string, number> = { debug1: 0, 'pprof-proto': 1 };
+
+/** A tick's records: its snapshots; a file's raw bytes go with the file's first snapshot. */
+async function recordsOf(parsed: readonly ParsedDumpFile[], items: readonly { fileIndex: number; snapshot: Snapshot }[], atMs: number): Promise<SnapshotRecord[]> {
+  const records: SnapshotRecord[] = [];
+  for (const { fileIndex, snapshot } of items) {
+    const p = parsed[fileIndex]!;
+    const isFirst = p.snapshots[0] === snapshot;
+    records.push({
+      kind: kindOf(snapshot),
+      endpoint: p.file.name,
+      atMs,
+      durationMs: 0,
+      bytes: isFirst ? p.file.bytes.length : 0,
+      snapshot,
+      error: null,
+      raw: isFirst ? await compressRaw(p.file.bytes) : null,
+    });
   }
-  return lastAtMs;
+  return records.sort((a, b) => (RECORD_ORDER[a.snapshot!.format] ?? 2) - (RECORD_ORDER[b.snapshot!.format] ?? 2));
 }

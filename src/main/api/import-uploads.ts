@@ -14,14 +14,20 @@ function bytesOf(file: ImportFile): Uint8Array {
 
 /**
  * What `dump.import` receives from a renderer (bytes, not paths) → `importFiles`, as `goroscope
- * import` does with paths. A file's time is its `modifiedAtMs`, else `nowMs` plus its position (the
- * order given). When every file is refused, nothing is stored and NotADumpError lists the reasons.
+ * import` does with paths: timed by their content, else the order given `intervalMs` apart, else not at
+ * all (`modifiedAtMs` is not used). When every file is refused, nothing is stored and NotADumpError
+ * lists the reasons.
  */
-export async function importUploads(store: HistoryStore, files: readonly ImportFile[], name: string | undefined, nowMs: number): Promise<ImportOutcome> {
+export async function importUploads(
+  store: HistoryStore,
+  files: readonly ImportFile[],
+  options: { name: string | undefined; intervalMs: number | null },
+  nowMs: number,
+): Promise<ImportOutcome> {
   const outcome = await importFiles(
     store,
-    files.map((file, index) => ({ name: file.name, bytes: bytesOf(file), atMs: file.modifiedAtMs ?? nowMs + index })),
-    name,
+    files.map((file) => ({ name: file.name, bytes: bytesOf(file), atMs: null })),
+    { name: options.name, timing: { intervalMs: options.intervalMs }, nowMs },
   );
   const refused = outcome.refused.map((r) => ({ file: r.name, message: r.reason }));
   if (!outcome.isImported) throw new NotADumpError(refused.map((r) => `${r.file}: ${r.message}`).join('; '));

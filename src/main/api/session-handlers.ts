@@ -105,8 +105,8 @@ export function sessionHandlers(ctx: ApiContext) {
       return { from: toSnapshotInfo(store.snapshotInfo(fromSnapshotId)), to: toSnapshotInfo(store.snapshotInfo(toSnapshotId)), rows };
     },
 
-    'dump.import': async ({ files, name }: RequestParams<'dump.import'>): Promise<RequestOutput<'dump.import'>> => {
-      const outcome = await importUploads(store, files, name, ctx.now());
+    'dump.import': async ({ files, name, intervalMs }: RequestParams<'dump.import'>): Promise<RequestOutput<'dump.import'>> => {
+      const outcome = await importUploads(store, files, { name, intervalMs: intervalMs ?? null }, ctx.now());
       const session = summary(outcome.sessionId);
       ctx.events.emit('session.created', { session });
       return { session, refused: outcome.refused };

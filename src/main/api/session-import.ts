@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../../shared/errors.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { TickError } from '../store/types.js';
@@ -7,8 +7,10 @@ import { importFiles, type DumpFile } from './import-files.js';
 export interface ImportRequest {
   paths: string[];
   name?: string;
-  /** One time per path, in the same order; else each file's modification time. */
+  /** One time per path, in the same order; else from the content, else the order `intervalMs` apart. */
   atMs?: number[];
+  /** Time between files that carry no time; null or absent: no time (growth as counts). */
+  intervalMs?: number | null;
 }
 
 export interface ImportResult {
@@ -20,8 +22,8 @@ export interface ImportResult {
 /** A path read, or why it could not be (`cannot read x: no such file`). */
 async function readDump(file: string, atMs: number | undefined): Promise<DumpFile | TickError> {
   try {
-    const [bytes, info] = await Promise.all([readFile(file), stat(file)]);
-    return { name: file, bytes, atMs: atMs ?? info.mtimeMs };
+    const bytes = await readFile(file);
+    return { name: file, bytes, atMs: atMs ?? null };
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (cause as Error).message;
@@ -30,8 +32,8 @@ async function readDump(file: string, atMs: number | undefined): Promise<DumpFil
 }
 
 /**
- * `goroscope import`: reads saved dumps from their paths and imports them (`importFiles`), ordered by
- * time (given, else modification time; ties keep argument order). A file that cannot be read or is not
+ * `goroscope import`: reads saved dumps from their paths and imports them (`importFiles`), timed as
+ * `check` times them (given, else the content's, else argument order `intervalMs` apart, else none). A file that cannot be read or is not
  * a dump is reported in `refused`, in argument order, and the rest are imported; when none can be,
  * throws InvalidInputError listing why, and no session is created.
  */
@@ -52,7 +54,7 @@ export async function importDumps(store: HistoryStore, req: ImportRequest): Prom
       refused.push({ path: req.paths[order]!, error: r, order });
     }
   });
-  const outcome = await importFiles(store, files, req.name);
+  const outcome = await importFiles(store, files, { name: req.name, timing: { intervalMs: req.intervalMs ?? null }, nowMs: Date.now() });
   for (const r of outcome.refused) refused.push({ path: r.name, error: { code: r.code, message: `${r.name}: ${r.reason}` }, order: argumentOf[r.index]! });
   const inOrder = refused.sort((a, b) => a.order - b.order).map(({ path, error }) => ({ path, error }));
   if (!outcome.isImported) throw new InvalidInputError(`nothing imported: ${inOrder.map((r) => r.error.message).join('; ')}`);

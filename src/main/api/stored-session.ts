@@ -3,6 +3,9 @@ import type { LoadedSession } from '../analysis/session.js';
 import { mergeMetrics } from '../analysis/from-snapshots.js';
 import { SessionBuilder } from '../analysis/session-builder.js';
 import type { HistoryStore } from '../store/history-store.js';
+import { importTimeBasis } from './import-files.js';
+import { parseDump } from '../dump/parse-dump.js';
+import type { ParsedDump } from '../dump/types.js';
 import type { SnapshotInfo } from '../store/types.js';
 
 const GOROUTINE_FORMATS: ReadonlySet<DumpFormat> = new Set(['pprof-proto', 'debug1', 'traceback']);
@@ -62,7 +65,21 @@ export function loadStoredSession(store: HistoryStore, sessionId: number): Loade
   return {
     session: builder.build(),
     source: { kind: 'session', sessionId: String(sessionId), target: summary.target },
-    timesAssumed: false,
-    assumedIntervalMs: null,
+    ...timingOf(summary.source, summary.intervalMs),
+    singleDump: series.ticks.length === 1 ? storedTraceback(store, series.ticks[0]!.fullSnapshotId) : null,
   };
+}
+
+/** The kept text of a one-tick session's full dump, read again goroutine by goroutine; null when none was kept. */
+function storedTraceback(store: HistoryStore, snapshotId: number | null): ParsedDump | null {
+  const raw = snapshotId === null ? null : store.rawDump(snapshotId);
+  if (!raw || raw.format !== 'traceback') return null;
+  return parseDump(raw.bytes).find((d) => d.format === 'traceback') ?? null;
+}
+
+/** A recording's times are measured; an import's are as `importFiles` timed its files. */
+function timingOf(source: 'recording' | 'import', intervalMs: number | null): Pick<LoadedSession, 'timesAssumed' | 'assumedIntervalMs' | 'timeBasis'> {
+  if (source === 'recording') return { timesAssumed: false, assumedIntervalMs: null, timeBasis: 'measured' };
+  const t = importTimeBasis(intervalMs);
+  return { timesAssumed: t.timeBasis !== 'content', assumedIntervalMs: t.intervalMs, timeBasis: t.timeBasis };
 }

@@ -5,25 +5,24 @@ import { ticksFromFiles, type ParsedFile } from '../analysis/file-ticks.js';
 import { fromSnapshots } from '../analysis/from-snapshots.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { readInput } from './read-input.js';
+import { parseDump } from '../dump/parse-dump.js';
 import type { LoadedConfig } from '../api/project-config.js';
 import type { Report } from '../../shared/report.js';
 import type { AnalysisBackends, SessionSource } from './analysis-backends.js';
 
-/** `60s`, `2m`, `500ms`, `1h`, `1.5s` → milliseconds. Throws naming the option and the text. */
-export function parseDuration(text: string, option: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  if (!m) throw new InvalidInputError(`${option}: expected a duration such as 60s, 2m or 500ms, got "${text}"`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  const ms = Number(m[1]) * unit;
-  if (ms <= 0) throw new InvalidInputError(`${option}: must be more than 0, got "${text}"`);
-  return ms;
-}
+// The one duration syntax, shared with the app's fields.
+export { parseDuration } from '../../shared/duration.js';
 
-/** Reads and parses the files in the order given (= time order); errors name the file. */
-export async function loadFiles(files: readonly string[], intervalMs: number): Promise<LoadedSession> {
+/**
+ * Reads and parses the files in the order given (= time order); errors name the file. Timed as every
+ * import is (`ticksFromFiles`): the content's times, else the order `intervalMs` apart, else none.
+ */
+export async function loadFiles(files: readonly string[], intervalMs: number | null): Promise<LoadedSession> {
   const parsed: ParsedFile[] = [];
+  const bytesOf: Uint8Array[] = [];
   for (const name of files) {
     const bytes = await readInput(name);
+    bytesOf.push(bytes);
     try {
       parsed.push({ name, snapshots: parseSnapshots(bytes) });
     } catch (cause) {
@@ -31,13 +30,21 @@ export async function loadFiles(files: readonly string[], intervalMs: number): P
       throw cause;
     }
   }
-  const ticks = ticksFromFiles(parsed, intervalMs);
+  const ticks = ticksFromFiles(parsed, { intervalMs });
   return {
     session: fromSnapshots(ticks.entries),
     source: { kind: 'files', files: [...files] },
     timesAssumed: ticks.timesAssumed,
-    assumedIntervalMs: ticks.timesAssumed ? intervalMs : null,
+    assumedIntervalMs: ticks.assumedIntervalMs,
+    timeBasis: ticks.timeBasis,
+    singleDump: ticks.ticks.length === 1 ? tracebackOf(ticks.ticks[0]!.items, bytesOf) : null,
   };
+}
+
+/** One tick's traceback read again goroutine by goroutine (its Snapshot keeps groups only), for the one-page reading. */
+function tracebackOf(items: readonly { fileIndex: number; snapshot: { format: string } }[], bytesOf: readonly Uint8Array[]) {
+  const item = items.find((i) => i.snapshot.format === 'traceback');
+  return item ? (parseDump(bytesOf[item.fileIndex]!).find((d) => d.format === 'traceback') ?? null) : null;
 }
 
 /** A lone argument that names no file and is a number: a session id of the history. */

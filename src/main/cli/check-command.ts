@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import type { Frame } from '../../shared/model.js';
-import type { Report } from '../../shared/report.js';
+import { STRENGTHS, type Report, type Strength } from '../../shared/report.js';
 import { InvalidInputError, TargetUnreachableError } from '../../shared/errors.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { baseName } from '../analysis/explain.js';
 import { checkResultOf } from '../analysis/report/json.js';
-import { classesLine, sourceLine, windowLine } from '../analysis/report/report-text.js';
+import { classesLine, snapshotGroupsLine, sourceLine, windowLine } from '../analysis/report/report-text.js';
 import type { SshConnector } from '../collect/ssh-connector.js';
 import { DEFAULT_TIMEOUT_MS } from '../collect/target-client.js';
 import { CHECK_FULL_EVERY, defaultBackends, type AnalysisBackends } from './analysis-backends.js';
@@ -20,7 +20,8 @@ import { addFleetOptions, budgetOf, isFleetRun, resolveFleet, type FleetOptions 
 
 interface CheckOptions extends FleetOptions {
   duration: string;
-  interval: string;
+  interval?: string;
+  failOn: string;
   db?: string;
   json?: boolean;
   config?: string;
@@ -42,14 +43,17 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
     .description('record a service (or read dump files in time order), print the leak suspects; exit 1 when there is one')
     .argument('[inputs...]', 'a service URL (http://host:port), several URLs (a fleet), or dump files of any format in time order')
     .option('--duration <duration>', 'how long to record a URL', '60s')
-    .option('--interval <duration>', 'time between ticks when recording; between files that carry no timestamp', '2s')
+    .option('--interval <duration>', 'time between ticks when recording (default 2s); between files that carry no timestamp (default: none, growth as counts)')
+    .option('--fail-on <strength>', 'exit 1 for suspects at least this strong: weak, strong or proof', 'weak')
     .option('--db <file>', 'keep the recording in this history file (default: a throwaway database)')
     .option('--json', 'print {suspects: [...]} (documented in src/shared/report.ts, CheckResultSchema)')
     .option('--config <file>', 'ignore rules and settings (default: .goroscope.json in the working folder, if any)')))
     .action(async (inputs: string[], options: CheckOptions) => {
-      const intervalMs = parseDuration(options.interval, '--interval');
+      const givenIntervalMs = options.interval === undefined ? null : parseDuration(options.interval, '--interval');
+      const failOn = strengthOption(options.failOn);
       const config = loadProjectConfig(options.config);
       const isUrl = /^https?:\/\//i.test(inputs[0] ?? '');
+      const intervalMs = givenIntervalMs ?? DEFAULT_RECORD_INTERVAL_MS;
       if (isFleetRun(isUrl ? inputs : [], options) || (isUrl && inputs.length > 1)) {
         await checkFleetCommand(inputs, options, intervalMs, config);
         return;
@@ -59,14 +63,14 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
       const connector = await sshConnectorAsking(options, DEFAULT_TIMEOUT_MS);
       let loaded: LoadedSession;
       try {
-        loaded = isUrl ? await recordUrl(backends, inputs[0]!, parseDuration(options.duration, '--duration'), intervalMs, options.db ?? null, connector) : await loadFiles(inputs, intervalMs);
+        loaded = isUrl ? await recordUrl(backends, inputs[0]!, parseDuration(options.duration, '--duration'), intervalMs, options.db ?? null, connector) : await loadFiles(inputs, givenIntervalMs);
       } finally {
         connector?.dispose();
       }
       const report = buildSessionReport(loaded, config);
       if (isUrl) refuseUnmeasured(report, inputs[0]!);
       process.stdout.write(options.json ? `${JSON.stringify(checkResultOf(report), null, 2)}\n` : formatCheck(report));
-      if (report.suspects.length > 0) process.exitCode = 1;
+      if (report.suspects.some((s) => STRENGTHS.indexOf(s.strength) <= STRENGTHS.indexOf(failOn))) process.exitCode = 1;
     });
 }
 
@@ -105,6 +109,14 @@ function refuseUnmeasuredFleet(r: Report): void {
   );
 }
 
+const DEFAULT_RECORD_INTERVAL_MS = 2000;
+
+/** `--fail-on weak|strong|proof` → the weakest strength that fails the check. */
+function strengthOption(text: string): Strength {
+  if ((STRENGTHS as readonly string[]).includes(text)) return text as Strength;
+  throw new InvalidInputError(`--fail-on: expected weak, strong or proof, got "${text}"`);
+}
+
 async function recordUrl(backends: AnalysisBackends, url: string, durationMs: number, intervalMs: number, dbPath: string | null, connector: SshConnector | null): Promise<LoadedSession> {
   // Ctrl-C ends the recording early; what was recorded is still analysed.
   const controller = new AbortController();
@@ -136,7 +148,7 @@ async function recordUrl(backends: AnalysisBackends, url: string, durationMs: nu
 
 /**
  * A recording that measured goroutines at fewer than two ticks cannot show growth: with no suspect
- * the runtime proved, "no suspects" would pass a CI check that measured nothing (the service went down
+ * from that one snapshot (the runtime's proof or the single-snapshot verdicts), "no suspects" would pass a CI check that measured nothing (the service went down
  * after the first tick, every request timed out). Throws TargetUnreachableError naming the last failure.
  */
 function refuseUnmeasured(r: Report, url: string): void {
@@ -156,11 +168,14 @@ export function formatCheck(r: Report): string {
   const n = r.suspects.length;
   const c = r.summary.byClass;
   lines.push(`goroscope check: ${n === 0 ? 'no suspects' : `${n} suspect${n === 1 ? '' : 's'}`} (${sourceLine(r)}; ${windowLine(r)})`);
-  lines.push(`  ${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${classesLine(c)}, ${r.summary.ignoredGroups} ignored`);
+  lines.push(
+    `  ${snapshotGroupsLine(r) ?? `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${classesLine(c)}, ${r.summary.ignoredGroups} ignored`}`,
+  );
   if (r.warmUp) lines.push(`  warm-up: ${r.warmUp.text}`);
   for (const s of r.suspects) {
     lines.push('');
-    lines.push(`#${s.rank} ${site(s.blockingSite)}  ${s.count} goroutines, ${s.growthPerMin}/min, score ${s.score100}/100${s.isRuntimeProved ? ', runtime-proved' : ''}`);
+    const growth = s.basis === 'snapshot' ? 'one snapshot' : s.ratePerMin !== null ? `${s.ratePerMin}/min` : `+${s.rise} (no rate: no time)`;
+    lines.push(`#${s.rank} ${site(s.blockingSite)}  ${s.count} goroutines, ${growth}, ${s.strength} evidence, score ${s.score100}/100${s.isRuntimeProved ? ', runtime-proved' : ''}`);
     if (s.createdBy) lines.push(`   created by ${site(s.createdBy)}`);
     if (s.instances) lines.push(`   ${s.instances.map((i) => `${i.name} +${i.growthPerMin}/min (${i.count})`).join(', ')}`);
     lines.push(`   ${s.explanation.title}: ${s.explanation.text}`);
@@ -169,7 +184,8 @@ export function formatCheck(r: Report): string {
   }
   if (r.runtimeLeakProfile.recorded || n > 0) lines.push('', r.runtimeLeakProfile.note);
   if (r.fleet) lines.push('', fleetSummary(r).trimEnd());
-  if (!r.fleet && r.window.ticks - r.window.failedTicks < 2) {
+  if (r.singleSnapshot) lines.push('', r.singleSnapshot.note);
+  else if (!r.fleet && r.window.ticks - r.window.failedTicks < 2) {
     lines.push('', 'Only one tick: growth needs two or more snapshots in time order; only the runtime’s goroutineleak evidence can name a suspect from one.');
   }
   return `${lines.join('\n')}\n`;

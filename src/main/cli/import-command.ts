@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { openHistory } from '../api/session-history.js';
 import { importDumps } from '../api/session-import.js';
+import { parseDuration } from './analysis-input.js';
 
 // Date.parse alone takes "1" as the year 2001 and "May 1" as a date: only ISO 8601 date-times pass.
 // A time without an offset is local time, as Date.parse reads it.
@@ -19,18 +20,21 @@ export function parseTimes(text: string): number[] {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('make a session from saved dumps of any format (ordered by --at, else file modification time)')
+    .description('make a session from saved dumps of any format, timed as check times them (--at, else the content, else the order --interval apart)')
     .argument('<files...>', 'dump files: debug=1/debug=2 text, protobuf, crash output, /debug/vars, /metrics')
     .option('--name <name>', 'session name')
     .option('--at <times>', 'one ISO time per file, comma-separated, in the order the files are given', parseTimes)
+    .option('--interval <duration>', 'time between files that carry no timestamp, in the order given (default: none, growth as counts)')
     .option('--db <file>', 'history database (default: $GOROSCOPE_DB, else goroscope.db in the app-data folder)')
-    .action(async (files: string[], o: { name?: string; at?: number[]; db?: string }) => {
+    .action(async (files: string[], o: { name?: string; at?: number[]; interval?: string; db?: string }) => {
+      const intervalMs = o.interval === undefined ? null : parseDuration(o.interval, '--interval');
       const store = openHistory(o.db);
       try {
         const result = await importDumps(store, {
           paths: files,
           ...(o.name !== undefined ? { name: o.name } : {}),
           ...(o.at !== undefined ? { atMs: o.at } : {}),
+          intervalMs,
         });
         for (const r of result.refused) process.stderr.write(`goroscope: refused ${r.error.message}\n`);
         for (const f of result.imported) {

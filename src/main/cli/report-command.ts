@@ -18,7 +18,7 @@ interface ReportOptions {
   format?: string;
   output?: string;
   config?: string;
-  interval: string;
+  interval?: string;
   db?: string;
   source: string[];
   editorLinks?: boolean;
@@ -41,7 +41,7 @@ export function registerReport(program: Command, backends: AnalysisBackends = de
     .option('--format <format>', 'html (one self-contained file), md (fits a GitHub issue) or json; default: from -o, else html')
     .option('-o, --output <file>', 'write the report here instead of standard output')
     .option('--config <file>', `ignore rules and settings (default: ${PROJECT_FILE} in the working folder, if any)`)
-    .option('--interval <duration>', 'time between files that carry no timestamp', '2s')
+    .option('--interval <duration>', 'time between files that carry no timestamp (default: none, growth is given as counts, not per minute)')
     .option('--db <file>', 'the session history to read a session id from (default: the app’s history)')
     .option('--source <dir>', 'a local checkout of the service (repeatable): suspects show the code at their blocking and creation sites', collectDirs, [])
     .option('--editor-links', 'link each code excerpt to its local file (vscode://file/…); leaks local paths into the report')
@@ -52,7 +52,7 @@ export function registerReport(program: Command, backends: AnalysisBackends = de
       const report =
         sessionId !== null
           ? loadReportById(backends, sessionId, options.db ?? null, config)
-          : buildSessionReport(await loadFiles(inputs, parseDuration(options.interval, '--interval')), config);
+          : buildSessionReport(await loadFiles(inputs, options.interval === undefined ? null : parseDuration(options.interval, '--interval')), config);
       const roots = [...options.source, ...config.sourceRoots];
       const sources = format === 'json' || roots.length === 0 ? undefined : await reportSources(report, new SourceService(() => roots), options.editorLinks === true);
       const text = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);

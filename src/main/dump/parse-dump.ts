@@ -67,6 +67,8 @@ function parseTraceback(input: Uint8Array | string): ParsedDump[] {
   const dumps = parser.end();
   const dump = dumps[0]!;
   dump.warnings.unshift(...repair.report());
+  // A dump pasted from a log is dated by its log prefix: files of one log then order and time themselves.
+  dump.takenAtMs ??= repair.prefixTimeMs;
   const size = typeof input === 'string' ? input.length : input.length;
   if (size >= GO_DEBUG2_CAP_BYTES) {
     dump.warnings.push({

@@ -12,11 +12,13 @@ export interface Repair {
   fix(text: string): string;
   /** Lines came newest first (log viewers): the caller must feed them in reverse. */
   isReversed: boolean;
+  /** The time in the log prefix of the first goroutine header (a dated prefix only), ms since the epoch. */
+  prefixTimeMs: number | null;
   /** Warnings describing what was repaired, with how many lines it touched. */
   report(): ParseWarning[];
 }
 
-const NO_REPAIR: Repair = { fix: (t) => t, isReversed: false, report: () => [] };
+const NO_REPAIR: Repair = { fix: (t) => t, isReversed: false, prefixTimeMs: null, report: () => [] };
 
 /** Learns the mangling from `head` (the first few hundred lines). Returns an identity repair for clean dumps. */
 export function learnRepair(head: string[]): Repair {
@@ -56,6 +58,7 @@ export function learnRepair(head: string[]): Repair {
   return {
     fix,
     isReversed,
+    prefixTimeMs: prefix ? timeOfPrefix(prefixText) : null,
     report(): ParseWarning[] {
       const out: ParseWarning[] = [];
       if (prefix && prefixedLines > 0) {
@@ -69,6 +72,26 @@ export function learnRepair(head: string[]): Repair {
       return out;
     },
   };
+}
+
+// `2016-02-23 23:44:02 +0000`, `2024-05-01T10:00:00.123Z`, Go's log `2009/11/10 23:00:00`: a date with
+// the year. Syslog's `Nov 23 06:03:13` has none, so it gives no time.
+const DATED = /(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s*(Z|[+-]\d\d:?\d\d)?/;
+
+/**
+ * `2016-02-23 23:44:02 +0000 [warn]: ` → 1456271042000. A time without a zone is read as UTC: wrong by the
+ * zone's offset, but every dump of one log is wrong alike, so the times between them hold.
+ */
+export function timeOfPrefix(prefix: string): number | null {
+  const m = DATED.exec(prefix);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, sec, frac, zone] = m;
+  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0);
+  if (Number.isNaN(ms)) return null;
+  if (!zone || zone === 'Z') return ms;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return ms - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
 }
 
 function repaired(message: string): ParseWarning {

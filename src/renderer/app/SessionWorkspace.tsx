@@ -12,12 +12,14 @@ import { DiffView } from '../views/diff/DiffView.js';
 import { ReportView } from '../views/report/ReportView.js';
 import { SourceView, type SourceEditorProps } from '../views/source-view/SourceView.js';
 import { SourceCode } from './SourceCode.js';
+import { SingleDumpView } from '../views/single-dump/SingleDumpView.js';
 import { dumpOfTick, indexOfTick, snapshotOfTick } from './tick-selection.js';
 import { useThrottled } from './use-throttled.js';
 
-type Tab = 'group' | 'dump' | 'diff' | 'report';
+type Tab = 'overview' | 'group' | 'dump' | 'diff' | 'report';
 const POLL_MS = 2_000;
 const TABS: { id: Tab; label: string }[] = [
+  { id: 'overview', label: 'One page' },
   { id: 'group', label: 'Group' },
   { id: 'dump', label: 'Dump' },
   { id: 'diff', label: 'Diff' },
@@ -42,13 +44,11 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
   const series = useRequest('session.series', { sessionId, maxGroups });
   const snapshots = useRequest('snapshot.list', { sessionId });
   const stop = useAction('recording.stop');
-  const tab: Tab = isTab(place.view) ? place.view : 'group';
   const groupKey = place.groupKey;
   const setTab = useCallback((view: Tab) => onPlaceChange({ view }), [onPlaceChange]);
   const setGroupKey = useCallback((key: string | null) => onPlaceChange({ groupKey: key }), [onPlaceChange]);
   // Monaco stays mounted once opened: reopening a 14 MB dump on every tab switch would cost a second.
   const [hasOpenedDump, setOpenedDump] = useState(false);
-  if (tab === 'dump' && !hasOpenedDump) setOpenedDump(true);
   const tabs = useRef<HTMLDivElement>(null);
 
   const ticks = series.value?.ticks ?? [];
@@ -69,6 +69,9 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
   else pinnedDump.current = { tick: tickIndex, dump };
   const dumpTick = dump?.tick ?? null;
   const dumpSnapshot = dump?.snapshotId ?? null;
+  // No view in the place: a session of one snapshot with a full dump opens on its one-page view, others on the group.
+  const tab: Tab = isTab(place.view) ? place.view : ticks.length === 1 && dumpSnapshot !== null ? 'overview' : 'group';
+  if (tab === 'dump' && !hasOpenedDump) setOpenedDump(true);
 
   const refresh = useThrottled(() => {
     session.reload();
@@ -162,6 +165,12 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
         ))}
       </div>
       <div className={`tab-panel tab-${tab}`} role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'overview' &&
+          (dumpSnapshot === null ? (
+            <Empty title="No full dump">The one-page view reads a debug=2 dump, crash or SIGQUIT output; this session has none.</Empty>
+          ) : (
+            <SingleDumpView snapshotId={dumpSnapshot} onOpenGroup={openGroup} />
+          ))}
         {tab === 'group' && (
           <div className="group-with-source">
             <GroupDetail row={row} canAnalyse={canAnalyse} onShowInDump={showInDump} />

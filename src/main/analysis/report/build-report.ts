@@ -1,4 +1,4 @@
-import type { IdTurnoverReport, Report, ReportSuspect } from '../../../shared/report.js';
+import type { IdTurnoverReport, Report, ReportSuspect, TimeBasis } from '../../../shared/report.js';
 import type { AnalysisSession, GroupSeries } from '../session.js';
 import { NOT_MEASURED } from '../session.js';
 import type { GroupAnalysis, SessionAnalysis } from '../analyze-session.js';
@@ -24,7 +24,16 @@ export interface ReportMeta {
   source: Report['source'];
   timesAssumed: boolean;
   assumedIntervalMs: number | null;
+  /** Default: `measured`, or `interval` when `timesAssumed`. */
+  timeBasis?: TimeBasis;
 }
+
+/** What one snapshot cannot tell, said once per single-snapshot report (and in `check`). */
+export const SINGLE_SNAPSHOT_NOTE =
+  'One snapshot: it shows where goroutines wait now, not whether their number grows. A large healthy pool, or a burst of ' +
+  'requests in progress, looks the same as a leak of the same size, so each suspect says how strong its evidence is ' +
+  '(proof: the runtime’s own leak detection; strong; weak). To see growth, record the service (goroscope record URL, ' +
+  'or check URL) or give two or more dumps taken minutes apart.';
 
 /** The one report model every renderer (HTML, Markdown, JSON) reads. Pure. */
 export function buildReport(session: AnalysisSession, analysis: SessionAnalysis, meta: ReportMeta): Report {
@@ -33,6 +42,8 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
   for (const g of analysis.groups) byClass[g.classification.class]++;
   const groupOf = (a: { index: number }): GroupSeries => session.groups[a.index]!;
   const { minGrowth } = analysis;
+  const timeBasis = meta.timeBasis ?? (meta.timesAssumed ? 'interval' : 'measured');
+  const hasRate = timeBasis !== 'none' && analysis.singleSnapshotTick === null;
   return {
     schemaVersion: 1,
     source: meta.source,
@@ -45,7 +56,10 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       leakEvidenceTicks: ticks.filter((t) => t.hasLeakEvidence).length,
       timesAssumed: meta.timesAssumed,
       assumedIntervalMs: meta.timesAssumed ? meta.assumedIntervalMs : null,
+      timeBasis,
     },
+    singleSnapshot: analysis.singleSnapshotTick === null ? null : { tick: analysis.singleSnapshotTick, note: SINGLE_SNAPSHOT_NOTE },
+    overview: null,
     summary: {
       groups: analysis.groups.length,
       suspects: analysis.suspects.length,
@@ -63,13 +77,13 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
       numGoroutine: t.metrics?.numGoroutine ?? null,
     })),
     countAgreement: { ...analysis.counts },
-    suspects: analysis.suspects.map((a, i) => ({ ...suspectOf(a, groupOf(a), i + 1), turnover: turnoverOf(a, minGrowth), tracksLoad: a.tracksLoad?.text ?? null })),
+    suspects: analysis.suspects.map((a, i) => ({ ...suspectOf(a, groupOf(a), i + 1, hasRate), turnover: turnoverOf(a, minGrowth), tracksLoad: a.tracksLoad?.text ?? null })),
     setAside: analysis.setAside.map((a) => ({
       key: a.key,
       blockingSite: groupOf(a).blockingSite,
       createdBy: groupOf(a).createdBy,
       count: lastCount(groupOf(a)),
-      growthPerMin: round(a.classification.trend.growthPerMin, 2),
+      growthPerMin: hasRate ? round(a.classification.trend.growthPerMin, 2) : 0,
       because: a.setAsideBecause!,
       turnover: turnoverOf(a, minGrowth),
     })),
@@ -106,8 +120,9 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
   };
 }
 
-function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number): ReportSuspect {
+function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number, hasRate: boolean): ReportSuspect {
   const t = a.classification.trend;
+  const rate = hasRate && a.basis === 'trend' ? round(t.growthPerMin, 2) : null;
   return {
     rank,
     key: a.key,
@@ -120,7 +135,7 @@ function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number): ReportSuspec
     count: lastCount(g),
     baseline: t.baseline,
     peak: t.peak,
-    growthPerMin: round(t.growthPerMin, 2),
+    growthPerMin: rate ?? 0,
     score: a.score,
     score100: scoreOf100(a.score),
     reasons: a.reasons,
@@ -128,6 +143,10 @@ function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number): ReportSuspec
     explanation: a.explanation ?? { pattern: 'blocked', title: 'Blocked', text: '', support: [] },
     isRuntimeProved: a.isRuntimeProved,
     series: Array.from(g.counts, (c) => (c === NOT_MEASURED ? null : c)),
+    strength: a.strength ?? 'weak',
+    basis: a.basis,
+    rise: a.basis === 'trend' ? Math.max(0, t.last - t.baseline) : 0,
+    ratePerMin: rate,
   };
 }
 

@@ -92,6 +92,7 @@ export function buildFleetReport(members: readonly FleetMember[], meta: FleetMet
         count: on.reduce((k, i) => k + i.count, 0),
         baseline: on.reduce((k, i) => k + i.baseline, 0),
         growthPerMin: round(on.reduce((k, i) => k + i.growthPerMin, 0), 2),
+        ratePerMin: best.ratePerMin === null ? null : round(on.reduce((k, i) => k + i.growthPerMin, 0), 2),
         reasons: [growsOn, ...best.reasons],
         instances: on,
         growsOn,
@@ -124,7 +125,10 @@ export function buildFleetReport(members: readonly FleetMember[], meta: FleetMet
       leakEvidenceTicks: sum((r) => r.window.leakEvidenceTicks),
       timesAssumed: false,
       assumedIntervalMs: null,
+      timeBasis: 'measured',
     },
+    singleSnapshot: null,
+    overview: null,
     summary: {
       groups: groups.size,
       suspects: suspects.length,

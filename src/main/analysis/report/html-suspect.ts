@@ -15,7 +15,9 @@ export function frameHtml(f: Frame | null): string {
 /** One suspect: explanation, evidence table, score, sparkline, stack with the blocking site marked. */
 export function suspectHtml(s: ReportSuspect, report: Report, sources?: ReportSources): string {
   const proved = s.isRuntimeProved ? ' <span class="badge proved" title="in the runtime\'s goroutineleak evidence">runtime-proved</span>' : '';
-  const trendOnly = report.runtimeLeakProfile.recorded && !s.isRuntimeProved ? ' <span class="badge trend">trend evidence only</span>' : '';
+  const trendOnly = report.runtimeLeakProfile.recorded && !s.isRuntimeProved ? ` <span class="badge trend">${s.basis === 'snapshot' ? 'one snapshot’s evidence only' : 'trend evidence only'}</span>` : '';
+  const strength = ` <span class="badge strength-${s.strength}">${s.strength} evidence${s.basis === 'snapshot' ? ', one snapshot' : ''}</span>`;
+  const growth = s.basis === 'snapshot' ? 'one snapshot: no growth to measure' : s.ratePerMin !== null ? `<strong>${s.ratePerMin}</strong>/min` : `<strong>+${s.rise}</strong> (no rate: the files carry no time)`;
   const states = s.states ? Object.entries(s.states).map(([k, n]) => `${e(k)} × ${n}`).join(', ') : 'unknown (no debug=2 dump)';
   // A fleet's report has no ticks of its own: its timelines are the small multiples per instance.
   const spark = report.fleet ? '' : lineChart({
@@ -27,9 +29,9 @@ export function suspectHtml(s: ReportSuspect, report: Report, sources?: ReportSo
     title: `count of suspect ${s.rank} over time`,
   });
   return `<article class="suspect" id="suspect-${s.rank}">
-<h3>#${s.rank} ${frameHtml(s.blockingSite)}${proved}${trendOnly}</h3>
+<h3>#${s.rank} ${frameHtml(s.blockingSite)}${strength}${proved}${trendOnly}</h3>
 <div class="row"><div class="facts">
-<p><strong>${s.count}</strong> goroutines (baseline ${s.baseline}, peak ${s.peak}), <strong>${s.growthPerMin}</strong>/min, score <strong>${s.score100}</strong>/100</p>
+<p><strong>${s.count}</strong> goroutines (baseline ${s.baseline}, peak ${s.peak}), ${growth}, score <strong>${s.score100}</strong>/100</p>
 <p>State: ${states}. Created by: ${frameHtml(s.createdBy)}</p>
 </div><div class="spark">${spark}</div></div>
 ${suspectMultiplesHtml(s, report)}

@@ -3,9 +3,10 @@ import { escapeHtml as e } from './escape.js';
 import { lineChart, type ChartSeries } from './svg-chart.js';
 import { frameHtml, suspectHtml } from './html-suspect.js';
 import { FLEET_STYLE, fleetSectionHtml } from './html-fleet.js';
-import { classesLine, sourceLine, windowLine } from './report-text.js';
+import { classesLine, snapshotGroupsLine, sourceLine, windowLine } from './report-text.js';
 import { profileLabel } from '../evidence.js';
 import { SOURCE_STYLE, type ReportSources } from './source-excerpt.js';
+import { OVERVIEW_STYLE, overviewHtml } from './html-overview.js';
 
 const PALETTE = ['#c0392b', '#2874a6', '#7d3c98', '#b9770e', '#117a65'];
 const MAX_GROUP_ROWS = 200;
@@ -40,16 +41,18 @@ export function renderHtml(report: Report, sources?: ReportSources): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title><style>${STYLE}${sources ? SOURCE_STYLE : ''}</style></head>
+<title>${e(title)}</title><style>${STYLE}${sources ? SOURCE_STYLE : ''}${report.overview ? OVERVIEW_STYLE : ''}</style></head>
 <body>
 <header><h1>${e(title)}</h1>
 <p>${verdictHtml(report)}</p>
 <p class="muted">${e(sourceLine(report))}. ${e(windowLine(report))}.</p>
+${report.singleSnapshot ? `<p>${e(report.singleSnapshot.note)}</p>` : ''}
 ${report.warmUp ? `<p class="warm-up">Warm-up: ${e(report.warmUp.text)}.</p>` : ''}</header>
-${report.fleet ? fleetSectionHtml(report) : chartSection(report)}
+${report.fleet ? fleetSectionHtml(report) : report.singleSnapshot ? '' : chartSection(report)}
 <section id="suspects"><h2>Suspects</h2>
 ${n === 0 ? '<p class="ok">No group grew without coming back, and the runtime proved none leaked.</p>' : report.suspects.map((s) => suspectHtml(s, report, sources)).join('\n')}
 </section>
+${report.overview ? overviewHtml(report.overview) : ''}
 ${runtimeSection(report)}
 ${setAsideSection(report)}
 ${countsSection(report)}
@@ -65,6 +68,8 @@ function verdictHtml(r: Report): string {
   const proved = s.runtimeProved > 0 ? `, ${s.runtimeProved} proved by the runtime` : '';
   const lead = s.suspects === 0 ? '<span class="ok">No suspects</span>' : `<span class="bad">${s.suspects} suspect${s.suspects === 1 ? '' : 's'}</span>${proved}`;
   const c = s.byClass;
+  const single = snapshotGroupsLine(r);
+  if (single) return `${lead}. ${e(single)}.`;
   return `${lead} among ${s.groups} group${s.groups === 1 ? '' : 's'}: ${classesLine(c)}; ${s.ignoredGroups} ignored by rules.`;
 }
 

@@ -22,6 +22,11 @@ export function checkResultOf(report: Report): CheckResult {
       ...(s.instances ? { instances: s.instances.map((i) => ({ name: i.name, url: i.url, sessionId: i.sessionId, growthPerMin: i.growthPerMin, count: i.count })) } : {}),
       ...(s.growsOn !== undefined ? { growsOn: s.growsOn } : {}),
       turnover: s.turnover ?? null,
+      strength: s.strength,
+      basis: s.basis,
+      reasons: s.reasons,
+      rise: s.rise,
+      ratePerMin: s.ratePerMin,
       // Added after the documented fields: `score` keeps its 0–1 meaning.
       score100: s.score100,
     })),

@@ -1,8 +1,9 @@
 import type { Frame } from '../../../shared/model.js';
 import type { Report, ReportSuspect } from '../../../shared/report.js';
+import type { DumpOverview } from '../../../shared/dump-overview.js';
 import { baseName } from '../explain.js';
 import { mdCode, mdText } from './escape.js';
-import { classesLine, sourceLine, windowLine } from './report-text.js';
+import { classesLine, snapshotGroupsLine, sourceLine, windowLine } from './report-text.js';
 import { suspectExcerptsMarkdown, type ReportSources } from './source-excerpt.js';
 
 /** GitHub refuses issue bodies over 65,536 characters; stay well under it. */
@@ -33,23 +34,44 @@ export function renderMarkdown(report: Report, sources?: ReportSources): string 
   return `${head}${details.join('\n')}${cut}${tail}`;
 }
 
+const MAX_OVERVIEW_ROWS = 30;
+
+/** The dump on one page, as a table: every group (up to 30) with states, wait range, site, creator, verdict. */
+function overviewLines(o: DumpOverview): string[] {
+  const lines = ['### The dump on one page', '', `${o.total} goroutines in ${o.groups.length} groups; states: ${o.states.map((s) => `${mdText(s.state)} ${s.count}`).join(', ')}.`, ''];
+  lines.push('| count | states | wait | blocking site | created by | verdict |', '|---:|---|---|---|---|---|');
+  for (const g of o.groups.slice(0, MAX_OVERVIEW_ROWS)) {
+    const states = Object.entries(g.states).map(([s, n]) => `${mdText(s)} ${n}`).join(', ');
+    const wait = g.waitMinutes === null ? '< 1 min' : g.waitMinutes.min === g.waitMinutes.max ? `${g.waitMinutes.max} min` : `${g.waitMinutes.min}~${g.waitMinutes.max} min`;
+    const blocking = g.frames[g.blockingFrameIndex] ?? g.frames[0] ?? null;
+    lines.push(`| ${g.count} | ${states} | ${wait} | ${site(blocking)} | ${site(g.createdBy)} | ${g.suspect ? g.suspect.strength : ''} |`);
+  }
+  if (o.groups.length > MAX_OVERVIEW_ROWS) lines.push('', `_${o.groups.length - MAX_OVERVIEW_ROWS} more groups in the HTML and JSON reports._`);
+  lines.push('');
+  return lines;
+}
+
 function headOf(r: Report): string {
   const n = r.summary.suspects;
   const lines = [`## Goroscope: ${n === 0 ? 'no goroutine leak suspects' : `${n} goroutine leak suspect${n === 1 ? '' : 's'}`}`, ''];
   const c = r.summary.byClass;
+  const single = snapshotGroupsLine(r);
   lines.push(
-    `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${classesLine(c)}; ${r.summary.ignoredGroups} ignored by rules. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.`,
+    single ? `${mdText(single)}. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.` : `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${classesLine(c)}; ${r.summary.ignoredGroups} ignored by rules. ${mdText(sourceLine(r))}. ${mdText(windowLine(r))}.`,
     '',
   );
   if (r.warmUp) lines.push(`Warm-up: ${mdText(r.warmUp.text)}.`, '');
   if (n > 0) {
-    lines.push('| # | blocking site | created by | count | growth/min | score (0–100) | runtime |', '|---|---|---|---:|---:|---:|---|');
+    lines.push('| # | blocking site | created by | count | growth/min | strength | score (0–100) | runtime |', '|---|---|---|---:|---:|---|---:|---|');
     for (const s of r.suspects) {
       const runtime = s.isRuntimeProved ? 'proved' : r.runtimeLeakProfile.recorded ? 'trend only' : '—';
-      lines.push(`| ${s.rank} | ${site(s.blockingSite)} | ${site(s.createdBy)} | ${s.count} | ${s.growthPerMin} | ${s.score100} | ${runtime} |`);
+      const growth = s.basis === 'snapshot' ? 'one snapshot' : s.ratePerMin !== null ? String(s.ratePerMin) : `+${s.rise} (no rate)`;
+      lines.push(`| ${s.rank} | ${site(s.blockingSite)} | ${site(s.createdBy)} | ${s.count} | ${growth} | ${s.strength} | ${s.score100} | ${runtime} |`);
     }
     lines.push('');
   }
+  if (r.singleSnapshot) lines.push(`_${mdText(r.singleSnapshot.note)}_`, '');
+  if (r.overview) lines.push(...overviewLines(r.overview));
   if (r.fleet) {
     lines.push('| rank | instance | suspects | growth/min | ticks (failed) | requests | MB | full dumps, ms |', '|---:|---|---:|---:|---|---:|---:|---|');
     for (const i of r.fleet.instances) {

@@ -9,13 +9,25 @@ export function sourceLine(r: Report): string {
   return `${files.length} file${files.length === 1 ? '' : 's'}: ${names}`;
 }
 
+/**
+ * For a report of one snapshot, where growth classes say nothing: `4 groups: 1 suspect from one snapshot
+ * (0 proof, 1 strong, 0 weak), 3 ignored by rules`. Null for trend reports.
+ */
+export function snapshotGroupsLine(r: Report): string | null {
+  if (!r.singleSnapshot) return null;
+  const by = (k: string): number => r.suspects.filter((s) => s.strength === k).length;
+  const n = r.suspects.length;
+  return `${r.summary.groups} group${r.summary.groups === 1 ? '' : 's'}: ${n} suspect${n === 1 ? '' : 's'} from one snapshot (${by('proof')} proof, ${by('strong')} strong, ${by('weak')} weak), ${r.summary.ignoredGroups} ignored by rules`;
+}
+
 /** `4 ticks over 64 s, 4 full dumps, goroutineleak evidence at 1 tick`. */
 export function windowLine(r: Report): string {
   const w = r.window;
   const seconds = (w.endMs - w.startMs) / 1000;
   const span = seconds < 120 ? `${seconds.toFixed(seconds < 10 ? 1 : 0)} s` : `${(seconds / 60).toFixed(1)} min`;
-  const parts = [`${w.ticks} tick${w.ticks === 1 ? '' : 's'} over ${span}`];
-  if (w.timesAssumed) parts.push(`times assumed ${((w.assumedIntervalMs ?? 0) / 1000).toFixed(1)} s apart (the files carry no timestamps)`);
+  const isUntimed = w.timeBasis === 'none';
+  const parts = [w.ticks === 1 ? 'one snapshot' : isUntimed ? `${w.ticks} ticks, times unknown (no rate: give --interval)` : `${w.ticks} ticks over ${span}`];
+  if (w.timesAssumed && !isUntimed && w.ticks > 1) parts.push(`times assumed ${((w.assumedIntervalMs ?? 0) / 1000).toFixed(1)} s apart (the files carry no timestamps)`);
   if (w.failedTicks > 0) parts.push(`${w.failedTicks} failed`);
   parts.push(`${w.fullDumps} full dump${w.fullDumps === 1 ? '' : 's'}`);
   if (w.leakEvidenceTicks > 0) parts.push(`goroutineleak evidence at ${w.leakEvidenceTicks} tick${w.leakEvidenceTicks === 1 ? '' : 's'}`);

@@ -66,8 +66,12 @@ export const GroupDetail = memo(function GroupDetail({ row, canAnalyse, onShowIn
             <div>
               score <strong>{Math.round(suspect.score)}</strong>
               {suspect.growthPerMin !== null && <> · growing {suspect.growthPerMin.toFixed(1)} goroutines/min</>}
+              <span className={`badge strength-${suspect.strength}`} data-testid="suspect-strength">
+                {suspect.strength} evidence{suspect.basis === 'snapshot' ? ', from one snapshot' : ''}
+              </span>
               {suspect.isConfirmed && <span className="badge confirmed">proved by the runtime</span>}
             </div>
+            {suspect.reasons.length > 0 && <p className="sd-reasons">{suspect.reasons.join('; ')}</p>}
             {suspect.explanation && <p>{suspect.explanation}</p>}
             <ul>
               {suspect.evidence.map((e) => (

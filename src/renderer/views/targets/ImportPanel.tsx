@@ -3,7 +3,7 @@ import type { ImportFile, SessionSummary } from '../../../shared/contract.js';
 import { useAction } from '../../client/hooks.js';
 import { ErrorNotice } from '../../ui/StatusViews.js';
 import { formatBytes } from '../../ui/format.js';
-import { importFileOf, pastedFile } from './import-files.js';
+import { importFileOf, intervalOf, pastedFile } from './import-files.js';
 
 export interface ImportPanelProps {
   onImported: (session: SessionSummary) => void;
@@ -20,6 +20,10 @@ export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element
   const [pasteText, setPasteText] = useState('');
   // Shown from the moment files arrive: reading and encoding 14 MB takes a second before the request starts.
   const [pending, setPending] = useState<string | null>(null);
+  const [intervalText, setIntervalText] = useState('');
+  const interval = intervalOf(intervalText);
+  const intervalRef = useRef(interval);
+  intervalRef.current = interval;
   const picker = useRef<HTMLInputElement>(null);
   const run = useRef(action.run);
   run.current = action.run;
@@ -29,7 +33,8 @@ export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element
   /** Resolves with the files the import refused, or null when the whole request failed. */
   const importFiles = async (files: ImportFile[]): Promise<string[] | null> => {
     if (files.length === 0) return [];
-    const result = await run.current({ files });
+    const { intervalMs } = intervalRef.current;
+    const result = await run.current({ files, ...(intervalMs !== null ? { intervalMs } : {}) });
     if (result) done.current(result.session);
     return result ? result.refused.map((r) => r.file) : null;
   };
@@ -108,6 +113,21 @@ export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element
         />
         <div className="muted small">debug=1 / debug=2 text, protobuf, crash output, /debug/vars, /metrics</div>
       </div>
+      <label className="inline-label import-interval" title="Protobuf profiles and dated log lines carry their own time; other files are taken in the order given, this far apart. Left empty: no rate, growth as counts.">
+        Files without a time are
+        <input
+          type="text"
+          value={intervalText}
+          onChange={(e) => setIntervalText(e.target.value)}
+          placeholder="e.g. 30s"
+          size={6}
+          aria-label="Time between files without a timestamp"
+          aria-invalid={interval.error !== null}
+          data-testid="import-interval"
+        />
+        apart
+      </label>
+      {interval.error !== null && <p className="error small">{interval.error}</p>}
       <textarea
         className="paste-box"
         placeholder="…or paste a dump here (Ctrl+V anywhere works too)"

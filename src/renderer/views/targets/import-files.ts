@@ -1,4 +1,18 @@
 import type { ImportFile } from '../../../shared/contract.js';
+import { parseDuration } from '../../../shared/duration.js';
+
+/**
+ * The import's interval field: empty → no interval (files without a time get no rate); `30s`, `2m` →
+ * ms; anything else → the message to show (and no interval).
+ */
+export function intervalOf(text: string): { intervalMs: number | null; error: string | null } {
+  if (text.trim() === '') return { intervalMs: null, error: null };
+  try {
+    return { intervalMs: Math.round(parseDuration(text, 'interval')), error: null };
+  } catch (error) {
+    return { intervalMs: null, error: (error as Error).message };
+  }
+}
 
 /** Text dumps go as UTF-8; gzip, NUL bytes or invalid UTF-8 mean a binary profile, sent as base64. */
 export function encodeDump(bytes: Uint8Array): Pick<ImportFile, 'encoding' | 'data'> {
