@@ -48,7 +48,7 @@ describe('goroscope check', () => {
     expect(lines[0]).toBe(
       'goroscope check: 1 suspect (4 files: t0.debug2.txt, t1.debug2.txt, t2.debug2.txt, t3.debug2.txt; 4 ticks, times unknown (no rate: give --interval), 4 full dumps)',
     );
-    expect(lines).toContain('#1 main.fetchWithTimeout.func1 main.go:84  300 goroutines, +300 (no rate: no time), strong evidence, score 0.93');
+    expect(lines).toContain('#1 main.fetchWithTimeout.func1 main.go:84  300 goroutines, +300 (no rate: no time), strong evidence, score 93/100');
     const [s] = CheckResultSchema.parse(JSON.parse(run(['check', '--json', ...files('01-chan-send-no-receiver', T4.map((t) => `${t}.debug2.txt`))]).stdout)).suspects;
     expect([s!.ratePerMin, s!.growthPerMin, s!.rise, s!.basis, s!.strength]).toEqual([null, 0, 300, 'trend', 'strong']);
     expect(s!.evidence.find((e) => e.kind === 'growth')!.text).toBe(

@@ -176,6 +176,6 @@ describe('a report of one dump', () => {
     expect(html).not.toContain('id="chart"');
     const md = renderMarkdown(report).split('\n');
     expect(md).toContain('| 300 | chan send 300 | 1 min | `main.fetchWithTimeout.func1` `main.go:84` | `main.fetchWithTimeout` `main.go:83` | strong |');
-    expect(md).toContain('| 1 | `main.fetchWithTimeout.func1` `main.go:84` | `main.fetchWithTimeout` `main.go:83` | 300 | one snapshot | strong | 0.86 | — |');
+    expect(md).toContain('| 1 | `main.fetchWithTimeout.func1` `main.go:84` | `main.fetchWithTimeout` `main.go:83` | 300 | one snapshot | strong | 86 | — |');
   });
 });

@@ -22,8 +22,9 @@ describe('session.groups names the ticks where the service restarted', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'goroscope-restarts-'));
     opened = openApi(path.join(dir, 'history.db'), '0.1.0-test');
+    // Named in time order too: an import orders its files by name.
     const files = ['t1', 't2', 't3', 't0', 't1'].map((t, i) => ({
-      name: `${t}.debug2.txt`,
+      name: `${i}-${t}.debug2.txt`,
       encoding: 'utf8' as const,
       data: readFileSync(path.join(DIR, `${t}.debug2.txt`), 'utf8'),
       modifiedAtMs: 1_700_000_000_000 + i * 60_000,
@@ -40,6 +41,8 @@ describe('session.groups names the ticks where the service restarted', () => {
   test('the dump after the restart is tick 3; the series itself stays free of analysis', async () => {
     const groups = await dispatch(opened.api, 'session.groups', { sessionId }, new AbortController().signal);
     expect(groups.reply.ok).toBe(true);
+    const series0 = await dispatch(opened.api, 'session.series', { sessionId, maxGroups: 5 }, new AbortController().signal);
+    expect((series0.reply as { value: { ticks: { fullTotal: number }[] } }).value.ticks.map((t) => t.fullTotal)).toEqual([103, 303, 303, 3, 103]);
     expect((groups.reply as { value: { restartTicks: number[] } }).value.restartTicks).toEqual([3]);
     const series = await dispatch(opened.api, 'session.series', { sessionId, maxGroups: 5 }, new AbortController().signal);
     expect(Object.keys((series.reply as { value: object }).value)).toEqual(['sessionId', 'ticks', 'groups', 'rest', 'restGroups']);
