@@ -18,7 +18,17 @@ interface Case<T> {
   want: T;
 }
 
-const header = (id: number, state: string, waitMinutes = 0, isLocked = false, isLeaked = false) => ({ id, state, waitMinutes, isLocked, isLeaked });
+const header = (id: number, state: string, waitMinutes = 0, isLocked = false, isLeaked = false) => ({
+  id,
+  state,
+  waitMinutes,
+  isLocked,
+  isLeaked,
+  isScan: false,
+  isDurable: false,
+  syncTestBubble: null,
+  labels: null,
+});
 
 describe('parseHeader', () => {
   const cases: Case<ReturnType<typeof parseHeader>>[] = [

@@ -120,7 +120,7 @@ describe('traceback warnings: located, and the goroutine kept or dropped', () =>
       },
     },
     {
-      name: 'running on another thread: its `created by` read, the goroutine not counted',
+      name: 'running on another thread: counted, with its `created by`',
       input: text(
         'goroutine 5 [running]:',
         '\tgoroutine running on other thread; stack unavailable',
@@ -131,12 +131,30 @@ describe('traceback warnings: located, and the goroutine kept or dropped', () =>
         'main.main()',
         '\t/src/main.go:22 +0x1',
       ),
-      want: { ids: [1], warnings: [{ line: 1, message: 'line 1: goroutine 5 has no frames (stack unavailable or cut off); not counted' }] },
+      want: {
+        ids: [5, 1],
+        warnings: [
+          {
+            line: null,
+            message:
+              'repaired: counted 1 goroutine(s) printed as "running on other thread; stack unavailable" (no frames; grouped together, with their created by)',
+          },
+        ],
+      },
     },
     {
       name: 'goroutine without frames (stack unavailable)',
       input: text('goroutine 1 [running]:', 'goroutine running on other thread; stack unavailable', '', 'goroutine 2 [select]:', 'main.g()', '\t/src/main.go:9 +0x1'),
-      want: { ids: [2], warnings: [{ line: 1, message: 'line 1: goroutine 1 has no frames (stack unavailable or cut off); not counted' }] },
+      want: {
+        ids: [1, 2],
+        warnings: [
+          {
+            line: null,
+            message:
+              'repaired: counted 1 goroutine(s) printed as "running on other thread; stack unavailable" (no frames; grouped together, with their created by)',
+          },
+        ],
+      },
     },
     {
       name: 'panic text, `runtime stack:` frames and a register block around goroutines are no warnings',

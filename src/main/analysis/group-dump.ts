@@ -3,6 +3,7 @@ import type { ParsedDump, Sample } from '../dump/types.js';
 import { CodeOrigin } from './code-origin.js';
 import { keyFrames } from '../../shared/key-frames.js';
 import { stackKeyOf } from './stack-key.js';
+import { labelSetKey, sortedLabelSet } from '../../shared/labels.js';
 
 interface GroupAcc {
   frames: Frame[];
@@ -94,10 +95,11 @@ function addSample(acc: GroupAcc, sample: Sample): void {
     if (g.isLocked) acc.isLocked = true;
   }
   if (sample.labels) {
-    const labelKey = JSON.stringify(sample.labels);
+    // Formats order a set's keys differently: key it sorted, so one set is one entry in every format.
+    const labelKey = labelSetKey(sample.labels);
     const entry = acc.labels.get(labelKey);
     if (entry) entry.count += sample.count;
-    else acc.labels.set(labelKey, { labels: sample.labels, count: sample.count });
+    else acc.labels.set(labelKey, { labels: sortedLabelSet(sample.labels), count: sample.count });
   }
 }
 
@@ -111,7 +113,7 @@ function toGroup(key: string, acc: GroupAcc, origin: CodeOrigin): Group {
     blockingSite: blockingSiteOf(acc.frames, origin),
     createdBy: acc.createdBy,
     frames: acc.frames,
-    labels: [...acc.labels.values()],
+    labels: sortLabelCounts([...acc.labels.values()]),
     ids: acc.ids.sort((a, b) => a - b),
     isLocked: acc.isLocked,
   };
@@ -134,8 +136,26 @@ function mergeGroups(a: Group, b: Group): Group {
     maxWaitMinutes:
       a.maxWaitMinutes === null ? b.maxWaitMinutes : b.maxWaitMinutes === null ? a.maxWaitMinutes : Math.max(a.maxWaitMinutes, b.maxWaitMinutes),
     createdBy: a.createdBy ?? b.createdBy,
-    labels: [...a.labels, ...b.labels],
+    labels: mergeLabelCounts(a.labels, b.labels),
     ids: [...a.ids, ...b.ids].sort((x, y) => x - y),
     isLocked: a.isLocked || b.isLocked,
   };
+}
+
+/** Label sets with counts, largest first; ties by their text, so output is deterministic. */
+function sortLabelCounts(list: Group['labels']): Group['labels'] {
+  const keyed = list.map((l) => ({ l, key: labelSetKey(l.labels) }));
+  keyed.sort((a, b) => b.l.count - a.l.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.l);
+}
+
+function mergeLabelCounts(a: Group['labels'], b: Group['labels']): Group['labels'] {
+  const byKey = new Map<string, { labels: LabelSet; count: number }>();
+  for (const l of [...a, ...b]) {
+    const key = labelSetKey(l.labels);
+    const entry = byKey.get(key);
+    if (entry) entry.count += l.count;
+    else byKey.set(key, { labels: l.labels, count: l.count });
+  }
+  return sortLabelCounts([...byKey.values()]);
 }

@@ -3,6 +3,7 @@ import { DumpParseError } from '../../shared/errors.js';
 import type { LineParser, ParsedDump, Sample } from './types.js';
 import { FrameInterner } from './frame-interner.js';
 import { clip } from './clip.js';
+import { unquoteGo } from './go-quote.js';
 
 type State =
   // Before the first profile header. Expects: `goroutine profile: total 103` or
@@ -147,10 +148,20 @@ export class Debug1Parser implements LineParser {
  */
 export const RUNTIME_ONLY: Frame = Object.freeze({ func: 'runtime.goexit', file: '', line: 0 });
 
-/** `{"component":"worker", "tenant":"t-0"}` → { component: 'worker', tenant: 't-0' }. */
-function parseLabels(text: string): LabelSet | null {
+/**
+ * `{"component":"worker", "tenant":"t-0"}` → { component: 'worker', tenant: 't-0' }. Keys and values
+ * are Go `%q` strings (escapes such as `\n`, `\"`, `\u00e9` are undone); null when none reads.
+ */
+export function parseLabels(text: string): LabelSet | null {
   const out: LabelSet = {};
-  const pair = /"((?:[^"\\]|\\.)*)":"((?:[^"\\]|\\.)*)"/g;
-  for (const m of text.matchAll(pair)) out[m[1]!] = m[2]!;
+  let i = text.indexOf('"');
+  while (i >= 0) {
+    const key = unquoteGo(text, i);
+    if (key === null || text[key.end] !== ':') break;
+    const value = unquoteGo(text, key.end + 1);
+    if (value === null) break;
+    out[key.value] = value.value;
+    i = text.indexOf('"', value.end);
+  }
   return Object.keys(out).length > 0 ? out : null;
 }

@@ -3,8 +3,9 @@ import { NotADumpError } from '../../shared/errors.js';
 import { isGzip } from './gzip.js';
 import { clip } from './clip.js';
 
-// Anywhere in a line, so that log prefixes and quotes around a dump do not hide it.
-export const TRACEBACK_HEADER_ANYWHERE = /goroutine \d+ (?:gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)? )?\[[^\]]*\]:/;
+// Anywhere in a line, so that log prefixes and quotes around a dump do not hide it. Go ≥ 1.27 prints
+// labels between the status and the colon: `goroutine 19 [chan send] {route: "GET /x"}:`.
+export const TRACEBACK_HEADER_ANYWHERE = /goroutine \d+ (?:gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)? )?\[[^\]]*\](?: \{.*\})?:/;
 const DEBUG1_HEADER = /^\s*goroutine(?:leak)? profile: total \d+\s*$/m;
 const PROMETHEUS_LINE = /^(?:# (?:HELP|TYPE) [a-zA-Z_:]|[a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})? [-+0-9.eEInaf]+\s*$)/;
 

@@ -5,46 +5,9 @@ import type { Frame } from '../../shared/model.js';
  * prefix has been removed, and tolerates leading whitespace of any kind (tab, 4 or 8 spaces, none).
  */
 
-export interface Header {
-  id: number;
-  state: string;
-  waitMinutes: number;
-  isLocked: boolean;
-  isLeaked: boolean;
-}
-
-// `goroutine 9 [chan send, 1 minutes]:`
-// `goroutine 21 gp=0x14000003880 m=4 mp=0x14000063b08 [running]:` (Go ≥ 1.22 system tracebacks)
-// `goroutine 121 gp=0xc000682fc0 m=nil [select]:`
-const HEADER = /^\s*goroutine (\d+)(?: gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)?)? \[(.*)\]:\s*$/;
-
-/** `goroutine 7 [chan send (leaked), 2 minutes, locked to thread]:` → id 7, `chan send`, 2, locked, leaked. */
-export function parseHeader(text: string): Header | null {
-  if (!text.includes('goroutine ')) return null;
-  const m = HEADER.exec(text);
-  if (!m) return null;
-  return { id: Number(m[1]), ...parseStatus(m[2]!) };
-}
-
-/** `chan send (leaked), 2 minutes, locked to thread` → the parts of a header after the id. */
-export function parseStatus(status: string): Omit<Header, 'id'> {
-  const parts = status.split(', ');
-  let state = parts[0]!;
-  let isLeaked = false;
-  // Go ≥ 1.26 prints `(leaked)` right after the wait reason once the leak detector proved it.
-  if (state.endsWith(' (leaked)')) {
-    state = state.slice(0, -' (leaked)'.length);
-    isLeaked = true;
-  }
-  let waitMinutes = 0;
-  let isLocked = false;
-  for (let i = 1; i < parts.length; i++) {
-    const part = parts[i]!;
-    if (part === 'locked to thread') isLocked = true;
-    else if (part.endsWith(' minutes')) waitMinutes = Number(part.slice(0, -' minutes'.length)) || 0;
-  }
-  return { state, waitMinutes, isLocked, isLeaked };
-}
+// The header grammar (ids, gp=/m=, status decorations, labels) lives in traceback-header.ts.
+export { type Header, type HeaderStatus, parseHeader, parseStatus } from './traceback-header.js';
+import { parseHeader } from './traceback-header.js';
 
 export interface FileLine {
   file: string;

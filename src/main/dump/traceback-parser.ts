@@ -1,9 +1,10 @@
-import type { Frame, ParseWarning } from '../../shared/model.js';
+import type { Frame, LabelSet, ParseWarning } from '../../shared/model.js';
 import { DumpParseError } from '../../shared/errors.js';
 import type { GoroutineInfo, LineParser, ParsedDump, Sample } from './types.js';
 import {
   type FileLine,
   type Header,
+  type HeaderStatus,
   parseStatus,
   isElidedFramesLine,
   isGarbledHeader,
@@ -40,6 +41,9 @@ type State =
 
 interface OpenGoroutine {
   info: GoroutineInfo;
+  labels: LabelSet | null;
+  /** `goroutine running on other thread; stack unavailable` was printed instead of its frames. */
+  isStackUnavailable: boolean;
   frames: Frame[];
   headerLine: number;
   pendingFunc: string | null;
@@ -61,7 +65,17 @@ export class TracebackParser implements LineParser {
   private readonly frames = new FrameInterner();
   private readonly stacks = new StackInterner();
   // Dumps repeat the same statuses and file lines thousands of times: parse each distinct text once.
-  private readonly statusCache = new Map<string, Omit<Header, 'id'>>();
+  private readonly statusCache = new Map<string, HeaderStatus>();
+  // Labelled headers (Go ≥ 1.27) by their text after the id: one parse and one labels object per set.
+  private readonly labelledCache = new Map<string, Header | null>();
+  private readonly cachedStatus = (status: string): HeaderStatus => {
+    let parsed = this.statusCache.get(status);
+    if (parsed === undefined) {
+      parsed = parseStatus(status);
+      this.statusCache.set(status, parsed);
+    }
+    return parsed;
+  };
   private readonly fileLineCache = new Map<string, FileLine | null>();
   private threadStacks = 0;
   private skippedBefore = 0;
@@ -70,6 +84,7 @@ export class TracebackParser implements LineParser {
   private sawHeader = false;
   private isInRuntimeStack = false;
   private orphanFrames = 0;
+  private unavailableStacks = 0;
   private firstOrphanLine = 0;
   /** A goroutine whose frame broke off: dropped if more input follows, kept if the input ends here. */
   private broken: { open: OpenGoroutine; line: number; message: string } | null = null;
@@ -109,6 +124,12 @@ export class TracebackParser implements LineParser {
       this.warnings.push({
         line: this.firstOrphanLine,
         message: `line ${this.firstOrphanLine}: ${this.orphanFrames} stack line(s) outside any goroutine were skipped (interleaved or corrupted output?)`,
+      });
+    }
+    if (this.unavailableStacks > 0) {
+      this.warnings.push({
+        line: null,
+        message: `repaired: counted ${this.unavailableStacks} goroutine(s) printed as "running on other thread; stack unavailable" (no frames; grouped together, with their created by)`,
       });
     }
     // Repairs (no line) first, then in input order.
@@ -155,24 +176,26 @@ export class TracebackParser implements LineParser {
     }
   }
 
-  /** `goroutine 9 [chan send]:` on the fast path; any other header form through parseHeader. */
+  /**
+   * `goroutine 9 [chan send]:` on the fast path, `goroutine 9 [chan send] {route: "GET /x"}:` from a
+   * cache keyed by the text after the id; any other header form through parseHeader.
+   */
   private header(text: string): Header | null {
-    if (text.startsWith('goroutine ') && text.endsWith(']:')) {
-      const open = text.indexOf(' [', 10);
-      const digits = text.slice(10, open);
-      // Only decimal digits, as in HEADER: Number() would also take `0x1f`, `1e3` and ` 12`.
-      const id = open > 10 && /^\d+$/.test(digits) ? Number(digits) : NaN;
-      if (Number.isSafeInteger(id) && id >= 0) {
-        const status = text.slice(open + 2, -2);
-        let parsed = this.statusCache.get(status);
-        if (parsed === undefined) {
-          parsed = parseStatus(status);
-          this.statusCache.set(status, parsed);
-        }
-        return { id, ...parsed };
-      }
+    if (!text.startsWith('goroutine ')) return parseHeader(text, this.cachedStatus);
+    const open = text.indexOf(' [', 10);
+    const digits = text.slice(10, open);
+    // Only decimal digits, as parseHeader: Number() would also take `0x1f`, `1e3` and ` 12`.
+    const id = open > 10 && /^\d+$/.test(digits) ? Number(digits) : NaN;
+    if (!Number.isSafeInteger(id)) return parseHeader(text, this.cachedStatus);
+    if (text.endsWith(']:')) return { id, ...this.cachedStatus(text.slice(open + 2, -2)), labels: null };
+    if (!text.endsWith('}:')) return parseHeader(text, this.cachedStatus);
+    const rest = text.slice(open);
+    let parsed = this.labelledCache.get(rest);
+    if (parsed === undefined) {
+      parsed = parseHeader(`goroutine 0${rest}`, this.cachedStatus);
+      if (this.labelledCache.size < 100_000) this.labelledCache.set(rest, parsed);
     }
-    return parseHeader(text);
+    return parsed === null ? null : { ...parsed, id };
   }
 
   private fileLine(text: string): FileLine | null {
@@ -202,6 +225,8 @@ export class TracebackParser implements LineParser {
         createdByGoroutine: null,
         hasElidedFrames: false,
       },
+      labels: header.labels,
+      isStackUnavailable: false,
       frames: [],
       headerLine: line,
       pendingFunc: null,
@@ -240,7 +265,10 @@ export class TracebackParser implements LineParser {
       this.state = 'ancestor';
       return;
     }
-    if (isStackUnavailableLine(text)) return;
+    if (isStackUnavailableLine(text)) {
+      open.isStackUnavailable = true;
+      return;
+    }
     if (this.tryHeader(text, line)) return;
     // Text after the last frame ends the goroutine; it may be a garbled header or stray frames.
     this.finish();
@@ -313,11 +341,17 @@ export class TracebackParser implements LineParser {
       this.threadStacks++;
       return;
     }
+    if (open.frames.length === 0 && open.isStackUnavailable) {
+      // Still a goroutine (crash dumps print this for one running elsewhere): count it with its creator.
+      this.samples.push({ count: 1, frames: STACK_UNAVAILABLE, labels: open.labels, goroutine: open.info });
+      this.unavailableStacks++;
+      return;
+    }
     if (open.frames.length === 0) {
       this.warn(open.headerLine, `goroutine ${open.info.id} has no frames (stack unavailable or cut off); not counted`);
       return;
     }
-    this.samples.push({ count: 1, frames: this.stacks.intern(open.frames), labels: null, goroutine: open.info });
+    this.samples.push({ count: 1, frames: this.stacks.intern(open.frames), labels: open.labels, goroutine: open.info });
   }
 
   private flushSkipped(): void {
@@ -338,6 +372,12 @@ export class TracebackParser implements LineParser {
     this.warnings.push({ line, message: error.message });
   }
 }
+
+/**
+ * The stack of a goroutine printed as `goroutine running on other thread; stack unavailable`. Its name
+ * has no package, so it counts as a runtime frame: such goroutines form one group of their own.
+ */
+export const STACK_UNAVAILABLE: Frame[] = [Object.freeze({ func: 'goroutine running on other thread; stack unavailable', file: '', line: 0 })];
 
 function isAncestorLine(text: string): boolean {
   return parseFuncLine(text) !== null || parseFileLine(text) !== null || parseCreatedBy(text) !== null;
