@@ -288,3 +288,23 @@ export function startFixture(binary: string, args: readonly string[] = []): Prom
     });
   });
 }
+
+/**
+ * Builds the Go module test/fixtures/go/<dir> (it has its own go.mod, whose `go` line sets the
+ * GODEBUG defaults, e.g. `tracebacklabels`) with the given toolchain into `<outDir>/<dir>-<toolchain>`.
+ */
+export async function buildGoModule(dir: string, toolchain: ToolchainName, outDir: string): Promise<string> {
+  const tc = goToolchain(toolchain);
+  const src = path.join(REPO_ROOT, 'test', 'fixtures', 'go', dir);
+  if (!existsSync(path.join(src, 'go.mod'))) throw new Error(`no Go module at ${src}`);
+  const out = path.resolve(outDir, `${dir}-${tc.name}`);
+  await mkdir(path.dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${String(process.pid)}-${randomBytes(4).toString('hex')}`;
+  try {
+    await run(path.join(tc.goroot, 'bin', 'go'), ['build', '-o', tmp, '.'], { cwd: src, env: goEnv(tc) });
+    await rename(tmp, out);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return out;
+}
