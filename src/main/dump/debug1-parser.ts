@@ -153,15 +153,15 @@ export const RUNTIME_ONLY: Frame = Object.freeze({ func: 'runtime.goexit', file:
  * are Go `%q` strings (escapes such as `\n`, `\"`, `\u00e9` are undone); null when none reads.
  */
 export function parseLabels(text: string): LabelSet | null {
-  const out: LabelSet = {};
+  const entries: [string, string][] = []; // fromEntries keeps a `__proto__` key a label
   let i = text.indexOf('"');
   while (i >= 0) {
     const key = unquoteGo(text, i);
     if (key === null || text[key.end] !== ':') break;
     const value = unquoteGo(text, key.end + 1);
     if (value === null) break;
-    out[key.value] = value.value;
+    entries.push([key.value, value.value]);
     i = text.indexOf('"', value.end);
   }
-  return Object.keys(out).length > 0 ? out : null;
+  return entries.length > 0 ? Object.fromEntries(entries) : null;
 }

@@ -49,11 +49,9 @@ export function parsePprofProto(raw: Uint8Array): ParsedDump {
     total += count;
     const frames: Frame[] = [];
     for (const id of s.locationId) frames.push(...(locations.get(Number(id)) ?? []));
-    let labels: LabelSet | null = null;
-    for (const label of s.label) {
-      labels ??= {};
-      labels[strings[Number(label.key)] ?? ''] = strings[Number(label.str)] ?? String(label.num);
-    }
+    // fromEntries keeps a `__proto__` key a label; a numeric label (`num`) reads as its number.
+    const entries = s.label.map((label) => [strings[Number(label.key)] ?? '', labelValue(strings, label)] as const);
+    const labels: LabelSet | null = entries.length > 0 ? Object.fromEntries(entries) : null;
     samples.push({ count, frames, labels, goroutine: null });
   }
   const timeNanos = Number(profile.timeNanos);
@@ -76,4 +74,11 @@ function countOf(value: number | bigint, what: string): number {
     throw new NotADumpError(`a pprof profile with an impossible ${what} (${String(value)}); the profile is corrupt`);
   }
   return n;
+}
+
+function labelValue(strings: string[], label: { str: number | bigint; num: number | bigint }): string {
+  const str = Number(label.str);
+  if (str > 0) return strings[str] ?? '';
+  // Goroutine labels are strings; an empty one is index 0 with no number.
+  return Number(label.num) !== 0 ? String(label.num) : '';
 }

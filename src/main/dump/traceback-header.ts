@@ -110,16 +110,17 @@ export function parseStatus(status: string): HeaderStatus {
  * Null when the list is malformed (an unterminated quote, a missing `: ` or `}`).
  */
 export function parseLabelList(text: string, start: number): { labels: LabelSet; end: number } | null {
-  const labels: LabelSet = {};
+  // Entries, then fromEntries: a key such as `__proto__` stays a label instead of a prototype.
+  const entries: [string, string][] = [];
   let i = start;
   for (;;) {
     const key = readToken(text, i);
     if (key === null || !text.startsWith(': ', key.end)) return null;
     const value = readToken(text, key.end + 2);
     if (value === null) return null;
-    labels[key.value] = value.value;
+    entries.push([key.value, value.value]);
     i = value.end;
-    if (text.charCodeAt(i) === 125 /* } */) return { labels, end: i + 1 };
+    if (text.charCodeAt(i) === 125 /* } */) return { labels: Object.fromEntries(entries), end: i + 1 };
     if (!text.startsWith(', ', i)) return null;
     i += 2;
   }
