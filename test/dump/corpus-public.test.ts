@@ -184,7 +184,10 @@ describe('SOURCES.md features', () => {
   it('droute: 6 panics appended to one log, log headers between them skipped', () => {
     const s = snapshotOf(pub('droute-go18-panic-with-log-header.txt'));
     expect(groupBlockedIn(s, 'os/signal.signal_recv').count).toBe(6);
-    expect(s.warnings).toEqual([{ line: 1, message: 'skipped 1 line(s) of text before the first goroutine (line 1): not part of a goroutine dump' }]);
+    expect(s.warnings).toEqual([
+      { line: null, message: 'repaired: skipped 5 line(s) of text between goroutines or before a first frame (notes or log lines; first at line 50)' },
+      { line: 1, message: 'skipped 1 line(s) of text before the first goroutine (line 1): not part of a goroutine dump' },
+    ]);
   });
 
   it('gin: shell + GIN log + hexdump before the crash, 8-space indentation', () => {

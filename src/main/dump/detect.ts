@@ -31,6 +31,8 @@ export function detectFormat(bytes: Uint8Array, head: string): DumpFormat {
       `an HTML page${title ? ` ("${clip(title, 60)}")` : ''}, not a goroutine dump; a pprof index page links the dumps: use .../debug/pprof/goroutine?debug=2`,
     );
   }
+  // A JSON array holding a traceback is a dump pasted as string lines (`"goroutine 1 [running]:",`).
+  if (start.startsWith('[') && TRACEBACK_HEADER_ANYWHERE.test(head)) return 'traceback';
   if (start.startsWith('{') || start.startsWith('[')) return 'expvar';
   const debug1 = DEBUG1_HEADER.exec(head);
   const traceback = TRACEBACK_HEADER_ANYWHERE.exec(head);

@@ -2,6 +2,7 @@ import { NotADumpError } from '../../shared/errors.js';
 import { detectFormat } from './detect.js';
 import { headLines, forEachLine } from './lines.js';
 import { learnRepair } from './repair.js';
+import { WrapJoiner } from './paste-shapes.js';
 import { gunzip, isGzip } from './gzip.js';
 import { parsePprofProto } from './pprof-proto.js';
 import { parseExpvar, parsePrometheus } from './runtime-metrics.js';
@@ -56,11 +57,17 @@ export function parseDump(input: Uint8Array | string, options: ParseOptions = {}
 function parseTraceback(input: Uint8Array | string): ParsedDump[] {
   const repair = learnRepair(headLines(input, 256 << 10, HEAD_LINES));
   const parser = new TracebackParser();
+  let joiner: WrapJoiner | null = null;
   if (repair.isReversed) {
     // Reversed pastes come from log viewers and are small; they have to be held to be turned round.
     const lines: { text: string; line: number }[] = [];
     forEachLine(input, (text, line) => lines.push({ text: repair.fix(text), line }));
     for (let i = lines.length - 1; i >= 0; i--) parser.push(lines[i]!.text, lines[i]!.line);
+  } else if (repair.wrapWidth !== null) {
+    joiner = new WrapJoiner(repair.wrapWidth, (text, line) => parser.push(text, line));
+    const join = joiner;
+    forEachLine(input, (text, line) => join.push(repair.fix(text), line));
+    join.end();
   } else {
     forEachLine(input, (text, line) => parser.push(repair.fix(text), line));
   }
@@ -69,6 +76,12 @@ function parseTraceback(input: Uint8Array | string): ParsedDump[] {
   dump.warnings.unshift(...repair.report());
   // A dump pasted from a log is dated by its log prefix: files of one log then order and time themselves.
   dump.takenAtMs ??= repair.prefixTimeMs;
+  if (joiner && joiner.joined > 0) {
+    dump.warnings.unshift({
+      line: null,
+      message: `repaired: joined ${joiner.joined} line(s) a terminal had hard-wrapped at ${repair.wrapWidth} columns`,
+    });
+  }
   const size = typeof input === 'string' ? input.length : input.length;
   if (size >= GO_DEBUG2_CAP_BYTES) {
     dump.warnings.push({

@@ -2,6 +2,7 @@ import type { ParseWarning } from '../../shared/model.js';
 import { TRACEBACK_HEADER_ANYWHERE } from './detect.js';
 import { parseFileLine, parseFuncLine, parseHeader } from './line-shapes.js';
 import { clip } from './clip.js';
+import { learnBlockquote, learnWrapWidth } from './paste-shapes.js';
 
 /**
  * How a pasted traceback was mangled on its way to us, learnt from its first lines, and how to undo
@@ -14,19 +15,41 @@ export interface Repair {
   isReversed: boolean;
   /** The time in the log prefix of the first goroutine header (a dated prefix only), ms since the epoch. */
   prefixTimeMs: number | null;
+  /** A terminal hard-wrapped lines at this many columns: the caller joins them (WrapJoiner). */
+  wrapWidth: number | null;
   /** Warnings describing what was repaired, with how many lines it touched. */
   report(): ParseWarning[];
 }
 
-const NO_REPAIR: Repair = { fix: (t) => t, isReversed: false, prefixTimeMs: null, report: () => [] };
+const NO_REPAIR: Repair = { fix: (t) => t, isReversed: false, prefixTimeMs: null, wrapWidth: null, report: () => [] };
 
 /** Learns the mangling from `head` (the first few hundred lines). Returns an identity repair for clean dumps. */
 export function learnRepair(head: string[]): Repair {
+  // A markdown blockquote (`> ` on every line) is peeled first; the rest is learnt from what it quoted.
+  const blockquote = learnBlockquote(head);
+  if (blockquote) {
+    const inner = learnLinePrefixes(head.map(blockquote.strip));
+    blockquote.resetCount();
+    return {
+      fix: (text) => inner.fix(blockquote.strip(text)),
+      isReversed: inner.isReversed,
+      prefixTimeMs: inner.prefixTimeMs,
+      wrapWidth: inner.wrapWidth,
+      report: () => [repaired(blockquote.note()), ...inner.report()],
+    };
+  }
+  return learnLinePrefixes(head);
+}
+
+function learnLinePrefixes(head: string[]): Repair {
   const firstHeader = head.findIndex((l) => TRACEBACK_HEADER_ANYWHERE.test(l));
   if (firstHeader < 0) return NO_REPAIR;
   const headerLine = head[firstHeader]!;
   const rawPrefix = headerLine.slice(0, headerLine.search(TRACEBACK_HEADER_ANYWHERE));
-  const isQuoted = rawPrefix.trimEnd().endsWith('"') && headerLine.trimEnd().endsWith('"');
+  // Quoted by a log collector (`msg="…"`) or as JSON/JS string lines (`"…",`, `'…',`).
+  const quote = rawPrefix.trimEnd().slice(-1);
+  const closing = quote === '"' || quote === "'" ? new RegExp(`${quote},?\\s*$`) : null;
+  const isQuoted = closing !== null && closing.test(headerLine);
   const prefixText = isQuoted ? rawPrefix.trimEnd().slice(0, -1) : rawPrefix;
   const prefix = prefixText.trim().length >= 3 ? shapeOf(prefixText, isQuoted) : null;
 
@@ -41,11 +64,12 @@ export function learnRepair(head: string[]): Repair {
         prefixedLines++;
       }
     } else if (isQuoted) {
-      const q = out.indexOf('"');
+      const q = out.indexOf(quote);
       if (q >= 0 && out.slice(0, q).trim().length === 0) out = out.slice(q + 1);
     }
-    if (isQuoted && out.endsWith('"')) {
-      out = unescape(out.slice(0, -1));
+    const close = isQuoted && closing ? closing.exec(out) : null;
+    if (close) {
+      out = unescape(out.slice(0, close.index));
       unquotedLines++;
     }
     return out;
@@ -53,12 +77,14 @@ export function learnRepair(head: string[]): Repair {
   // Reversed pastes end with their first header: judge the order on every line of the head.
   const isReversed = looksReversed(head.map(fix));
   const notes = describeLayout(head.slice(firstHeader).map(fix));
+  const wrapWidth = isReversed ? null : learnWrapWidth(head.slice(firstHeader).map(fix));
   prefixedLines = 0;
   unquotedLines = 0;
   return {
     fix,
     isReversed,
     prefixTimeMs: prefix ? timeOfPrefix(prefixText) : null,
+    wrapWidth,
     report(): ParseWarning[] {
       const out: ParseWarning[] = [];
       if (prefix && prefixedLines > 0) {
@@ -112,13 +138,15 @@ function shapeOf(prefix: string, isQuoted: boolean): RegExp {
   }
   // Tabs of the dump itself may follow the prefix: keep them out of the prefix.
   if (source.endsWith('\\s+')) source = `${source.slice(0, -3)}[ ]?`;
-  if (isQuoted) source += '"';
+  if (isQuoted) source += '["\']';
   return new RegExp(source);
 }
 
-/** `\t/src/x.go:1 +0x2` from `\\t/src/x.go:1 +0x2`, as a log collector escaped it. */
+/** `\t/src/x.go:1 +0x2` from `\\t/src/x.go:1 +0x2`, as a log collector or JSON escaped it. */
 function unescape(text: string): string {
-  return text.replace(/\\([\\"tnr])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c));
+  return text.replace(/\\(u[0-9a-fA-F]{4}|[\\"'\/tnr])/g, (_, c: string) =>
+    c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c.length === 5 ? String.fromCharCode(parseInt(c.slice(1), 16)) : c,
+  );
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 } from './line-shapes.js';
 import { FrameInterner, StackInterner } from './frame-interner.js';
 import { clip } from './clip.js';
+import { isGoOutputLine } from './paste-shapes.js';
 
 type State =
   // Between goroutines. Expects: `goroutine 9 [chan send]:`. Everything else (panic messages, log
@@ -85,6 +86,11 @@ export class TracebackParser implements LineParser {
   private isInRuntimeStack = false;
   private orphanFrames = 0;
   private unavailableStacks = 0;
+  /** Typed notes inside the dump: confirmed once a header follows them (trailing text is not one). */
+  private annotations = 0;
+  private pendingAnnotations = 0;
+  private firstAnnotationLine = 0;
+  private firstPendingLine = 0;
   private firstOrphanLine = 0;
   /** A goroutine whose frame broke off: dropped if more input follows, kept if the input ends here. */
   private broken: { open: OpenGoroutine; line: number; message: string } | null = null;
@@ -126,6 +132,12 @@ export class TracebackParser implements LineParser {
         message: `line ${this.firstOrphanLine}: ${this.orphanFrames} stack line(s) outside any goroutine were skipped (interleaved or corrupted output?)`,
       });
     }
+    if (this.annotations > 0) {
+      this.warnings.push({
+        line: null,
+        message: `repaired: skipped ${this.annotations} line(s) of text between goroutines or before a first frame (notes or log lines; first at line ${this.firstAnnotationLine})`,
+      });
+    }
     if (this.unavailableStacks > 0) {
       this.warnings.push({
         line: null,
@@ -148,7 +160,8 @@ export class TracebackParser implements LineParser {
     ];
   }
 
-  private seek(text: string, line: number): void {
+  /** `canAnnotate` is false for the line that broke a goroutine: it is reported as such already. */
+  private seek(text: string, line: number, canAnnotate = true): void {
     if (this.tryHeader(text, line)) return;
     const trimmed = text.trim();
     if (trimmed.length === 0) {
@@ -173,6 +186,24 @@ export class TracebackParser implements LineParser {
     if (!this.isInRuntimeStack && isAncestorLine(text)) {
       if (this.orphanFrames === 0) this.firstOrphanLine = line;
       this.orphanFrames++;
+      return;
+    }
+    if (isGoOutputLine(text)) {
+      // Go's own crash text (`panic: …`) starts a new section: text before it was a log, not a note.
+      this.pendingAnnotations = 0;
+      return;
+    }
+    if (canAnnotate && !this.isInRuntimeStack) this.noteAnnotation(line, false);
+  }
+
+  /** A line typed into a pasted dump, between goroutines or between a header and its first frame. */
+  private noteAnnotation(line: number, isConfirmed: boolean): void {
+    if (isConfirmed) {
+      if (this.annotations === 0) this.firstAnnotationLine = line;
+      this.annotations++;
+    } else {
+      if (this.pendingAnnotations === 0) this.firstPendingLine = line;
+      this.pendingAnnotations++;
     }
   }
 
@@ -210,6 +241,11 @@ export class TracebackParser implements LineParser {
   private tryHeader(text: string, line: number): boolean {
     const header = this.header(text);
     if (!header) return false;
+    if (this.pendingAnnotations > 0) {
+      if (this.annotations === 0) this.firstAnnotationLine = this.firstPendingLine;
+      this.annotations += this.pendingAnnotations;
+      this.pendingAnnotations = 0;
+    }
     this.finish();
     this.flushSkipped();
     this.sawHeader = true;
@@ -270,6 +306,11 @@ export class TracebackParser implements LineParser {
       return;
     }
     if (this.tryHeader(text, line)) return;
+    // A note typed between the header and the first frame: skip it, the frames follow.
+    if (open.frames.length === 0 && !isGoOutputLine(text) && !isGarbledHeader(text)) {
+      this.noteAnnotation(line, true);
+      return;
+    }
     // Text after the last frame ends the goroutine; it may be a garbled header or stray frames.
     this.finish();
     this.state = 'seek';
@@ -286,7 +327,7 @@ export class TracebackParser implements LineParser {
       this.current = null;
       this.broken = { open, line, message };
       this.state = 'seek';
-      this.seek(text, line);
+      this.seek(text, line, false);
       return;
     }
     this.attach(open, at, isCreatedBy);
