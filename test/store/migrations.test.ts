@@ -31,6 +31,21 @@ const SEEDS: Record<number, (db: Database.Database) => void> = {
     db.prepare('INSERT INTO goroutine_ids (snapshot_id, stack_id, ids) VALUES (1, 1, ?)').run(packIds([5, 9, 12]));
     db.prepare(`INSERT INTO raw_dumps (snapshot_id, session_id, encoding, original_bytes, data) VALUES (1, 1, 'identity', 3, ?)`).run(Buffer.from('abc'));
   },
+  3: (db) => {
+    SEEDS[1]!(db);
+    // A v1-style row (labels as JSON in group_counts) next to one stored the v3 way.
+    db.exec(`
+      UPDATE group_counts SET labels = '[{"labels":{"route":"GET /a"},"count":3}]' WHERE snapshot_id = 1;
+      INSERT INTO stacks (id, key, frames, blocking_site, created_by) VALUES (2, 'bbbbbbbbbbbbbbbb', '[["main.leak","/src/main.go",7]]', NULL, NULL);
+      INSERT INTO sessions (id, target_id, source, name, started_at_ms, ended_at_ms, interval_ms, full_every, raw_retention, raw_keep_last, endpoints, ticks, snapshots, failed_ticks)
+        VALUES (2, 1, 'recording', 'v3 session', 5000, 6000, 1000, 10, 'full', 100, '["goroutine"]', 1, 1, 0);
+      INSERT INTO snapshots (id, session_id, tick, kind, endpoint, at_ms, duration_ms, bytes, format, profile, total, thread_stacks, taken_at_ms, error_code, error_message)
+        VALUES (3, 2, 0, 'compact', 'goroutine?debug=1', 3000, 1, 100, 'debug1', 'goroutine', 5, 0, NULL, NULL, NULL);
+      INSERT INTO group_counts (snapshot_id, stack_id, count, leaked, max_wait_minutes, states, labels, is_locked) VALUES (3, 2, 5, 0, NULL, NULL, NULL, 0);
+      INSERT INTO label_sets (id, key) VALUES (1, '[["route","GET /orders"],["tenant","t-1"]]'), (2, '[["route","GET /orders"],["tenant","t-2"]]');
+      INSERT INTO group_label_counts (snapshot_id, stack_id, label_set_id, count) VALUES (3, 2, 1, 2), (3, 2, 2, 3);
+    `);
+  },
   4: (db) => {
     SEEDS[1]!(db);
     db.exec(`
@@ -59,6 +74,14 @@ function checkSeed(store: HistoryStore, version: number): void {
   expect(series.groups).toEqual([{ stackId: 1, key: 'aaaaaaaaaaaaaaaa', counts: [3, null], leakedCounts: [null, null], maxWaitMinutes: [7, null] }]);
   expect(store.snapshot(1).groups[0]).toMatchObject({ count: 3, ids: [5, 9, 12], createdBy: { func: 'main.main', file: '/src/main.go', line: 10 } });
   expect(Buffer.from(store.rawDump(1)!.bytes).toString()).toBe('abc');
+  if (version === 3) {
+    expect(store.snapshot(1).groups[0]!.labels).toEqual([{ labels: { route: 'GET /a' }, count: 3 }]);
+    expect(store.snapshot(3).groups[0]!.labels).toEqual([
+      { labels: { route: 'GET /orders', tenant: 't-2' }, count: 3 },
+      { labels: { route: 'GET /orders', tenant: 't-1' }, count: 2 },
+    ]);
+    expect(store.sessionLabelSpans(2).get('bbbbbbbbbbbbbbbb')!.last).toHaveLength(2);
+  }
   if (version < 4) {
     expect(store.fleets.fleet(1)).toBeNull();
     return;
@@ -75,6 +98,7 @@ function checkSeed(store: HistoryStore, version: number): void {
   store.removeSession(2);
   expect(store.listSessions()).toEqual([]);
 }
+
 
 function makeDbAt(version: number): string {
   const t = tempDir('goroscope-migrate-');
@@ -131,7 +155,7 @@ describe('migrations', () => {
       db.close();
     });
     const tables = db.prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; strict: number }[];
-    expect(tables.map((t) => t.name).sort()).toEqual(['fleet_instances', 'fleets', 'goroutine_ids', 'group_counts', 'raw_dumps', 'sessions', 'snapshots', 'stacks', 'targets']);
+    expect(tables.map((t) => t.name).sort()).toEqual(['fleet_instances', 'fleets', 'goroutine_ids', 'group_counts', 'group_label_counts', 'label_sets', 'raw_dumps', 'sessions', 'snapshots', 'stacks', 'targets']);
     for (const t of tables) expect(t.strict, t.name).toBe(1);
   });
 

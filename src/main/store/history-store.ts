@@ -8,6 +8,7 @@ import { migrate } from './migrations/index.js';
 import { packIds, unpackIds } from './id-packing.js';
 import { decompressRaw, type RawEncoding } from './raw-dump.js';
 import { frameJson, frameOf, framesJson, framesOf, groupOf, metricsOf, sessionOf, snapshotInfoOf, type Row } from './rows.js';
+import { labelSetKey } from '../../shared/labels.js';
 import { assembleSeries, type CompactCountRow, type DetailCountRow, type TickRow } from './series.js';
 import {
   isRawKept,
@@ -40,6 +41,14 @@ export const HOT_QUERIES = {
   fullDumpIds: `SELECT s.id, s.tick, s.at_ms, gi.stack_id, st.key, gi.ids
     FROM snapshots s JOIN goroutine_ids gi ON gi.snapshot_id = s.id JOIN stacks st ON st.id = gi.stack_id
     WHERE s.session_id = ? ORDER BY s.id, gi.stack_id`,
+  snapshotLabels: `SELECT glc.stack_id, ls.key, glc.count
+    FROM group_label_counts glc JOIN label_sets ls ON ls.id = glc.label_set_id
+    WHERE glc.snapshot_id = ?`,
+  sessionLabels: `SELECT s.tick, st.key AS stack_key, ls.key, glc.count
+    FROM snapshots s JOIN group_label_counts glc ON glc.snapshot_id = s.id
+    JOIN label_sets ls ON ls.id = glc.label_set_id JOIN stacks st ON st.id = glc.stack_id
+    WHERE s.session_id = ? AND s.error_code IS NULL AND s.kind IN ('compact', 'full')
+    ORDER BY s.tick, s.id`,
   snapshotGroups: `SELECT g.stack_id, st.key, st.frames, st.blocking_site, st.created_by, g.count, g.leaked, g.max_wait_minutes, g.states, g.labels, g.is_locked, gi.ids
     FROM group_counts g JOIN stacks st ON st.id = g.stack_id
     LEFT JOIN goroutine_ids gi ON gi.snapshot_id = g.snapshot_id AND gi.stack_id = g.stack_id
@@ -79,6 +88,9 @@ export class HistoryStore {
   private readonly stackIds = new Map<string, number>();
   private readonly stacksWithCreator = new Set<number>();
   private readonly retention = new Map<number, { retention: RawRetention; keepLast: number }>();
+  /** Label set ids by their key; ids inserted by the tick being written leave it if the tick rolls back. */
+  private readonly labelSetIds = new Map<string, number>();
+  private readonly labelSetsThisTick: string[] = [];
   /**
    * What the tick being written added to the two caches above. A transaction that throws rolls those
    * rows back, so they leave the caches too: a cached id of a rolled-back stack would make every later
@@ -114,6 +126,10 @@ export class HistoryStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertCount: p(`INSERT INTO group_counts (snapshot_id, stack_id, count, leaked, max_wait_minutes, states, labels, is_locked)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      labelSetId: p(`INSERT INTO label_sets (key) VALUES (?) ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING id`).pluck(),
+      insertLabelCount: p('INSERT INTO group_label_counts (snapshot_id, stack_id, label_set_id, count) VALUES (?, ?, ?, ?)'),
+      snapshotLabels: p(HOT_QUERIES.snapshotLabels),
+      sessionLabels: p(HOT_QUERIES.sessionLabels).raw(),
       insertIds: p('INSERT INTO goroutine_ids (snapshot_id, stack_id, ids) VALUES (?, ?, ?)'),
       insertRaw: p('INSERT INTO raw_dumps (snapshot_id, session_id, encoding, original_bytes, data) VALUES (?, ?, ?, ?, ?)'),
       pruneRaw: p(HOT_QUERIES.pruneRaw),
@@ -187,6 +203,7 @@ export class HistoryStore {
    */
   recordTick(sessionId: number, tick: number, records: readonly SnapshotRecord[]): number[] {
     this.cachedThisTick.length = 0;
+    this.labelSetsThisTick.length = 0;
     try {
       return this.recordTickTx(sessionId, tick, records);
     } catch (error) {
@@ -194,9 +211,11 @@ export class HistoryStore {
         if (c.isNew) this.stackIds.delete(c.key);
         this.stacksWithCreator.delete(c.id);
       }
+      for (const key of this.labelSetsThisTick) this.labelSetIds.delete(key);
       throw error;
     } finally {
       this.cachedThisTick.length = 0;
+      this.labelSetsThisTick.length = 0;
     }
   }
 
@@ -291,7 +310,13 @@ export class HistoryStore {
     const format = row.format as DumpFormat;
     // Only tracebacks print `created by`; the stack row may know it from another snapshot.
     const hasCreators = format === 'traceback';
-    const groups = (this.st.snapshotGroups.all(snapshotId) as Row[]).map((r) => groupOf(r, hasCreators));
+    const rows = this.st.snapshotGroups.all(snapshotId) as Row[];
+    const labelsByStack = this.snapshotLabelsByStack(snapshotId);
+    const groups = rows.map((r) => {
+      const g = groupOf(r, hasCreators);
+      const labels = labelsByStack.get(r.stack_id as number);
+      return labels ? { ...g, labels } : g;
+    });
     groups.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
     const isMetrics = format === 'expvar' || format === 'prometheus';
     return {
@@ -304,6 +329,42 @@ export class HistoryStore {
       threadStacks: row.thread_stacks as number,
       warnings: row.warnings === null ? [] : JSON.parse(row.warnings as string),
     };
+  }
+
+  /**
+   * Per stack key, the label distribution of its first and of its last snapshot in the session that
+   * carried labels (compact profiles and full dumps): where a group's goroutines come from, and which
+   * label values grew. Empty for sessions without labels.
+   */
+  sessionLabelSpans(sessionId: number): Map<string, { first: Group['labels']; last: Group['labels'] }> {
+    this.session(sessionId);
+    const perStack = new Map<string, { firstTick: number; first: Group['labels']; lastTick: number; last: Group['labels'] }>();
+    for (const [tick, stackKey, key, count] of this.st.sessionLabels.iterate(sessionId) as Iterable<[number, string, string, number]>) {
+      const labels = labelSetOf(key);
+      let span = perStack.get(stackKey);
+      if (!span) {
+        span = { firstTick: tick, first: [], lastTick: tick, last: [] };
+        perStack.set(stackKey, span);
+      }
+      if (tick === span.firstTick) span.first.push({ labels, count });
+      if (tick !== span.lastTick) {
+        span.lastTick = tick;
+        span.last = [];
+      }
+      span.last.push({ labels, count });
+    }
+    return new Map([...perStack].map(([k, v]) => [k, { first: v.first, last: v.last }]));
+  }
+
+  private snapshotLabelsByStack(snapshotId: number): Map<number, Group['labels']> {
+    const out = new Map<number, Group['labels']>();
+    for (const r of this.st.snapshotLabels.all(snapshotId) as Row[]) {
+      const list = out.get(r.stack_id as number) ?? [];
+      list.push({ labels: labelSetOf(r.key as string), count: r.count as number });
+      out.set(r.stack_id as number, list);
+    }
+    for (const list of out.values()) list.sort((a, b) => b.count - a.count || (labelSetKey(a.labels) < labelSetKey(b.labels) ? -1 : 1));
+    return out;
   }
 
   /** The raw bytes of a snapshot, or null when retention dropped them (or none were kept). */
@@ -365,8 +426,9 @@ export class HistoryStore {
   private writeGroup(snapshotId: number, g: Group): void {
     const stackId = this.stackIdOf(g);
     const states = Object.keys(g.states).length > 0 ? JSON.stringify(g.states) : null;
-    const labels = g.labels.length > 0 ? JSON.stringify(g.labels) : null;
-    this.st.insertCount.run(snapshotId, stackId, g.count, g.leakedCount, g.maxWaitMinutes, states, labels, g.isLocked ? 1 : 0);
+    // Labels go to group_label_counts (migration 3): each set once in label_sets, a small row per tick.
+    this.st.insertCount.run(snapshotId, stackId, g.count, g.leakedCount, g.maxWaitMinutes, states, null, g.isLocked ? 1 : 0);
+    for (const l of g.labels) this.st.insertLabelCount.run(snapshotId, stackId, this.labelSetIdOf(l.labels), l.count);
     if (g.ids.length > 0) this.st.insertIds.run(snapshotId, stackId, packIds(g.ids));
   }
 
@@ -394,6 +456,17 @@ export class HistoryStore {
     return id;
   }
 
+  private labelSetIdOf(labels: Group['labels'][number]['labels']): number {
+    const key = labelSetKey(labels);
+    let id = this.labelSetIds.get(key);
+    if (id === undefined) {
+      id = this.st.labelSetId.get(key) as number;
+      this.labelSetIds.set(key, id);
+      this.labelSetsThisTick.push(key);
+    }
+    return id;
+  }
+
   private retentionOf(sessionId: number): { retention: RawRetention; keepLast: number } {
     let r = this.retention.get(sessionId);
     if (!r) {
@@ -403,6 +476,11 @@ export class HistoryStore {
     }
     return r;
   }
+}
+
+/** `[["route","GET /x"]]` (a label_sets key) → { route: 'GET /x' }. */
+function labelSetOf(key: string): Group['labels'][number]['labels'] {
+  return Object.fromEntries(JSON.parse(key) as [string, string][]);
 }
 
 function noSession(id: number): NotFoundError {
