@@ -4,3 +4,4 @@ export { runRecordingBench } from './recording-bench.js';
 export { runUiBench } from './ui-bench.js';
 export { runAnalysisBench } from './analysis-bench.js';
 export { runFleetBench } from './fleet-bench.js';
+export { runLabelsBench } from './labels-bench.js';
