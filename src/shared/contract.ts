@@ -345,7 +345,8 @@ export const requests = {
   ),
   /** The report as `goroscope report` writes it. */
   'report.render': request(
-    z.strictObject({ sessionId: id, format: ReportFormatSchema }),
+    // redactLabels: label values replaced by stable short hashes (as `report --redact-labels`).
+    z.strictObject({ sessionId: id, format: ReportFormatSchema, redactLabels: z.boolean().default(false) }),
     z.object({ format: ReportFormatSchema, fileName: z.string(), mimeType: z.string(), content: z.string() }),
   ),
   /** Each frame mapped to a local file under the source roots, GOROOT or module cache, or why not. */

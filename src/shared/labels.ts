@@ -26,3 +26,35 @@ export function formatLabelSet(labels: LabelSet): string {
 function sortedEntries(labels: LabelSet): [string, string][] {
   return Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** One value of a label key with the goroutines carrying it; `value` null: the key is absent. */
+export interface LabelSplit {
+  value: string | null;
+  count: number;
+}
+
+/**
+ * A group's count split by one label key's values (`--group-by-label tenant`, the UI's "split by"),
+ * largest first; goroutines without that key (or without labels) are the `null` entry.
+ */
+export function splitByLabel(count: number, labels: readonly { labels: LabelSet; count: number }[], key: string): LabelSplit[] {
+  const byValue = new Map<string | null, number>();
+  let carried = 0;
+  for (const l of labels) {
+    if (!Object.hasOwn(l.labels, key)) continue;
+    const value = l.labels[key]!;
+    byValue.set(value, (byValue.get(value) ?? 0) + l.count);
+    carried += l.count;
+  }
+  if (count > carried) byValue.set(null, count - carried);
+  return [...byValue]
+    .map(([value, n]) => ({ value, count: n }))
+    .sort((a, b) => b.count - a.count || ((a.value ?? '\uffff') < (b.value ?? '\uffff') ? -1 : 1));
+}
+
+/** `t-0 2, t-1 2, (none) 1`: a split as one line of text. */
+export function formatSplit(split: readonly LabelSplit[], max = 12): string {
+  const shown = split.slice(0, max).map((s) => `${s.value ?? '(none)'} ${s.count}`);
+  if (split.length > max) shown.push(`… ${split.length - max} more`);
+  return shown.join(', ');
+}

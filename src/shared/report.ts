@@ -13,6 +13,8 @@ export const EVIDENCE_KINDS = [
   'growth', 'baseline', 'monotonicity', 'ticks', 'ids', 'wait', 'state', 'createdBy', 'counts', 'runtime', 'wakeUp',
   // Single-snapshot evidence (issue #14): size against the dump's median group, id range, what one snapshot cannot tell.
   'outlier', 'idSpread', 'limit',
+  // Where the goroutines come from by pprof label (issue #12).
+  'labels',
 ] as const;
 
 export { STRENGTHS, StrengthSchema, EvidenceBasisSchema, type Strength, type EvidenceBasis } from './strength.js';
@@ -68,6 +70,28 @@ export const IdTurnoverSchema = z.object({
   text: z.string(),
 });
 export type IdTurnoverReport = z.infer<typeof IdTurnoverSchema>;
+
+/**
+ * Where a group's goroutines come from by pprof label (issue 12): per label key, how many values and
+ * the most common one; which label values grew between the group's first and last labelled snapshot.
+ */
+export const LabelOriginSchema = z.object({
+  /** `93% carry route=GET /orders; tenant spread over 41 values` (+ `; growing: tenant=t-3 +40`). */
+  text: z.string(),
+  /** Share of the group's goroutines that carry any label, 0..1. */
+  labelledShare: z.number(),
+  keys: z.array(
+    z.object({
+      key: z.string(),
+      /** Distinct values of the key in the group. */
+      values: z.number().int(),
+      top: z.object({ value: z.string(), count: z.number().int(), share: z.number() }),
+    }),
+  ),
+  /** Label values whose goroutine count rose, largest rise first (at most 5). */
+  growing: z.array(z.object({ key: z.string(), value: z.string(), from: z.number().int(), to: z.number().int() })),
+});
+export type LabelOrigin = z.infer<typeof LabelOriginSchema>;
 
 const TickProfileSchema = z.object({ format: DumpFormatSchema, profile: ProfileKindSchema.nullable(), total: z.number().int() });
 
@@ -151,6 +175,8 @@ export const ReportSuspectSchema = z.object({
   /** Goroutines per state in the latest full dump that has the group; null without one. */
   states: z.record(z.string(), z.number()).nullable(),
   labels: z.array(z.object({ labels: LabelSetSchema, count: z.number().int() })),
+  /** Where the goroutines come from by label; null when none carries labels. */
+  labelOrigin: LabelOriginSchema.nullable(),
   count: z.number().int(),
   baseline: z.number().int(),
   peak: z.number().int(),
@@ -186,6 +212,8 @@ export type ReportSuspect = z.infer<typeof ReportSuspectSchema>;
 
 export const ReportSchema = z.object({
   schemaVersion: z.literal(1),
+  /** Label values were replaced by stable short hashes (`report --redact-labels`); keys are kept. */
+  labelsRedacted: z.boolean(),
   source: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('files'), files: z.array(z.string()) }),
     z.object({ kind: z.literal('session'), sessionId: z.string(), target: z.string().nullable() }),
@@ -310,6 +338,9 @@ export const CheckResultSchema = z.object({
       ratePerMin: z.number().nullable(),
       /** `score` on the app's 0–100 scale (added last: `score` keeps its 0–1 meaning). */
       score100: z.number().int().min(0).max(100),
+      /** pprof label sets with counts (latest labelled snapshot), largest first. */
+      labels: z.array(z.object({ labels: LabelSetSchema, count: z.number().int() })),
+      labelOrigin: LabelOriginSchema.nullable(),
     }),
   ),
   /** Fleets only: every instance ranked, with its ticks, failed ticks and the cost imposed on it. */

@@ -39,7 +39,7 @@ function resultOf(relative: string): unknown {
     if (!(error instanceof GoroscopeError)) throw error;
     return { error: { name: error.name, code: error.code, message: error.message } };
   }
-  const toJson = corpusSize(relative) > SUMMARY_OVER_BYTES ? (s: Snapshot) => ({ summary: summaryJson(s) }) : snapshotJson;
+  const toJson = corpusSize(relative) > SUMMARY_OVER_BYTES ? (s: Snapshot) => ({ summary: summaryJson(s) }) : (s: Snapshot) => snapshotJson(s);
   return snapshots.length === 1 ? toJson(snapshots[0]!) : { snapshots: snapshots.map(toJson) };
 }
 

@@ -28,6 +28,7 @@ export interface FullDumpGroupInput {
 interface PendingGroup {
   index: number;
   info: Required<GroupInfo>;
+  firstLabels: Group['labels'];
   /** Whole series handed over at once (a store's rows); copied in build(). */
   countSeries: ArrayLike<number | null> | null;
   waitSeries: ArrayLike<number | null> | null;
@@ -108,12 +109,23 @@ export class SessionBuilder {
     this.tick(tick).hasLeakEvidence = true;
   }
 
+  /** The group's label sets at its first and at its latest labelled snapshot (a store's rows). */
+  setLabelSpan(key: string, first: Group['labels'], last: Group['labels']): void {
+    const g = this.groups.get(key);
+    if (!g) throw new BugError(`labels set for group ${key} before it was defined`);
+    g.firstLabels = first;
+    g.info.labels = last;
+  }
+
   /** Adds a group, or completes what is known of it (a creation site from a later full dump). */
   defineGroup(info: GroupInfo): void {
     const existing = this.groups.get(info.key);
     if (existing) {
       existing.info.createdBy ??= info.createdBy ?? null;
-      if (info.labels && info.labels.length > 0) existing.info.labels = info.labels;
+      if (info.labels && info.labels.length > 0) {
+        if (existing.firstLabels.length === 0) existing.firstLabels = info.labels;
+        existing.info.labels = info.labels;
+      }
       if (info.isLocked) existing.info.isLocked = true;
       return;
     }
@@ -127,6 +139,7 @@ export class SessionBuilder {
         labels: info.labels ?? [],
         isLocked: info.isLocked ?? false,
       },
+      firstLabels: info.labels ?? [],
       states: new Map(),
       ids: new Map(),
       countSeries: null,
@@ -208,7 +221,7 @@ export class SessionBuilder {
         const ids: GroupSeries['ids'] = new Array<null>(dumps).fill(null);
         for (const [d, s] of g.states) states[d] = s;
         for (const [d, list] of g.ids) ids[d] = list;
-        return { ...g.info, counts: counts[i]!, maxWaitMinutes: waits[i]!, leaked: leaked[i]!, states, ids };
+        return { ...g.info, firstLabels: g.firstLabels, counts: counts[i]!, maxWaitMinutes: waits[i]!, leaked: leaked[i]!, states, ids };
       }),
     };
   }

@@ -36,7 +36,10 @@ export interface GroupSeries {
   frames: Frame[];
   blockingSite: Frame | null;
   createdBy: Frame | null;
+  /** Label sets with counts of the latest snapshot that had labels for the group. */
   labels: Group['labels'];
+  /** The same for the first such snapshot: which label values grew since. */
+  firstLabels: Group['labels'];
   isLocked: boolean;
   /** Goroutines per tick from the tick's `countFormat` profile; NOT_MEASURED where it has none. */
   counts: Int32Array;

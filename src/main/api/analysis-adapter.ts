@@ -78,8 +78,9 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
       if (!report.fleet) throw new NotFoundError(`session ${sessionId} is not a fleet: it records one target`);
       return report;
     },
-    report(sessionId, format, sources): RenderedReport {
-      const report = reportOf(sessionId);
+    report(sessionId, format, sources, options = {}): RenderedReport {
+      // A redacted report is built afresh (never cached): it is an export, not what the views read.
+      const report = options.shouldRedactLabels ? storedSessionReport(store, sessionId, config, options) : reportOf(sessionId);
       const content = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);
       return { fileName: `goroscope-session-${sessionId}.${format}`, mimeType: MIME[format], content };
     },

@@ -4,6 +4,7 @@ import { rulesOf } from '../analysis/ignore-rules.js';
 import { buildReport } from '../analysis/report/build-report.js';
 import { timeBasisOf, type LoadedSession } from '../analysis/session.js';
 import { dumpOverview, type OverviewSuspect } from '../analysis/dump-overview.js';
+import { redactSessionLabels } from '../analysis/redact-labels.js';
 import { PROJECT_FILE, type LoadedConfig } from './project-config.js';
 
 /**
@@ -12,14 +13,21 @@ import { PROJECT_FILE, type LoadedConfig } from './project-config.js';
  * Markdown, JSON, `check`'s verdict, the app's suspects) reads. Rules are named after `fileName`, else
  * `.goroscope.json`. Pure over its inputs; throws only on a broken invariant (BugError).
  */
-export function buildSessionReport(loaded: LoadedSession, { config, fileName }: LoadedConfig): Report {
-  const analysis = analyzeSession(loaded.session, {
+export function buildSessionReport(
+  loaded: LoadedSession,
+  { config, fileName }: LoadedConfig,
+  { shouldRedactLabels = false }: { shouldRedactLabels?: boolean } = {},
+): Report {
+  // Redacted before analysis, so every text the report builds (label origin, evidence) has hashes only.
+  const session = shouldRedactLabels ? redactSessionLabels(loaded.session) : loaded.session;
+  const analysis = analyzeSession(session, {
     rules: rulesOf(config, fileName ?? PROJECT_FILE),
     minGrowth: config.minGrowth,
     timesAssumed: loaded.timesAssumed,
     hasRate: timeBasisOf(loaded) !== 'none',
   });
-  const report = buildReport(loaded.session, analysis, {
+  const report = buildReport(session, analysis, {
+    labelsRedacted: shouldRedactLabels,
     source: loaded.source,
     timesAssumed: loaded.timesAssumed,
     assumedIntervalMs: loaded.assumedIntervalMs,

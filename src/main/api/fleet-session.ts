@@ -45,16 +45,16 @@ function fleetTarget(f: FleetRecord): string {
  * The report of a stored session: a fleet's (each instance analysed on its own session, then merged
  * by `buildFleetReport`) or a one-target session's. Throws NotFoundError for an unknown id.
  */
-export function storedSessionReport(store: HistoryStore, sessionId: number, config: LoadedConfig): Report {
+export function storedSessionReport(store: HistoryStore, sessionId: number, config: LoadedConfig, options: { shouldRedactLabels?: boolean } = {}): Report {
   const fleet = store.fleets.fleet(sessionId);
-  if (!fleet) return buildSessionReport(loadStoredSession(store, sessionId), config);
+  if (!fleet) return buildSessionReport(loadStoredSession(store, sessionId), config, options);
   const members: FleetMember[] = fleet.instances.map((i) => {
     const loaded = loadStoredSession(store, i.sessionId);
     return {
       name: i.name,
       url: i.url,
       sessionId: String(i.sessionId),
-      report: buildSessionReport(loaded, config),
+      report: buildSessionReport(loaded, config, options),
       discoveredGrowthPerMin: i.discoveredGrowthPerMin,
       cost: instanceCost(store.sessionSnapshots(i.sessionId), i),
       seriesOf: (key) => countsOf(loaded.session, key),

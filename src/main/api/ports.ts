@@ -75,8 +75,11 @@ export interface AnalysisPort {
   suspects(sessionId: number): ReadonlyMap<string, Suspect>;
   /** Groups that appeared, vanished, grew or shrank between two snapshots, largest change first. */
   diff(from: Snapshot, to: Snapshot): DiffRow[];
-  /** The report as `goroscope report <session-id> --format …` writes it; with `sources`, suspects show their code. */
-  report(sessionId: number, format: ReportFormat, sources?: ReportSources): RenderedReport;
+  /**
+   * The report as `goroscope report <session-id> --format …` writes it; with `sources`, suspects show
+   * their code; `shouldRedactLabels`: label values replaced by stable short hashes (keys kept).
+   */
+  report(sessionId: number, format: ReportFormat, sources?: ReportSources, options?: { shouldRedactLabels?: boolean }): RenderedReport;
   /** The report model the renderers read (for the code excerpts the caller adds). */
   reportModel(sessionId: number): Report;
   /** The fleet report of a fleet session (its `fleet` section set); NotFoundError for any other session. */

@@ -112,12 +112,12 @@ export function sessionHandlers(ctx: ApiContext) {
       return { session, refused: outcome.refused };
     },
 
-    'report.render': async ({ sessionId, format }: RequestParams<'report.render'>): Promise<RequestOutput<'report.render'>> => {
+    'report.render': async ({ sessionId, format, redactLabels }: RequestParams<'report.render'>): Promise<RequestOutput<'report.render'>> => {
       store.session(sessionId);
       const analysis = analysisOf(ctx, 'a report');
       // The app's report is shared as a file: code excerpts yes (when roots are set), local-path links never.
       const sources = format !== 'json' && ctx.source !== null && (await ctx.source.hasRoots()) ? await reportSources(analysis.reportModel(sessionId), ctx.source.service, false) : undefined;
-      return { format, ...analysis.report(sessionId, format, sources) };
+      return { format, ...analysis.report(sessionId, format, sources, { shouldRedactLabels: redactLabels }) };
     },
   };
 }

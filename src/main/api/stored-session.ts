@@ -62,6 +62,8 @@ export function loadStoredSession(store: HistoryStore, sessionId: number): Loade
       if (g.leakedCount > 0) builder.setLeaked(index, g.key, g.leakedCount);
     }
   }
+  // Labels of every snapshot that had them (compact profiles too): first and latest per group.
+  for (const [key, span] of store.sessionLabelSpans(sessionId)) builder.setLabelSpan(key, span.first, span.last);
   return {
     session: builder.build(),
     source: { kind: 'session', sessionId: String(sessionId), target: summary.target },

@@ -21,7 +21,8 @@ export interface SessionSource {
   /** Throws NotFoundError for an unknown id. */
   loadSession(sessionId: number): LoadedSession;
   /** The report of a stored session: a fleet's over its instances, else the session's own. NotFoundError for an unknown id. */
-  loadReport(sessionId: number, config: LoadedConfig): Report;
+  /** `shouldRedactLabels`: label values replaced by stable short hashes (`report --redact-labels`). */
+  loadReport(sessionId: number, config: LoadedConfig, options?: { shouldRedactLabels?: boolean }): Report;
   /** Closes the history (and removes a throwaway one); twice is harmless. */
   dispose(): void;
 }
@@ -56,7 +57,7 @@ function sourceOf(store: HistoryStore, cleanup: () => void = () => undefined): S
   let isDisposed = false;
   return {
     loadSession: (id) => loadStoredSession(store, id),
-    loadReport: (id, config) => storedSessionReport(store, id, config),
+    loadReport: (id, config, options) => storedSessionReport(store, id, config, options),
     dispose() {
       if (isDisposed) return;
       isDisposed = true;

@@ -54,10 +54,16 @@ export function sessionIdOf(inputs: readonly string[]): number | null {
 }
 
 /** Opens the history and builds a stored session's report (a fleet's over its instances). NotFoundError for an unknown id. */
-export function loadReportById(backends: AnalysisBackends, sessionId: number, dbPath: string | null, config: LoadedConfig): Report {
+export function loadReportById(
+  backends: AnalysisBackends,
+  sessionId: number,
+  dbPath: string | null,
+  config: LoadedConfig,
+  options: { shouldRedactLabels?: boolean } = {},
+): Report {
   const sessions: SessionSource = backends.openSessions(dbPath);
   try {
-    return sessions.loadReport(sessionId, config);
+    return sessions.loadReport(sessionId, config, options);
   } finally {
     sessions.dispose();
   }

@@ -1,3 +1,4 @@
+import { formatSplit, splitByLabel } from '../../shared/labels.js';
 import type { Command } from 'commander';
 import type { Frame } from '../../shared/model.js';
 import { STRENGTHS, type Report, type Strength } from '../../shared/report.js';
@@ -24,6 +25,7 @@ interface CheckOptions extends FleetOptions {
   failOn: string;
   db?: string;
   json?: boolean;
+  groupByLabel?: string;
   config?: string;
   ssh?: string;
   sshKey?: string;
@@ -47,6 +49,7 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
     .option('--fail-on <strength>', 'exit 1 for suspects at least this strong: weak, strong or proof', 'weak')
     .option('--db <file>', 'keep the recording in this history file (default: a throwaway database)')
     .option('--json', 'print {suspects: [...]} (documented in src/shared/report.ts, CheckResultSchema)')
+    .option('--group-by-label <key>', 'split each suspect\'s count by the values of this pprof label')
     .option('--config <file>', 'ignore rules and settings (default: .goroscope.json in the working folder, if any)')))
     .action(async (inputs: string[], options: CheckOptions) => {
       const givenIntervalMs = options.interval === undefined ? null : parseDuration(options.interval, '--interval');
@@ -69,7 +72,7 @@ export function registerCheck(program: Command, backends: AnalysisBackends = def
       }
       const report = buildSessionReport(loaded, config);
       if (isUrl) refuseUnmeasured(report, inputs[0]!);
-      process.stdout.write(options.json ? `${JSON.stringify(checkResultOf(report), null, 2)}\n` : formatCheck(report));
+      process.stdout.write(options.json ? `${JSON.stringify(checkResultOf(report), null, 2)}\n` : formatCheck(report, options.groupByLabel ?? null));
       if (report.suspects.some((s) => STRENGTHS.indexOf(s.strength) <= STRENGTHS.indexOf(failOn))) process.exitCode = 1;
     });
 }
@@ -163,7 +166,7 @@ function refuseUnmeasured(r: Report, url: string): void {
 }
 
 /** The human-readable verdict: one block per suspect, then the runtime note. */
-export function formatCheck(r: Report): string {
+export function formatCheck(r: Report, groupByLabel: string | null = null): string {
   const lines: string[] = [];
   const n = r.suspects.length;
   const c = r.summary.byClass;
@@ -181,6 +184,8 @@ export function formatCheck(r: Report): string {
     lines.push(`   ${s.explanation.title}: ${s.explanation.text}`);
     for (const x of s.explanation.support) if (!x.startsWith('created by')) lines.push(`   - ${x}`);
     lines.push(`   because: ${s.reasons.join('; ')}`);
+    if (s.labelOrigin) lines.push(`   by label: ${s.labelOrigin.text}`);
+    if (groupByLabel !== null) lines.push(`   by ${groupByLabel}: ${formatSplit(splitByLabel(s.count, s.labels, groupByLabel))}`);
   }
   if (r.runtimeLeakProfile.recorded || n > 0) lines.push('', r.runtimeLeakProfile.note);
   if (r.fleet) lines.push('', fleetSummary(r).trimEnd());

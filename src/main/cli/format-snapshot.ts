@@ -1,4 +1,6 @@
 import type { Frame, Group, Snapshot } from '../../shared/model.js';
+import { labelOriginOf } from '../../shared/label-origin.js';
+import { formatSplit, splitByLabel } from '../../shared/labels.js';
 
 /** `main.worker main.go:84` — the short form of a frame for one-line listings. */
 export function shortFrame(frame: Frame | null): string {
@@ -13,8 +15,11 @@ function statesOf(group: Group): string {
   return entries.map(([s, n]) => (entries.length === 1 ? s : `${s}×${n}`)).join(', ');
 }
 
-/** The text `goroscope parse` prints: a header, one line per group largest first, then the warnings. */
-export function formatSnapshot(snapshot: Snapshot, label: string | null): string {
+/**
+ * The text `goroscope parse` prints: a header, one line per group largest first (with a `labels:` line
+ * under a labelled group, and a `by KEY:` line with `--group-by-label KEY`), then the warnings.
+ */
+export function formatSnapshot(snapshot: Snapshot, label: string | null, groupByLabel: string | null = null): string {
   const lines: string[] = [];
   const what = snapshot.profile ? `${snapshot.format} (${snapshot.profile} profile)` : snapshot.format;
   lines.push(`${label ? `${label}: ` : ''}${what}, ${snapshot.total} goroutines in ${snapshot.groups.length} groups`);
@@ -36,6 +41,9 @@ export function formatSnapshot(snapshot: Snapshot, label: string | null): string
       lines.push(
         `  ${String(g.count).padStart(7)}  ${(statesOf(g) + wait + leaked).padEnd(24)}  ${shortFrame(g.blockingSite).padEnd(56)}  ${shortFrame(g.createdBy)}`,
       );
+      const origin = labelOriginOf(g.count, g.labels, g.labels);
+      if (origin) lines.push(`           labels: ${origin.text}`);
+      if (groupByLabel !== null) lines.push(`           by ${groupByLabel}: ${formatSplit(splitByLabel(g.count, g.labels, groupByLabel))}`);
     }
   }
   if (snapshot.threadStacks > 0) lines.push(`  (${snapshot.threadStacks} OS-thread stacks, goroutine 0, not counted)`);

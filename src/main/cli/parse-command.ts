@@ -3,9 +3,10 @@ import type { Snapshot } from '../../shared/model.js';
 import { parseSnapshots } from '../api/parse-snapshots.js';
 import { readInput } from './read-input.js';
 import { formatSnapshot } from './format-snapshot.js';
+import { splitByLabel } from '../../shared/labels.js';
 
 /** The documented `parse --json` shape (README, "JSON output"): keep it stable, scripts read it. */
-export function snapshotJson(s: Snapshot): object {
+export function snapshotJson(s: Snapshot, groupByLabel: string | null = null): object {
   return {
     format: s.format,
     profile: s.profile,
@@ -24,6 +25,8 @@ export function snapshotJson(s: Snapshot): object {
       frames: g.frames,
       labels: g.labels,
       ids: g.ids,
+      // Only with --group-by-label KEY: the group's count split by that key's values.
+      ...(groupByLabel !== null ? { byLabel: { key: groupByLabel, values: splitByLabel(g.count, g.labels, groupByLabel) } } : {}),
     })),
     warnings: s.warnings,
   };
@@ -35,14 +38,16 @@ export function registerParse(program: Command): void {
     .description('parse a goroutine dump or profile (any format) and print its groups, largest first')
     .argument('<file>', 'dump file, or - for standard input')
     .option('--json', 'print one JSON object (documented in README)')
-    .action(async (file: string, options: { json?: boolean }) => {
+    .option('--group-by-label <key>', 'split each group\'s count by the values of this pprof label')
+    .action(async (file: string, options: { json?: boolean; groupByLabel?: string }) => {
       const snapshots = parseSnapshots(await readInput(file));
+      const by = options.groupByLabel ?? null;
       if (options.json) {
-        const out = snapshots.length === 1 ? snapshotJson(snapshots[0]!) : { snapshots: snapshots.map(snapshotJson) };
+        const out = snapshots.length === 1 ? snapshotJson(snapshots[0]!, by) : { snapshots: snapshots.map((s) => snapshotJson(s, by)) };
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
       }
-      const text = snapshots.map((s, i) => formatSnapshot(s, snapshots.length > 1 ? `snapshot ${i + 1}` : null));
+      const text = snapshots.map((s, i) => formatSnapshot(s, snapshots.length > 1 ? `snapshot ${i + 1}` : null, by));
       process.stdout.write(`${text.join('\n\n')}\n`);
     });
 }

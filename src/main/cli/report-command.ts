@@ -22,6 +22,7 @@ interface ReportOptions {
   db?: string;
   source: string[];
   editorLinks?: boolean;
+  redactLabels?: boolean;
 }
 
 /** `--source a --source b` → `['a', 'b']`. */
@@ -45,14 +46,15 @@ export function registerReport(program: Command, backends: AnalysisBackends = de
     .option('--db <file>', 'the session history to read a session id from (default: the app’s history)')
     .option('--source <dir>', 'a local checkout of the service (repeatable): suspects show the code at their blocking and creation sites', collectDirs, [])
     .option('--editor-links', 'link each code excerpt to its local file (vscode://file/…); leaks local paths into the report')
+    .option('--redact-labels', 'replace pprof label values (tenant, user ids) with stable short hashes; keys are kept')
     .action(async (inputs: string[], options: ReportOptions) => {
       const format = formatOf(options);
       const config = loadProjectConfig(options.config);
       const sessionId = sessionIdOf(inputs);
       const report =
         sessionId !== null
-          ? loadReportById(backends, sessionId, options.db ?? null, config)
-          : buildSessionReport(await loadFiles(inputs, options.interval === undefined ? null : parseDuration(options.interval, '--interval')), config);
+          ? loadReportById(backends, sessionId, options.db ?? null, config, { shouldRedactLabels: options.redactLabels === true })
+          : buildSessionReport(await loadFiles(inputs, options.interval === undefined ? null : parseDuration(options.interval, '--interval')), config, { shouldRedactLabels: options.redactLabels === true });
       const roots = [...options.source, ...config.sourceRoots];
       const sources = format === 'json' || roots.length === 0 ? undefined : await reportSources(report, new SourceService(() => roots), options.editorLinks === true);
       const text = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);

@@ -1,3 +1,4 @@
+import { labelOriginOf } from '../../../shared/label-origin.js';
 import type { IdTurnoverReport, Report, ReportSuspect, TimeBasis } from '../../../shared/report.js';
 import type { AnalysisSession, GroupSeries } from '../session.js';
 import { NOT_MEASURED } from '../session.js';
@@ -26,6 +27,8 @@ export interface ReportMeta {
   assumedIntervalMs: number | null;
   /** Default: `measured`, or `interval` when `timesAssumed`. */
   timeBasis?: TimeBasis;
+  /** Label values were hashed before analysis (`--redact-labels`). */
+  labelsRedacted?: boolean;
 }
 
 /** What one snapshot cannot tell, said once per single-snapshot report (and in `check`). */
@@ -46,6 +49,7 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
   const hasRate = timeBasis !== 'none' && analysis.singleSnapshotTick === null;
   return {
     schemaVersion: 1,
+    labelsRedacted: meta.labelsRedacted ?? false,
     source: meta.source,
     window: {
       startMs: ticks[0]?.atMs ?? 0,
@@ -123,6 +127,10 @@ export function buildReport(session: AnalysisSession, analysis: SessionAnalysis,
 function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number, hasRate: boolean): ReportSuspect {
   const t = a.classification.trend;
   const rate = hasRate && a.basis === 'trend' ? round(t.growthPerMin, 2) : null;
+  const labelOrigin = labelOriginOf(lastCount(g), g.labels, g.firstLabels);
+  const evidence = labelOrigin
+    ? [...a.evidence, { kind: 'labels' as const, value: labelOrigin.keys[0]?.top.share ?? null, text: `by label: ${labelOrigin.text}` }]
+    : a.evidence;
   return {
     rank,
     key: a.key,
@@ -132,6 +140,7 @@ function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number, hasRate: bool
     blockingFrameIndex: blockingFrameIndex(g.frames, g.blockingSite),
     states: a.stuck.states ? { ...a.stuck.states } : null,
     labels: g.labels,
+    labelOrigin,
     count: lastCount(g),
     baseline: t.baseline,
     peak: t.peak,
@@ -139,7 +148,7 @@ function suspectOf(a: GroupAnalysis, g: GroupSeries, rank: number, hasRate: bool
     score: a.score,
     score100: scoreOf100(a.score),
     reasons: a.reasons,
-    evidence: a.evidence,
+    evidence,
     explanation: a.explanation ?? { pattern: 'blocked', title: 'Blocked', text: '', support: [] },
     isRuntimeProved: a.isRuntimeProved,
     series: Array.from(g.counts, (c) => (c === NOT_MEASURED ? null : c)),

@@ -115,6 +115,8 @@ export function buildFleetReport(members: readonly FleetMember[], meta: FleetMet
   const sum = (f: (r: Report) => number): number => members.reduce((k, m) => k + f(m.report), 0);
   return {
     schemaVersion: 1,
+    // Every member is built with the same redaction (storedSessionReport passes it to each).
+    labelsRedacted: members.some((m) => m.report.labelsRedacted),
     source: meta.source,
     window: {
       startMs: withTicks.length > 0 ? Math.min(...withTicks.map((m) => m.report.window.startMs)) : 0,

@@ -1,3 +1,4 @@
+import { formatLabelSet } from '../../../shared/labels.js';
 import type { Frame } from '../../../shared/model.js';
 import type { Evidence, Report, ReportSuspect } from '../../../shared/report.js';
 import { baseName } from '../explain.js';
@@ -54,7 +55,7 @@ ${s.createdBy ? `<p class="created">created by ${frameHtml(s.createdBy)}</p>` : 
 function displayValue(ev: Evidence): string {
   if (ev.value === null) return '—';
   if (ev.kind === 'baseline') return ev.value ? 'back at baseline' : 'never back';
-  if ((ev.kind === 'ids' || ev.kind === 'counts') && typeof ev.value === 'number') return `${Math.round(ev.value * 100)} %`;
+  if ((ev.kind === 'ids' || ev.kind === 'counts' || ev.kind === 'labels') && typeof ev.value === 'number') return `${Math.round(ev.value * 100)} %`;
   if (ev.kind === 'growth') return `${ev.value}/min`;
   if (ev.kind === 'wait') return `${ev.value} min`;
   return String(ev.value);
@@ -65,8 +66,12 @@ function stackLine(f: Frame, isBlocking: boolean): string {
   return isBlocking ? `<li class="blocking"><mark>${text}</mark> <span class="badge">blocking site</span></li>` : `<li>${text}</li>`;
 }
 
+const LABEL_SETS_SHOWN = 20;
+
 function labelsHtml(s: ReportSuspect): string {
   if (s.labels.length === 0) return '';
-  const items = s.labels.map((l) => `<li>${e(Object.entries(l.labels).map(([k, v]) => `${k}=${v}`).join(', '))} × ${l.count}</li>`);
-  return `<p>pprof labels:</p><ul class="labels">${items.join('')}</ul>`;
+  const items = s.labels.slice(0, LABEL_SETS_SHOWN).map((l) => `<li>${e(formatLabelSet(l.labels))} × ${l.count}</li>`);
+  const more = s.labels.length > LABEL_SETS_SHOWN ? `<li>… and ${s.labels.length - LABEL_SETS_SHOWN} more label sets</li>` : '';
+  const origin = s.labelOrigin ? `<p class="label-origin">By label: ${e(s.labelOrigin.text)}</p>` : '';
+  return `${origin}<p>pprof labels:</p><ul class="labels">${items.join('')}${more}</ul>`;
 }

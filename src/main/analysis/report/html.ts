@@ -3,7 +3,7 @@ import { escapeHtml as e } from './escape.js';
 import { lineChart, type ChartSeries } from './svg-chart.js';
 import { frameHtml, suspectHtml } from './html-suspect.js';
 import { FLEET_STYLE, fleetSectionHtml } from './html-fleet.js';
-import { classesLine, snapshotGroupsLine, sourceLine, windowLine } from './report-text.js';
+import { classesLine, redactionNote, snapshotGroupsLine, sourceLine, windowLine } from './report-text.js';
 import { profileLabel } from '../evidence.js';
 import { SOURCE_STYLE, type ReportSources } from './source-excerpt.js';
 import { OVERVIEW_STYLE, overviewHtml } from './html-overview.js';
@@ -45,7 +45,7 @@ export function renderHtml(report: Report, sources?: ReportSources): string {
 <body>
 <header><h1>${e(title)}</h1>
 <p>${verdictHtml(report)}</p>
-<p class="muted">${e(sourceLine(report))}. ${e(windowLine(report))}.</p>
+<p class="muted">${e(sourceLine(report))}. ${e(windowLine(report))}.</p>${redactionNote(report) ? `<p class="redacted">${e(redactionNote(report)!)}.</p>` : ''}
 ${report.singleSnapshot ? `<p>${e(report.singleSnapshot.note)}</p>` : ''}
 ${report.warmUp ? `<p class="warm-up">Warm-up: ${e(report.warmUp.text)}.</p>` : ''}</header>
 ${report.fleet ? fleetSectionHtml(report) : report.singleSnapshot ? '' : chartSection(report)}

@@ -29,6 +29,8 @@ export function checkResultOf(report: Report): CheckResult {
       ratePerMin: s.ratePerMin,
       // Added after the documented fields: `score` keeps its 0–1 meaning.
       score100: s.score100,
+      labels: s.labels,
+      labelOrigin: s.labelOrigin,
     })),
     ...(report.fleet
       ? {

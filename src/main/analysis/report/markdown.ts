@@ -3,7 +3,7 @@ import type { Report, ReportSuspect } from '../../../shared/report.js';
 import type { DumpOverview } from '../../../shared/dump-overview.js';
 import { baseName } from '../explain.js';
 import { mdCode, mdText } from './escape.js';
-import { classesLine, snapshotGroupsLine, sourceLine, windowLine } from './report-text.js';
+import { classesLine, redactionNote, snapshotGroupsLine, sourceLine, windowLine } from './report-text.js';
 import { suspectExcerptsMarkdown, type ReportSources } from './source-excerpt.js';
 
 /** GitHub refuses issue bodies over 65,536 characters; stay well under it. */
@@ -61,6 +61,8 @@ function headOf(r: Report): string {
     '',
   );
   if (r.warmUp) lines.push(`Warm-up: ${mdText(r.warmUp.text)}.`, '');
+  const redacted = redactionNote(r);
+  if (redacted) lines.push(`_${mdText(redacted)}._`, '');
   if (n > 0) {
     lines.push('| # | blocking site | created by | count | growth/min | strength | score (0–100) | runtime |', '|---|---|---|---:|---:|---|---:|---|');
     for (const s of r.suspects) {

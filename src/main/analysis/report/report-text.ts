@@ -53,3 +53,10 @@ export function sizeText(bytes: number): string {
 export function costLine(c: InstanceCost): string {
   return `${c.requests} requests${c.failedRequests > 0 ? ` (${c.failedRequests} failed)` : ''}, ${sizeText(c.bytes)}, ${c.fullDumps} full dump${c.fullDumps === 1 ? '' : 's'} in ${Math.round(c.fullDumpMs)} ms (largest ${sizeText(c.largestFullDumpBytes)})`;
 }
+
+/** Said at the top of a report whose label values were hashed (`report --redact-labels`). */
+export function redactionNote(r: Report): string | null {
+  return r.labelsRedacted
+    ? 'Label values are redacted: each is replaced by a stable short hash (#…, 8 hex digits of SHA-256), so equal values stay equal; label keys are kept'
+    : null;
+}

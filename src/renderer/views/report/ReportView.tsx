@@ -18,7 +18,8 @@ const FORMATS: { format: ReportFormat; label: string }[] = [
 /** The session's report as `goroscope report` writes it: a preview, and the file to export. */
 export function ReportView({ sessionId, canAnalyse }: ReportViewProps): React.JSX.Element {
   const [format, setFormat] = useState<ReportFormat>('html');
-  const report = useRequest('report.render', canAnalyse ? { sessionId, format } : null);
+  const [redactLabels, setRedactLabels] = useState(false);
+  const report = useRequest('report.render', canAnalyse ? { sessionId, format, redactLabels } : null);
   if (!canAnalyse) return <Empty title="Reports need leak analysis">This build of Goroscope has no analysis module; `goroscope report` is not available either.</Empty>;
   const value = report.value?.format === format ? report.value : null;
   return (
@@ -29,6 +30,9 @@ export function ReportView({ sessionId, canAnalyse }: ReportViewProps): React.JS
             {f.label}
           </button>
         ))}
+        <label className="report-redact" title="Replace label values (tenant, user ids) with stable short hashes; keys are kept">
+          <input type="checkbox" checked={redactLabels} onChange={(ev) => setRedactLabels(ev.target.checked)} data-testid="report-redact-labels" /> Redact label values
+        </label>
         <button type="button" className="primary" disabled={value === null} onClick={() => value && saveText(value.fileName, value.mimeType, value.content)} data-testid="report-export">
           Export {value?.fileName ?? ''}
         </button>
