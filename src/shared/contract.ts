@@ -249,7 +249,12 @@ export const requests = {
       files: z.array(ImportFileSchema).min(1).max(100),
       intervalMs: z.number().int().min(1).max(86_400_000).optional(),
     }),
-    z.object({ session: SessionSummarySchema, refused: z.array(z.object({ file: z.string(), message: z.string() })) }),
+    z.object({
+      session: SessionSummarySchema,
+      refused: z.array(z.object({ file: z.string(), message: z.string() })),
+      /** What the parser repaired (`repaired: …`) or skipped in the imported files. */
+      warnings: z.array(z.object({ file: z.string(), line: z.number().int().positive().nullable(), message: z.string() })).default([]),
+    }),
   ),
   'session.list': request(nothing, z.array(SessionSummarySchema)),
   'session.get': request(bySession, SessionSummarySchema),

@@ -84,6 +84,7 @@ describe('importFiles', () => {
     if (!outcome.isImported) return;
     expect(outcome.refused.map((r) => [r.index, r.name, r.code])).toEqual([[0, 'junk.bin', 'NOT_A_DUMP']]);
     expect(outcome.timeBasis).toBe('interval');
+    expect(outcome.imported.map((f) => f.warnings)).toEqual([[]]);
     const session = store.session(outcome.sessionId);
     expect(session).toMatchObject({ name: 'both.txt', ticks: 2, startedAtMs: 10_000, endedAtMs: 11_000 });
     const snaps = store.sessionSnapshots(outcome.sessionId);

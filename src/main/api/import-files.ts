@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { TimeBasis } from '../../shared/report.js';
 import { ticksFromFiles, type FileTiming } from '../analysis/file-ticks.js';
 import { isExpectedError, type ErrorCode } from '../../shared/errors.js';
-import type { Snapshot } from '../../shared/model.js';
+import type { ParseWarning, Snapshot } from '../../shared/model.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { compressRaw } from '../store/raw-dump.js';
 import type { SnapshotKind, SnapshotRecord } from '../store/types.js';
@@ -30,6 +30,8 @@ export interface ImportedFile {
   /** The time of the file's tick: given, from the content, or assumed (see `timeBasis`). */
   atMs: number;
   snapshots: number;
+  /** What the parser repaired or skipped in the file (`repaired: …`, dropped goroutines). */
+  warnings: ParseWarning[];
 }
 
 export type ImportFilesOutcome =
@@ -132,7 +134,7 @@ export async function importFiles(
     store.removeSession(sessionId);
     throw error;
   }
-  const imported: ImportedFile[] = parsed.map((p, i) => ({ name: p.file.name, atMs: fileAtMs.get(i)!, snapshots: p.snapshots.length }));
+  const imported: ImportedFile[] = parsed.map((p, i) => ({ name: p.file.name, atMs: fileAtMs.get(i)!, snapshots: p.snapshots.length, warnings: p.snapshots.flatMap((s) => s.warnings) }));
   return { isImported: true, sessionId, imported, refused, timeBasis: ticks.timeBasis };
 }
 

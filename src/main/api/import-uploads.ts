@@ -6,6 +6,8 @@ import { importFiles } from './import-files.js';
 export interface ImportOutcome {
   sessionId: number;
   refused: { file: string; message: string }[];
+  /** Per imported file, what was repaired or skipped while parsing it. */
+  warnings: { file: string; line: number | null; message: string }[];
 }
 
 function bytesOf(file: ImportFile): Uint8Array {
@@ -31,5 +33,6 @@ export async function importUploads(
   );
   const refused = outcome.refused.map((r) => ({ file: r.name, message: r.reason }));
   if (!outcome.isImported) throw new NotADumpError(refused.map((r) => `${r.file}: ${r.message}`).join('; '));
-  return { sessionId: outcome.sessionId, refused };
+  const warnings = outcome.imported.flatMap((f) => f.warnings.map((w) => ({ file: f.name, line: w.line, message: w.message })));
+  return { sessionId: outcome.sessionId, refused, warnings };
 }

@@ -109,7 +109,7 @@ export function sessionHandlers(ctx: ApiContext) {
       const outcome = await importUploads(store, files, { name, intervalMs: intervalMs ?? null }, ctx.now());
       const session = summary(outcome.sessionId);
       ctx.events.emit('session.created', { session });
-      return { session, refused: outcome.refused };
+      return { session, refused: outcome.refused, warnings: outcome.warnings };
     },
 
     'report.render': async ({ sessionId, format, redactLabels }: RequestParams<'report.render'>): Promise<RequestOutput<'report.render'>> => {

@@ -165,6 +165,17 @@ export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element
           ))}
         </ul>
       )}
+      {action.value && action.value.warnings.length > 0 && (
+        // What the parser repaired (a blockquote, log prefixes, wrapped lines) or skipped, per file.
+        <ul className="import-warnings" data-testid="import-warnings">
+          {action.value.warnings.slice(0, 20).map((w, i) => (
+            <li key={i} className={w.message.startsWith('repaired: ') ? 'repaired' : 'skipped'}>
+              {w.file}: {w.message}
+            </li>
+          ))}
+          {action.value.warnings.length > 20 && <li className="muted">… and {action.value.warnings.length - 20} more</li>}
+        </ul>
+      )}
       {isDragging && <div className="drop-overlay" aria-hidden="true">Drop to import</div>}
     </section>
   );
