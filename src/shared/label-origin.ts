@@ -1,7 +1,7 @@
 import type { Group } from './model.js';
 import type { LabelOrigin } from './report.js';
 
-type LabelCounts = Group['labels'];
+type LabelCounts = readonly Group['labels'][number][];
 
 /**
  * Where a group's goroutines come from by pprof label: `93% carry route=GET /orders; tenant spread
@@ -18,11 +18,10 @@ export function labelOriginOf(count: number, last: LabelCounts, first: LabelCoun
   });
   keys.sort((a, b) => b.top.share - a.top.share || (a.key < b.key ? -1 : 1));
   const growing = growingValues(first, last);
-  const parts = keys.map((k) =>
-    k.values === 1 || k.top.share >= 0.5
-      ? `${percent(k.top.share)} carry ${k.key}=${k.top.value}`
-      : `${k.key} spread over ${k.values} values`,
-  );
+  const parts = keys.map((k) => {
+    if (k.top.share < 0.5 && k.values > 1) return `${k.key} spread over ${k.values} values`;
+    return `${percent(k.top.share)} carry ${k.key}=${k.top.value}${k.values > 1 ? ` (${k.key} has ${k.values} values)` : ''}`;
+  });
   if (growing.length > 0) parts.push(`growing: ${growing.slice(0, 3).map((g) => `${g.key}=${g.value} +${g.to - g.from}`).join(', ')}`);
   return { text: parts.join('; '), labelledShare: whole > 0 ? labelled / whole : 0, keys, growing };
 }

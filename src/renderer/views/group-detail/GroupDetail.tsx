@@ -3,6 +3,8 @@ import type { GroupRow } from '../../../shared/contract.js';
 import { Empty } from '../../ui/StatusViews.js';
 import { baseName, formatCount, formatDelta, formatSite } from '../../ui/format.js';
 import { frameLines, idsPreview, statesLine } from './group-detail.js';
+import { LabelChips } from '../../ui/LabelChips.js';
+import { LabelSplit } from './LabelSplit.js';
 
 export interface GroupDetailProps {
   row: GroupRow | null;
@@ -107,19 +109,9 @@ export const GroupDetail = memo(function GroupDetail({ row, canAnalyse, onShowIn
             {ids.more > 0 && <span className="muted"> … and {formatCount(ids.more)} more</span>}
           </p>
         )}
-        {row.labels.length > 0 && (
-          <ul className="labels">
-            {row.labels.map((l, i) => (
-              <li key={i}>
-                {Object.entries(l.labels)
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join(' ')}{' '}
-                <span className="muted">×{l.count}</span>
-              </li>
-            ))}
-          </ul>
-        )}
+        <LabelChips count={row.count} labels={row.labels} max={6} />
       </section>
+      <LabelSplit count={row.count} labels={row.labels} />
     </article>
   );
 });

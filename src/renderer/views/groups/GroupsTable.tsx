@@ -1,7 +1,9 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { GroupRow } from '../../../shared/contract.js';
 import { Sparkline } from '../../ui/Sparkline.js';
 import { formatCount, formatDelta } from '../../ui/format.js';
+import { LabelChips } from '../../ui/LabelChips.js';
+import { labelQuery } from './label-filter.js';
 import { filterRows, moveSelection, sortRows, toTableRows, visibleWindow, type SortDir, type SortKey, type TableRow } from './groups-table.js';
 import { COLUMNS, DEFAULT_LAYOUT, fitColumns, gridTemplateOf, isColumnLayout, resizeColumn, toggleColumn, widthOf, type ColumnDef, type ColumnId } from './table-columns.js';
 import { usePersistedState } from '../../ui/use-persisted-state.js';
@@ -17,7 +19,7 @@ export interface GroupsTableProps {
 const ROW_HEIGHT = 30;
 
 /** One cell of a row; `title` carries the whole text, which the cell may cut with an ellipsis. */
-function cellOf(id: ColumnId, r: TableRow): React.JSX.Element {
+function cellOf(id: ColumnId, r: TableRow, onPickLabel?: (key: string, value: string) => void): React.JSX.Element {
   switch (id) {
     case 'count':
       return <div role="gridcell" className="num" key={id}>{formatCount(r.row.count)}</div>;
@@ -32,7 +34,11 @@ function cellOf(id: ColumnId, r: TableRow): React.JSX.Element {
     case 'state':
       return <div role="gridcell" className="state" title={r.state} key={id}>{r.state}</div>;
     case 'blockingSite':
-      return <div role="gridcell" className="site" title={r.blockingTitle} key={id}>{r.blockingSite}</div>;
+      return (
+        <div role="gridcell" className="site" title={r.blockingTitle} key={id}>
+          {r.blockingSite} <LabelChips count={r.row.count} labels={r.row.labels} max={2} onPick={onPickLabel} />
+        </div>
+      );
     case 'createdBy':
       return <div role="gridcell" className="site" title={r.createdTitle} key={id}>{r.createdBy}</div>;
     case 'score':
@@ -52,6 +58,7 @@ function cellOf(id: ColumnId, r: TableRow): React.JSX.Element {
 export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSelect, onOpen }: GroupsTableProps): React.JSX.Element {
   const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: 'count', dir: 'desc' });
   const [query, setQuery] = useState('');
+  const onPickLabel = useCallback((key: string, value: string) => setQuery(labelQuery(key, value)), []);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(400);
   const [tableWidth, setTableWidth] = useState(0);
@@ -129,7 +136,7 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
         <input
           ref={filterInput}
           type="search"
-          placeholder="Filter groups (function, file, state…)   /"
+          placeholder="Filter groups (function, file, state, label:key=value…)   /"
           aria-label="Filter groups"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
@@ -211,6 +218,7 @@ export const GroupsTable = memo(function GroupsTable({ rows, selectedKey, onSele
               template={grid.gridTemplateColumns}
               onSelect={onSelect}
               onOpen={onOpen}
+              onPickLabel={onPickLabel}
             />
           ))}
         </div>
@@ -227,10 +235,12 @@ interface GroupRowViewProps {
   template: string;
   onSelect: (key: string) => void;
   onOpen: (key: string) => void;
+  /** Clicking a label chip filters by that label value. */
+  onPickLabel: (key: string, value: string) => void;
 }
 
 /** One row; memoised, so rows still in view while scrolling are not rendered again. */
-const GroupRowView = memo(function GroupRowView({ r, index, isSelected, columns, template, onSelect, onOpen }: GroupRowViewProps): React.JSX.Element {
+const GroupRowView = memo(function GroupRowView({ r, index, isSelected, columns, template, onSelect, onOpen, onPickLabel }: GroupRowViewProps): React.JSX.Element {
   return (
     <div
       id={`group-row-${index}`}
@@ -243,7 +253,7 @@ const GroupRowView = memo(function GroupRowView({ r, index, isSelected, columns,
       onDoubleClick={() => onOpen(r.row.key)}
       data-testid="group-row"
     >
-      {columns.map((c) => cellOf(c.id, r))}
+      {columns.map((c) => cellOf(c.id, r, onPickLabel))}
     </div>
   );
 });

@@ -1,5 +1,6 @@
 import type { GroupRow } from '../../../shared/contract.js';
 import { formatSite, fullSite } from '../../ui/format.js';
+import { matchesLabelTerms, parseLabelTerms } from './label-filter.js';
 
 export type SortKey = 'count' | 'change' | 'state' | 'blockingSite' | 'createdBy' | 'suspect';
 export type SortDir = 'asc' | 'desc';
@@ -37,11 +38,15 @@ export function toTableRows(rows: readonly GroupRow[]): TableRow[] {
   });
 }
 
-/** Rows whose text contains every word of the query (case-insensitive); all rows for a blank query. */
+/**
+ * Rows whose text contains every word of the query (case-insensitive), and whose labels carry every
+ * `label:key=value` term of it; all rows for a blank query.
+ */
 export function filterRows(rows: readonly TableRow[], query: string): TableRow[] {
-  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== '');
-  if (words.length === 0) return [...rows];
-  return rows.filter((r) => words.every((w) => r.haystack.includes(w)));
+  const { terms, rest } = parseLabelTerms(query);
+  const words = rest.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0 && terms.length === 0) return [...rows];
+  return rows.filter((r) => words.every((w) => r.haystack.includes(w)) && matchesLabelTerms(r.row.labels, terms));
 }
 
 function compare(a: TableRow, b: TableRow, key: SortKey): number {
