@@ -12,6 +12,7 @@ export const REQUEST_NAMES = [
   'session.series',
   'session.groups',
   'session.fleet',
+  'session.labelSeries',
   'snapshot.list',
   'snapshot.get',
   'snapshot.raw',

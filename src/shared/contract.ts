@@ -277,6 +277,14 @@ export const requests = {
       restartTicks: z.array(count),
     }),
   ),
+  /** One group's count per tick split by one pprof label's values (issue 12); `value` null: the other values folded. */
+  'session.labelSeries': request(
+    z.strictObject({ sessionId: id, key: z.string().max(64), labelKey: z.string().max(1000) }),
+    z.object({
+      ticks: z.array(z.object({ tick: z.number().int().nonnegative(), atMs: z.number() })),
+      values: z.array(z.object({ value: z.string().nullable(), counts: z.array(z.number().int().nullable()) })),
+    }),
+  ),
   'snapshot.list': request(bySession, z.array(SnapshotInfoSchema)),
   'snapshot.get': request(bySnapshot, z.object({ info: SnapshotInfoSchema, snapshot: SnapshotSchema })),
   /** The raw text of a snapshot; `text` is null (with the reason) when none was kept or it is binary. */

@@ -167,7 +167,7 @@ describe('migrations', () => {
     });
     const plans: Record<string, string[]> = {};
     for (const [name, sql] of Object.entries(HOT_QUERIES)) {
-      const params = name === 'pruneRaw' ? [{ session: 1, keep: 5 }] : [1];
+      const params = name === 'pruneRaw' ? [{ session: 1, keep: 5 }] : name === 'stackLabels' ? ['bbbbbbbbbbbbbbbb', 2] : [1];
       plans[name] = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
     }
     for (const [name, details] of Object.entries(plans)) {

@@ -1,3 +1,4 @@
+import { labelSeriesOf } from './label-series.js';
 import type { RequestOutput, RequestParams } from '../../shared/contract.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import { TextDecoder } from 'node:util';
@@ -76,6 +77,9 @@ export function sessionHandlers(ctx: ApiContext) {
         })),
       };
     },
+
+    'session.labelSeries': ({ sessionId, key, labelKey }: RequestParams<'session.labelSeries'>): RequestOutput<'session.labelSeries'> =>
+      labelSeriesOf(store.sessionSeries(sessionId), store.stackLabelsBySnapshot(sessionId, key), labelKey),
 
     'snapshot.list': ({ sessionId }: RequestParams<'snapshot.list'>): RequestOutput<'snapshot.list'> =>
       store.sessionSnapshots(sessionId).map(toSnapshotInfo),

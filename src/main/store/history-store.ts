@@ -49,6 +49,10 @@ export const HOT_QUERIES = {
     JOIN label_sets ls ON ls.id = glc.label_set_id JOIN stacks st ON st.id = glc.stack_id
     WHERE s.session_id = ? AND s.error_code IS NULL AND s.kind IN ('compact', 'full')
     ORDER BY s.tick, s.id`,
+  stackLabels: `SELECT glc.snapshot_id, ls.key, glc.count
+    FROM stacks st JOIN group_label_counts glc ON glc.stack_id = st.id
+    JOIN snapshots s ON s.id = glc.snapshot_id JOIN label_sets ls ON ls.id = glc.label_set_id
+    WHERE st.key = ? AND s.session_id = ?`,
   snapshotGroups: `SELECT g.stack_id, st.key, st.frames, st.blocking_site, st.created_by, g.count, g.leaked, g.max_wait_minutes, g.states, g.labels, g.is_locked, gi.ids
     FROM group_counts g JOIN stacks st ON st.id = g.stack_id
     LEFT JOIN goroutine_ids gi ON gi.snapshot_id = g.snapshot_id AND gi.stack_id = g.stack_id
@@ -130,6 +134,7 @@ export class HistoryStore {
       insertLabelCount: p('INSERT INTO group_label_counts (snapshot_id, stack_id, label_set_id, count) VALUES (?, ?, ?, ?)'),
       snapshotLabels: p(HOT_QUERIES.snapshotLabels),
       sessionLabels: p(HOT_QUERIES.sessionLabels).raw(),
+      stackLabels: p(HOT_QUERIES.stackLabels).raw(),
       insertIds: p('INSERT INTO goroutine_ids (snapshot_id, stack_id, ids) VALUES (?, ?, ?)'),
       insertRaw: p('INSERT INTO raw_dumps (snapshot_id, session_id, encoding, original_bytes, data) VALUES (?, ?, ?, ?, ?)'),
       pruneRaw: p(HOT_QUERIES.pruneRaw),
@@ -354,6 +359,18 @@ export class HistoryStore {
       span.last.push({ labels, count });
     }
     return new Map([...perStack].map(([k, v]) => [k, { first: v.first, last: v.last }]));
+  }
+
+  /** One stack's label sets with counts, per snapshot of the session that has them (snapshot id → sets). */
+  stackLabelsBySnapshot(sessionId: number, stackKey: string): Map<number, Group['labels']> {
+    this.session(sessionId);
+    const out = new Map<number, Group['labels']>();
+    for (const [snapshotId, key, count] of this.st.stackLabels.iterate(stackKey, sessionId) as Iterable<[number, string, number]>) {
+      const list = out.get(snapshotId) ?? [];
+      list.push({ labels: labelSetOf(key), count });
+      out.set(snapshotId, list);
+    }
+    return out;
   }
 
   private snapshotLabelsByStack(snapshotId: number): Map<number, Group['labels']> {

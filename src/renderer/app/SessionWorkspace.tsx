@@ -173,7 +173,7 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
           ))}
         {tab === 'group' && (
           <div className="group-with-source">
-            <GroupDetail row={row} canAnalyse={canAnalyse} onShowInDump={showInDump} />
+            <GroupDetail row={row} sessionId={sessionId} canAnalyse={canAnalyse} onShowInDump={showInDump} />
             {row !== null && <SourceView key={row.key} frames={row.frames} blockingSite={row.blockingSite} createdBy={row.createdBy} renderEditor={renderSource} />}
           </div>
         )}

@@ -8,12 +8,14 @@ import { LabelSplit } from './LabelSplit.js';
 
 export interface GroupDetailProps {
   row: GroupRow | null;
+  /** The session the row belongs to: the label split reads its counts over time. */
+  sessionId?: number;
   canAnalyse: boolean;
   onShowInDump: () => void;
 }
 
 /** One group: its evidence, its frames with the blocking site marked, creation site, ids and waits. */
-export const GroupDetail = memo(function GroupDetail({ row, canAnalyse, onShowInDump }: GroupDetailProps): React.JSX.Element {
+export const GroupDetail = memo(function GroupDetail({ row, sessionId, canAnalyse, onShowInDump }: GroupDetailProps): React.JSX.Element {
   if (row === null) return <Empty title="No group selected">Pick a row in the groups table (↑/↓, Enter).</Empty>;
   const ids = idsPreview(row.ids);
   const suspect = row.suspect;
@@ -111,7 +113,7 @@ export const GroupDetail = memo(function GroupDetail({ row, canAnalyse, onShowIn
         )}
         <LabelChips count={row.count} labels={row.labels} max={6} />
       </section>
-      <LabelSplit count={row.count} labels={row.labels} />
+      <LabelSplit count={row.count} labels={row.labels} groupKey={row.key} sessionId={sessionId ?? null} />
     </article>
   );
 });
