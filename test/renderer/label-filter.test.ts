@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import type { GroupRow } from '../../src/shared/contract.js';
 import { filterRows, toTableRows } from '../../src/renderer/views/groups/groups-table.js';
-import { labelQuery, parseLabelTerms } from '../../src/renderer/views/groups/label-filter.js';
+import { labelQuery, parseLabelTerms } from '../../src/renderer/ui/label-terms.js';
 import { splitByLabel } from '../../src/shared/labels.js';
 import { labelOriginOf } from '../../src/shared/label-origin.js';
 

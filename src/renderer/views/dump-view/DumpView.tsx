@@ -5,6 +5,8 @@ import { formatCount } from '../../ui/format.js';
 import { groupSpans, hasRecords, recordGroupKeys } from './debug1-records.js';
 import { indexDump, rangesOfSpans, spanIndexAtLine } from './dump-index.js';
 import { stepLine } from './dump-navigation.js';
+import { spansCarrying } from './label-highlight.js';
+import { parseLabelTerms } from '../../ui/label-terms.js';
 
 export interface DumpViewProps {
   snapshotId: number | null;
@@ -39,7 +41,13 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
   const isRecords = index !== null && hasRecords(index);
   // Only a dump with debug=1 records is read again for frames: a 14 MB debug=2 dump is found by id.
   const recordKeys = useMemo(() => (text !== null && index !== null && groups !== null && isRecords ? recordGroupKeys(text, index, groups) : null), [text, index, groups, isRecords]);
-  const spans = useMemo(() => (index ? groupSpans(index, ids, recordKeys, groupKey) : []), [index, ids, recordKeys, groupKey]);
+  // `label:tenant=acme` highlights the goroutines carrying that label value instead of the group's.
+  const [labelQuery, setLabelQuery] = useState('');
+  const terms = useMemo(() => parseLabelTerms(labelQuery).terms, [labelQuery]);
+  const spans = useMemo(
+    () => (index === null ? [] : terms.length > 0 && text !== null ? spansCarrying(text, index, terms) : groupSpans(index, ids, recordKeys, groupKey)),
+    [index, ids, recordKeys, groupKey, terms, text],
+  );
   const highlight = useMemo(() => rangesOfSpans(spans), [spans]);
   const headers = useMemo(() => spans.map((s) => s.startLine), [spans]);
   const noun = isRecords ? 'record' : 'goroutine';
@@ -83,7 +91,26 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
   return (
     <div className="dump-view">
       <div className="dump-toolbar" role="toolbar" aria-label="Dump navigation">
-        {groupKey === null ? (
+        <input
+          type="search"
+          className="dump-label-filter"
+          placeholder="label:key=value"
+          aria-label="Highlight the goroutines carrying a label value"
+          value={labelQuery}
+          onChange={(e) => setLabelQuery(e.target.value)}
+          data-testid="dump-label-filter"
+        />
+        {terms.length > 0 ? (
+          <span data-testid="dump-label-count">
+            {formatCount(headers.length)} {noun}s carry {labelQuery.trim()}
+          </span>
+        ) : null}
+        {terms.length > 0 && headers.length > 0 ? (
+          <>
+            <button type="button" onClick={() => go(-1)} aria-label={`Previous ${noun} with the label`}>▲</button>
+            <button type="button" onClick={() => go(1)} aria-label={`Next ${noun} with the label`}>▼</button>
+          </>
+        ) : terms.length > 0 ? null : groupKey === null ? (
           <span className="muted">Select a group to highlight its {noun}s.</span>
         ) : headers.length === 0 ? (
           <span className="muted">

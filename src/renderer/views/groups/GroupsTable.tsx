@@ -3,7 +3,7 @@ import type { GroupRow } from '../../../shared/contract.js';
 import { Sparkline } from '../../ui/Sparkline.js';
 import { formatCount, formatDelta } from '../../ui/format.js';
 import { LabelChips } from '../../ui/LabelChips.js';
-import { labelQuery } from './label-filter.js';
+import { labelQuery } from '../../ui/label-terms.js';
 import { filterRows, moveSelection, sortRows, toTableRows, visibleWindow, type SortDir, type SortKey, type TableRow } from './groups-table.js';
 import { COLUMNS, DEFAULT_LAYOUT, fitColumns, gridTemplateOf, isColumnLayout, resizeColumn, toggleColumn, widthOf, type ColumnDef, type ColumnId } from './table-columns.js';
 import { usePersistedState } from '../../ui/use-persisted-state.js';

@@ -1,6 +1,6 @@
 import type { GroupRow } from '../../../shared/contract.js';
 import { formatSite, fullSite } from '../../ui/format.js';
-import { matchesLabelTerms, parseLabelTerms } from './label-filter.js';
+import { matchesLabelTerms, parseLabelTerms } from '../../ui/label-terms.js';
 
 export type SortKey = 'count' | 'change' | 'state' | 'blockingSite' | 'createdBy' | 'suspect';
 export type SortDir = 'asc' | 'desc';

@@ -1,4 +1,4 @@
-import type { LabelSet } from '../../../shared/model.js';
+import type { LabelSet } from '../../shared/model.js';
 
 /** `label:route=GET /x` in the filter box: groups whose goroutines carry that label (value optional). */
 export interface LabelTerm {
