@@ -22,7 +22,7 @@ describe('labels in the history', () => {
       source: 'recording', name: 'labels', targetUrl: 'http://127.0.0.1:1', startedAtMs: 0, intervalMs: 1000, fullEvery: 10,
       rawRetention: 'none', rawKeepLast: 0, endpoints: ['goroutine'],
     });
-    const ticks = [{ acme: 1 }, { acme: 3, zoë: 1 }, { acme: 6, zoë: 2, 'x y': 1 }];
+    const ticks: Record<string, number>[] = [{ acme: 1 }, { acme: 3, zoë: 1 }, { acme: 6, zoë: 2, 'x y': 1 }];
     ticks.forEach((perTenant, t) => {
       store.recordTick(session, t, [{ kind: 'compact', endpoint: 'goroutine?debug=1', atMs: t * 1000, durationMs: 1, bytes: 10, snapshot: compact(leak(perTenant)), error: null, raw: null }]);
     });
