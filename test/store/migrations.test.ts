@@ -159,6 +159,26 @@ describe('migrations', () => {
     for (const t of tables) expect(t.strict, t.name).toBe(1);
   });
 
+  it('gives a file that went from version 1 straight to 4 (before 3 was merged) the label tables', () => {
+    const t = tempDir('goroscope-migrate-');
+    onTestFinished(t.remove);
+    const file = t.file('h.db');
+    const db = new Database(file);
+    for (const m of MIGRATIONS.filter((x) => x.version !== 3)) m.up(db);
+    db.pragma('user_version = 4');
+    SEEDS[1]!(db);
+    db.close();
+    const store = HistoryStore.open(file);
+    onTestFinished(() => store.dispose());
+    expect(store.snapshot(1).groups[0]).toMatchObject({ count: 3, labels: [] });
+    const check = new Database(file, { readonly: true });
+    onTestFinished(() => {
+      check.close();
+    });
+    expect(check.pragma('user_version', { simple: true })).toBe(4);
+    expect(check.prepare(`SELECT name FROM sqlite_master WHERE name IN ('label_sets', 'group_label_counts') ORDER BY name`).pluck().all()).toEqual(['group_label_counts', 'label_sets']);
+  });
+
   it('answers the hot queries from indexes, never by scanning a table', () => {
     const file = makeDbAt(SCHEMA_VERSION);
     const db = new Database(file, { readonly: true });

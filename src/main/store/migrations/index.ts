@@ -7,6 +7,11 @@ import * as m0004 from './0004-fleet-instances.js';
 export interface Migration {
   version: number;
   up(db: Database): void;
+  /**
+   * For a migration merged after a higher-numbered one (numbers are reserved per branch): whether a
+   * file already past its version has it. A file without it gets it applied, its version unchanged.
+   */
+  isApplied?(db: Database): boolean;
 }
 
 /** Every migration, oldest first. A shipped migration is never edited: add `NNNN-what.ts` instead. */
@@ -26,6 +31,12 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export function migrate(db: Database, dbPath: string, toVersion: number = SCHEMA_VERSION): number {
   const current = refuseNewer(db, dbPath);
   for (const m of MIGRATIONS) {
+    if (m.version <= current && m.isApplied && !m.isApplied(db)) {
+      db.transaction(() => {
+        if (!m.isApplied!(db)) m.up(db);
+      }).immediate();
+      continue;
+    }
     // Read without a lock: an up-to-date history (every open but the first) takes no write lock here.
     if (m.version <= current) continue;
     if (m.version > toVersion) break;
