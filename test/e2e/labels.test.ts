@@ -53,6 +53,8 @@ describe('labels in the browser UI', () => {
     await page.getByLabel('Filter groups').fill('');
 
     await leakRow.click();
+    // A session of one dump opens on its one-page overview: the group detail is its own tab.
+    await page.getByRole('tab', { name: 'Group' }).click();
     const split = page.getByTestId('label-split');
     await page.getByLabel('Label key').selectOption('tenant');
     await expect.poll(() => split.innerText()).toContain('tenant=t-0 ×2');
