@@ -27,10 +27,10 @@ export function checkResultOf(report: Report): CheckResult {
       reasons: s.reasons,
       rise: s.rise,
       ratePerMin: s.ratePerMin,
-      // Added after the documented fields: `score` keeps its 0–1 meaning.
-      score100: s.score100,
       labels: s.labels,
       labelOrigin: s.labelOrigin,
+      // Added after the documented fields: `score` keeps its 0–1 meaning.
+      score100: s.score100,
     })),
     ...(report.fleet
       ? {
