@@ -336,11 +336,11 @@ export const CheckResultSchema = z.object({
       reasons: z.array(z.string()),
       rise: z.number().int(),
       ratePerMin: z.number().nullable(),
-      /** `score` on the app's 0–100 scale (added last: `score` keeps its 0–1 meaning). */
-      score100: z.number().int().min(0).max(100),
       /** pprof label sets with counts (latest labelled snapshot), largest first. */
       labels: z.array(z.object({ labels: LabelSetSchema, count: z.number().int() })),
       labelOrigin: LabelOriginSchema.nullable(),
+      /** `score` on the app's 0–100 scale (added last: `score` keeps its 0–1 meaning). */
+      score100: z.number().int().min(0).max(100),
     }),
   ),
   /** Fleets only: every instance ranked, with its ticks, failed ticks and the cost imposed on it. */
