@@ -80,7 +80,7 @@ describe('goroscope check on one debug=2 dump', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('goroscope check: 1 suspect (1 file: t1.debug2.txt; one snapshot, 1 full dump)');
-    expect(lines).toContain('#1 main.(*session).next main.go:116  50000 goroutines, one snapshot, strong evidence, score 0.95');
+    expect(lines).toContain('#1 main.(*session).next main.go:116  50000 goroutines, one snapshot, strong evidence, score 95/100');
     expect(r.stdout).toContain('\nOne snapshot: it shows where goroutines wait now, not whether their number grows. A large healthy pool, or a burst of requests in progress, looks the same');
   });
 
