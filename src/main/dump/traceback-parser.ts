@@ -2,6 +2,7 @@ import type { Frame, ParseWarning } from '../../shared/model.js';
 import { DumpParseError } from '../../shared/errors.js';
 import type { GoroutineInfo, LineParser, ParsedDump, Sample } from './types.js';
 import {
+  type CreatedBy,
   type FileLine,
   type Header,
   parseStatus,
@@ -38,6 +39,17 @@ type State =
   // → 'func'-like exit on a header, 'seek' on other text.
   | 'ancestor';
 
+/** Bounds each parse cache: a crafted dump of distinct lines must not grow it without limit. */
+const CACHE_LIMIT = 100_000;
+/** Frame positions remembered from the previous goroutine (deeper frames share the last slot; `created by` has its own). */
+const MAX_RECENT = 64;
+
+interface FileLineEntry {
+  at: FileLine | null;
+  /** Interned frames seen with this file line, by function name. */
+  frames: Map<string, Frame>;
+}
+
 interface OpenGoroutine {
   info: GoroutineInfo;
   frames: Frame[];
@@ -60,9 +72,14 @@ export class TracebackParser implements LineParser {
   private readonly warnings: ParseWarning[] = [];
   private readonly frames = new FrameInterner();
   private readonly stacks = new StackInterner();
-  // Dumps repeat the same statuses and file lines thousands of times: parse each distinct text once.
+  // Dumps repeat the same statuses, file lines and `created by` lines thousands of times: each
+  // distinct text is parsed once. A file line's entry also holds the frames met with it, by function
+  // name, so a repeated frame costs two map lookups and no allocation.
   private readonly statusCache = new Map<string, Omit<Header, 'id'>>();
-  private readonly fileLineCache = new Map<string, FileLine | null>();
+  private readonly fileLineCache = new Map<string, FileLineEntry>();
+  private readonly createdByCache = new Map<string, CreatedBy | null>();
+  private readonly recentText: (string | undefined)[] = new Array<string | undefined>(MAX_RECENT + 1).fill(undefined);
+  private readonly recentEntry: (FileLineEntry | undefined)[] = new Array<FileLineEntry | undefined>(MAX_RECENT + 1).fill(undefined);
   private threadStacks = 0;
   private skippedBefore = 0;
   private firstSkippedLine = 0;
@@ -155,33 +172,58 @@ export class TracebackParser implements LineParser {
     }
   }
 
-  /** `goroutine 9 [chan send]:` on the fast path; any other header form through parseHeader. */
+  /**
+   * `goroutine 9 [chan send]:` on the fast path: the id read digit by digit (only decimal digits, as
+   * in parseHeader's pattern), the status through the cache. Any other header form goes through
+   * parseHeader.
+   */
   private header(text: string): Header | null {
     if (text.startsWith('goroutine ') && text.endsWith(']:')) {
-      const open = text.indexOf(' [', 10);
-      const digits = text.slice(10, open);
-      // Only decimal digits, as in HEADER: Number() would also take `0x1f`, `1e3` and ` 12`.
-      const id = open > 10 && /^\d+$/.test(digits) ? Number(digits) : NaN;
-      if (Number.isSafeInteger(id) && id >= 0) {
-        const status = text.slice(open + 2, -2);
+      let id = 0;
+      let i = 10;
+      for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) id = id * 10 + (c - 48);
+      if (i > 10 && i <= 26 && text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 91 && Number.isSafeInteger(id)) {
+        const status = text.slice(i + 2, -2);
         let parsed = this.statusCache.get(status);
         if (parsed === undefined) {
           parsed = parseStatus(status);
-          this.statusCache.set(status, parsed);
+          if (this.statusCache.size < CACHE_LIMIT) this.statusCache.set(status, parsed);
         }
-        return { id, ...parsed };
+        return { id, state: parsed.state, waitMinutes: parsed.waitMinutes, isLocked: parsed.isLocked, isLeaked: parsed.isLeaked };
       }
     }
     return parseHeader(text);
   }
 
-  private fileLine(text: string): FileLine | null {
-    let at = this.fileLineCache.get(text);
-    if (at === undefined) {
-      at = parseFileLine(text);
-      if (this.fileLineCache.size < 100_000) this.fileLineCache.set(text, at);
+  /**
+   * The file line at frame position `slot` of this goroutine. Consecutive goroutines usually share
+   * their stack, so the text is first compared with the one the previous goroutine had there (a
+   * comparison costs less than hashing the line for the cache).
+   */
+  private fileLineAt(text: string, slot: number): FileLineEntry {
+    if (this.recentText[slot] === text) return this.recentEntry[slot]!;
+    const entry = this.fileLine(text);
+    this.recentText[slot] = text;
+    this.recentEntry[slot] = entry;
+    return entry;
+  }
+
+  private fileLine(text: string): FileLineEntry {
+    let entry = this.fileLineCache.get(text);
+    if (entry === undefined) {
+      entry = { at: parseFileLine(text), frames: new Map() };
+      if (this.fileLineCache.size < CACHE_LIMIT) this.fileLineCache.set(text, entry);
     }
-    return at;
+    return entry;
+  }
+
+  private createdBy(text: string): CreatedBy | null {
+    let createdBy = this.createdByCache.get(text);
+    if (createdBy === undefined) {
+      createdBy = parseCreatedBy(text);
+      if (this.createdByCache.size < CACHE_LIMIT) this.createdByCache.set(text, createdBy);
+    }
+    return createdBy;
   }
 
   private tryHeader(text: string, line: number): boolean {
@@ -222,8 +264,8 @@ export class TracebackParser implements LineParser {
       this.state = 'file';
       return;
     }
-    if (text.trim().length === 0) return; // blank lines inside a goroutine: double-spaced pastes
-    const createdBy = parseCreatedBy(text);
+    if (isBlank(text)) return; // blank lines inside a goroutine: double-spaced pastes
+    const createdBy = this.createdBy(text);
     if (createdBy) {
       open.pendingFunc = createdBy.func;
       open.pendingFuncLine = line;
@@ -250,9 +292,9 @@ export class TracebackParser implements LineParser {
 
   private readFile(text: string, line: number, isCreatedBy: boolean): void {
     const open = this.current!;
-    if (text.trim().length === 0) return;
-    const at = this.fileLine(text);
-    if (at === null) {
+    if (isBlank(text)) return;
+    const entry = this.fileLineAt(text, isCreatedBy ? MAX_RECENT : Math.min(open.frames.length, MAX_RECENT - 1));
+    if (entry.at === null) {
       const what = isCreatedBy ? 'created by' : 'function';
       const message = `expected file:line after ${what} "${clip(open.pendingText.trim())}", got "${clip(text.trim())}"`;
       this.current = null;
@@ -261,21 +303,25 @@ export class TracebackParser implements LineParser {
       this.seek(text, line);
       return;
     }
-    this.attach(open, at, isCreatedBy);
+    this.attach(open, entry, isCreatedBy);
     this.state = isCreatedBy ? 'done' : 'func';
   }
 
-  private attach(open: OpenGoroutine, at: FileLine, isCreatedBy: boolean): void {
-    const frame = this.frames.intern(open.pendingFunc!, at.file, at.line);
+  private attach(open: OpenGoroutine, entry: FileLineEntry, isCreatedBy: boolean): void {
+    const func = open.pendingFunc!;
+    let frame = entry.frames.get(func);
+    if (frame === undefined) {
+      frame = this.frames.intern(func, entry.at!.file, entry.at!.line);
+      entry.frames.set(func, frame);
+    }
     open.pendingFunc = null;
     if (isCreatedBy) open.info.createdBy = frame;
     else open.frames.push(frame);
   }
 
   private readAfterStack(text: string, line: number): void {
+    if (isBlank(text)) return;
     if (this.tryHeader(text, line)) return;
-    const trimmed = text.trim();
-    if (trimmed.length === 0) return;
     if (parseAncestorHeader(text) !== null) {
       this.state = 'ancestor';
       return;
@@ -337,6 +383,17 @@ export class TracebackParser implements LineParser {
     const error = new DumpParseError(line, detail);
     this.warnings.push({ line, message: error.message });
   }
+}
+
+/** `text.trim().length === 0` without the copy: stops at the first ASCII character that is not white space. */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    // Unicode white space (NBSP, BOM, U+2028, …): let trim's own definition decide.
+    return c >= 127 ? text.trim().length === 0 : false;
+  }
+  return true;
 }
 
 function isAncestorLine(text: string): boolean {
