@@ -80,6 +80,7 @@ export class TracebackParser implements LineParser {
   private readonly createdByCache = new Map<string, CreatedBy | null>();
   private readonly recentText: (string | undefined)[] = new Array<string | undefined>(MAX_RECENT + 1).fill(undefined);
   private readonly recentEntry: (FileLineEntry | undefined)[] = new Array<FileLineEntry | undefined>(MAX_RECENT + 1).fill(undefined);
+  private readonly recentFrame: (Frame | undefined)[] = new Array<Frame | undefined>(MAX_RECENT + 1).fill(undefined);
   private threadStacks = 0;
   private skippedBefore = 0;
   private firstSkippedLine = 0;
@@ -293,7 +294,8 @@ export class TracebackParser implements LineParser {
   private readFile(text: string, line: number, isCreatedBy: boolean): void {
     const open = this.current!;
     if (isBlank(text)) return;
-    const entry = this.fileLineAt(text, isCreatedBy ? MAX_RECENT : Math.min(open.frames.length, MAX_RECENT - 1));
+    const slot = isCreatedBy ? MAX_RECENT : Math.min(open.frames.length, MAX_RECENT - 1);
+    const entry = this.fileLineAt(text, slot);
     if (entry.at === null) {
       const what = isCreatedBy ? 'created by' : 'function';
       const message = `expected file:line after ${what} "${clip(open.pendingText.trim())}", got "${clip(text.trim())}"`;
@@ -303,17 +305,20 @@ export class TracebackParser implements LineParser {
       this.seek(text, line);
       return;
     }
-    this.attach(open, entry, isCreatedBy);
+    this.attach(open, entry, slot, isCreatedBy);
     this.state = isCreatedBy ? 'done' : 'func';
   }
 
-  private attach(open: OpenGoroutine, entry: FileLineEntry, isCreatedBy: boolean): void {
+  private attach(open: OpenGoroutine, entry: FileLineEntry, slot: number, isCreatedBy: boolean): void {
     const func = open.pendingFunc!;
-    let frame = entry.frames.get(func);
+    // As in fileLineAt: the previous goroutine's frame at this position, when function and file line match.
+    const recent = this.recentFrame[slot];
+    let frame = recent !== undefined && recent.func === func && this.recentEntry[slot] === entry ? recent : entry.frames.get(func);
     if (frame === undefined) {
       frame = this.frames.intern(func, entry.at!.file, entry.at!.line);
       entry.frames.set(func, frame);
     }
+    this.recentFrame[slot] = frame;
     open.pendingFunc = null;
     if (isCreatedBy) open.info.createdBy = frame;
     else open.frames.push(frame);
