@@ -50,6 +50,15 @@ interface FileLineEntry {
   frames: Map<string, Frame>;
 }
 
+/** What the previous goroutine had at one frame position: its file line text and entry, its frame. */
+interface RecentSlot {
+  text: string | null;
+  entry: FileLineEntry | null;
+  frame: Frame | null;
+  /** The file line entry `frame` was made from. */
+  frameEntry: FileLineEntry | null;
+}
+
 interface OpenGoroutine {
   info: GoroutineInfo;
   frames: Frame[];
@@ -78,9 +87,7 @@ export class TracebackParser implements LineParser {
   private readonly statusCache = new Map<string, Omit<Header, 'id'>>();
   private readonly fileLineCache = new Map<string, FileLineEntry>();
   private readonly createdByCache = new Map<string, CreatedBy | null>();
-  private readonly recentText: (string | undefined)[] = new Array<string | undefined>(MAX_RECENT + 1).fill(undefined);
-  private readonly recentEntry: (FileLineEntry | undefined)[] = new Array<FileLineEntry | undefined>(MAX_RECENT + 1).fill(undefined);
-  private readonly recentFrame: (Frame | undefined)[] = new Array<Frame | undefined>(MAX_RECENT + 1).fill(undefined);
+  private readonly recent: RecentSlot[] = Array.from({ length: MAX_RECENT + 1 }, () => ({ text: null, entry: null, frame: null, frameEntry: null }));
   private threadStacks = 0;
   private skippedBefore = 0;
   private firstSkippedLine = 0;
@@ -202,11 +209,11 @@ export class TracebackParser implements LineParser {
    * comparison costs less than hashing the line for the cache).
    */
   private fileLineAt(text: string, slot: number): FileLineEntry {
-    if (this.recentText[slot] === text) return this.recentEntry[slot]!;
-    const entry = this.fileLine(text);
-    this.recentText[slot] = text;
-    this.recentEntry[slot] = entry;
-    return entry;
+    const recent = this.recent[slot]!;
+    if (recent.text === text) return recent.entry!;
+    recent.text = text;
+    recent.entry = this.fileLine(text);
+    return recent.entry;
   }
 
   private fileLine(text: string): FileLineEntry {
@@ -312,13 +319,14 @@ export class TracebackParser implements LineParser {
   private attach(open: OpenGoroutine, entry: FileLineEntry, slot: number, isCreatedBy: boolean): void {
     const func = open.pendingFunc!;
     // As in fileLineAt: the previous goroutine's frame at this position, when function and file line match.
-    const recent = this.recentFrame[slot];
-    let frame = recent !== undefined && recent.func === func && this.recentEntry[slot] === entry ? recent : entry.frames.get(func);
+    const recent = this.recent[slot]!;
+    let frame = recent.frame !== null && recent.frameEntry === entry && recent.frame.func === func ? recent.frame : entry.frames.get(func);
     if (frame === undefined) {
       frame = this.frames.intern(func, entry.at!.file, entry.at!.line);
       entry.frames.set(func, frame);
     }
-    this.recentFrame[slot] = frame;
+    recent.frame = frame;
+    recent.frameEntry = entry;
     open.pendingFunc = null;
     if (isCreatedBy) open.info.createdBy = frame;
     else open.frames.push(frame);
