@@ -39,7 +39,7 @@ for (const file of inputs) {
   );
 }
 
-for (const [name, fn] of [['Recording (issue 4)', 'runRecordingBench'], ['Analysis (issue 5)', 'runAnalysisBench'], ['UI in Chromium (issue 6)', 'runUiBench']]) {
+for (const [name, fn] of [['Recording (issue 4)', 'runRecordingBench'], ['Analysis (issue 5)', 'runAnalysisBench'], ['UI in Chromium (issue 6)', 'runUiBench'], ['Scale: 200,000 goroutines and a day of 1 s ticks (issue 18)', 'runScaleBench']]) {
   if (typeof bench[fn] !== 'function') continue;
   console.log(`\n# ${name}`);
   const figures = await bench[fn]();

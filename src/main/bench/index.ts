@@ -3,3 +3,4 @@ export { benchParseFile, peakResidentBytes } from './parse-bench.js';
 export { runRecordingBench } from './recording-bench.js';
 export { runUiBench } from './ui-bench.js';
 export { runAnalysisBench } from './analysis-bench.js';
+export { runScaleBench } from './scale-bench.js';
