@@ -39,7 +39,7 @@ for (const file of inputs) {
   );
 }
 
-for (const [name, fn] of [['Recording (issue 4)', 'runRecordingBench'], ['Labels in the history (issue 12)', 'runLabelsBench'], ['Analysis (issue 5)', 'runAnalysisBench'], ['UI in Chromium (issue 6)', 'runUiBench'], ['Fleet (issue 15)', 'runFleetBench']]) {
+for (const [name, fn] of [['Recording (issue 4)', 'runRecordingBench'], ['Labels in the history (issue 12)', 'runLabelsBench'], ['Analysis (issue 5)', 'runAnalysisBench'], ['UI in Chromium (issue 6)', 'runUiBench'], ['Fleet (issue 15)', 'runFleetBench'], ['Scale: 200,000 goroutines and a day of 1 s ticks (issue 18)', 'runScaleBench']]) {
   if (typeof bench[fn] !== 'function') continue;
   console.log(`\n# ${name}`);
   const figures = await bench[fn]();

@@ -5,3 +5,4 @@ export { runUiBench } from './ui-bench.js';
 export { runAnalysisBench } from './analysis-bench.js';
 export { runFleetBench } from './fleet-bench.js';
 export { runLabelsBench } from './labels-bench.js';
+export { runScaleBench } from './scale-bench.js';

@@ -39,7 +39,8 @@ export function parseFileLine(text: string): FileLine | null {
 
 /** `main.worker(0x1, ...)` → `main.worker`; null when the line is not a function line. */
 export function parseFuncLine(text: string): string | null {
-  const trimmed = text.trim();
+  // Most lines need no trim (Go prints function lines unindented): skip building a copy then.
+  const trimmed = isTrimmed(text) ? text : text.trim();
   if (!trimmed.endsWith(')')) return null;
   const open = trimmed.lastIndexOf('(');
   if (open <= 0) return null;
@@ -86,6 +87,13 @@ export function isStackUnavailableLine(text: string): boolean {
 /** `...additional frames elided...` (deep stacks) or `...16777040 frames elided...` (Go ≥ 1.21, middle of a recursion). */
 export function isElidedFramesLine(text: string): boolean {
   return /^\s*\.\.\.(?:additional|\d+) frames elided\.\.\.\s*$/.test(text);
+}
+
+/** True when `text` has no white space at either end (space, tab, CR: what dumps carry). */
+function isTrimmed(text: string): boolean {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return first > 32 && last > 32;
 }
 
 export function frameOf(func: string, at: FileLine): Frame {

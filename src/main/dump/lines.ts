@@ -1,4 +1,4 @@
-import { Buffer } from 'node:buffer';
+import { Buffer, isAscii } from 'node:buffer';
 
 /**
  * Splits bytes or a string into lines without ever joining the input into one string: bytes are
@@ -41,10 +41,18 @@ export function forEachLine(input: Uint8Array | string, onLine: (text: string, l
       const nl = back >= offset ? back : buffer.indexOf(10, end); // a line longer than a chunk
       end = nl < 0 ? buffer.length : nl + 1;
     }
-    emitChunk(buffer.toString('utf8', offset, end), end === buffer.length);
+    // Dumps are nearly always ASCII, and decoding ASCII as Latin-1 skips UTF-8's validation: same text.
+    const chunk = buffer.subarray(offset, end);
+    emitChunk(isAscii(chunk) ? chunk.toString('latin1') : chunk.toString('utf8'), end === buffer.length);
     offset = end;
   }
   if (input.length === 0) emitChunk('', true);
+}
+
+/** The first `maxBytes` bytes as text with CRLF line ends made LF, for format detection. */
+export function headText(input: Uint8Array | string, maxBytes: number): string {
+  const head = typeof input === 'string' ? input.slice(0, maxBytes) : new TextDecoder('utf-8').decode(input.subarray(0, Math.min(input.length, maxBytes)));
+  return head.includes('\r') ? head.replace(/\r\n/g, '\n') : head;
 }
 
 /** The first `maxLines` lines of the first `maxBytes` bytes, for format detection and repair sniffing. */

@@ -1,6 +1,6 @@
 import { NotADumpError } from '../../shared/errors.js';
 import { detectFormat } from './detect.js';
-import { headLines, forEachLine } from './lines.js';
+import { headLines, headText, forEachLine } from './lines.js';
 import { learnRepair } from './repair.js';
 import { WrapJoiner } from './paste-shapes.js';
 import { gunzip, isGzip } from './gzip.js';
@@ -37,7 +37,7 @@ export function parseDump(input: Uint8Array | string, options: ParseOptions = {}
     return dumps;
   }
   const bytes = typeof input === 'string' ? null : input;
-  const head = headLines(input, HEAD_BYTES, Infinity).join('\n');
+  const head = headText(input, HEAD_BYTES);
   const format = detectFormat(bytes ?? new TextEncoder().encode(head.slice(0, 16)), head);
   switch (format) {
     case 'pprof-proto':

@@ -2,6 +2,7 @@ import type { Frame, LabelSet, ParseWarning } from '../../shared/model.js';
 import { DumpParseError } from '../../shared/errors.js';
 import type { GoroutineInfo, LineParser, ParsedDump, Sample } from './types.js';
 import {
+  type CreatedBy,
   type FileLine,
   type Header,
   type HeaderStatus,
@@ -40,6 +41,26 @@ type State =
   // → 'func'-like exit on a header, 'seek' on other text.
   | 'ancestor';
 
+/** Bounds each parse cache: a crafted dump of distinct lines must not grow it without limit. */
+const CACHE_LIMIT = 100_000;
+/** Frame positions remembered from the previous goroutine (deeper frames share the last slot; `created by` has its own). */
+const MAX_RECENT = 64;
+
+interface FileLineEntry {
+  at: FileLine | null;
+  /** Interned frames seen with this file line, by function name. */
+  frames: Map<string, Frame>;
+}
+
+/** What the previous goroutine had at one frame position: its file line text and entry, its frame. */
+interface RecentSlot {
+  text: string | null;
+  entry: FileLineEntry | null;
+  frame: Frame | null;
+  /** The file line entry `frame` was made from. */
+  frameEntry: FileLineEntry | null;
+}
+
 interface OpenGoroutine {
   info: GoroutineInfo;
   labels: LabelSet | null;
@@ -65,7 +86,9 @@ export class TracebackParser implements LineParser {
   private readonly warnings: ParseWarning[] = [];
   private readonly frames = new FrameInterner();
   private readonly stacks = new StackInterner();
-  // Dumps repeat the same statuses and file lines thousands of times: parse each distinct text once.
+  // Dumps repeat the same statuses, file lines and `created by` lines thousands of times: each
+  // distinct text is parsed once. A file line's entry also holds the frames met with it, by function
+  // name, so a repeated frame costs two map lookups and no allocation.
   private readonly statusCache = new Map<string, HeaderStatus>();
   // Labelled headers (Go ≥ 1.27) by their text after the id: one parse and one labels object per set.
   private readonly labelledCache = new Map<string, Header | null>();
@@ -73,11 +96,13 @@ export class TracebackParser implements LineParser {
     let parsed = this.statusCache.get(status);
     if (parsed === undefined) {
       parsed = parseStatus(status);
-      this.statusCache.set(status, parsed);
+      if (this.statusCache.size < CACHE_LIMIT) this.statusCache.set(status, parsed);
     }
     return parsed;
   };
-  private readonly fileLineCache = new Map<string, FileLine | null>();
+  private readonly fileLineCache = new Map<string, FileLineEntry>();
+  private readonly createdByCache = new Map<string, CreatedBy | null>();
+  private readonly recent: RecentSlot[] = Array.from({ length: MAX_RECENT + 1 }, () => ({ text: null, entry: null, frame: null, frameEntry: null }));
   private threadStacks = 0;
   private skippedBefore = 0;
   private firstSkippedLine = 0;
@@ -208,34 +233,58 @@ export class TracebackParser implements LineParser {
   }
 
   /**
-   * `goroutine 9 [chan send]:` on the fast path, `goroutine 9 [chan send] {route: "GET /x"}:` from a
-   * cache keyed by the text after the id; any other header form through parseHeader.
+   * `goroutine 9 [chan send]:` on the fast path (the id read digit by digit, the status through the
+   * cache), `goroutine 9 [chan send] {route: "GET /x"}:` from a cache keyed by the text after the id;
+   * any other header form through parseHeader.
    */
   private header(text: string): Header | null {
     if (!text.startsWith('goroutine ')) return parseHeader(text, this.cachedStatus);
-    const open = text.indexOf(' [', 10);
-    const digits = text.slice(10, open);
-    // Only decimal digits, as parseHeader: Number() would also take `0x1f`, `1e3` and ` 12`.
-    const id = open > 10 && /^\d+$/.test(digits) ? Number(digits) : NaN;
-    if (!Number.isSafeInteger(id)) return parseHeader(text, this.cachedStatus);
-    if (text.endsWith(']:')) return { id, ...this.cachedStatus(text.slice(open + 2, -2)), labels: null };
+    let id = 0;
+    let i = 10;
+    for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) id = id * 10 + (c - 48);
+    // Decimal digits then ` [`, as parseHeader reads them; any other shape (`gp=`, `0x1f`) goes there.
+    const isPlainId = i > 10 && i <= 26 && text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 91 && Number.isSafeInteger(id);
+    if (!isPlainId) return parseHeader(text, this.cachedStatus);
+    if (text.endsWith(']:')) return { id, ...this.cachedStatus(text.slice(i + 2, -2)), labels: null };
     if (!text.endsWith('}:')) return parseHeader(text, this.cachedStatus);
-    const rest = text.slice(open);
+    const rest = text.slice(i);
     let parsed = this.labelledCache.get(rest);
     if (parsed === undefined) {
       parsed = parseHeader(`goroutine 0${rest}`, this.cachedStatus);
-      if (this.labelledCache.size < 100_000) this.labelledCache.set(rest, parsed);
+      if (this.labelledCache.size < CACHE_LIMIT) this.labelledCache.set(rest, parsed);
     }
     return parsed === null ? null : { ...parsed, id };
   }
 
-  private fileLine(text: string): FileLine | null {
-    let at = this.fileLineCache.get(text);
-    if (at === undefined) {
-      at = parseFileLine(text);
-      if (this.fileLineCache.size < 100_000) this.fileLineCache.set(text, at);
+  /**
+   * The file line at frame position `slot` of this goroutine. Consecutive goroutines usually share
+   * their stack, so the text is first compared with the one the previous goroutine had there (a
+   * comparison costs less than hashing the line for the cache).
+   */
+  private fileLineAt(text: string, slot: number): FileLineEntry {
+    const recent = this.recent[slot]!;
+    if (recent.text === text) return recent.entry!;
+    recent.text = text;
+    recent.entry = this.fileLine(text);
+    return recent.entry;
+  }
+
+  private fileLine(text: string): FileLineEntry {
+    let entry = this.fileLineCache.get(text);
+    if (entry === undefined) {
+      entry = { at: parseFileLine(text), frames: new Map() };
+      if (this.fileLineCache.size < CACHE_LIMIT) this.fileLineCache.set(text, entry);
     }
-    return at;
+    return entry;
+  }
+
+  private createdBy(text: string): CreatedBy | null {
+    let createdBy = this.createdByCache.get(text);
+    if (createdBy === undefined) {
+      createdBy = parseCreatedBy(text);
+      if (this.createdByCache.size < CACHE_LIMIT) this.createdByCache.set(text, createdBy);
+    }
+    return createdBy;
   }
 
   private tryHeader(text: string, line: number): boolean {
@@ -283,8 +332,8 @@ export class TracebackParser implements LineParser {
       this.state = 'file';
       return;
     }
-    if (text.trim().length === 0) return; // blank lines inside a goroutine: double-spaced pastes
-    const createdBy = parseCreatedBy(text);
+    if (isBlank(text)) return; // blank lines inside a goroutine: double-spaced pastes
+    const createdBy = this.createdBy(text);
     if (createdBy) {
       open.pendingFunc = createdBy.func;
       open.pendingFuncLine = line;
@@ -319,9 +368,10 @@ export class TracebackParser implements LineParser {
 
   private readFile(text: string, line: number, isCreatedBy: boolean): void {
     const open = this.current!;
-    if (text.trim().length === 0) return;
-    const at = this.fileLine(text);
-    if (at === null) {
+    if (isBlank(text)) return;
+    const slot = isCreatedBy ? MAX_RECENT : Math.min(open.frames.length, MAX_RECENT - 1);
+    const entry = this.fileLineAt(text, slot);
+    if (entry.at === null) {
       const what = isCreatedBy ? 'created by' : 'function';
       const message = `expected file:line after ${what} "${clip(open.pendingText.trim())}", got "${clip(text.trim())}"`;
       this.current = null;
@@ -330,21 +380,29 @@ export class TracebackParser implements LineParser {
       this.seek(text, line, false);
       return;
     }
-    this.attach(open, at, isCreatedBy);
+    this.attach(open, entry, slot, isCreatedBy);
     this.state = isCreatedBy ? 'done' : 'func';
   }
 
-  private attach(open: OpenGoroutine, at: FileLine, isCreatedBy: boolean): void {
-    const frame = this.frames.intern(open.pendingFunc!, at.file, at.line);
+  private attach(open: OpenGoroutine, entry: FileLineEntry, slot: number, isCreatedBy: boolean): void {
+    const func = open.pendingFunc!;
+    // As in fileLineAt: the previous goroutine's frame at this position, when function and file line match.
+    const recent = this.recent[slot]!;
+    let frame = recent.frame !== null && recent.frameEntry === entry && recent.frame.func === func ? recent.frame : entry.frames.get(func);
+    if (frame === undefined) {
+      frame = this.frames.intern(func, entry.at!.file, entry.at!.line);
+      entry.frames.set(func, frame);
+    }
+    recent.frame = frame;
+    recent.frameEntry = entry;
     open.pendingFunc = null;
     if (isCreatedBy) open.info.createdBy = frame;
     else open.frames.push(frame);
   }
 
   private readAfterStack(text: string, line: number): void {
+    if (isBlank(text)) return;
     if (this.tryHeader(text, line)) return;
-    const trimmed = text.trim();
-    if (trimmed.length === 0) return;
     if (parseAncestorHeader(text) !== null) {
       this.state = 'ancestor';
       return;
@@ -419,6 +477,17 @@ export class TracebackParser implements LineParser {
  * has no package, so it counts as a runtime frame: such goroutines form one group of their own.
  */
 export const STACK_UNAVAILABLE: Frame[] = [Object.freeze({ func: 'goroutine running on other thread; stack unavailable', file: '', line: 0 })];
+
+/** `text.trim().length === 0` without the copy: stops at the first ASCII character that is not white space. */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    // Unicode white space (NBSP, BOM, U+2028, …): let trim's own definition decide.
+    return c >= 127 ? text.trim().length === 0 : false;
+  }
+  return true;
+}
 
 function isAncestorLine(text: string): boolean {
   return parseFuncLine(text) !== null || parseFileLine(text) !== null || parseCreatedBy(text) !== null;

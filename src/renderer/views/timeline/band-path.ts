@@ -1,5 +1,5 @@
 import type uPlot from 'uplot';
-import { columnKeep, edgeY, runsOf, type LinearMap } from './band-geometry.js';
+import { columnStarts, edgeEnvelope, runsOf, type EdgeEnvelope, type LinearMap } from './band-geometry.js';
 
 /**
  * The map of a scale, taken around `origin` (a value inside the scale): x values are epoch seconds
@@ -13,10 +13,10 @@ function linearMap(u: uPlot, scale: 'x' | 'y', origin: number): LinearMap & { or
 interface DrawCache {
   key: string;
   xs: unknown;
-  keep: Int32Array;
+  starts: Int32Array;
   px: Float64Array;
-  zero: Float64Array;
-  edges: Map<unknown, Float64Array>;
+  zero: EdgeEnvelope;
+  edges: Map<unknown, EdgeEnvelope>;
 }
 
 /**
@@ -33,24 +33,26 @@ export function stackedBandPaths(below: (seriesIdx: number) => number | null): u
     const xMap = linearMap(u, 'x', xs[i0] ?? 0);
     const columns = new Int32Array(xs.length);
     for (let i = i0; i <= i1; i++) columns[i] = Math.round(xMap.at0 + xMap.perUnit * (xs[i]! - xMap.origin));
-    const keep = columnKeep(columns, i0, i1);
-    const px = new Float64Array(keep.length);
-    for (let k = 0; k < keep.length; k++) px[k] = columns[keep[k]!]!;
-    const zero = new Float64Array(keep.length).fill(linearMap(u, 'y', 0).at0);
-    cache = { key, xs, keep, px, zero, edges: new Map() };
+    const starts = columnStarts(columns, i0, i1);
+    const px = new Float64Array(starts.length - 1);
+    for (let k = 0; k < px.length; k++) px[k] = columns[starts[k]!]!;
+    const zeroLine = new Float64Array(px.length).fill(linearMap(u, 'y', 0).at0);
+    cache = { key, xs, starts, px, zero: { low: zeroLine, high: zeroLine }, edges: new Map() };
     return cache;
   };
   return (u, si, i0, i1) => {
     const c = cacheFor(u, i0, i1);
-    const edge = (values: uPlot.AlignedData[number]): Float64Array => {
+    const edge = (values: uPlot.AlignedData[number]): EdgeEnvelope => {
       let e = c.edges.get(values);
       // Counts start at 0, so the y map through 0 keeps its precision.
-      if (!e) c.edges.set(values, (e = edgeY(values as ArrayLike<number | null>, c.keep, linearMap(u, 'y', 0))));
+      if (!e) c.edges.set(values, (e = edgeEnvelope(values as ArrayLike<number | null>, c.starts, linearMap(u, 'y', 0))));
       return e;
     };
     const lowerIdx = below(si);
-    const top = edge(u.data[si]!);
-    const bottom = lowerIdx === null ? c.zero : edge(u.data[lowerIdx]!);
+    // Pixel y grows downwards: a band's top is its edge's highest value (lowest y), its bottom the
+    // lowest value of the edge below (highest y).
+    const top = edge(u.data[si]!).high;
+    const bottom = lowerIdx === null ? c.zero.low : edge(u.data[lowerIdx]!).low;
     const fill = new Path2D();
     for (const [from, to] of runsOf(top, bottom)) {
       fill.moveTo(c.px[from]!, top[from]!);
