@@ -245,7 +245,14 @@ export class TracebackParser implements LineParser {
     // Decimal digits then ` [`, as parseHeader reads them; any other shape (`gp=`, `0x1f`) goes there.
     const isPlainId = i > 10 && i <= 26 && text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 91 && Number.isSafeInteger(id);
     if (!isPlainId) return parseHeader(text, this.cachedStatus);
-    if (text.endsWith(']:')) return { id, ...this.cachedStatus(text.slice(i + 2, -2)), labels: null };
+    if (text.endsWith(']:')) {
+      // A literal, not a spread of the cached status: this runs once per goroutine.
+      const st = this.cachedStatus(text.slice(i + 2, -2));
+      return {
+        id, state: st.state, waitMinutes: st.waitMinutes, isLocked: st.isLocked, isLeaked: st.isLeaked,
+        isScan: st.isScan, isDurable: st.isDurable, syncTestBubble: st.syncTestBubble, labels: null,
+      };
+    }
     if (!text.endsWith('}:')) return parseHeader(text, this.cachedStatus);
     const rest = text.slice(i);
     let parsed = this.labelledCache.get(rest);
