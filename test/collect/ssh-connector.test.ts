@@ -122,7 +122,7 @@ describe('SshConnector against a real sshd', () => {
     const missing = files.file('no-such-known-hosts');
     const none = await failureOf(clientOf(connector({ knownHostsPath: missing })).get(COMPACT));
     expect(none.message.split('\n')[0]).toBe(
-      `${hop()}: the host [127.0.0.1]:${sshd.port} is not in ${missing} (the file does not exist); the server presented ssh-ed25519 key ${fp}. ` +
+      `${hop()}: the host [127.0.0.1]:${sshd.port} is not in ${missing} (the file does not exist or cannot be read); the server presented ssh-ed25519 key ${fp}. ` +
         `If that is the server's key (on the server: \`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\`), add this line to ${missing}:`,
     );
   });
@@ -182,7 +182,7 @@ describe('SshConnector against a real sshd', () => {
       new InvalidInputError(`${hop()}: ${locked.path}.pub is a public key; give the private key file (the one without .pub)`),
     );
     expect(() => new SshConnector({ destination, privateKeyPath: files.file('nope'), env: {} })).toThrow(
-      new InvalidInputError(`${hop()}: cannot read the private key ${files.file('nope')}: no such file`),
+      new InvalidInputError(`${hop()}: cannot use the private key ${files.file('nope')}: expected a regular file of at most 64 KiB that Goroscope may read`),
     );
     expect(() => new SshConnector({ destination, env: {} })).toThrow(
       new InvalidInputError(`${hop()}: no way to log in: give the private key with --ssh-key FILE, or start an ssh-agent with the key loaded (SSH_AUTH_SOCK is not set)`),

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/shared/errors.js';
-import { absoluteFile, connectorOf } from '../../src/main/api/ssh-hop.js';
+import { absoluteFile, checkHopKeyFile, connectorOf } from '../../src/main/api/ssh-hop.js';
 import { sshConnectorOf } from '../../src/main/cli/record-command.js';
 import { describeDestination, parseSshDestination, parseTunnelledTarget, tunnelledTarget } from '../../src/main/collect/ssh-destination.js';
 import { sshConnectorFor } from '../../src/main/collect/ssh-tunnel.js';
@@ -76,7 +77,7 @@ describe('sshConnectorFor, as the CLI and the api call it', () => {
   it('reads the key at once: a missing one fails before any connection', () => {
     const missing = path.join(dir, 'nope');
     expect(() => sshConnectorFor({ destination: 'deploy@bastion', keyFile: missing }, 15_000)).toThrow(
-      new InvalidInputError(`ssh deploy@bastion: cannot read the private key ${missing}: no such file`),
+      new InvalidInputError(`ssh deploy@bastion: cannot use the private key ${missing}: expected a regular file of at most 64 KiB that Goroscope may read`),
     );
   });
 });
@@ -97,5 +98,28 @@ describe('the api’s connector', () => {
     const c = connectorOf({ destination: 'deploy@bastion:2200', keyFile: key.path, knownHostsFile: path.join(dir, 'known_hosts') }, 15_000);
     expect(c.via).toBe('ssh deploy@bastion:2200');
     c.dispose();
+  });
+});
+
+describe('key files a client of serve names (issue #11)', () => {
+  // /dev/zero froze serve and grew it to 3 GB; messages told which files exist. Every unusable
+  // file gets the one message, quickly, whatever the reason.
+  it('refuses devices, directories, FIFOs, missing, unreadable and oversized files with one message', async () => {
+    const big = path.join(dir, 'big');
+    writeFileSync(big, Buffer.alloc((64 << 10) + 1, 0x41));
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const candidates = ['/dev/zero', '/dev/urandom', dir, fifo, path.join(dir, 'missing'), big, '/proc/self/mem'];
+    for (const file of candidates) {
+      const started = Date.now();
+      await expect(checkHopKeyFile({ destination: 'deploy@bastion', keyFile: file })).rejects.toThrow(
+        new InvalidInputError(`ssh.keyFile: cannot use the private key ${file}: expected a regular file of at most 64 KiB that Goroscope may read`),
+      );
+      expect(Date.now() - started).toBeLessThan(2_000);
+    }
+    // The CLI's --ssh-key reads at start-up, with the same checks.
+    expect(() => sshConnectorFor({ destination: 'deploy@bastion', keyFile: '/dev/zero' }, 15_000)).toThrow(
+      new InvalidInputError('ssh deploy@bastion: cannot use the private key /dev/zero: expected a regular file of at most 64 KiB that Goroscope may read'),
+    );
   });
 });

@@ -9,7 +9,7 @@ import type { RecorderPort, RecordingCallbacks, RecordingHandle, RecordingReques
 import { startFleetRecording } from './fleet-record.js';
 import { TEST_TIMEOUT_MS } from './recording-handlers.js';
 import { startRecording } from './session-record.js';
-import { absoluteHop, connectorOf } from './ssh-hop.js';
+import { absoluteHop, checkHopKeyFile, connectorOf } from './ssh-hop.js';
 import { summariseSshRoute } from '../collect/ssh-route-summary.js';
 
 export interface CollectRecorderOptions {
@@ -77,6 +77,8 @@ export function collectRecorder(store: HistoryStore, { isSshAllowed, now = Date.
 
     async test({ url, ssh }, signal) {
       const target = normaliseTarget(url);
+      if (ssh !== null) refuseIfSshOff();
+      await checkHopKeyFile(ssh);
       const connector = connectorFor(ssh, TEST_TIMEOUT_MS);
       try {
         const d = await discover(new TargetClient(target, connector), { signal });
@@ -88,6 +90,8 @@ export function collectRecorder(store: HistoryStore, { isSshAllowed, now = Date.
 
     async start(request, callbacks, signal) {
       signal.throwIfAborted();
+      if (request.ssh !== null) refuseIfSshOff();
+      await checkHopKeyFile(request.ssh);
       if (request.urls !== null && request.urls.length > 1) return startFleet(request, request.urls, callbacks);
       // No signal is passed on: startRecording would tie the recording's life to it, and the
       // recording must outlive the request that started it.

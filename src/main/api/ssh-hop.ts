@@ -4,6 +4,7 @@ import type { SshHop } from '../../shared/contract.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import { DirectConnector, type Connector } from '../collect/connector.js';
 import { sshConnectorFor } from '../collect/ssh-tunnel.js';
+import { MAX_KEY_FILE_BYTES, readSmallFile, unusableFileMessage } from '../collect/read-small-file.js';
 
 /**
  * `~/.ssh/id_ed25519` → `/home/me/.ssh/id_ed25519`; an absolute path stays as it is. A relative path
@@ -25,6 +26,20 @@ export function absoluteFile(file: string, field: string, home: string = homedir
 export function connectorOf(hop: SshHop | null, requestTimeoutMs: number): Connector {
   if (hop === null) return new DirectConnector();
   return sshConnectorFor(absoluteHop(hop), requestTimeoutMs, 'ssh.destination', { configLabel: 'ssh.configFile' });
+}
+
+/**
+ * Checks, off the event loop, that the key file a client named is a regular file of at most 64 KiB
+ * (a client of `serve` names it: `/dev/zero` must not freeze the server), with one message for every
+ * reason it cannot be used, so that a client learns nothing about other files (issue #11). Call it
+ * before `connectorOf`, whose synchronous read is then of a small regular file.
+ */
+export async function checkHopKeyFile(hop: SshHop | null): Promise<void> {
+  if (hop?.keyFile === undefined) return;
+  const keyFile = absoluteFile(hop.keyFile, 'ssh.keyFile');
+  if ((await readSmallFile(keyFile, MAX_KEY_FILE_BYTES)) === null) {
+    throw new InvalidInputError(`ssh.keyFile: ${unusableFileMessage('the private key', keyFile, MAX_KEY_FILE_BYTES)}`);
+  }
 }
 
 /** `hop` with its files made absolute (`~/` expanded); throws InvalidInputError for a relative one, naming its field. */

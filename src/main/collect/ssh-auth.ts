@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import type { AuthenticationType, NextAuthHandler, ParsedKey } from 'ssh2';
 import { InvalidInputError, SshAuthError } from '../../shared/errors.js';
 import { fingerprintOf } from './known-hosts.js';
 import { IdentitiesOnlyAgent, publicBlobsOf } from './ssh-agent-filter.js';
 import { describeDestination, type SshDestination } from './ssh-destination.js';
+import { MAX_KEY_FILE_BYTES, readSmallFileSync, unusableFileMessage } from './read-small-file.js';
 
 // ssh2 is CommonJS: named ESM imports fail on Node 20.
 const { utils } = ssh2;
@@ -65,12 +66,9 @@ export function planSshAuth(d: SshDestination, o: SshAuthOptions, env: NodeJS.Pr
  * shows a passphrase field). False for a file ssh2 cannot read at all: loading it says why.
  */
 export function isEncryptedKey(path: string): boolean {
-  let data: Buffer;
-  try {
-    data = readFileSync(path);
-  } catch {
-    return false; // loadKey reports the unreadable file with its reason
-  }
+  // A file that cannot be used: loadKey reports it.
+  const data = readSmallFileSync(path, MAX_KEY_FILE_BYTES);
+  if (data === null) return false;
   const parsed = utils.parseKey(data);
   return parsed instanceof Error && /encrypted/i.test(parsed.message) && /no passphrase/i.test(parsed.message);
 }
@@ -80,14 +78,10 @@ function nonEmpty(v: string | undefined): string | undefined {
 }
 
 function loadKey(hop: string, path: string, passphrase: string | undefined): SshAuthMethod {
-  let data: Buffer;
-  try {
-    data = readFileSync(path);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (cause as Error).message;
-    throw new InvalidInputError(`${hop}: cannot read the private key ${path}: ${why}`, { cause });
-  }
+  // A regular file of a few KB, or one message whatever the reason (read-small-file.ts): a client of
+  // serve may name the path, and must learn nothing about other files (issue #11).
+  const data = readSmallFileSync(path, MAX_KEY_FILE_BYTES);
+  if (data === null) throw new InvalidInputError(`${hop}: ${unusableFileMessage('the private key', path, MAX_KEY_FILE_BYTES)}`);
   const parsed = utils.parseKey(data, passphrase);
   if (parsed instanceof Error) {
     const isEncrypted = /encrypted/i.test(parsed.message) && /no passphrase/i.test(parsed.message);

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { HostKeyMismatchError, InvalidInputError } from '../../shared/errors.js';
+import { HostKeyMismatchError } from '../../shared/errors.js';
 import {
   checkHostKey,
   fingerprintOf,
@@ -12,6 +11,7 @@ import {
   type KnownHostEntry,
 } from './known-hosts.js';
 import { describeDestination, type SshDestination } from './ssh-destination.js';
+import { MAX_KNOWN_HOSTS_BYTES, readSmallFileSync } from './read-small-file.js';
 
 /** What one connection attempt checks the server's host key with. */
 export interface HostKeyPolicy {
@@ -34,8 +34,9 @@ export interface HostKeyOptions {
 
 /**
  * Reads the known_hosts files now (each connection re-reads them, so a line added while recording takes
- * effect at the next reconnect); the first is where a missing host would be added. A missing file knows
- * no host. Throws InvalidInputError when one cannot be read.
+ * effect at the next reconnect); the first is where a missing host would be added. A file that cannot
+ * be read (missing, not a regular file, over 4 MiB, no permission: one answer for all, see
+ * read-small-file.ts) knows no host.
  */
 export function loadHostKeyPolicy(d: SshDestination, knownHostsPath: string | readonly string[], options: HostKeyOptions = {}): HostKeyPolicy {
   const files = typeof knownHostsPath === 'string' ? [knownHostsPath] : knownHostsPath;
@@ -43,15 +44,9 @@ export function loadHostKeyPolicy(d: SshDestination, knownHostsPath: string | re
   const fileOf = new Map<KnownHostEntry, string>();
   let isMissing = true;
   for (const file of files) {
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-      isMissing = false;
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new InvalidInputError(`ssh ${describeDestination(d)}: cannot read known_hosts file ${file}: ${(cause as Error).message}`, { cause });
-      }
-    }
+    const bytes = readSmallFileSync(file, MAX_KNOWN_HOSTS_BYTES);
+    if (bytes !== null) isMissing = false;
+    const text = bytes === null ? '' : bytes.toString('utf8');
     for (const e of parseKnownHosts(text)) {
       entries.push(e);
       fileOf.set(e, file);
@@ -107,7 +102,7 @@ function refusal(d: SshDestination, lookup: { host: string; port: number }, know
       return new HostKeyMismatchError(
         'unknown',
         fp,
-        `${hop}: the host ${name} is not in ${known.files.join(' or ')}${known.isMissing ? (known.files.length > 1 ? ' (none of them exists)' : ' (the file does not exist)') : ''}; the server presented ${shown}. ` +
+        `${hop}: the host ${name} is not in ${known.files.join(' or ')}${known.isMissing ? (known.files.length > 1 ? ' (none of them exists or can be read)' : ' (the file does not exist or cannot be read)') : ''}; the server presented ${shown}. ` +
           `If that is the server's key (on the server: \`ssh-keygen -lf /etc/ssh/ssh_host_${keyscanType(keyTypeOf(presented))}_key.pub\`), add this line to ${file}:\n` +
           `  ${knownHostsLine(lookup.host, lookup.port, presented)}\n` +
           (isAliased ? `(HostKeyAlias ${lookup.host}: ssh-keyscan would print the line under ${lookupName(d.host, d.port)}, so write the alias in its place)` : `or run: ${keyscan}`),

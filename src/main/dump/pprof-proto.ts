@@ -4,6 +4,15 @@ import { NotADumpError } from '../../shared/errors.js';
 import type { ParsedDump, Sample } from './types.js';
 import { FrameInterner } from './frame-interner.js';
 import { binaryDataError } from './detect.js';
+import { checkDecodeBudget } from './pprof-decode-budget.js';
+
+/**
+ * Frames all samples may expand to (each sample lists location ids; a location may hold many inlined
+ * lines). Go's profiler keeps at most a few hundred frames of a stack (`profstackdepth`, 128 by default),
+ * so 10,000 distinct stacks stay far below;
+ * a crafted profile repeating one id of a many-line location would otherwise multiply without bound.
+ */
+export const PPROF_MAX_SAMPLE_FRAMES = 4_000_000;
 
 /**
  * A goroutine or goroutineleak profile in pprof protobuf form (`debug=0`), already inflated. Every
@@ -11,6 +20,8 @@ import { binaryDataError } from './detect.js';
  * NotADumpError when the bytes are not a pprof profile of goroutines.
  */
 export function parsePprofProto(raw: Uint8Array): ParsedDump {
+  // Bound the decode by what the bytes would cost before decoding them (see pprof-decode-budget.ts).
+  if (!checkDecodeBudget(raw).isWellFormed) throw binaryDataError(raw, new Error('a protobuf wire type other than varint and length-delimited'));
   let profile: Profile;
   try {
     profile = Profile.decode(raw);
@@ -44,11 +55,17 @@ export function parsePprofProto(raw: Uint8Array): ParsedDump {
   }
   const samples: Sample[] = [];
   let total = 0;
+  let expandedFrames = 0;
   for (const s of profile.sample) {
     const count = countOf(s.value[0] ?? 0, 'goroutine count');
     total += count;
     const frames: Frame[] = [];
-    for (const id of s.locationId) frames.push(...(locations.get(Number(id)) ?? []));
+    for (const id of s.locationId) {
+      const located = locations.get(Number(id)) ?? [];
+      expandedFrames += located.length;
+      if (expandedFrames > PPROF_MAX_SAMPLE_FRAMES) throw tooManyFrames(profile.sample.length);
+      for (const frame of located) frames.push(frame);
+    }
     // fromEntries keeps a `__proto__` key a label; a numeric label (`num`) reads as its number.
     const entries = s.label.map((label) => [strings[Number(label.key)] ?? '', labelValue(strings, label)] as const);
     const labels: LabelSet | null = entries.length > 0 ? Object.fromEntries(entries) : null;
@@ -65,6 +82,12 @@ export function parsePprofProto(raw: Uint8Array): ParsedDump {
     takenAtMs: timeNanos > 0 ? Math.round(timeNanos / 1e6) : null,
     warnings: [],
   };
+}
+
+function tooManyFrames(samples: number): NotADumpError {
+  return new NotADumpError(
+    `a pprof profile whose ${samples} samples expand to over ${PPROF_MAX_SAMPLE_FRAMES} frames; Go keeps at most a few hundred frames per stack and one sample per distinct stack: the profile is corrupt or crafted`,
+  );
 }
 
 /** A protobuf varint as a count or line; Go never writes a negative or a 2^53+ one, so refuse it. */

@@ -23,6 +23,13 @@ export interface Repair {
 
 const NO_REPAIR: Repair = { fix: (t) => t, isReversed: false, prefixTimeMs: null, wrapWidth: null, report: () => [] };
 
+/**
+ * Longest text before a header that may be a log prefix. Real ones (journald, syslog, logrus, k8s
+ * collectors) are under 100 characters; a 30,000-character "prefix" made a regular expression V8
+ * refuses to compile (issue #11). Longer text before the header is not a prefix: it is left alone.
+ */
+export const MAX_PREFIX_CHARS = 512;
+
 /** Learns the mangling from `head` (the first few hundred lines). Returns an identity repair for clean dumps. */
 export function learnRepair(head: string[]): Repair {
   // A markdown blockquote (`> ` on every line) is peeled first; the rest is learnt from what it quoted.
@@ -51,7 +58,8 @@ function learnLinePrefixes(head: string[]): Repair {
   const closing = quote === '"' || quote === "'" ? new RegExp(`${quote},?\\s*$`) : null;
   const isQuoted = closing !== null && closing.test(headerLine);
   const prefixText = isQuoted ? rawPrefix.trimEnd().slice(0, -1) : rawPrefix;
-  const prefix = prefixText.trim().length >= 3 ? shapeOf(prefixText, isQuoted) : null;
+  const isPrefixSized = prefixText.trim().length >= 3 && prefixText.length <= MAX_PREFIX_CHARS;
+  const prefix = isPrefixSized ? shapeOf(prefixText, isQuoted) : null;
 
   let prefixedLines = 0;
   let unquotedLines = 0;
