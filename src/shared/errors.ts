@@ -84,7 +84,10 @@ export class NotGoEndpointError extends GoroscopeError {
   readonly code = 'NOT_GO_ENDPOINT';
 }
 
-/** A body over the byte cap, detected while streaming (the request is abandoned at the cap). */
+/**
+ * A body over the byte cap, detected while streaming (the request is abandoned at the cap); also a
+ * file, standard input, upload or gzip data over the input cap (`--max-bytes`).
+ */
 export class ResponseTooLargeError extends GoroscopeError {
   override readonly name = 'ResponseTooLargeError';
   readonly code = 'RESPONSE_TOO_LARGE';

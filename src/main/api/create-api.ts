@@ -3,7 +3,7 @@ import type { Disposable } from '../../shared/lifecycle.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { ApiContext } from './api-context.js';
 import { EventHub } from './event-hub.js';
-import type { AnalysisPort, RecorderPort } from './ports.js';
+import type { AnalysisPort, DumpIntake, RecorderPort } from './ports.js';
 import { recordingHandlers } from './recording-handlers.js';
 import { sessionHandlers } from './session-handlers.js';
 import { sourceHandlers, type SourceAccess } from './source-handlers.js';
@@ -19,6 +19,8 @@ export interface ApiDeps {
   /** Source mapping (`source.*`); absent or null: those requests answer INVALID_INPUT saying so. */
   source?: SourceAccess | null;
   now?: () => number;
+  /** How `dump.import` parses uploads (serve and the app: a worker thread); in this thread otherwise. */
+  intake?: DumpIntake;
 }
 
 /**
@@ -51,6 +53,7 @@ export function createApi(deps: ApiDeps): Api {
     source: deps.source ?? null,
     recordings: new Map(),
     now: deps.now ?? Date.now,
+    ...(deps.intake !== undefined ? { intake: deps.intake } : {}),
   };
   const handlers: Handlers = {
     'app.info': () => ({

@@ -7,6 +7,14 @@ import type { HistoryStore } from '../store/history-store.js';
 import { compressRaw } from '../store/raw-dump.js';
 import type { SnapshotKind, SnapshotRecord } from '../store/types.js';
 import { parseSnapshots } from './parse-snapshots.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../dump/gzip.js';
+import type { DumpIntake } from './ports.js';
+
+/** Parsing in this thread with the default cap: the CLI's way (it has no other clients to keep answering). */
+export const IN_THREAD_INTAKE: DumpIntake = {
+  parse: (bytes, options) => Promise.resolve(parseSnapshots(bytes, options)),
+  maxInputBytes: DEFAULT_MAX_INPUT_BYTES,
+};
 
 /** One saved dump to import: a name (a path, or a file name from the browser), its bytes, and maybe its time. */
 export interface DumpFile {
@@ -83,23 +91,25 @@ export function importTimeBasis(intervalMs: number | null): { timeBasis: TimeBas
  * Every file's raw bytes are kept (the dump view shows them). A file that is not a dump is refused with
  * its reason and the rest are imported. All or nothing: when the store fails halfway, the session is
  * removed and the error rethrown. The session is named `name`, else after the first file
- * (`t0.debug1.txt and 3 more`). `nowMs` dates a session whose files carry no time.
+ * (`t0.debug1.txt and 3 more`). `nowMs` dates a session whose files carry no time. Files are parsed
+ * one at a time by `intake` (serve and the app: a worker thread), each capped at its `maxInputBytes`.
  */
 export async function importFiles(
   store: HistoryStore,
   files: readonly DumpFile[],
   options: { name?: string | undefined; timing: FileTiming; nowMs: number },
+  intake: DumpIntake = IN_THREAD_INTAKE,
 ): Promise<ImportFilesOutcome> {
   const refused: RefusedFile[] = [];
   const parsed: ParsedDumpFile[] = [];
-  files.forEach((file, index) => {
+  for (const [index, file] of files.entries()) {
     try {
-      parsed.push({ file, index, snapshots: parseSnapshots(file.bytes) });
+      parsed.push({ file, index, snapshots: await intake.parse(file.bytes, { maxInflatedBytes: intake.maxInputBytes }) });
     } catch (error) {
       if (!isExpectedError(error)) throw error;
       refused.push({ index, name: file.name, code: error.code, reason: error.message });
     }
-  });
+  }
   if (parsed.length === 0) return { isImported: false, refused };
   const ticks = ticksFromFiles(
     parsed.map((p) => ({ name: p.file.name, snapshots: p.snapshots, givenAtMs: p.file.atMs })),

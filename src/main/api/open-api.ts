@@ -6,6 +6,7 @@ import { createApi, type Api } from './create-api.js';
 import { NO_PROJECT_CONFIG, type LoadedConfig } from './project-config.js';
 import { createSourceAccess } from './source-handlers.js';
 import { settingsPathFor } from '../source/source-settings-file.js';
+import type { DumpIntake } from './ports.js';
 
 export interface OpenedApi extends Disposable {
   readonly api: Api;
@@ -36,6 +37,8 @@ export interface OpenApiOptions {
    * command: the Electron app and `serve` on loopback; never `serve --allow-remote`.
    */
   isLocalUser?: boolean;
+  /** How `dump.import` parses uploads: `workerIntake` for serve and the app; in this thread otherwise. */
+  intake?: DumpIntake;
 }
 
 export function openApi(dbPath: string, version: string, options: OpenApiOptions = {}): OpenedApi {
@@ -51,6 +54,7 @@ export function openApi(dbPath: string, version: string, options: OpenApiOptions
       canOpenEditor: options.isLocalUser ?? false,
       canChangeSettings: options.isLocalUser ?? false,
     }),
+    ...(options.intake !== undefined ? { intake: options.intake } : {}),
   });
   let closing: Promise<void> | null = null;
   const dispose = (): void => {

@@ -110,7 +110,7 @@ export function sessionHandlers(ctx: ApiContext) {
     },
 
     'dump.import': async ({ files, name, intervalMs }: RequestParams<'dump.import'>): Promise<RequestOutput<'dump.import'>> => {
-      const outcome = await importUploads(store, files, { name, intervalMs: intervalMs ?? null }, ctx.now());
+      const outcome = await importUploads(store, files, { name, intervalMs: intervalMs ?? null }, ctx.now(), ctx.intake);
       const session = summary(outcome.sessionId);
       ctx.events.emit('session.created', { session });
       return { session, refused: outcome.refused, warnings: outcome.warnings };

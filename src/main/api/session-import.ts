@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { InvalidInputError } from '../../shared/errors.js';
+import { InvalidInputError, isExpectedError } from '../../shared/errors.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { TickError } from '../store/types.js';
-import { importFiles, type DumpFile } from './import-files.js';
+import { importFiles, IN_THREAD_INTAKE, type DumpFile } from './import-files.js';
+import { readDumpFile } from './read-dump-file.js';
 
 export interface ImportRequest {
   paths: string[];
@@ -11,6 +11,8 @@ export interface ImportRequest {
   atMs?: number[];
   /** Time between files that carry no time; null or absent: no time (growth as counts). */
   intervalMs?: number | null;
+  /** Largest file accepted, also once inflated (`--max-bytes`); 256 MiB by default. */
+  maxBytes?: number;
 }
 
 export interface ImportResult {
@@ -19,15 +21,14 @@ export interface ImportResult {
   refused: { path: string; error: TickError }[];
 }
 
-/** A path read, or why it could not be (`cannot read x: no such file`). */
-async function readDump(file: string, atMs: number | undefined): Promise<DumpFile | TickError> {
+/** A path read, or why it could not be (`cannot read x: no such file`, over the cap). */
+async function readDump(file: string, atMs: number | undefined, maxBytes: number): Promise<DumpFile | TickError> {
   try {
-    const bytes = await readFile(file);
+    const bytes = await readDumpFile(file, maxBytes);
     return { name: file, bytes, atMs: atMs ?? null };
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (cause as Error).message;
-    return { code: 'INVALID_INPUT', message: `cannot read ${file}: ${why}` };
+    if (!isExpectedError(cause)) throw cause;
+    return { code: cause.code, message: cause.message };
   }
 }
 
@@ -42,7 +43,10 @@ export async function importDumps(store: HistoryStore, req: ImportRequest): Prom
   if (req.atMs && req.atMs.length !== req.paths.length) {
     throw new InvalidInputError(`--at gives ${req.atMs.length} times for ${req.paths.length} files; expected one ISO time per file, comma-separated`);
   }
-  const read = await Promise.all(req.paths.map((p, i) => readDump(p, req.atMs?.[i])));
+  const maxBytes = req.maxBytes ?? IN_THREAD_INTAKE.maxInputBytes;
+  // One after the other: two large files are never being read at once.
+  const read: (DumpFile | TickError)[] = [];
+  for (const [i, p] of req.paths.entries()) read.push(await readDump(p, req.atMs?.[i], maxBytes));
   const files: DumpFile[] = [];
   const argumentOf: number[] = [];
   const refused: (ImportResult['refused'][number] & { order: number })[] = [];
@@ -54,7 +58,7 @@ export async function importDumps(store: HistoryStore, req: ImportRequest): Prom
       refused.push({ path: req.paths[order]!, error: r, order });
     }
   });
-  const outcome = await importFiles(store, files, { name: req.name, timing: { intervalMs: req.intervalMs ?? null }, nowMs: Date.now() });
+  const outcome = await importFiles(store, files, { name: req.name, timing: { intervalMs: req.intervalMs ?? null }, nowMs: Date.now() }, { ...IN_THREAD_INTAKE, maxInputBytes: maxBytes });
   for (const r of outcome.refused) refused.push({ path: r.name, error: { code: r.code, message: `${r.name}: ${r.reason}` }, order: argumentOf[r.index]! });
   const inOrder = refused.sort((a, b) => a.order - b.order).map(({ path, error }) => ({ path, error }));
   if (!outcome.isImported) throw new InvalidInputError(`nothing imported: ${inOrder.map((r) => r.error.message).join('; ')}`);

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { openApi, type OpenedApi } from '../api/open-api.js';
+import { workerIntake } from '../api/worker-intake.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../dump/gzip.js';
 import { loadProjectConfig, NO_PROJECT_CONFIG, type LoadedConfig } from '../api/project-config.js';
 import { registerIpc } from '../transport/ipc.js';
 import { appUrlFor, externalUrlToOpen, isFrameNavigationAllowed } from './window-policy.js';
@@ -85,7 +87,10 @@ void app.whenReady().then(() => {
       return;
     }
   }
-  opened = openApi(dbPath, app.getVersion(), { store: { nativeBinding: electronSqliteBinding() }, config, isLocalUser: true });
+  // Imports are parsed in a worker thread (out/main/parse-worker.js), never on the main process's loop.
+  const intake = workerIntake(new URL('./parse-worker.js', import.meta.url), DEFAULT_MAX_INPUT_BYTES);
+  disposables.add(intake);
+  opened = openApi(dbPath, app.getVersion(), { store: { nativeBinding: electronSqliteBinding() }, config, isLocalUser: true, intake });
   disposables.add(
     registerIpc({
       ipcMain,

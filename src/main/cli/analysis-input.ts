@@ -4,10 +4,11 @@ import { parseSnapshots } from '../api/parse-snapshots.js';
 import { ticksFromFiles, type ParsedFile } from '../analysis/file-ticks.js';
 import { fromSnapshots } from '../analysis/from-snapshots.js';
 import type { LoadedSession } from '../analysis/session.js';
-import { readInput } from './read-input.js';
 import { parseDump } from '../dump/parse-dump.js';
 import type { LoadedConfig } from '../api/project-config.js';
 import type { Report } from '../../shared/report.js';
+import { readDumpFile } from '../api/read-dump-file.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../dump/gzip.js';
 import type { AnalysisBackends, SessionSource } from './analysis-backends.js';
 
 // The one duration syntax, shared with the app's fields.
@@ -21,7 +22,7 @@ export async function loadFiles(files: readonly string[], intervalMs: number | n
   const parsed: ParsedFile[] = [];
   const bytesOf: Uint8Array[] = [];
   for (const name of files) {
-    const bytes = await readInput(name);
+    const bytes = await readDumpFile(name, DEFAULT_MAX_INPUT_BYTES);
     bytesOf.push(bytes);
     try {
       parsed.push({ name, snapshots: parseSnapshots(bytes) });

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { openHistory } from '../api/session-history.js';
 import { importDumps } from '../api/session-import.js';
 import { parseDuration } from './analysis-input.js';
+import { maxBytesOption } from './max-bytes-option.js';
 
 // Date.parse alone takes "1" as the year 2001 and "May 1" as a date: only ISO 8601 date-times pass.
 // A time without an offset is local time, as Date.parse reads it.
@@ -26,12 +27,14 @@ export function registerImport(program: Command): void {
     .option('--at <times>', 'one ISO time per file, comma-separated, in the order the files are given', parseTimes)
     .option('--interval <duration>', 'time between files that carry no timestamp, in the order given (default: none, growth as counts)')
     .option('--db <file>', 'history database (default: $GOROSCOPE_DB, else goroscope.db in the app-data folder)')
-    .action(async (files: string[], o: { name?: string; at?: number[]; interval?: string; db?: string }) => {
+    .addOption(maxBytesOption('file'))
+    .action(async (files: string[], o: { name?: string; at?: number[]; interval?: string; db?: string; maxBytes: number }) => {
       const intervalMs = o.interval === undefined ? null : parseDuration(o.interval, '--interval');
       const store = openHistory(o.db);
       try {
         const result = await importDumps(store, {
           paths: files,
+          maxBytes: o.maxBytes,
           ...(o.name !== undefined ? { name: o.name } : {}),
           ...(o.at !== undefined ? { atMs: o.at } : {}),
           intervalMs,

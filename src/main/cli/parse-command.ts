@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { Snapshot } from '../../shared/model.js';
 import { parseSnapshots } from '../api/parse-snapshots.js';
-import { readInput } from './read-input.js';
+import { readDumpFile } from '../api/read-dump-file.js';
+import { maxBytesOption } from './max-bytes-option.js';
 import { formatSnapshot } from './format-snapshot.js';
 import { splitByLabel } from '../../shared/labels.js';
 
@@ -39,8 +40,9 @@ export function registerParse(program: Command): void {
     .argument('<file>', 'dump file, or - for standard input')
     .option('--json', 'print one JSON object (documented in README)')
     .option('--group-by-label <key>', 'split each group\'s count by the values of this pprof label')
-    .action(async (file: string, options: { json?: boolean; groupByLabel?: string }) => {
-      const snapshots = parseSnapshots(await readInput(file));
+    .addOption(maxBytesOption('dump'))
+    .action(async (file: string, options: { json?: boolean; groupByLabel?: string; maxBytes: number }) => {
+      const snapshots = parseSnapshots(await readDumpFile(file, options.maxBytes), { maxInflatedBytes: options.maxBytes });
       const by = options.groupByLabel ?? null;
       if (options.json) {
         const out = snapshots.length === 1 ? snapshotJson(snapshots[0]!, by) : { snapshots: snapshots.map((s) => snapshotJson(s, by)) };

@@ -7,6 +7,7 @@ import type { SshConnector } from '../collect/ssh-connector.js';
 import { sshConnectorFor } from '../collect/ssh-tunnel.js';
 import type { SshHop } from '../../shared/contract.js';
 import { askSshPassphrases } from './ssh-passphrase-prompt.js';
+import { parseBytes } from './max-bytes-option.js';
 import { describeDiscovery } from '../collect/discover.js';
 import { shortFrame } from './format-snapshot.js';
 import { LiveOutput } from './live-output.js';
@@ -42,12 +43,8 @@ function parsePositiveInt(text: string): number {
   return n;
 }
 
-export function parseBytes(text: string): number {
-  const m = /^(\d+)\s*(|k|kb|kib|m|mb|mib|g|gb|gib)$/i.exec(text.trim());
-  if (!m) throw new InvalidArgumentError(`"${text}" is not a size; expected e.g. 64MB, 1GB`);
-  const unit = m[2]!.toLowerCase()[0];
-  return Number(m[1]) * (unit === 'k' ? 1 << 10 : unit === 'm' ? 1 << 20 : unit === 'g' ? 1 << 30 : 1);
-}
+/** Sizes as `--max-bytes` reads them (one parser, in max-bytes-option.ts), for `check` too. */
+export { parseBytes };
 
 /**
  * Growth of each group above the lowest count it had in the session; a group missing from a counted

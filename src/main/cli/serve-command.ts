@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../shared/errors.js';
 import { openApi } from '../api/open-api.js';
+import { workerIntake } from '../api/worker-intake.js';
+import { maxBytesOption } from './max-bytes-option.js';
 import { loadProjectConfig, PROJECT_FILE } from '../api/project-config.js';
 import { resolveDbPath } from '../store/default-db-path.js';
 import { startHttpServer } from '../transport/http.js';
@@ -16,6 +18,7 @@ interface ServeOptions {
   config?: string;
   allowRemote?: boolean;
   source: string[];
+  maxBytes: number;
 }
 
 /** out/main/cli.js → out/renderer: the renderer the build put beside the CLI bundle. */
@@ -65,17 +68,22 @@ export function registerServe(program: Command): void {
     .option('--config <file>', `ignore rules and settings for suspects and reports (default: ${PROJECT_FILE} in the working folder, if any)`)
     .option('--allow-remote', 'allow --host beyond loopback (other machines can connect with the token)')
     .option('--source <dir>', 'a local checkout of the service (repeatable): the group view shows its code', collectDirs, [])
+    .addOption(maxBytesOption('imported dump'))
     .action(async (options: ServeOptions) => {
       const dir = rendererDir();
       const port = portOf(options.port);
       // Read once, at startup: a bad file stops serve here (exit 2, the field named), not at the first report.
       const config = loadProjectConfig(options.config);
+      // Imports are parsed in a worker thread (built beside this file): a large one never stalls the
+      // other clients or the recordings this server runs.
+      const intake = workerIntake(new URL('./parse-worker.js', import.meta.url), options.maxBytes);
       const opened = openApi(resolveDbPath(options.db), '0.1.0', {
         config,
         isSshAllowed: options.allowRemote !== true,
         sourceRoots: options.source,
         // Opening an editor and changing source settings act on this machine: only for a loopback-bound serve.
         isLocalUser: isLoopbackHost(options.host),
+        intake,
       });
       // Listen for Ctrl-C / SIGTERM before printing the URL: a caller may stop us as soon as it reads it.
       const signalled = untilSignalled();
@@ -97,6 +105,7 @@ export function registerServe(program: Command): void {
       } finally {
         signalled.dispose();
         await opened.close();
+        intake.dispose();
       }
     });
 }

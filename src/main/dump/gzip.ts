@@ -1,15 +1,36 @@
 import { gunzipSync } from 'node:zlib';
-import { NotADumpError } from '../../shared/errors.js';
+import { NotADumpError, ResponseTooLargeError } from '../../shared/errors.js';
+
+/**
+ * The largest dump Goroscope reads, inflated or not: files, standard input, uploads to `serve` and
+ * recorded responses alike (`--max-bytes` raises it). Go's own debug=2 handler stops at 64 MiB, so a
+ * real dump is far below; parsing 256 MiB of text peaks well under 1 GiB of memory.
+ */
+export const DEFAULT_MAX_INPUT_BYTES = 256 << 20;
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Inflates gzip data, at most `maxInflatedBytes` of it (a zip-bomb guard). */
+/**
+ * Inflates gzip data, at most `maxInflatedBytes` of it (a zip-bomb guard). Throws ResponseTooLargeError
+ * when it inflates past the cap, NotADumpError when it does not inflate at all.
+ */
 export function gunzip(bytes: Uint8Array, maxInflatedBytes: number): Uint8Array {
   try {
     return gunzipSync(bytes, { maxOutputLength: maxInflatedBytes });
   } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ResponseTooLargeError(
+        `gzip data of ${bytes.length} bytes that inflates past the ${capText(maxInflatedBytes)} cap; raise it with --max-bytes if the dump is really that large`,
+        { cause },
+      );
+    }
     throw new NotADumpError(`gzip data that does not inflate (${(cause as Error).message}); expected a gzipped pprof profile`, { cause });
   }
+}
+
+/** `256 MiB`, or bytes when the cap is not a whole number of MiB. */
+export function capText(maxBytes: number): string {
+  return maxBytes % (1 << 20) === 0 ? `${maxBytes / (1 << 20)} MiB` : `${maxBytes} bytes`;
 }

@@ -1,9 +1,9 @@
-import { NotADumpError } from '../../shared/errors.js';
+import { NotADumpError, ResponseTooLargeError } from '../../shared/errors.js';
 import { detectFormat } from './detect.js';
 import { headLines, headText, forEachLine } from './lines.js';
 import { learnRepair } from './repair.js';
 import { WrapJoiner } from './paste-shapes.js';
-import { gunzip, isGzip } from './gzip.js';
+import { capText, DEFAULT_MAX_INPUT_BYTES, gunzip, isGzip } from './gzip.js';
 import { parsePprofProto } from './pprof-proto.js';
 import { parseExpvar, parsePrometheus } from './runtime-metrics.js';
 import { TracebackParser } from './traceback-parser.js';
@@ -11,7 +11,7 @@ import { Debug1Parser } from './debug1-parser.js';
 import type { LineParser, ParsedDump } from './types.js';
 
 export interface ParseOptions {
-  /** Largest inflated size accepted for a gzipped profile (a zip bomb guard). */
+  /** Largest input accepted, and largest inflated size of gzip data (a zip bomb guard); 256 MiB by default. */
   maxInflatedBytes?: number;
 }
 
@@ -23,11 +23,16 @@ export const GO_DEBUG2_CAP_BYTES = 64 << 20;
 /**
  * Parses any goroutine dump or profile into snapshots (usually one; several for concatenated debug=1
  * profiles). Pure: no I/O. Refused input (not a dump at all) throws NotADumpError with what was seen;
- * damage inside a dump never throws: it becomes located warnings and what could be recovered.
+ * input or gzip data inflating past the cap throws ResponseTooLargeError; damage inside a dump never
+ * throws: it becomes located warnings and what could be recovered.
  */
 export function parseDump(input: Uint8Array | string, options: ParseOptions = {}): ParsedDump[] {
+  const maxBytes = options.maxInflatedBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  if (input.length > maxBytes) {
+    throw new ResponseTooLargeError(`an input of ${input.length} bytes, past the ${capText(maxBytes)} cap; raise it with --max-bytes if the dump is really that large`);
+  }
   if (typeof input !== 'string' && isGzip(input)) {
-    const inflated = gunzip(input, options.maxInflatedBytes ?? 1 << 30);
+    const inflated = gunzip(input, maxBytes);
     if (isGzip(inflated)) throw new NotADumpError('gzip data inside gzip data; expected one gzipped pprof profile');
     const dumps = parseDump(inflated, options);
     // Profiles come gzipped from Go; a gzipped text dump is somebody's archive: say it was unpacked.

@@ -1,0 +1,101 @@
+import { Worker } from 'node:worker_threads';
+import { BugError, InvalidInputError, NotADumpError, ResponseTooLargeError, type ErrorCode, type GoroscopeError } from '../../shared/errors.js';
+import type { Disposable } from '../../shared/lifecycle.js';
+import type { Snapshot } from '../../shared/model.js';
+import { capText } from '../dump/gzip.js';
+import type { DumpIntake } from './ports.js';
+import type { ParseAnswer, ParseJob } from './parse-worker.js';
+
+/**
+ * Heap one parse may use. A 256 MiB text dump peaks near 600 MiB; past this limit the worker dies
+ * instead of the process, and the import is refused saying so.
+ */
+export const PARSE_WORKER_HEAP_MB = 768;
+
+interface Pending {
+  resolve(snapshots: Snapshot[]): void;
+  reject(error: Error): void;
+}
+
+/**
+ * A DumpIntake that parses in one worker thread (`workerFile`: the built out/main/parse-worker.js),
+ * one dump at a time, so that `serve` and the app keep answering and recording while a large import
+ * is parsed, and at most one parse's memory is held. A worker that dies (out of its heap limit, or a
+ * bug) fails the dump it was parsing and is replaced for the next. `dispose()` stops it.
+ */
+export function workerIntake(workerFile: URL, maxInputBytes: number): DumpIntake & Disposable {
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const started = (): Worker => {
+    if (worker !== null) return worker;
+    const w = new Worker(workerFile, { resourceLimits: { maxOldGenerationSizeMb: PARSE_WORKER_HEAP_MB } });
+    w.unref(); // an idle parser never keeps the process alive
+    w.on('message', (answer: ParseAnswer) => {
+      const job = pending.get(answer.id);
+      pending.delete(answer.id);
+      if (job === undefined) return;
+      if (answer.ok) job.resolve(answer.snapshots);
+      else job.reject(errorOf(answer.code, answer.message));
+    });
+    const fail = (error: Error): void => {
+      if (worker === w) worker = null;
+      for (const job of pending.values()) job.reject(error);
+      pending.clear();
+    };
+    w.on('error', (error: Error & { code?: string }) => {
+      fail(
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new ResponseTooLargeError(`the dump needs more than the ${PARSE_WORKER_HEAP_MB} MiB a parse may use; it is too large or crafted to exhaust memory`, { cause: error })
+          : new BugError(`the parse worker failed: ${error.message}`, { cause: error }),
+      );
+    });
+    w.on('exit', (code) => fail(new BugError(`the parse worker exited (code ${code}) while parsing`)));
+    worker = w;
+    return w;
+  };
+
+  const parseOne = (bytes: Uint8Array, maxInflatedBytes: number): Promise<Snapshot[]> =>
+    new Promise<Snapshot[]>((resolve, reject) => {
+      const id = nextId++;
+      const w = started();
+      pending.set(id, { resolve, reject });
+      w.ref(); // busy: keep the process alive until the answer
+      const job: ParseJob = { id, bytes, maxInflatedBytes };
+      w.postMessage(job);
+    }).finally(() => worker?.unref());
+
+  return {
+    maxInputBytes,
+    parse(bytes, options) {
+      if (bytes.length > options.maxInflatedBytes) {
+        return Promise.reject(new ResponseTooLargeError(`an upload of ${bytes.length} bytes, past the ${capText(options.maxInflatedBytes)} cap; raise it with --max-bytes`));
+      }
+      // One at a time: each parse may take hundreds of MiB; two at once would double it.
+      const result = queue.then(() => parseOne(bytes, options.maxInflatedBytes));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    dispose() {
+      const w = worker;
+      worker = null;
+      if (w !== null) void w.terminate();
+    },
+  };
+}
+
+/** The worker's error back as the class its code names, so callers treat it as if parsed here. */
+function errorOf(code: ErrorCode, message: string): GoroscopeError {
+  switch (code) {
+    case 'NOT_A_DUMP':
+      return new NotADumpError(message);
+    case 'RESPONSE_TOO_LARGE':
+      return new ResponseTooLargeError(message);
+    case 'INVALID_INPUT':
+      return new InvalidInputError(message);
+    default:
+      return new BugError(message);
+  }
+}
