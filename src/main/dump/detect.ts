@@ -45,15 +45,19 @@ export function detectFormat(bytes: Uint8Array, head: string): DumpFormat {
   );
 }
 
+/**
+ * Binary when over 5% of the first 4 KiB is NUL, invalid UTF-8 (decoded as U+FFFD) or control
+ * characters other than white space: judged by share, not presence, because a real dump may carry a
+ * stray NUL or a mangled byte from a log pipeline (issue #11), while a protobuf is full of them.
+ */
 function looksBinary(head: string): boolean {
   const sample = head.slice(0, 4096);
-  let control = 0;
+  let suspicious = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
-    if (c === 0 || c === 0xfffd) return true;
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27 && c !== 28) control++;
+    if (c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27 && c !== 28)) suspicious++;
   }
-  return control > sample.length / 20;
+  return suspicious > sample.length / 20;
 }
 
 /** The refusal for binary input that is neither gzip nor a pprof protobuf. */
