@@ -27,8 +27,8 @@ export function repeated(unit: number[], times: number): Buffer {
 }
 
 /** Gzip of `chunk` repeated `times` times, streamed: a bomb never sits inflated in the test's memory. */
-export async function gzipRepeated(chunk: Buffer, times: number): Promise<Buffer> {
-  const gzip = createGzip({ level: 9 });
+export async function gzipRepeated(chunk: Buffer, times: number, level = 9): Promise<Buffer> {
+  const gzip = createGzip({ level });
   const parts: Buffer[] = [];
   gzip.on('data', (d: Buffer) => parts.push(d));
   const done = new Promise<void>((resolve, reject) => {

@@ -29,7 +29,7 @@ describe('goroscope record / import / sessions (the built CLI under plain Node)'
     expect(await list.exited).toBe(0);
     const json = JSON.parse(list.stdout()) as Record<string, unknown>[];
     expect(json).toEqual([
-      { id: 1, name: 'cli run', target: svc.url, startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), endedAt: expect.stringMatching(/Z$/), snapshots: 5 * 3 + 3, failedTicks: 0 },
+      { id: 1, name: 'cli run', target: svc.url, startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/), endedAt: expect.stringMatching(/Z$/), snapshots: 5 * 3 + 3, failedTicks: 0, state: 'ended' },
     ]);
 
     const notes = path.join(dir, 'notes.txt');

@@ -31,6 +31,12 @@ const SEEDS: Record<number, (db: Database.Database) => void> = {
     db.prepare('INSERT INTO goroutine_ids (snapshot_id, stack_id, ids) VALUES (1, 1, ?)').run(packIds([5, 9, 12]));
     db.prepare(`INSERT INTO raw_dumps (snapshot_id, session_id, encoding, original_bytes, data) VALUES (1, 1, 'identity', 3, ?)`).run(Buffer.from('abc'));
   },
+  2: (db) => {
+    SEEDS[1]!(db);
+    // A recording whose recorder was killed: no end, its last heartbeat at 5000.
+    db.exec(`INSERT INTO sessions (id, target_id, source, name, started_at_ms, ended_at_ms, interval_ms, full_every, raw_retention, raw_keep_last, endpoints, heartbeat_at_ms)
+      VALUES (2, 1, 'recording', 'v2 killed', 4000, NULL, 1000, 10, 'full', 100, NULL, 5000)`);
+  },
   3: (db) => {
     SEEDS[1]!(db);
     // A v1-style row (labels as JSON in group_counts) next to one stored the v3 way.
@@ -82,6 +88,9 @@ function checkSeed(store: HistoryStore, version: number): void {
     ]);
     expect(store.sessionLabelSpans(2).get('bbbbbbbbbbbbbbbb')!.last).toHaveLength(2);
   }
+  // Sessions from before the heartbeat (version 1) have none.
+  expect(store.session(1).heartbeatAtMs).toBeNull();
+  if (version === 2) expect(store.session(2)).toMatchObject({ name: 'v2 killed', endedAtMs: null, heartbeatAtMs: 5000 });
   if (version < 4) {
     expect(store.fleets.fleet(1)).toBeNull();
     return;

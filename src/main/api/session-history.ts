@@ -1,6 +1,7 @@
 import { HistoryStore } from '../store/history-store.js';
 import { resolveDbPath } from '../store/default-db-path.js';
 import type { SessionSummary } from '../store/types.js';
+import { sessionState, type SessionState } from '../store/session-liveness.js';
 
 export type { HistoryStore } from '../store/history-store.js';
 export type { SessionSummary } from '../store/types.js';
@@ -22,9 +23,11 @@ export interface SessionListEntry {
   endedAt: string | null;
   snapshots: number;
   failedTicks: number;
+  /** `recording` while its recorder's heartbeat is fresh, `interrupted` once it stopped without an end. */
+  state: SessionState;
 }
 
-export function sessionListEntry(s: SessionSummary): SessionListEntry {
+export function sessionListEntry(s: SessionSummary, nowMs: number = Date.now()): SessionListEntry {
   return {
     id: s.id,
     name: s.name,
@@ -33,5 +36,6 @@ export function sessionListEntry(s: SessionSummary): SessionListEntry {
     endedAt: s.endedAtMs === null ? null : new Date(s.endedAtMs).toISOString(),
     snapshots: s.snapshots,
     failedTicks: s.failedTicks,
+    state: sessionState(s, nowMs),
   };
 }

@@ -8,6 +8,7 @@ import { normaliseTarget, type Target } from '../collect/target-url.js';
 import { GatedTargetClient, type RequestGate } from '../collect/request-gate.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { RawRetention } from '../store/types.js';
+import { HEARTBEAT_INTERVAL_MS } from '../store/session-liveness.js';
 import { parseSnapshots } from './parse-snapshots.js';
 
 export type { TickSummary, RecordingOutcome } from '../collect/recorder.js';
@@ -95,10 +96,34 @@ export async function startRecording(store: HistoryStore, req: RecordRequest): P
       ...(req.signal ? { signal: req.signal } : {}),
       ...(req.onTick ? { onTick: req.onTick } : {}),
     });
-    const done = recorder.run().finally(() => connector.dispose());
+    const stopBeating = beatWhileRecording(store, sessionId);
+    const done = recorder.run().finally(() => {
+      stopBeating();
+      connector.dispose();
+    });
     return { sessionId, target, via: connector.via, discovery, done, stop: () => recorder.stop(), dispose: () => recorder.dispose(), setFullEvery: (n) => recorder.setFullEvery(n) };
   } catch (error) {
     connector.dispose();
     throw error;
   }
+}
+
+/**
+ * Stamps the session alive now and every HEARTBEAT_INTERVAL_MS until the returned function is called,
+ * so that a recorder killed without ending its session (SIGKILL) leaves a session that reads as
+ * interrupted (`session-liveness.ts`). A failed stamp (the history busy for longer than its timeout)
+ * is reported as a process warning; the next one tries again and the recording goes on.
+ */
+function beatWhileRecording(store: HistoryStore, sessionId: number): () => void {
+  const beat = (): void => {
+    try {
+      store.heartbeat(sessionId, Date.now());
+    } catch (error) {
+      process.emitWarning(`session ${sessionId}: heartbeat not stored: ${(error as Error).message}`);
+    }
+  };
+  beat();
+  const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -20,12 +20,13 @@ export function registerSessions(program: Command): void {
   const sessions = program
     .command('sessions')
     .description('list recorded and imported sessions (`sessions rm ID` deletes one)')
-    .option('--json', 'print a JSON array of {id, name, target, startedAt, endedAt, snapshots, failedTicks}')
+    .option('--json', 'print a JSON array of {id, name, target, startedAt, endedAt, snapshots, failedTicks, state}')
     .option('--db <file>', DB_HELP)
     .action((o: { json?: boolean; db?: string }) => {
       const store = openHistory(o.db);
       try {
-        const list = store.listSessions().map(sessionListEntry);
+        const now = Date.now();
+        const list = store.listSessions().map((s) => sessionListEntry(s, now));
         if (o.json) {
           process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
           return;
@@ -37,7 +38,8 @@ export function registerSessions(program: Command): void {
         const rows = [['ID', 'NAME', 'TARGET', 'STARTED', 'ENDED', 'SNAPSHOTS', 'FAILED TICKS']];
         for (const s of list) {
           const members = store.fleets.memberSessions(s.id).length;
-          rows.push([String(s.id), s.name, members > 0 ? `(fleet of ${members})` : (s.target ?? '(import)'), localTime(s.startedAt), localTime(s.endedAt), String(s.snapshots), String(s.failedTicks)]);
+          const ended = s.state === 'ended' ? localTime(s.endedAt) : s.state;
+          rows.push([String(s.id), s.name, members > 0 ? `(fleet of ${members})` : (s.target ?? '(import)'), localTime(s.startedAt), ended, String(s.snapshots), String(s.failedTicks)]);
         }
         const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
         const numeric = new Set([0, 5, 6]);

@@ -30,7 +30,9 @@ export function gunzip(bytes: Uint8Array, maxInflatedBytes: number): Uint8Array 
   }
 }
 
-/** `256 MiB`, or bytes when the cap is not a whole number of MiB. */
+/** `256 MiB`, `64 KiB`, or bytes when the cap is neither a whole number of MiB nor of KiB. */
 export function capText(maxBytes: number): string {
-  return maxBytes % (1 << 20) === 0 ? `${maxBytes / (1 << 20)} MiB` : `${maxBytes} bytes`;
+  if (maxBytes >= 1 << 20 && maxBytes % (1 << 20) === 0) return `${maxBytes / (1 << 20)} MiB`;
+  if (maxBytes >= 1 << 10 && maxBytes % (1 << 10) === 0) return `${maxBytes / (1 << 10)} KiB`;
+  return `${maxBytes} bytes`;
 }

@@ -118,6 +118,7 @@ export class HistoryStore {
       insertSession: p(`INSERT INTO sessions (target_id, source, name, started_at_ms, interval_ms, full_every, raw_retention, raw_keep_last, endpoints)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       endSession: p('UPDATE sessions SET ended_at_ms = ? WHERE id = ?'),
+      heartbeat: p('UPDATE sessions SET heartbeat_at_ms = ? WHERE id = ? AND ended_at_ms IS NULL'),
       bumpSession: p(`UPDATE sessions SET ticks = max(ticks, ?), snapshots = snapshots + ?, failed_ticks = failed_ticks + ? WHERE id = ?`),
       session: p('SELECT s.*, t.url FROM sessions s LEFT JOIN targets t ON t.id = s.target_id WHERE s.id = ?'),
       sessions: p('SELECT s.*, t.url FROM sessions s LEFT JOIN targets t ON t.id = s.target_id ORDER BY s.id'),
@@ -195,6 +196,11 @@ export class HistoryStore {
   /** Creates a session (and its target, once per URL); returns its id. */
   createSession(s: NewSession): number {
     return this.createSessionTx(s);
+  }
+
+  /** Stamps a running recording as alive (see session-liveness.ts); an ended or removed session is left alone. */
+  heartbeat(sessionId: number, atMs: number): void {
+    this.st.heartbeat.run(atMs, sessionId);
   }
 
   endSession(sessionId: number, endedAtMs: number): void {

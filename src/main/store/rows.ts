@@ -37,6 +37,7 @@ export function sessionOf(r: Row): SessionSummary {
     ticks: r.ticks as number,
     snapshots: r.snapshots as number,
     failedTicks: r.failed_ticks as number,
+    heartbeatAtMs: (r.heartbeat_at_ms as number | null | undefined) ?? null,
   };
 }
 

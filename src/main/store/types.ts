@@ -72,6 +72,8 @@ export interface SessionSummary {
   snapshots: number;
   /** Ticks with at least one failed request. */
   failedTicks: number;
+  /** Last stamp of the recorder while it ran (`session-liveness.ts`); null for imports and old sessions. */
+  heartbeatAtMs: number | null;
 }
 
 /** One tick of a session: each count as measured by its own source (they disagree by design). */

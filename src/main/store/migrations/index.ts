@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { BugError, SchemaTooNewError } from '../../../shared/errors.js';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-session-heartbeat.js';
 import * as m0003 from './0003-label-sets.js';
 import * as m0004 from './0004-fleet-instances.js';
 
@@ -15,7 +16,7 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. A shipped migration is never edited: add `NNNN-what.ts` instead. */
-export const MIGRATIONS: readonly Migration[] = [m0001, m0003, m0004];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -1,0 +1,19 @@
+import type { Database } from 'better-sqlite3';
+
+export const version = 2;
+
+/**
+ * A recording's heartbeat: its recorder stamps `heartbeat_at_ms` every few seconds while it runs
+ * (`session-liveness.ts`). A session with no end whose heartbeat stopped had its recorder killed
+ * (SIGKILL, a crash, power loss): it reads as interrupted, not as "still recording" forever (issue #11).
+ * Sessions recorded before this migration have no heartbeat; an unended one among them reads as
+ * interrupted too, since no recorder of that build can be told apart from a dead one.
+ */
+export function up(db: Database): void {
+  db.exec('ALTER TABLE sessions ADD COLUMN heartbeat_at_ms INTEGER');
+}
+
+/** Merged after 0003 and 0004: a history already past version 2 may lack the column (see migrate). */
+export function isApplied(db: Database): boolean {
+  return (db.prepare("SELECT count(*) AS n FROM pragma_table_info('sessions') WHERE name = 'heartbeat_at_ms'").get() as { n: number }).n > 0;
+}
