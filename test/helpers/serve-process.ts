@@ -55,7 +55,7 @@ export function startServe(args: readonly string[], options: { cwd?: string; bin
     });
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^goroscope serve: (http:\/\/([^/]+)\/\?token=(\S+))$/m.exec(out);
+      const m = /^goroscope serve: (http:\/\/([^/]+)\/#token=(\S+))$/m.exec(out);
       if (!m) return;
       clearTimeout(timer);
       const url = new URL(m[1]!);

@@ -26,13 +26,12 @@ describe('goroscope serve refuses what it must (in-process server, real api and 
   const post = (name: string, body: string, headers: Record<string, string> = {}) =>
     rawRequest({ port: s.server.port, method: 'POST', path: `/api/${name}`, headers: { ...auth, ...JSON_TYPE, ...headers }, body });
 
-  test('no token: 401 for the page and for the contract; a wrong token too', async () => {
+  test('no token: 401 for the contract and the event stream; a wrong token too', async () => {
     const requests: Omit<Parameters<typeof rawRequest>[0], 'port'>[] = [
-      { path: '/', headers: { host } },
       { path: '/api/app.info', method: 'POST', headers: { host, ...JSON_TYPE }, body: '{}' },
       { path: '/api/events', headers: { host } },
-      { path: '/', headers: { host, 'x-goroscope-token': `${s.server.token}x` } },
-      { path: '/?token=wrong', headers: { host } },
+      { path: '/api/app.info', method: 'POST', headers: { host, ...JSON_TYPE, 'x-goroscope-token': `${s.server.token}x` }, body: '{}' },
+      { path: '/api/session.list', method: 'POST', headers: { host, ...JSON_TYPE, 'x-goroscope-token': '' }, body: '{}' },
     ];
     for (const req of requests) {
       const res = await rawRequest({ port: s.server.port, ...req });
@@ -41,20 +40,17 @@ describe('goroscope serve refuses what it must (in-process server, real api and 
     }
   });
 
-  test('the printed URL sets an HttpOnly, SameSite=Strict cookie for this port and drops the token from the address', async () => {
-    expect(s.server.url).toBe(`http://127.0.0.1:${s.server.port}/?token=${s.server.token}`);
-    const res = await rawRequest({ port: s.server.port, path: `/?token=${s.server.token}`, headers: { host } });
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/');
-    const cookie = `goroscope_token_${s.server.port}=${s.server.token}`;
-    expect(res.headers['set-cookie']).toEqual([`${cookie}; HttpOnly; SameSite=Strict; Path=/`]);
-    const page = await rawRequest({ port: s.server.port, path: '/', headers: { host, cookie } });
+  test('the printed URL carries the token in its fragment, which no browser sends; the page itself needs no token and sets no cookie', async () => {
+    expect(s.server.url).toBe(`http://127.0.0.1:${s.server.port}/#token=${s.server.token}`);
+    const page = await rawRequest({ port: s.server.port, path: '/', headers: { host } });
     expect(page.status).toBe(200);
+    expect(page.headers['set-cookie']).toBeUndefined();
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.body).toContain('<div id="root"></div>');
+    expect(page.body).not.toContain(s.server.token);
   });
 
   test('a foreign Host is refused with 421 (DNS rebinding), even with the token', async () => {
@@ -182,7 +178,7 @@ describe('binding', () => {
         serve = await startServe(['--host', '0.0.0.0', '--allow-remote', '--db', path.join(dbDir, 'h.db')]);
         await expect.poll(() => serve!.stderr()).toContain('WARNING: listening on 0.0.0.0, beyond loopback');
         expect(serve.stderr()).toContain('the token and everything else travel unencrypted (plain HTTP)');
-        const res = await rawRequest({ port: serve.port, path: '/', headers: { host: `127.0.0.1:${serve.port}` } });
+        const res = await rawRequest({ port: serve.port, method: 'POST', path: '/api/app.info', headers: { host: `127.0.0.1:${serve.port}`, ...JSON_TYPE }, body: '{}' });
         expect(res.status).toBe(401);
       } finally {
         expect(await serve?.stop()).toBe(0);

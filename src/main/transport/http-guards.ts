@@ -108,33 +108,8 @@ export function requestTarget(target: string, allowedHosts: ReadonlySet<string>)
   return new URL(`http://server.invalid${url.pathname}${url.search}`);
 }
 
-/** Where to send a browser after taking the token out of its URL: always a path on this server. */
-export function redirectWithoutToken(url: URL): string {
-  const rest = new URLSearchParams(url.search);
-  rest.delete('token');
-  const query = rest.toString();
-  // `/.//evil.example` normalises to the path `//evil.example`, which a browser reads as another host.
-  return `/${url.pathname.replace(/^\/+/, '')}${query === '' ? '' : `?${query}`}`;
-}
-
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
-}
-
-/** Cookies are not scoped by port, so each server's cookie carries its port in the name. */
-export function tokenCookieName(port: number): string {
-  return `goroscope_token_${port}`;
-}
-
-/** Every value of cookie `name`: another server on this host may have planted one of the same name. */
-function cookieValues(header: string | undefined, name: string): string[] {
-  if (header === undefined) return [];
-  const values: string[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
-  }
-  return values;
 }
 
 function isSameToken(given: string, token: string): boolean {
@@ -144,15 +119,11 @@ function isSameToken(given: string, token: string): boolean {
 }
 
 /**
- * Where the request's token came from: the `x-goroscope-token` header, the cookie, or the `token`
- * query parameter of the printed URL (the caller passes an empty query for anything but a page
- * load). Each comparison takes the same time whatever the given value's characters. Null when none matches.
+ * Whether the request carries the token in the `x-goroscope-token` header, compared in the same time
+ * whatever the given value's characters. Only the header counts: a cookie would be sent by the browser
+ * with requests other local servers' pages make, and a query parameter ends up in logs and history.
  */
-export function tokenSource(headers: IncomingHttpHeaders, query: URLSearchParams, token: string, port: number): 'header' | 'cookie' | 'query' | null {
+export function tokenSource(headers: IncomingHttpHeaders, token: string): 'header' | null {
   const header = headers['x-goroscope-token'];
-  if (typeof header === 'string' && isSameToken(header, token)) return 'header';
-  if (cookieValues(headers.cookie, tokenCookieName(port)).some((cookie) => isSameToken(cookie, token))) return 'cookie';
-  const fromQuery = query.get('token');
-  if (fromQuery !== null && isSameToken(fromQuery, token)) return 'query';
-  return null;
+  return typeof header === 'string' && isSameToken(header, token) ? 'header' : null;
 }

@@ -11,15 +11,12 @@ import {
   isLoopbackHost,
   isWildcardHost,
   newToken,
-  redirectWithoutToken,
   requestTarget,
-  tokenCookieName,
   tokenSource,
 } from './http-guards.js';
 import { openEventStream } from './event-stream.js';
 import { containedRealPath, resolveStaticPath, sendStaticFile } from './static-files.js';
 import { sendText } from './compression.js';
-import { NO_TOKEN_PAGE, NO_TOKEN_PAGE_CSP } from './no-token-page.js';
 
 /** A 64 MiB debug=2 dump (Go's own cap) as JSON text, with room to spare. */
 export const DEFAULT_MAX_BODY_BYTES = 160 * 1024 * 1024;
@@ -47,7 +44,7 @@ export interface HttpServerOptions {
 }
 
 export interface HttpServer extends Disposable {
-  /** The URL to open, token included: `http://127.0.0.1:PORT/?token=…`. */
+  /** The URL to open, token in its fragment: `http://127.0.0.1:PORT/#token=…`. */
   readonly url: string;
   readonly origin: string;
   readonly port: number;
@@ -121,9 +118,10 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
 
 /**
  * `goroscope serve`: the built renderer and the contract over HTTP. Loopback unless `allowRemote`;
- * every request needs the Host of this server, no foreign Origin, and the token (header, cookie, or
- * the printed URL's query, which sets the cookie). `POST /api/<request>` takes the input as JSON and
- * answers the reply envelope; `GET /api/events` is a server-sent event stream. Throws InvalidInputError
+ * every request needs the Host of this server and no foreign Origin; every `/api/` request also needs
+ * the token in the `x-goroscope-token` header (the page takes it from the printed URL's fragment; no
+ * cookie, which browsers would send to every port of the host). `POST /api/<request>` takes the input
+ * as JSON and answers the reply envelope; `GET /api/events` is a server-sent event stream. Throws InvalidInputError
  * for a non-loopback host without `allowRemote`, and the listen error (EADDRINUSE…) as it is.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
@@ -148,23 +146,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const url = requestTarget(req.url ?? '', allowedHosts);
     if (url === null) return refuse(res, 400, 'INVALID_INPUT', 'request target must be a path on this server');
     const isApi = url.pathname.startsWith('/api/');
-    // The token in the query is for opening the printed URL only, never for the contract.
-    const isPageLoad = !isApi && (req.method === 'GET' || req.method === 'HEAD');
-    const source = tokenSource(req.headers, isPageLoad ? url.searchParams : new URLSearchParams(), token, port);
-    if (source === null) {
-      // A person at a browser gets a page to read; programs get the JSON envelope.
-      if (isPageLoad && /text\/html/i.test(req.headers.accept ?? '')) {
-        res.setHeader('content-security-policy', NO_TOKEN_PAGE_CSP);
-        return sendText(req, res, 401, 'text/html; charset=utf-8', NO_TOKEN_PAGE);
-      }
+    // The page and its assets are the public app bundle: a browser opening the printed URL cannot
+    // send a header, and the token stays in the URL's fragment, which no browser sends. Everything
+    // the contract reads or does needs the token as a header, which only the page itself sends.
+    if (isApi && tokenSource(req.headers, token) === null) {
       return refuse(res, 401, 'INVALID_INPUT', 'missing or wrong token: open the URL `goroscope serve` printed');
-    }
-    if (source === 'query') {
-      // The printed URL: keep the token in a cookie and drop it from the address bar.
-      res.setHeader('set-cookie', `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(303, { location: redirectWithoutToken(url) });
-      res.end();
-      return;
     }
     if (url.pathname === '/api/events') {
       if (req.method !== 'GET') return refuse(res, 405, 'INVALID_INPUT', 'GET /api/events only');
@@ -239,7 +225,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     return closing;
   };
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#token=${token}`,
     origin,
     port,
     token,
