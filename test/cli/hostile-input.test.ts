@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { MEMORY_BOUND_BYTES, runBounded, type BoundedRun } from '../helpers/bounded-cli.js';
-import { craftedProfiles, gzipRepeated, longPrefixDump } from '../helpers/hostile-inputs.js';
+import { craftedProfiles, gzipRepeated, issueProfile, longPrefixDump } from '../helpers/hostile-inputs.js';
 import { corpusPath } from '../dump/corpus.js';
 
 /** Kill switch for a runaway run; a bounded one ends in one or two seconds. */
@@ -23,10 +23,9 @@ const file = (name: string): string => path.join(dir, name);
 beforeAll(async () => {
   await ensureCliBuilt();
   dir = mkdtempSync(path.join(tmpdir(), 'goroscope-hostile-'));
-  for (const p of craftedProfiles(4)) writeFileSync(file(`${p.name}.pb.gz`), gzipSync(p.bytes));
+  for (const p of craftedProfiles(4)) writeFileSync(file(`${p.name}.pb.gz`), gzipSync(p.make()));
   // The issue's own: 64 MiB of empty string-table entries, a 64 KB gzip that took 4.7 GB to decode.
-  const bomb = craftedProfiles(64)[0]!;
-  writeFileSync(file('issue-64k.pb.gz'), gzipSync(bomb.bytes, { level: 9 }));
+  writeFileSync(file('issue-64k.pb.gz'), gzipSync(issueProfile(), { level: 9 }));
   writeFileSync(file('prefix-30k.txt'), longPrefixDump(30_000));
   writeFileSync(file('prefix-60k.txt'), longPrefixDump(60_000));
   // 300 MiB of zeros, and 20 copies of a real 14 MB debug=2 dump: both inflate past the 256 MiB cap.

@@ -54,26 +54,38 @@ export function goroutineProfileHead(): Buffer {
 }
 
 /**
- * The crafted profiles, inflated, each with the decode it attacks. Each is about `megabytes` MiB
- * (gzip makes it 1000× smaller): 32 MiB of 2-byte empty strings gzips to ~32 KB and, decoded, would
- * take ~3.7 GB.
+ * The crafted profiles, inflated, each named after the decode it attacks. Each is about `megabytes`
+ * MiB (gzip makes it 1000× smaller): 64 MiB of 2-byte empty strings gzips to ~64 KB and, decoded
+ * without a budget, took 4.7 GB. `make` builds one (they are large: build only what a test uses).
  */
-export function craftedProfiles(megabytes: number): { name: string; bytes: Buffer }[] {
+export function craftedProfiles(megabytes: number): { name: string; make(): Buffer }[] {
   const n = (megabytes << 20) >> 1;
   const head = goroutineProfileHead();
-  // One location of 10,000 inlined lines, and one sample naming it 1,000 times: 10 M frames.
-  const function1 = field(5, [0x08, 0x01, 0x10, 0x01, 0x20, 0x01]);
-  const location = field(4, Buffer.concat([Buffer.from([0x08, 0x01]), repeated([0x22, 0x02, 0x08, 0x01], 10_000)]));
-  const sampleOfIds = field(2, Buffer.concat([field(1, repeated([0x01], 1_000)), field(2, [0x01])]));
   return [
-    { name: 'empty-strings', bytes: Buffer.concat([head, repeated([0x32, 0x00], n)]) },
-    { name: 'empty-samples', bytes: Buffer.concat([head, repeated([0x12, 0x00], n)]) },
-    { name: 'empty-labels', bytes: Buffer.concat([head, field(2, repeated([0x1a, 0x00], n))]) },
-    { name: 'empty-lines', bytes: Buffer.concat([head, field(4, repeated([0x22, 0x00], n))]) },
-    { name: 'packed-ids', bytes: Buffer.concat([head, field(2, field(1, repeated([0x01], n * 2)))]) },
-    { name: 'scalar-fields', bytes: Buffer.concat([head, repeated([0x38, 0x00], n)]) },
-    { name: 'frame-expansion', bytes: Buffer.concat([head, function1, location, sampleOfIds]) },
+    { name: 'empty-strings', make: () => Buffer.concat([head, repeated([0x32, 0x00], n)]) },
+    { name: 'empty-samples', make: () => Buffer.concat([head, repeated([0x12, 0x00], n)]) },
+    { name: 'empty-labels', make: () => Buffer.concat([head, field(2, repeated([0x1a, 0x00], n))]) },
+    { name: 'empty-lines', make: () => Buffer.concat([head, field(4, repeated([0x22, 0x00], n))]) },
+    // 16 M one-byte location ids in one sample, whatever `megabytes`: past the budget at 12 bytes each.
+    { name: 'packed-ids', make: () => Buffer.concat([head, field(2, field(1, repeated([0x01], 16 << 20)))]) },
+    { name: 'scalar-fields', make: () => Buffer.concat([head, repeated([0x38, 0x00], Math.max(n, 9_000_000))]) },
+    {
+      // One location of 10,000 inlined lines, and one sample naming it 1,000 times: 10 M frames.
+      name: 'frame-expansion',
+      make: () =>
+        Buffer.concat([
+          head,
+          field(5, [0x08, 0x01, 0x10, 0x01, 0x20, 0x01]),
+          field(4, Buffer.concat([Buffer.from([0x08, 0x01]), repeated([0x22, 0x02, 0x08, 0x01], 10_000)])),
+          field(2, Buffer.concat([field(1, repeated([0x01], 1_000)), field(2, [0x01])])),
+        ]),
+    },
   ];
+}
+
+/** The issue's own: 64 MiB of empty string-table entries, a 64 KB gzip. */
+export function issueProfile(): Buffer {
+  return craftedProfiles(64)[0]!.make();
 }
 
 /** A traceback whose every line carries a log prefix of `prefixChars` characters of words and digits. */

@@ -10,6 +10,8 @@ export interface ServeProcess {
   origin: string;
   token: string;
   port: number;
+  /** The serve process (its memory can be read from /proc). */
+  pid: number;
   /** stderr so far. */
   stderr(): string;
   /** SIGTERM, then wait for exit (SIGKILL after 5 s); resolves with the exit code. Idempotent. */
@@ -59,7 +61,7 @@ export function startServe(args: readonly string[], options: { cwd?: string; bin
       if (!m) return;
       clearTimeout(timer);
       const url = new URL(m[1]!);
-      resolve({ url: m[1]!, origin: url.origin, token: m[3]!, port: Number(url.port), stderr: () => stderr, stop });
+      resolve({ url: m[1]!, origin: url.origin, token: m[3]!, port: Number(url.port), pid: child.pid!, stderr: () => stderr, stop });
     });
   });
 }
