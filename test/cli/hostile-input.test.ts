@@ -14,7 +14,7 @@ import { corpusPath } from '../dump/corpus.js';
 
 /** Kill switch for a runaway run; a bounded one ends in one or two seconds. */
 const RUN_LIMIT_MS = 30_000;
-const BUDGET_REFUSAL = /^goroscope: a pprof profile of \d+ bytes that would decode into over \d+ messages, \d+ strings and \d+ numbers \(over \d+ MiB, \d+ fields\), past the decode budget of 128 MiB and 8000000 fields; a goroutine profile holds one sample per distinct stack and is far smaller: this one is corrupt or crafted\n$/;
+const BUDGET_REFUSAL = /^goroscope: a pprof profile of \d+ bytes that would decode into over \d+ messages, \d+ strings and \d+ numbers \(over \d+ MiB, \d+ fields\), past the decode budget of 64 MiB and 8000000 fields; a goroutine profile holds one sample per distinct stack and is far smaller: this one is corrupt or crafted\n$/;
 const LARGE_DUMP = corpusPath('generated/11-large-50k-leak/t1.debug2.txt');
 
 let dir = '';
@@ -65,7 +65,7 @@ describe('crafted protobufs are refused before they are decoded', () => {
     expectBounded(run);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'goroscope: a pprof profile whose 1 samples expand to over 4000000 frames; Go keeps at most a few hundred frames per stack and one sample per distinct stack: the profile is corrupt or crafted\n',
+      'goroscope: a pprof profile whose sample 1 expands to over 4096 frames; Go keeps at most 1024 locations of a stack: the profile is corrupt or crafted\n',
     );
   });
 

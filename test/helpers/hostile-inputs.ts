@@ -21,6 +21,7 @@ export function field(fieldNumber: number, body: Uint8Array | number[]): Buffer 
 
 /** `unit` repeated `times` times, in one buffer. */
 export function repeated(unit: number[], times: number): Buffer {
+  if (unit.length === 1) return Buffer.alloc(times, unit[0]);
   const out = Buffer.alloc(unit.length * times);
   for (let i = 0; i < times; i++) out.set(unit, i * unit.length);
   return out;

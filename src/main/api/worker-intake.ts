@@ -21,9 +21,10 @@ interface Pending {
  * A DumpIntake that parses in one worker thread (`workerFile`: the built out/main/parse-worker.js),
  * one dump at a time, so that `serve` and the app keep answering and recording while a large import
  * is parsed, and at most one parse's memory is held. A worker that dies (out of its heap limit, or a
- * bug) fails the dump it was parsing and is replaced for the next. `dispose()` stops it.
+ * bug) fails the dump it was parsing and is replaced for the next. `heapMb` is the parse's heap limit.
+ * `dispose()` stops it.
  */
-export function workerIntake(workerFile: URL, maxInputBytes: number): DumpIntake & Disposable {
+export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PARSE_WORKER_HEAP_MB): DumpIntake & Disposable {
   let worker: Worker | null = null;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -31,7 +32,7 @@ export function workerIntake(workerFile: URL, maxInputBytes: number): DumpIntake
 
   const started = (): Worker => {
     if (worker !== null) return worker;
-    const w = new Worker(workerFile, { resourceLimits: { maxOldGenerationSizeMb: PARSE_WORKER_HEAP_MB } });
+    const w = new Worker(workerFile, { resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     w.unref(); // an idle parser never keeps the process alive
     w.on('message', (answer: ParseAnswer) => {
       const job = pending.get(answer.id);
@@ -48,7 +49,7 @@ export function workerIntake(workerFile: URL, maxInputBytes: number): DumpIntake
     w.on('error', (error: Error & { code?: string }) => {
       fail(
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new ResponseTooLargeError(`the dump needs more than the ${PARSE_WORKER_HEAP_MB} MiB a parse may use; it is too large or crafted to exhaust memory`, { cause: error })
+          ? new ResponseTooLargeError(`the dump needs more than the ${heapMb} MiB a parse may use; it is too large or crafted to exhaust memory`, { cause: error })
           : new BugError(`the parse worker failed: ${error.message}`, { cause: error }),
       );
     });

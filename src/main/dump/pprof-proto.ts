@@ -7,12 +7,15 @@ import { binaryDataError } from './detect.js';
 import { checkDecodeBudget } from './pprof-decode-budget.js';
 
 /**
- * Frames all samples may expand to (each sample lists location ids; a location may hold many inlined
- * lines). Go's profiler keeps at most a few hundred frames of a stack (`profstackdepth`, 128 by default),
- * so 10,000 distinct stacks stay far below;
- * a crafted profile repeating one id of a many-line location would otherwise multiply without bound.
+ * Frames one sample, and all samples together, may expand to (a sample lists location ids; a location
+ * holds its inlined calls as several lines). Go's profiler keeps at most 1024 locations of a stack
+ * (`profstackdepth`, 128 by default), each with a few inlined lines, and a profile has one sample per
+ * distinct stack: 5,000 distinct stacks of 100 frames stay below the total. A crafted profile naming
+ * one many-line location over and over would otherwise multiply its size without bound, and each
+ * frame costs grouping a few microseconds.
  */
-export const PPROF_MAX_SAMPLE_FRAMES = 4_000_000;
+export const PPROF_MAX_FRAMES_PER_SAMPLE = 4096;
+export const PPROF_MAX_SAMPLE_FRAMES = 500_000;
 
 /**
  * A goroutine or goroutineleak profile in pprof protobuf form (`debug=0`), already inflated. Every
@@ -63,6 +66,7 @@ export function parsePprofProto(raw: Uint8Array): ParsedDump {
     for (const id of s.locationId) {
       const located = locations.get(Number(id)) ?? [];
       expandedFrames += located.length;
+      if (frames.length + located.length > PPROF_MAX_FRAMES_PER_SAMPLE) throw tooDeep(profile.sample.indexOf(s));
       if (expandedFrames > PPROF_MAX_SAMPLE_FRAMES) throw tooManyFrames(profile.sample.length);
       for (const frame of located) frames.push(frame);
     }
@@ -84,9 +88,15 @@ export function parsePprofProto(raw: Uint8Array): ParsedDump {
   };
 }
 
+function tooDeep(sampleIndex: number): NotADumpError {
+  return new NotADumpError(
+    `a pprof profile whose sample ${sampleIndex + 1} expands to over ${PPROF_MAX_FRAMES_PER_SAMPLE} frames; Go keeps at most 1024 locations of a stack: the profile is corrupt or crafted`,
+  );
+}
+
 function tooManyFrames(samples: number): NotADumpError {
   return new NotADumpError(
-    `a pprof profile whose ${samples} samples expand to over ${PPROF_MAX_SAMPLE_FRAMES} frames; Go keeps at most a few hundred frames per stack and one sample per distinct stack: the profile is corrupt or crafted`,
+    `a pprof profile whose ${samples} samples expand to over ${PPROF_MAX_SAMPLE_FRAMES} frames; Go keeps one sample per distinct stack: the profile is corrupt or crafted`,
   );
 }
 
