@@ -1,13 +1,14 @@
 // Runs the built `goroscope` the way the hostile-input tests need it: in a child process, with its
-// peak memory reported (report-max-rss.cjs) and a hard time limit, so that a runaway parse fails the
+// peak memory reported (report-max-rss.mjs) and a hard time limit, so that a runaway parse fails the
 // test instead of taking the test runner down.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
 import { REPO_ROOT } from './go-toolchains.js';
 
 export const CLI_PATH = path.join(REPO_ROOT, 'bin', 'goroscope.js');
-const RSS_REPORTER = path.join(REPO_ROOT, 'test', 'helpers', 'report-max-rss.cjs');
+const RSS_REPORTER = path.join(REPO_ROOT, 'test', 'helpers', 'report-max-rss.mjs');
 /** What each hostile input must stay under: "below 1 GiB of memory" (issue #11). */
 export const MEMORY_BOUND_BYTES = 1 << 30;
 
@@ -28,7 +29,7 @@ export interface BoundedRun {
 export function runBounded(args: readonly string[], options: { stdin?: Uint8Array | Readable; timeoutMs: number; cwd?: string }): Promise<BoundedRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--max-old-space-size=1536', '--require', RSS_REPORTER, CLI_PATH, ...args], {
+    const child = spawn(process.execPath, ['--max-old-space-size=1536', '--import', pathToFileURL(RSS_REPORTER).href, CLI_PATH, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     });
