@@ -14,8 +14,23 @@ export function tokenFromFragment(hash: string): string | null {
   return token === null || token === '' ? null : token;
 }
 
+/** The parts of `window.location`, `window.history` and `window.sessionStorage` used here. */
+export interface PageAddress {
+  hash: string;
+  pathname: string;
+  search: string;
+}
+export interface AddressHistory {
+  readonly state: unknown;
+  replaceState(state: unknown, unused: string, url: string): void;
+}
+export interface TabStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 /** Reads the token once at startup (fragment first, else this tab's storage) and cleans the address bar. */
-export function takeServeToken(location: Location, history: History, storage: Storage | null): string | null {
+export function takeServeToken(location: PageAddress, history: AddressHistory, storage: TabStorage | null): string | null {
   const fromUrl = tokenFromFragment(location.hash);
   if (fromUrl !== null) {
     storage?.setItem(STORAGE_KEY, fromUrl);
