@@ -5,7 +5,7 @@ import { RequestGate, type GateStats } from '../collect/request-gate.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { NewFleet } from '../store/fleet-store.js';
 import type { RawRetention } from '../store/types.js';
-import { startRecording, type Recording, type RecordingOutcome, type TickSummary } from './session-record.js';
+import { beatWhileRecording, startRecording, type Recording, type RecordingOutcome, type TickSummary } from './session-record.js';
 
 /** Requests in flight across a fleet's instances, unless asked otherwise. */
 export const DEFAULT_MAX_CONCURRENT = 4;
@@ -84,6 +84,8 @@ export async function startFleetRecording(store: HistoryStore, req: FleetRequest
     rawRetention: req.rawRetention ?? 'full', rawKeepLast: 100, endpoints: null,
   });
   store.fleets.create(fleetSessionId, { ...req.origin, maxConcurrent });
+  // The fleet's own session is alive while its instances record (sessions shows it interrupted otherwise).
+  const stopBeating = beatWhileRecording(store, fleetSessionId);
 
   const started = await Promise.allSettled(req.targets.map((t) => startInstance(store, req, t, gate, budget)));
   const instances: FleetRecording['instances'] = [];
@@ -103,6 +105,7 @@ export async function startFleetRecording(store: HistoryStore, req: FleetRequest
       skipped.push({ name: t.name, why: `could not start: ${(r.reason as GoroscopeError).message}` });
     }
   });
+  if (unexpected !== null || instances.length === 0) stopBeating();
   if (unexpected !== null) {
     // A bug, not a target's failure: stop what started and say so.
     for (const i of instances) i.recording.dispose();
@@ -118,7 +121,7 @@ export async function startFleetRecording(store: HistoryStore, req: FleetRequest
       store.endSession(fleetSessionId, Date.now());
       return { sessionId: fleetSessionId, instances: outcomes, gate: gate.stats };
     },
-  );
+  ).finally(stopBeating);
   return {
     sessionId: fleetSessionId,
     instances,

@@ -114,7 +114,7 @@ export async function startRecording(store: HistoryStore, req: RecordRequest): P
  * interrupted (`session-liveness.ts`). A failed stamp (the history busy for longer than its timeout)
  * is reported as a process warning; the next one tries again and the recording goes on.
  */
-function beatWhileRecording(store: HistoryStore, sessionId: number): () => void {
+export function beatWhileRecording(store: HistoryStore, sessionId: number): () => void {
   const beat = (): void => {
     try {
       store.heartbeat(sessionId, Date.now());
