@@ -50,10 +50,11 @@ describe('one dump, and the same files in the app and in check', () => {
   async function importInApp(files: string[], interval: string | null, title: string): Promise<Report> {
     const { page } = browser;
     const newest = async (): Promise<number> =>
-      page.evaluate(async () => {
-        const r = await fetch('/api/session.list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      // The page sends serve's token as a header (no cookie), so these requests do too.
+      page.evaluate(async (token) => {
+        const r = await fetch('/api/session.list', { method: 'POST', headers: { 'content-type': 'application/json', 'x-goroscope-token': token }, body: '{}' });
         return Math.max(0, ...((await r.json()) as { value: { id: number }[] }).value.map((s) => s.id));
-      });
+      }, serve.token);
     const before = await newest();
     await page.getByTestId('import-interval').fill(interval ?? '');
     await page.setInputFiles('[data-testid=file-input]', files);
@@ -62,10 +63,10 @@ describe('one dump, and the same files in the app and in check', () => {
     await page.locator('.workspace-head p').filter({ hasText: `#${sessionId} ` }).waitFor();
     await page.getByTestId('session-title').filter({ hasText: title }).waitFor();
     // The app's own report, over the same HTTP API the page uses.
-    const json = await page.evaluate(async (id) => {
-      const r = await fetch('/api/report.render', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: id, format: 'json' }) });
+    const json = await page.evaluate(async ({ id, token }) => {
+      const r = await fetch('/api/report.render', { method: 'POST', headers: { 'content-type': 'application/json', 'x-goroscope-token': token }, body: JSON.stringify({ sessionId: id, format: 'json' }) });
       return ((await r.json()) as { value: { content: string } }).value.content;
-    }, sessionId);
+    }, { id: sessionId, token: serve.token });
     return ReportSchema.parse(JSON.parse(json));
   }
 
