@@ -41,7 +41,8 @@ describe('a fleet in the app', () => {
     await page.getByTestId('target-interval').fill('0.5');
     expect(await page.getByTestId('target-start').innerText()).toBe('Record 2 as a fleet');
     await page.getByTestId('target-start').click();
-    await page.getByTestId('fleet-view').waitFor();
+    // Discovery of both instances and the first fleet analysis: slow when the suite loads both cores.
+    await page.getByTestId('fleet-view').waitFor({ timeout: 60_000 });
     await page.getByTestId('stop-recording').waitFor();
     await new Promise((r) => setTimeout(r, 5_000));
     await page.getByTestId('stop-recording').click();
@@ -65,5 +66,5 @@ describe('a fleet in the app', () => {
     await page.screenshot({ path: path.join(SHOTS, '15b-fleet-instance.png') });
     await page.getByTestId('fleet-back').click();
     await page.getByTestId('fleet-view').waitFor();
-  }, 60_000);
+  }, 150_000);
 });
