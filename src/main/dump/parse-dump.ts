@@ -103,7 +103,11 @@ function parseTraceback(input: Uint8Array | string): ParsedDump[] {
 
 function runLines(input: Uint8Array | string, parser: LineParser): ParsedDump[] {
   forEachLine(input, (text, line) => parser.push(text, line));
-  return parser.end();
+  const dumps = parser.end();
+  // A profile header that detection saw but whose profile could not be read (mangled paste): refused,
+  // never an empty result.
+  if (dumps.length === 0) throw new NotADumpError('a goroutine profile header with no readable profile after it');
+  return dumps;
 }
 
 function textOf(input: Uint8Array | string): string {
