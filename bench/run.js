@@ -17,9 +17,12 @@ for (const f of inputs) if (!existsSync(f)) throw new Error(`corpus file missing
 
 const bench = await import(bundle);
 const mb = (n) => (n / 1e6).toFixed(1);
+// `npm run bench -- scale ui`: only the sections whose name contains one of the words (all by default).
+const only = process.argv.slice(2).map((w) => w.toLowerCase());
+const wanted = (name) => only.length === 0 || only.some((w) => name.toLowerCase().includes(w));
 
-console.log('# Parse + group (issue 3: 14 MB debug=2 dump < 150 ms, peak memory < 4x input)');
-for (const file of inputs) {
+if (wanted('parse')) console.log('# Parse + group (issue 3: 14 MB debug=2 dump < 150 ms, peak memory < 4x input)');
+for (const file of wanted('parse') ? inputs : []) {
   const t = bench.benchParseFile(file);
   const peakOf = (shouldParse) =>
     Number(
@@ -40,7 +43,7 @@ for (const file of inputs) {
 }
 
 for (const [name, fn] of [['Recording (issue 4)', 'runRecordingBench'], ['Labels in the history (issue 12)', 'runLabelsBench'], ['Analysis (issue 5)', 'runAnalysisBench'], ['UI in Chromium (issue 6)', 'runUiBench'], ['Fleet (issue 15)', 'runFleetBench'], ['Scale: 200,000 goroutines and a day of 1 s ticks (issue 18)', 'runScaleBench']]) {
-  if (typeof bench[fn] !== 'function') continue;
+  if (typeof bench[fn] !== 'function' || !wanted(name)) continue;
   console.log(`\n# ${name}`);
   const figures = await bench[fn]();
   for (const [k, v] of Object.entries(figures)) console.log(`${k}: ${v}`);
