@@ -44,7 +44,12 @@ describe('a fleet in the app', () => {
     expect(await page.getByTestId('target-start').innerText()).toBe('Record 2 as a fleet');
     await page.getByTestId('target-start').click();
     // Discovery of both instances and the first fleet analysis: slow when the suite loads both cores.
-    await page.getByTestId('fleet-view').waitFor({ timeout: 60_000 });
+    await page.getByTestId('fleet-view').waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+      // This wait has failed inside the full suite and never alone: keep what the page and serve showed.
+      await page.screenshot({ path: path.join(SHOTS, '15-fleet-view-missing.png') });
+      const seen = await page.locator('body').innerText();
+      throw new Error(`the fleet view did not appear.\npage:\n${seen.slice(0, 2_000)}\nserve stderr:\n${serve.stderr().slice(-2_000)}`, { cause: error });
+    });
     await page.getByTestId('stop-recording').waitFor();
     await new Promise((r) => setTimeout(r, 5_000));
     await page.getByTestId('stop-recording').click();
