@@ -13,8 +13,8 @@ export default defineConfig({
           app: resolve('src/main/app/index.ts'),
           cli: resolve('src/main/cli/index.ts'),
           bench: resolve('src/main/bench/index.ts'),
-          // The worker thread serve and the app parse imports in (src/main/api/worker-intake.ts).
-          'parse-worker': resolve('src/main/api/parse-worker.ts'),
+          // The worker thread serve and the app parse imports in (src/main/use-cases/worker-intake.ts).
+          'parse-worker': resolve('src/main/use-cases/parse-worker.ts'),
         },
       },
     },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { diffSnapshots } from '../../src/main/analysis/diff.js';
 import { BUILTIN_RULES } from '../../src/main/analysis/ignore-rules.js';
 import { corpusPath } from './helpers.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Frame } from '../../src/shared/model.js';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { ticksFromFiles } from '../../src/main/analysis/file-ticks.js';
 import { fromSnapshots } from '../../src/main/analysis/from-snapshots.js';
 import type { AnalysisSession, LoadedSession } from '../../src/main/analysis/session.js';

@@ -10,8 +10,8 @@ import type { LoadedSession } from '../../src/main/analysis/session.js';
 import { corpusPath, fakeSession, frame, loadCorpus, range } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import { parseDump } from '../../src/main/dump/parse-dump.js';
-import { buildSessionReport } from '../../src/main/api/build-session-report.js';
-import { NO_PROJECT_CONFIG } from '../../src/main/api/project-config.js';
+import { buildSessionReport } from '../../src/main/use-cases/analyse.js';
+import { NO_PROJECT_CONFIG } from '../../src/main/use-cases/project-config.js';
 
 function reportOf(loaded: LoadedSession): Report {
   const analysis = analyzeSession(loaded.session, { timesAssumed: loaded.timesAssumed });

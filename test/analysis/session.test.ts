@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { fromSnapshots } from '../../src/main/analysis/from-snapshots.js';
 import { stemOf, ticksFromFiles } from '../../src/main/analysis/file-ticks.js';
 import { NOT_MEASURED } from '../../src/main/analysis/session.js';

@@ -1,7 +1,7 @@
 // The live line of `goroscope record`: which group it names as growing fastest, and its layout.
 import { describe, expect, it } from 'vitest';
 import type { Group, Snapshot } from '../../src/shared/model.js';
-import type { TickSummary } from '../../src/main/api/session-record.js';
+import type { TickSummary } from '../../src/main/use-cases/record.js';
 import { GrowthTracker, tickLine } from '../../src/main/cli/record-command.js';
 
 function group(key: string, count: number, func: string, line: number): Group {

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startRecording } from '../../src/main/api/session-record.js';
+import { startRecording } from '../../src/main/use-cases/record.js';
 import { tempStore } from '../integration/record-helpers.js';
 import { startFakeTarget, type Mode } from './fake-target.js';
 

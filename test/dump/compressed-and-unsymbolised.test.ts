@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { corpusBytes } from './corpus.js';
 
 describe('gzip-compressed text dumps', () => {

@@ -4,7 +4,7 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Group, LabelSet, Snapshot } from '../../src/shared/model.js';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
 import { buildLabelled, buildLabelledGo126, capture, headerCount, leakOrdersLine } from '../helpers/labelled-fixture.js';
 

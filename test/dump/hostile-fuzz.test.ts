@@ -10,7 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isExpectedError } from '../../src/shared/errors.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../../src/main/dump/gzip.js';
-import { workerIntake } from '../../src/main/api/worker-intake.js';
+import { workerIntake } from '../../src/main/use-cases/worker-intake.js';
 import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { field, repeated, varint } from '../helpers/hostile-inputs.js';
 import { CORPUS_ROOT, REPO_ROOT, corpusFiles } from './corpus.js';

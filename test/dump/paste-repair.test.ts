@@ -4,7 +4,7 @@
 // goroutines. Each must give the clean dump's groups and say what was repaired.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/shared/model.js';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { displayWidth } from '../../src/main/dump/paste-shapes.js';
 import { corpusBytes } from './corpus.js';
 import { buildLabelled, capture } from '../helpers/labelled-fixture.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it, test } from 'vitest';
 import { timeOfPrefix } from '../../src/main/dump/repair.js';
 import type { Snapshot } from '../../src/shared/model.js';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { corpusBytes } from './corpus.js';
 
 interface Variant {

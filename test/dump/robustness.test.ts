@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { GoroscopeError, NotADumpError } from '../../src/shared/errors.js';
 import { SnapshotSchema } from '../../src/shared/model.js';
 import { parseDump } from '../../src/main/dump/parse-dump.js';
-import { groupDump } from '../../src/main/analysis/group-dump.js';
+import { groupDump } from '../../src/main/dump/group-dump.js';
 import { corpusBytes, corpusFiles, corpusSize } from './corpus.js';
 
 // Every format and mangling the parsers know, each file under 64 KB.

@@ -9,7 +9,7 @@ import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { keepAliveHttpClient, longPollClient, natsSubscriberClient, startChurnLoad, type ChurnLoad, type LoadClient } from '../helpers/churn-load.js';
 import { startCaddy, startNats, type RunningServer } from '../helpers/third-party-servers.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
-import { loadStoredSession } from '../../src/main/api/stored-session.js';
+import { loadStoredSession } from '../../src/main/use-cases/stored-session.js';
 import { analyzeSession, type SessionAnalysis } from '../../src/main/analysis/analyze-session.js';
 import type { AnalysisSession } from '../../src/main/analysis/session.js';
 import { idTurnoverOf, isChurn } from '../../src/main/analysis/id-turnover.js';

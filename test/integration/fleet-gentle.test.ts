@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFleetRecording, type FleetOutcome, type FleetRecording } from '../../src/main/api/fleet-record.js';
-import { storedSessionReport } from '../../src/main/api/fleet-session.js';
-import { NO_PROJECT_CONFIG } from '../../src/main/api/project-config.js';
+import { startFleetRecording, type FleetOutcome, type FleetRecording } from '../../src/main/use-cases/record-fleet.js';
+import { storedSessionReport } from '../../src/main/use-cases/stored-report.js';
+import { NO_PROJECT_CONFIG } from '../../src/main/use-cases/project-config.js';
 import { buildFixture, goToolchains, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
 import { tempStore } from './record-helpers.js';
 

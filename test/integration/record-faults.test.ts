@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startRecording, type TickSummary } from '../../src/main/api/session-record.js';
+import { startRecording, type TickSummary } from '../../src/main/use-cases/record.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
 import { startFixture } from '../helpers/go-toolchains.js';
 import { buildLeakyForFile, fixture, runCli, tempStore, waitFor } from './record-helpers.js';

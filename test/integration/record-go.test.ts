@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRecording } from '../../src/main/api/session-record.js';
+import { startRecording } from '../../src/main/use-cases/record.js';
 import { buildFixture, goToolchains, type ToolchainName } from '../helpers/go-toolchains.js';
 import { expectLeakAGrowing, fixture, recordTicks, tempStore } from './record-helpers.js';
 

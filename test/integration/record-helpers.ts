@@ -7,7 +7,7 @@ import path from 'node:path';
 import { buildFixture, goToolchains, leakMarkers, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
 import { ensureCliBuilt } from '../helpers/cli-build.js';
 import type { SessionSeries, StackInfo } from '../../src/main/store/types.js';
-import { startRecording, type Recording, type RecordingOutcome, type RecordRequest } from '../../src/main/api/session-record.js';
+import { startRecording, type Recording, type RecordingOutcome, type RecordRequest } from '../../src/main/use-cases/record.js';
 import { tempDir } from '../store/temp-db.js';
 
 import { CLI_BIN } from '../helpers/cli-build.js';

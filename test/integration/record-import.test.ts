@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { importDumps } from '../../src/main/api/session-import.js';
+import { importDumps } from '../../src/main/use-cases/import-paths.js';
 import { tempStore } from './record-helpers.js';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/generated');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { startRecording, type TickSummary } from '../../src/main/api/session-record.js';
+import { startRecording, type TickSummary } from '../../src/main/use-cases/record.js';
 import { SshConnector } from '../../src/main/collect/ssh-connector.js';
 import { CheckResultSchema } from '../../src/shared/report.js';
 import { ensureCliBuilt } from '../helpers/cli-build.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { groupSpans, hasRecords, recordGroupKeys, recordKeyFrames } from '../../src/renderer/views/dump-view/debug1-records.js';
 import { indexDump, rangesOfSpans } from '../../src/renderer/views/dump-view/dump-index.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';

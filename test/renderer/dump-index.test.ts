@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { HEADER, headerLinesOfIds, indexDump, rangesOfIds, spanAtLine } from '../../src/renderer/views/dump-view/dump-index.js';
 import { stepLine } from '../../src/renderer/views/dump-view/dump-navigation.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { groupDump } from '../../src/main/analysis/group-dump.js';
+import { groupDump } from '../../src/main/dump/group-dump.js';
 import { parseDump } from '../../src/main/dump/parse-dump.js';
 import { SourceService } from '../../src/main/source/source-service.js';
 import type { Frame, Group } from '../../src/shared/model.js';

@@ -1,6 +1,6 @@
 // The pure parts of source mapping: candidates per frame, Go versions, go.mod, editor commands.
 import { describe, expect, test } from 'vitest';
-import { CodeOrigin } from '../../src/main/analysis/code-origin.js';
+import { CodeOrigin } from '../../src/main/dump/code-origin.js';
 import { editorCommand } from '../../src/main/source/editor-command.js';
 import { goVersionOfGoroot, goVersionOfVersionFile, gorootVersionNote } from '../../src/main/source/go-version.js';
 import { moduleOfGoMod } from '../../src/main/source/go-mod.js';

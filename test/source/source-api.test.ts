@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync, realpathSync } from
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { openApi, type OpenedApi } from '../../src/main/api/open-api.js';
-import { loadProjectConfig } from '../../src/main/api/project-config.js';
+import { loadProjectConfig } from '../../src/main/use-cases/project-config.js';
 import { createSourceAccess, sourceHandlers } from '../../src/main/api/source-handlers.js';
 import { fixtureSourcePath, leakMarkers } from '../helpers/go-toolchains.js';
 import { tempDir } from '../store/temp-db.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Snapshot } from '../../src/shared/model.js';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
 import { compressRaw } from '../../src/main/store/raw-dump.js';
 import type { NewSession, SnapshotKind, SnapshotRecord } from '../../src/main/store/types.js';

@@ -8,7 +8,7 @@ import { gcTimelineOf, type GcTimeline } from './gc-timeline.js';
 import { scoreGroup, type CountContext, type RuntimeProof } from './evidence.js';
 import { explainGroup, type Explanation, type GrowingGroup } from './explain.js';
 import { matchIgnoreRules, BUILTIN_RULES, type SourcedRule } from './ignore-rules.js';
-import { CodeOrigin } from './code-origin.js';
+import { CodeOrigin } from '../dump/code-origin.js';
 import { tickTimes } from './series-stats.js';
 import { countAgreementOf, runtimeSummaryOf, type CountAgreement, type RuntimeSummary } from './session-summary.js';
 import { loadTrackingOf, warmUpOf, type LoadTracking, type WarmUp } from './load-tracking.js';

@@ -1,6 +1,6 @@
 import type { Evidence } from '../../shared/report.js';
 import type { GroupAnalysis } from './analyze-session.js';
-import type { CodeOrigin } from './code-origin.js';
+import type { CodeOrigin } from '../dump/code-origin.js';
 import type { AnalysisSession } from './session.js';
 import { singleSnapshotTick, snapshotVerdicts } from './snapshot-verdict.js';
 

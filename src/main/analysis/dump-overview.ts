@@ -2,10 +2,10 @@ import type { Frame } from '../../shared/model.js';
 import type { DumpOverview, FrameOrigin, OverviewFrame, OverviewGroup } from '../../shared/dump-overview.js';
 import { isRuntimeFrame, keyFrames } from '../../shared/key-frames.js';
 import type { ParsedDump, Sample } from '../dump/types.js';
-import { CodeOrigin } from './code-origin.js';
+import { CodeOrigin } from '../dump/code-origin.js';
 import { baseName } from './explain.js';
-import { blockingSiteOf } from './group-dump.js';
-import { stackKeyOf } from './stack-key.js';
+import { blockingSiteOf } from '../dump/group-dump.js';
+import { stackKeyOf } from '../dump/stack-key.js';
 import { creationTreeOf } from './creation-tree.js';
 
 export type OverviewSuspect = NonNullable<OverviewGroup['suspect']>;

@@ -1,5 +1,5 @@
 import type { Frame } from '../../shared/model.js';
-import type { CodeOrigin } from './code-origin.js';
+import type { CodeOrigin } from '../dump/code-origin.js';
 import type { StuckEvidence } from './stuck-evidence.js';
 import { describePrimitive } from './explain-primitives.js';
 import { describeTurnover } from './id-turnover.js';

@@ -1,6 +1,6 @@
 import type { Evidence, Strength } from '../../shared/report.js';
 import type { Frame } from '../../shared/model.js';
-import type { CodeOrigin } from './code-origin.js';
+import type { CodeOrigin } from '../dump/code-origin.js';
 import { baseName } from './explain.js';
 import { round } from './evidence.js';
 import { NOT_MEASURED, type AnalysisSession, type GroupSeries } from './session.js';

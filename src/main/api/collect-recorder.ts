@@ -6,9 +6,9 @@ import { DEFAULT_TIMEOUT_MS, TargetClient } from '../collect/target-client.js';
 import { normaliseTarget } from '../collect/target-url.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { RecorderPort, RecordingCallbacks, RecordingHandle, RecordingRequest } from './ports.js';
-import { startFleetRecording } from './fleet-record.js';
+import { startFleetRecording } from '../use-cases/record-fleet.js';
 import { TEST_TIMEOUT_MS } from './recording-handlers.js';
-import { startRecording } from './session-record.js';
+import { startRecording } from '../use-cases/record.js';
 import { absoluteHop, checkHopKeyFile, connectorOf } from './ssh-hop.js';
 import { summariseSshRoute } from '../collect/ssh-route-summary.js';
 

@@ -1,9 +1,9 @@
 import type { Disposable } from '../../shared/lifecycle.js';
 import { HistoryStore, type OpenOptions } from '../store/history-store.js';
-import { storeAnalysis } from './analysis-adapter.js';
+import { storeAnalysis } from '../use-cases/stored-analysis.js';
 import { collectRecorder } from './collect-recorder.js';
 import { createApi, type Api } from './create-api.js';
-import { NO_PROJECT_CONFIG, type LoadedConfig } from './project-config.js';
+import { NO_PROJECT_CONFIG, type LoadedConfig } from '../use-cases/project-config.js';
 import { createSourceAccess } from './source-handlers.js';
 import { settingsPathFor } from '../source/source-settings-file.js';
 import type { DumpIntake } from './ports.js';

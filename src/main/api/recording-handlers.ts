@@ -4,7 +4,7 @@ import { describeDestination, parseTunnelledTarget } from '../collect/ssh-destin
 import type { ApiContext } from './api-context.js';
 import type { RecorderPort } from './ports.js';
 import { toSessionSummary } from './session-views.js';
-import { fleetFieldsOf } from './fleet-session.js';
+import { fleetFieldsOf } from '../use-cases/stored-report.js';
 
 /** Connection test and discovery get this long before the UI is told the target is too slow. */
 export const TEST_TIMEOUT_MS = 10_000;

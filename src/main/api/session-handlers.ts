@@ -5,9 +5,9 @@ import { TextDecoder } from 'node:util';
 import type { ApiContext } from './api-context.js';
 import { reportSources } from '../source/report-sources.js';
 import type { AnalysisPort } from './ports.js';
-import { importUploads } from './import-uploads.js';
+import { importUploads } from '../use-cases/import-uploads.js';
 import { foldSeries, groupRows, toSessionSummary, toSnapshotInfo } from './session-views.js';
-import { fleetFieldsOf } from './fleet-session.js';
+import { fleetFieldsOf } from '../use-cases/stored-report.js';
 import type { SessionSummary as StoredSummary } from '../store/types.js';
 
 function analysisOf(ctx: ApiContext, what: string): AnalysisPort {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startFleetRecording } from '../api/fleet-record.js';
+import { startFleetRecording } from '../use-cases/record-fleet.js';
 import { HistoryStore } from '../store/history-store.js';
 import { findRepoRoot, goBuild } from './recording-bench.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { parseSnapshots } from '../api/parse-snapshots.js';
+import { parseSnapshots } from '../dump/parse-snapshots.js';
 
 export interface ParseFigures {
   file: string;

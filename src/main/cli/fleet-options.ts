@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InvalidInputError } from '../../shared/errors.js';
-import { DEFAULT_MAX_CONCURRENT, type FleetRequest, type FleetTarget } from '../api/fleet-record.js';
+import { DEFAULT_MAX_CONCURRENT, type FleetRequest, type FleetTarget } from '../use-cases/record-fleet.js';
 import { DEFAULT_FULL_DUMP_BUDGET, type FullDumpBudget } from '../collect/full-dump-cadence.js';
 import { discoverFleet, MAX_FLEET_INSTANCES } from '../collect/prometheus-source.js';
 import { normaliseTarget } from '../collect/target-url.js';

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { openHistory } from '../api/session-history.js';
-import { importDumps } from '../api/session-import.js';
-import { parseDuration } from './analysis-input.js';
+import { openHistory } from '../use-cases/session-history.js';
+import { importDumps } from '../use-cases/import-paths.js';
+import { parseDuration } from '../use-cases/load-files.js';
 import { maxBytesOption } from './max-bytes-option.js';
 
 // Date.parse alone takes "1" as the year 2001 and "May 1" as a date: only ISO 8601 date-times pass.

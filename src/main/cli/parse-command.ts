@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Snapshot } from '../../shared/model.js';
-import { parseSnapshots } from '../api/parse-snapshots.js';
-import { readDumpFile } from '../api/read-dump-file.js';
+import { parseSnapshots } from '../dump/parse-snapshots.js';
+import { readDumpFile } from '../use-cases/read-dump-file.js';
 import { maxBytesOption } from './max-bytes-option.js';
 import { formatSnapshot } from './format-snapshot.js';
 import { splitByLabel } from '../../shared/labels.js';

@@ -1,8 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InvalidInputError } from '../../shared/errors.js';
 import type { Group } from '../../shared/model.js';
-import { openHistory } from '../api/session-history.js';
-import { startRecording, type TickSummary } from '../api/session-record.js';
+import { openHistory } from '../use-cases/session-history.js';
+import { startRecording, type TickSummary } from '../use-cases/record.js';
 import type { SshConnector } from '../collect/ssh-connector.js';
 import { sshConnectorFor } from '../collect/ssh-tunnel.js';
 import type { SshHop } from '../../shared/contract.js';
@@ -11,9 +11,9 @@ import { parseBytes } from './max-bytes-option.js';
 import { describeDiscovery } from '../collect/discover.js';
 import { shortFrame } from './format-snapshot.js';
 import { LiveOutput } from './live-output.js';
-import { DEFAULT_MAX_CONCURRENT } from '../api/fleet-record.js';
-import { storedSessionReport } from '../api/fleet-session.js';
-import { NO_PROJECT_CONFIG } from '../api/project-config.js';
+import { DEFAULT_MAX_CONCURRENT } from '../use-cases/record-fleet.js';
+import { storedSessionReport } from '../use-cases/stored-report.js';
+import { NO_PROJECT_CONFIG } from '../use-cases/project-config.js';
 import { fleetSummary, runFleet } from './fleet-command.js';
 import { addFleetOptions, budgetOf, isFleetRun, resolveFleet, type FleetOptions } from './fleet-options.js';
 

@@ -4,10 +4,10 @@ import { InvalidInputError } from '../../shared/errors.js';
 import { renderHtml } from '../analysis/report/html.js';
 import { renderMarkdown } from '../analysis/report/markdown.js';
 import { renderJson } from '../analysis/report/json.js';
-import { defaultBackends, type AnalysisBackends } from './analysis-backends.js';
-import { buildSessionReport } from '../api/build-session-report.js';
-import { loadProjectConfig, PROJECT_FILE } from '../api/project-config.js';
-import { loadFiles, loadReportById, parseDuration, sessionIdOf } from './analysis-input.js';
+import { defaultBackends, type AnalysisBackends } from '../use-cases/check.js';
+import { buildSessionReport } from '../use-cases/analyse.js';
+import { loadProjectConfig, PROJECT_FILE } from '../use-cases/project-config.js';
+import { loadFiles, loadReportById, parseDuration, sessionIdOf } from '../use-cases/load-files.js';
 import { reportSources } from '../source/report-sources.js';
 import { SourceService } from '../source/source-service.js';
 

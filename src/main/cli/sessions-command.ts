@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { openHistory, sessionListEntry } from '../api/session-history.js';
+import { openHistory, sessionListEntry } from '../use-cases/session-history.js';
 
 const DB_HELP = 'history database (default: $GOROSCOPE_DB, else goroscope.db in the app-data folder)';
 

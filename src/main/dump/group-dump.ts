@@ -1,5 +1,5 @@
 import type { Frame, Group, LabelSet, Snapshot } from '../../shared/model.js';
-import type { ParsedDump, Sample } from '../dump/types.js';
+import type { ParsedDump, Sample } from './types.js';
 import { CodeOrigin } from './code-origin.js';
 import { keyFrames } from '../../shared/key-frames.js';
 import { stackKeyOf } from './stack-key.js';

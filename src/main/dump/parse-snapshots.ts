@@ -1,6 +1,6 @@
 import type { Snapshot } from '../../shared/model.js';
-import { parseDump, type ParseOptions } from '../dump/parse-dump.js';
-import { groupDump } from '../analysis/group-dump.js';
+import { parseDump, type ParseOptions } from './parse-dump.js';
+import { groupDump } from './group-dump.js';
 
 /** Bytes of any supported format → grouped snapshots. Throws NotADumpError for refused input. */
 export function parseSnapshots(input: Uint8Array | string, options?: ParseOptions): Snapshot[] {

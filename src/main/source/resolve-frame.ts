@@ -1,6 +1,6 @@
 import type { Frame } from '../../shared/model.js';
 import type { SourceVia } from '../../shared/source.js';
-import { CodeOrigin, packageOf } from '../analysis/code-origin.js';
+import { CodeOrigin, packageOf } from '../dump/code-origin.js';
 
 /**
  * Where a frame's file may live on this machine, decided from the frame alone (pure: no file system).

@@ -1,7 +1,7 @@
 import type { Frame } from '../../shared/model.js';
 import type { FrameSource, SourceRootsInfo, SourceText, SourceVia } from '../../shared/source.js';
 import { NotFoundError } from '../../shared/errors.js';
-import { CodeOrigin } from '../analysis/code-origin.js';
+import { CodeOrigin } from '../dump/code-origin.js';
 import type { SourceExcerpt } from '../analysis/report/source-excerpt.js';
 import { gorootVersionNote } from './go-version.js';
 import { resolveFrame, type Candidate } from './resolve-frame.js';

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedSession } from '../analysis/session.js';
-import { openHistory } from '../api/session-history.js';
-import { startRecording, type TickSummary } from '../api/session-record.js';
+import { openHistory } from './session-history.js';
+import { startRecording, type TickSummary } from './record.js';
 import type { Connector } from '../collect/connector.js';
-import { loadStoredSession } from '../api/stored-session.js';
-import { storedSessionReport } from '../api/fleet-session.js';
-import type { LoadedConfig } from '../api/project-config.js';
+import { loadStoredSession } from './stored-session.js';
+import { storedSessionReport } from './stored-report.js';
+import type { LoadedConfig } from './project-config.js';
 import type { Report } from '../../shared/report.js';
 import { HistoryStore } from '../store/history-store.js';
 

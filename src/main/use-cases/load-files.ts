@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { GoroscopeError, InvalidInputError } from '../../shared/errors.js';
-import { parseSnapshots } from '../api/parse-snapshots.js';
+import { parseSnapshots } from '../dump/parse-snapshots.js';
 import { ticksFromFiles, type ParsedFile } from '../analysis/file-ticks.js';
 import { fromSnapshots } from '../analysis/from-snapshots.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { parseDump } from '../dump/parse-dump.js';
-import type { LoadedConfig } from '../api/project-config.js';
+import type { LoadedConfig } from './project-config.js';
 import type { Report } from '../../shared/report.js';
-import { readDumpFile } from '../api/read-dump-file.js';
+import { readDumpFile } from './read-dump-file.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../dump/gzip.js';
-import type { AnalysisBackends, SessionSource } from './analysis-backends.js';
+import type { AnalysisBackends, SessionSource } from './check.js';
 
 // The one duration syntax, shared with the app's fields.
 export { parseDuration } from '../../shared/duration.js';

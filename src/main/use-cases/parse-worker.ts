@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { GoroscopeError } from '../../shared/errors.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { Snapshot } from '../../shared/model.js';
-import { parseSnapshots } from './parse-snapshots.js';
+import { parseSnapshots } from '../dump/parse-snapshots.js';
 
 /**
  * The worker thread `worker-intake.ts` runs (built as out/main/parse-worker.js): parses one dump per

@@ -5,7 +5,7 @@ import { RequestGate, type GateStats } from '../collect/request-gate.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { NewFleet } from '../store/fleet-store.js';
 import type { RawRetention } from '../store/types.js';
-import { beatWhileRecording, startRecording, type Recording, type RecordingOutcome, type TickSummary } from './session-record.js';
+import { beatWhileRecording, startRecording, type Recording, type RecordingOutcome, type TickSummary } from './record.js';
 
 /** Requests in flight across a fleet's instances, unless asked otherwise. */
 export const DEFAULT_MAX_CONCURRENT = 4;

@@ -9,7 +9,7 @@ import { GatedTargetClient, type RequestGate } from '../collect/request-gate.js'
 import type { HistoryStore } from '../store/history-store.js';
 import type { RawRetention } from '../store/types.js';
 import { HEARTBEAT_INTERVAL_MS } from '../store/session-liveness.js';
-import { parseSnapshots } from './parse-snapshots.js';
+import { parseSnapshots } from '../dump/parse-snapshots.js';
 
 export type { TickSummary, RecordingOutcome } from '../collect/recorder.js';
 

@@ -8,9 +8,9 @@ import { renderMarkdown } from '../analysis/report/markdown.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { restartTicks } from '../analysis/restarts.js';
 import { loadStoredSession } from './stored-session.js';
-import { buildSessionReport } from './build-session-report.js';
-import { sessionStamp, storedSessionReport } from './fleet-session.js';
-import type { AnalysisPort, RenderedReport } from './ports.js';
+import { buildSessionReport } from './analyse.js';
+import { sessionStamp, storedSessionReport } from './stored-report.js';
+import type { AnalysisPort, RenderedReport } from '../api/ports.js';
 import { NO_PROJECT_CONFIG, type LoadedConfig } from './project-config.js';
 
 const MIME: Record<ReportFormat, string> = { html: 'text/html', md: 'text/markdown', json: 'application/json' };

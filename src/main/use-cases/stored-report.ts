@@ -4,7 +4,7 @@ import { NOT_MEASURED, type AnalysisSession } from '../analysis/session.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { FleetInstanceRecord, FleetRecord } from '../store/fleet-store.js';
 import type { SnapshotInfo } from '../store/types.js';
-import { buildSessionReport } from './build-session-report.js';
+import { buildSessionReport } from './analyse.js';
 import type { LoadedConfig } from './project-config.js';
 import { loadStoredSession } from './stored-session.js';
 

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fromSnapshots } from '../../src/main/analysis/from-snapshots.js';
 import { ticksFromFiles } from '../../src/main/analysis/file-ticks.js';
-import { storeAnalysis } from '../../src/main/api/analysis-adapter.js';
-import { loadStoredSession } from '../../src/main/api/stored-session.js';
-import { importUploads } from '../../src/main/api/import-uploads.js';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { storeAnalysis } from '../../src/main/use-cases/stored-analysis.js';
+import { loadStoredSession } from '../../src/main/use-cases/stored-session.js';
+import { importUploads } from '../../src/main/use-cases/import-uploads.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';
 

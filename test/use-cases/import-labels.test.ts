@@ -3,9 +3,9 @@
 // is stored, and the labels come back from the history (stored once per distinct set).
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { importUploads } from '../../src/main/api/import-uploads.js';
-import { loadStoredSession } from '../../src/main/api/stored-session.js';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { importUploads } from '../../src/main/use-cases/import-uploads.js';
+import { loadStoredSession } from '../../src/main/use-cases/stored-session.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { tempStore } from '../integration/record-helpers.js';
 import { buildLabelled, capture, headerCount } from '../helpers/labelled-fixture.js';
 

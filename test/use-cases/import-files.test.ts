@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { NotADumpError } from '../../src/shared/errors.js';
-import { importFiles } from '../../src/main/api/import-files.js';
-import { importUploads } from '../../src/main/api/import-uploads.js';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { importFiles } from '../../src/main/use-cases/import-files.js';
+import { importUploads } from '../../src/main/use-cases/import-uploads.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';
 import { tempStore } from '../integration/record-helpers.js';
 
