@@ -5,15 +5,20 @@ import tseslint from 'typescript-eslint';
 // the folders it must not import from.
 const layers = [
   { folder: 'src/shared', forbidden: ['**/main/**', '**/renderer/**', '**/preload/**', 'node:*', 'electron'] },
-  { folder: 'src/main/dump', forbidden: ['**/source/**', '**/analysis/**', '**/store/**', '**/collect/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron', 'better-sqlite3', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process'] },
-  { folder: 'src/main/analysis', forbidden: ['**/source/**', '**/store/**', '**/collect/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron', 'better-sqlite3', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process'] },
+  { folder: 'src/main/dump', forbidden: ['**/source/**', '**/analysis/**', '**/store/**', '**/collect/**', '**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron', 'better-sqlite3', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process'] },
+  { folder: 'src/main/analysis', forbidden: ['**/source/**', '**/store/**', '**/collect/**', '**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron', 'better-sqlite3', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process'] },
   // Source mapping reads files (only under its roots) and starts editors; it knows nothing of the history or transports.
-  { folder: 'src/main/source', forbidden: ['**/store/**', '**/collect/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron', 'better-sqlite3'] },
-  { folder: 'src/main/store', forbidden: ['**/collect/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
-  { folder: 'src/main/collect', forbidden: ['**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
+  { folder: 'src/main/source', forbidden: ['**/store/**', '**/collect/**', '**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron', 'better-sqlite3'] },
+  { folder: 'src/main/store', forbidden: ['**/collect/**', '**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
+  { folder: 'src/main/collect', forbidden: ['**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
+  // The use cases (record, import, analyse, report, check) drive the modules above; the contract's
+  // implementation and the CLI both call them, so they know neither.
+  { folder: 'src/main/use-cases', forbidden: ['**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
   { folder: 'src/main/api', forbidden: ['**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
   { folder: 'src/main/transport', forbidden: ['**/app/**', '**/cli/**', 'electron'] },
-  { folder: 'src/main/cli', forbidden: ['**/app/**', 'electron'] },
+  // The CLI is an edge like the transports: it builds requests from flags and calls the use cases (or the
+  // api, for serve); it never reaches into the data path itself.
+  { folder: 'src/main/cli', forbidden: ['**/analysis/**', '**/collect/**', '**/store/**', '**/dump/**', '**/source/**', '**/transport/ipc*', '**/app/**', 'electron'] },
   { folder: 'src/preload', forbidden: ['**/main/**', '**/renderer/**', 'node:*'] },
   { folder: 'src/renderer', forbidden: ['**/main/**', '**/preload/**', 'electron', 'node:*'] },
 ];

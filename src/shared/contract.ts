@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
+import { DEFAULT_FULL_EVERY, DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, REPORT_FORMATS } from './defaults.js';
 import { FrameSchema, GroupSchema, DumpFormatSchema, ProfileKindSchema, SnapshotSchema } from './model.js';
 import { DumpOverviewSchema } from './dump-overview.js';
 import { EvidenceBasisSchema, StrengthSchema } from './strength.js';
@@ -159,7 +160,7 @@ export const DiffRowSchema = z.object({
 });
 export type DiffRow = z.infer<typeof DiffRowSchema>;
 
-export const ReportFormatSchema = z.enum(['html', 'md', 'json']);
+export const ReportFormatSchema = z.enum(REPORT_FORMATS);
 export type ReportFormat = z.infer<typeof ReportFormatSchema>;
 
 export const ImportFileSchema = z.strictObject({
@@ -334,8 +335,13 @@ export const requests = {
       url: z.string().min(1).max(2048),
       ssh: SshHopSchema.optional(),
       name: z.string().max(200).optional(),
-      intervalMs: z.number().int().min(200).max(3_600_000).default(2_000),
-      fullEvery: z.number().int().min(1).max(10_000).default(10),
+      intervalMs: z
+        .number()
+        .int()
+        .min(MIN_INTERVAL_MS, `at least ${MIN_INTERVAL_MS} ms between ticks: each tick asks the service for a profile`)
+        .max(MAX_INTERVAL_MS, `at most ${MAX_INTERVAL_MS / 3_600_000} h between ticks`)
+        .default(DEFAULT_INTERVAL_MS),
+      fullEvery: z.number().int().min(1).max(10_000).default(DEFAULT_FULL_EVERY),
       durationMs: z.number().int().positive().nullable().default(null),
       /** Several services at once, as one fleet session (`url` is then the first of them). */
       urls: z.array(z.string().min(1).max(2048)).min(2).max(32).optional(),

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isExpectedError } from '../../src/shared/errors.js';
-import { DEFAULT_MAX_INPUT_BYTES } from '../../src/main/dump/gzip.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../../src/shared/defaults.js';
 import { workerIntake } from '../../src/main/use-cases/worker-intake.js';
 import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { field, repeated, varint } from '../helpers/hostile-inputs.js';

@@ -1,14 +1,14 @@
 import type { SshHop } from '../../shared/contract.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, TEST_TIMEOUT_MS } from '../../shared/defaults.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import type { Connector } from '../collect/connector.js';
 import { describeDiscovery, discover } from '../collect/discover.js';
-import { DEFAULT_TIMEOUT_MS, TargetClient } from '../collect/target-client.js';
+import { TargetClient } from '../collect/target-client.js';
 import { normaliseTarget } from '../collect/target-url.js';
 import type { HistoryStore } from '../store/history-store.js';
-import type { RecorderPort, RecordingCallbacks, RecordingHandle, RecordingRequest } from './ports.js';
+import type { RecorderPort, RecordingCallbacks, RecordingHandle } from './ports.js';
 import { startFleetRecording } from '../use-cases/record-fleet.js';
-import { TEST_TIMEOUT_MS } from './recording-handlers.js';
-import { startRecording } from '../use-cases/record.js';
+import { startRecording, type RecordingRequest } from '../use-cases/record.js';
 import { absoluteHop, checkHopKeyFile, connectorOf } from './ssh-hop.js';
 import { summariseSshRoute } from '../collect/ssh-route-summary.js';
 
@@ -35,7 +35,8 @@ export function collectRecorder(store: HistoryStore, { isSshAllowed, now = Date.
   /** Several URLs: one fleet session; each instance's ticks are events of its own session. */
   const startFleet = async (request: RecordingRequest, urls: string[], callbacks: RecordingCallbacks): Promise<RecordingHandle> => {
     // An SSH tunnel per instance, as for one target.
-    const perInstance = request.ssh !== null ? () => connectorFor(request.ssh, DEFAULT_TIMEOUT_MS) : undefined;
+    const { ssh } = request;
+    const perInstance = ssh !== undefined ? () => connectorFor(ssh, DEFAULT_REQUEST_TIMEOUT_MS) : undefined;
     const fleet = await startFleetRecording(store, {
       name: request.name ?? `fleet of ${urls.length} ${new Date(now()).toISOString().slice(0, 16).replace('T', ' ')}`,
       targets: urls.map((u) => {
@@ -90,15 +91,16 @@ export function collectRecorder(store: HistoryStore, { isSshAllowed, now = Date.
 
     async start(request, callbacks, signal) {
       signal.throwIfAborted();
-      if (request.ssh !== null) refuseIfSshOff();
-      await checkHopKeyFile(request.ssh);
-      if (request.urls !== null && request.urls.length > 1) return startFleet(request, request.urls, callbacks);
+      const ssh = request.ssh ?? null;
+      if (ssh !== null) refuseIfSshOff();
+      await checkHopKeyFile(ssh);
+      if (request.urls !== undefined && request.urls.length > 1) return startFleet(request, request.urls, callbacks);
       // No signal is passed on: startRecording would tie the recording's life to it, and the
       // recording must outlive the request that started it.
       const recording = await startRecording(store, {
         url: request.url,
-        connector: connectorFor(request.ssh, DEFAULT_TIMEOUT_MS),
-        ...(request.name !== null ? { name: request.name } : {}),
+        connector: connectorFor(ssh, DEFAULT_REQUEST_TIMEOUT_MS),
+        ...(request.name !== undefined ? { name: request.name } : {}),
         intervalMs: request.intervalMs,
         fullEvery: request.fullEvery,
         durationMs: request.durationMs,

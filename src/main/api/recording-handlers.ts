@@ -1,13 +1,11 @@
 import type { RequestOutput, RequestParams } from '../../shared/contract.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import { TEST_TIMEOUT_MS } from '../../shared/defaults.js';
 import { describeDestination, parseTunnelledTarget } from '../collect/ssh-destination.js';
 import type { ApiContext } from './api-context.js';
 import type { RecorderPort } from './ports.js';
 import { toSessionSummary } from './session-views.js';
 import { fleetFieldsOf } from '../use-cases/stored-report.js';
-
-/** Connection test and discovery get this long before the UI is told the target is too slow. */
-export const TEST_TIMEOUT_MS = 10_000;
 
 function recorderOf(ctx: ApiContext): RecorderPort {
   if (!ctx.recorder) throw new InvalidInputError('recording needs the collector, which this build of Goroscope does not include');
@@ -44,16 +42,9 @@ export function recordingHandlers(ctx: ApiContext) {
       recorderOf(ctx).test({ url, ssh: ssh ?? null }, AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)])),
 
     'recording.start': async (params: RequestParams<'recording.start'>, signal: AbortSignal): Promise<RequestOutput<'recording.start'>> => {
+      // The request as the transport parsed it with the contract's schema: the record use case's own type.
       const handle = await recorderOf(ctx).start(
-        {
-          url: params.url,
-          urls: params.urls ?? null,
-          ssh: params.ssh ?? null,
-          name: params.name ?? null,
-          intervalMs: params.intervalMs,
-          fullEvery: params.fullEvery,
-          durationMs: params.durationMs,
-        },
+        params,
         {
           onTick: (t) => ctx.events.emit('session.tickRecorded', t),
           onEnd: (sessionId, endedAtMs, error) => {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { openApi, type OpenedApi } from '../api/open-api.js';
 import { workerIntake } from '../use-cases/worker-intake.js';
-import { DEFAULT_MAX_INPUT_BYTES } from '../dump/gzip.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../../shared/defaults.js';
 import { loadProjectConfig, NO_PROJECT_CONFIG, type LoadedConfig } from '../use-cases/project-config.js';
 import { registerIpc } from '../transport/ipc.js';
 import { appUrlFor, externalUrlToOpen, isFrameNavigationAllowed } from './window-policy.js';

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Report } from '../../shared/report.js';
-import { costLine } from '../analysis/report/report-text.js';
 import { startFleetRecording, type FleetOutcome, type FleetRecording, type FleetRequest } from '../use-cases/record-fleet.js';
 import { storedSessionReport } from '../use-cases/stored-report.js';
 import type { LoadedConfig } from '../use-cases/project-config.js';
-import { HistoryStore } from '../store/history-store.js';
+import type { HistoryStore } from '../use-cases/session-history.js';
+import { withCheckHistory } from '../use-cases/check.js';
 import type { ResolvedFleet } from './fleet-options.js';
 import { GrowthTracker, tickLine } from './record-command.js';
 
@@ -62,41 +59,22 @@ export async function runFleet(
   }
 }
 
-/** The per-instance summary after a fleet recording: ticks, failed ticks and what each one cost. */
-export function fleetSummary(report: Report): string {
-  const f = report.fleet;
-  if (!f) return '';
-  const lines = [`fleet of ${f.instances.length} instance${f.instances.length === 1 ? '' : 's'} (at most ${f.maxConcurrent} requests in flight):`];
-  for (const i of f.instances) {
-    lines.push(
-      `  ${String(i.rank).padStart(2)}. ${i.name}: ${i.suspects} suspect${i.suspects === 1 ? '' : 's'}, ${i.growthPerMin}/min; ${i.ticks} ticks, ${i.failedTicks} failed; cost ${costLine(i.cost)}` +
-        (i.sessionId !== null ? `; session ${i.sessionId}` : ''),
-    );
-    for (const note of i.cost.cadenceNotes) lines.push(`      ${note}`);
-  }
-  for (const s of f.skipped) lines.push(`   -  ${s.name}: ${s.why}`);
-  lines.push(`  cost to the fleet: ${costLine(f.cost)}`);
-  return `${lines.join('\n')}\n`;
-}
-
 /**
  * `check` over a fleet: records it into `dbPath` (else a throwaway history) for the duration, and
  * returns the fleet report. Ctrl-C ends early; what was recorded is analysed.
  */
 export async function checkFleet(fleet: ResolvedFleet, settings: FleetSettings, dbPath: string | null, config: LoadedConfig): Promise<Report> {
-  const tempDir = dbPath === null ? mkdtempSync(join(tmpdir(), 'goroscope-check-')) : null;
-  const store = HistoryStore.open(tempDir ? join(tempDir, 'check.db') : dbPath!);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   try {
-    const { outcome } = await runFleet(store, fleet, settings, (t) => process.stderr.write(t), controller.signal);
-    return storedSessionReport(store, outcome.sessionId, config);
+    return await withCheckHistory(dbPath, async (store) => {
+      const { outcome } = await runFleet(store, fleet, settings, (t) => process.stderr.write(t), controller.signal);
+      return storedSessionReport(store, outcome.sessionId, config);
+    });
   } finally {
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigint);
-    store.dispose();
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { openHistory } from '../use-cases/session-history.js';
 import { importDumps } from '../use-cases/import-paths.js';
-import { parseDuration } from '../use-cases/load-files.js';
+import { parseDuration } from '../../shared/duration.js';
+import { parseRequestFields } from '../use-cases/request.js';
 import { maxBytesOption } from './max-bytes-option.js';
 
 // Date.parse alone takes "1" as the year 2001 and "May 1" as a date: only ISO 8601 date-times pass.
@@ -29,7 +30,14 @@ export function registerImport(program: Command): void {
     .option('--db <file>', 'history database (default: $GOROSCOPE_DB, else goroscope.db in the app-data folder)')
     .addOption(maxBytesOption('file'))
     .action(async (files: string[], o: { name?: string; at?: number[]; interval?: string; db?: string; maxBytes: number }) => {
-      const intervalMs = o.interval === undefined ? null : parseDuration(o.interval, '--interval');
+      // The name and interval `dump.import` takes, checked by its schema as the app's import is.
+      const checked = parseRequestFields(
+        'dump.import',
+        ['name', 'intervalMs'],
+        { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.interval !== undefined ? { intervalMs: parseDuration(o.interval, '--interval') } : {}) },
+        { name: '--name', intervalMs: `--interval ${o.interval ?? ''}` },
+      );
+      const intervalMs = checked.intervalMs ?? null;
       const store = openHistory(o.db);
       try {
         const result = await importDumps(store, {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_MAX_INPUT_BYTES } from '../dump/gzip.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../../shared/defaults.js';
 
 /** `64MB`, `1GiB`, `512k` → bytes. Throws commander's InvalidArgumentError. */
 export function parseBytes(text: string): number {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { Snapshot } from '../../shared/model.js';
-import { parseSnapshots } from '../dump/parse-snapshots.js';
-import { readDumpFile } from '../use-cases/read-dump-file.js';
+import { parseFile } from '../use-cases/load-files.js';
 import { maxBytesOption } from './max-bytes-option.js';
 import { formatSnapshot } from './format-snapshot.js';
 import { splitByLabel } from '../../shared/labels.js';
@@ -42,7 +41,7 @@ export function registerParse(program: Command): void {
     .option('--group-by-label <key>', 'split each group\'s count by the values of this pprof label')
     .addOption(maxBytesOption('dump'))
     .action(async (file: string, options: { json?: boolean; groupByLabel?: string; maxBytes: number }) => {
-      const snapshots = parseSnapshots(await readDumpFile(file, options.maxBytes), { maxInflatedBytes: options.maxBytes });
+      const snapshots = await parseFile(file, options.maxBytes);
       const by = options.groupByLabel ?? null;
       if (options.json) {
         const out = snapshots.length === 1 ? snapshotJson(snapshots[0]!, by) : { snapshots: snapshots.map((s) => snapshotJson(s, by)) };

@@ -1,41 +1,22 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InvalidInputError } from '../../shared/errors.js';
 import type { Group } from '../../shared/model.js';
-import { openHistory } from '../use-cases/session-history.js';
-import { startRecording, type TickSummary } from '../use-cases/record.js';
-import type { SshConnector } from '../collect/ssh-connector.js';
-import { sshConnectorFor } from '../collect/ssh-tunnel.js';
 import type { SshHop } from '../../shared/contract.js';
-import { askSshPassphrases } from './ssh-passphrase-prompt.js';
-import { parseBytes } from './max-bytes-option.js';
-import { describeDiscovery } from '../collect/discover.js';
-import { shortFrame } from './format-snapshot.js';
-import { LiveOutput } from './live-output.js';
-import { DEFAULT_MAX_CONCURRENT } from '../use-cases/record-fleet.js';
+import { DEFAULT_FULL_EVERY, DEFAULT_INTERVAL_MS, DEFAULT_MAX_CONCURRENT, DEFAULT_MAX_INPUT_BYTES, DEFAULT_RAW_RETENTION, DEFAULT_REQUEST_TIMEOUT_MS, RAW_RETENTIONS } from '../../shared/defaults.js';
+import { parseDuration } from '../../shared/duration.js';
+import { openHistory } from '../use-cases/session-history.js';
+import { startRecording, type RecordingRequest, type TickSummary } from '../use-cases/record.js';
+import { tunnelFor, type SshConnector } from '../use-cases/connect.js';
+import { parseRequest, parseRequestFields } from '../use-cases/request.js';
 import { storedSessionReport } from '../use-cases/stored-report.js';
 import { NO_PROJECT_CONFIG } from '../use-cases/project-config.js';
-import { fleetSummary, runFleet } from './fleet-command.js';
+import { fleetSummary } from '../use-cases/report-text.js';
+import { askSshPassphrases } from './ssh-passphrase-prompt.js';
+import { parseBytes } from './max-bytes-option.js';
+import { shortFrame } from './format-snapshot.js';
+import { LiveOutput } from './live-output.js';
+import { runFleet } from './fleet-command.js';
 import { addFleetOptions, budgetOf, isFleetRun, resolveFleet, type FleetOptions } from './fleet-options.js';
-
-const UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
-/** `2s`, `500ms`, `10m`, `1h30m`, `1.5s`; a bare number is seconds. Throws commander's InvalidArgumentError. */
-export function parseDurationMs(text: string): number {
-  const t = text.trim();
-  let total = 0;
-  if (/^\d+(?:\.\d+)?$/.test(t)) {
-    total = Number(t) * 1_000;
-  } else {
-    for (let rest = t; rest.length > 0; ) {
-      const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
-      if (!m) throw new InvalidArgumentError(`"${text}" is not a duration; expected e.g. 500ms, 2s, 10m, 1h`);
-      total += Number(m[1]) * UNITS_MS[m[2]!]!;
-      rest = rest.slice(m[0].length);
-    }
-  }
-  if (total <= 0) throw new InvalidArgumentError(`"${text}" is not a positive duration`);
-  return total;
-}
 
 function parsePositiveInt(text: string): number {
   const n = Number(text);
@@ -102,15 +83,16 @@ export function tickLine(t: TickSummary, growth: GrowthTracker): string {
   return lines.join('\n');
 }
 
-interface RecordOptions extends FleetOptions {
-  interval: number;
-  duration?: number;
+/** `record`'s flags as commander gives them: durations as typed, parsed once by `recordingRequestOf`. */
+interface RecordFlags extends FleetOptions {
+  interval: string;
+  duration?: string;
   fullEvery: number;
   name?: string;
   db?: string;
-  timeout: number;
+  timeout: string;
   maxBytes: number;
-  keepRaw: 'all' | 'full' | 'none';
+  keepRaw: (typeof RAW_RETENTIONS)[number];
   ssh?: string;
   sshKey?: string;
   knownHosts?: string;
@@ -169,7 +151,7 @@ export function sshConnectorOf(o: SshCliOptions, requestTimeoutMs: number, passp
     if (stray !== null) throw new InvalidInputError(`${stray} needs --ssh user@host: it only applies to a tunnel`);
     return null;
   }
-  return sshConnectorFor(hop, requestTimeoutMs, '--ssh', passphrases !== undefined ? { passphrases } : {});
+  return tunnelFor(hop, requestTimeoutMs, '--ssh', passphrases);
 }
 
 /** The three options `record` (and a recording `check`) take for a tunnel. */
@@ -186,33 +168,53 @@ export function registerRecord(program: Command): void {
     .command('record')
     .description('record a session from a running Go service (net/http/pprof) into the history')
     .argument('[urls...]', 'the service base URL, e.g. http://127.0.0.1:6060 (a pasted .../debug/pprof/... URL works too); several URLs record a fleet')
-    .addOption(new Option('--interval <duration>', 'time between ticks').argParser(parseDurationMs).default(2_000, '2s'))
-    .option('--duration <duration>', 'end the session after this long (default: until Ctrl-C)', parseDurationMs)
-    .option('--full-every <n>', 'take a full debug=2 dump every n ticks (and on the first and last)', parsePositiveInt, 10)
+    .option('--interval <duration>', 'time between ticks, at least 200ms', `${DEFAULT_INTERVAL_MS / 1000}s`)
+    .option('--duration <duration>', 'end the session after this long (default: until Ctrl-C)')
+    .option('--full-every <n>', 'take a full debug=2 dump every n ticks (and on the first and last)', parsePositiveInt, DEFAULT_FULL_EVERY)
     .option('--name <name>', 'session name')
     .option('--db <file>', 'history database (default: $GOROSCOPE_DB, else goroscope.db in the app-data folder)')
-    .addOption(new Option('--timeout <duration>', 'time limit of each request').argParser(parseDurationMs).default(15_000, '15s'))
-    .addOption(new Option('--max-bytes <size>', 'largest response accepted').argParser(parseBytes).default(256 << 20, '256MB'))
-    .addOption(new Option('--keep-raw <which>', 'raw dumps to keep: full dumps only, all, or none').choices(['full', 'all', 'none']).default('full'));
-  addFleetOptions(addSshOptions(command)).action(async (urls: string[], o: RecordOptions) => {
+    .option('--timeout <duration>', 'time limit of each request', `${DEFAULT_REQUEST_TIMEOUT_MS / 1000}s`)
+    .addOption(new Option('--max-bytes <size>', 'largest response accepted').argParser(parseBytes).default(DEFAULT_MAX_INPUT_BYTES, `${DEFAULT_MAX_INPUT_BYTES >> 20}MB`))
+    .addOption(new Option('--keep-raw <which>', 'raw dumps to keep: full dumps only, all, or none').choices(RAW_RETENTIONS).default(DEFAULT_RAW_RETENTION));
+  addFleetOptions(addSshOptions(command)).action(async (urls: string[], o: RecordFlags) => {
     if (isFleetRun(urls, o)) {
       await recordFleet(urls, o);
       return;
     }
     if (urls.length === 0) throw new InvalidInputError('record needs a service URL, several URLs, --targets FILE or --prometheus URL --job NAME');
-    const connector = await sshConnectorAsking(o, o.timeout);
+    const request = parseRequest('recording.start', { url: urls[0]!, ...timingOf(o) }, flagsOf(o));
+    const timeoutMs = parseDuration(o.timeout, '--timeout');
+    const connector = await sshConnectorAsking(o, timeoutMs);
     try {
-      await record(urls[0]!, o, connector);
+      await record(request, o, timeoutMs, connector);
     } finally {
       connector?.dispose();
     }
   });
 }
 
+/** The request fields `record` and `check` take from their flags (durations in the one syntax, `parseDuration`). */
+export function timingOf(o: { interval: string; duration?: string | undefined; fullEvery?: number; name?: string | undefined }): Omit<RecordingRequest, 'url'> {
+  return {
+    intervalMs: parseDuration(o.interval, '--interval'),
+    durationMs: o.duration !== undefined ? parseDuration(o.duration, '--duration') : null,
+    fullEvery: o.fullEvery ?? DEFAULT_FULL_EVERY,
+    ...(o.name !== undefined ? { name: o.name } : {}),
+  };
+}
+
+/** Which flag each field of `recording.start` comes from, for the contract's messages. */
+export function flagsOf(o: { interval: string; duration?: string | undefined }): Record<string, string> {
+  return { url: 'URL', name: '--name', intervalMs: `--interval ${o.interval}`, durationMs: `--duration ${o.duration ?? ''}`.trimEnd(), fullEvery: '--full-every' };
+}
+
 /** `record URL URL …`, `--targets FILE` or `--prometheus URL --job NAME`: one fleet session. */
-async function recordFleet(urls: string[], o: RecordOptions): Promise<void> {
+async function recordFleet(urls: string[], o: RecordFlags): Promise<void> {
+  // The fleet's timing is the contract's, checked before anything is looked up or connects.
+  const timing = parseRequestFields('recording.start', ['intervalMs', 'durationMs', 'fullEvery'], timingOf(o), flagsOf(o));
+  const timeoutMs = parseDuration(o.timeout, '--timeout');
   // Checked (and passphrases asked) before anything connects: once, not once per instance.
-  const connectorFor = await sshConnectorsAsking(o, o.timeout);
+  const connectorFor = await sshConnectorsAsking(o, timeoutMs);
   const fleet = await resolveFleet(urls, o);
   const store = openHistory(o.db);
   const out = new LiveOutput();
@@ -237,8 +239,8 @@ async function recordFleet(urls: string[], o: RecordOptions): Promise<void> {
       fleet,
       {
         name: o.name ?? `fleet ${fleet.origin.job ?? `${fleet.targets.length} targets`} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
-        intervalMs: o.interval, durationMs: o.duration ?? null, fullEvery: o.fullEvery, maxConcurrent: o.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
-        fullDumpBudget: budgetOf(o, parseDurationMs, parseBytes), requestTimeoutMs: o.timeout, maxBytes: o.maxBytes, rawRetention: o.keepRaw,
+        ...timing, maxConcurrent: o.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+        fullDumpBudget: budgetOf(o), requestTimeoutMs: timeoutMs, maxBytes: o.maxBytes, rawRetention: o.keepRaw,
         ...(connectorFor !== null ? { connectorFor } : {}),
       },
       (t) => out.write(t),
@@ -255,29 +257,29 @@ async function recordFleet(urls: string[], o: RecordOptions): Promise<void> {
   }
 }
 
-async function record(url: string, o: RecordOptions, connector: SshConnector | null): Promise<void> {
+async function record(request: RecordingRequest, o: RecordFlags, timeoutMs: number, connector: SshConnector | null): Promise<void> {
   const store = openHistory(o.db);
   const out = new LiveOutput();
   try {
     const growth = new GrowthTracker();
     const recording = await startRecording(store, {
-      url,
+      url: request.url,
       ...(connector !== null ? { connector } : {}),
-      intervalMs: o.interval,
-      durationMs: o.duration ?? null,
-      fullEvery: o.fullEvery,
-      requestTimeoutMs: o.timeout,
+      intervalMs: request.intervalMs,
+      durationMs: request.durationMs,
+      fullEvery: request.fullEvery,
+      requestTimeoutMs: timeoutMs,
       maxBytes: o.maxBytes,
       rawRetention: o.keepRaw,
-      ...(o.name !== undefined ? { name: o.name } : {}),
+      ...(request.name !== undefined ? { name: request.name } : {}),
       onTick: (t) => out.write(`${tickLine(t, growth)}\n`),
     });
     // The reader of a pipe went away (`| head`): end as Ctrl-C would, with a last full dump.
     out.onGone(() => recording.stop());
     out.write(
       `recording ${recording.target.baseUrl}${via(recording.via)} into session ${recording.sessionId} (${store.path})\n` +
-        `  serves: ${describeDiscovery(recording.discovery).join(', ')}\n` +
-        `  every ${o.interval / 1000}s, full dump every ${o.fullEvery} ticks, ${o.duration ? `for ${o.duration / 1000}s` : 'until Ctrl-C'}\n`,
+        `  serves: ${recording.endpoints.join(', ')}\n` +
+        `  every ${request.intervalMs / 1000}s, full dump every ${request.fullEvery} ticks, ${request.durationMs !== null ? `for ${request.durationMs / 1000}s` : 'until Ctrl-C'}\n`,
     );
     let signals = 0;
     const onSignal = (): void => {

@@ -1,18 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../shared/errors.js';
-import { renderHtml } from '../analysis/report/html.js';
-import { renderMarkdown } from '../analysis/report/markdown.js';
-import { renderJson } from '../analysis/report/json.js';
-import { defaultBackends, type AnalysisBackends } from '../use-cases/check.js';
+import { parseDuration } from '../../shared/duration.js';
 import { buildSessionReport } from '../use-cases/analyse.js';
 import { loadProjectConfig, PROJECT_FILE } from '../use-cases/project-config.js';
-import { loadFiles, loadReportById, parseDuration, sessionIdOf } from '../use-cases/load-files.js';
-import { reportSources } from '../source/report-sources.js';
-import { SourceService } from '../source/source-service.js';
-
-type ReportFormat = 'html' | 'md' | 'json';
-const FORMATS: readonly ReportFormat[] = ['html', 'md', 'json'];
+import { loadFiles, sessionIdOf } from '../use-cases/load-files.js';
+import { renderReport, reportFormatOf, reportSourcesFor } from '../use-cases/report.js';
+import { parseRequestFields } from '../use-cases/request.js';
+import { reportOfStoredSession } from '../use-cases/stored-report.js';
 
 interface ReportOptions {
   format?: string;
@@ -34,7 +29,7 @@ export function collectDirs(value: string, previous: string[]): string[] {
  * `goroscope report <session-id | files…> [--format html|md|json] [-o FILE]`: the leak report of a
  * recorded session or of dump files given in time order.
  */
-export function registerReport(program: Command, backends: AnalysisBackends = defaultBackends()): void {
+export function registerReport(program: Command): void {
   program
     .command('report')
     .description('write a leak report (HTML, Markdown or JSON) of a recorded session or of dump files in time order')
@@ -48,32 +43,22 @@ export function registerReport(program: Command, backends: AnalysisBackends = de
     .option('--editor-links', 'link each code excerpt to its local file (vscode://file/…); leaks local paths into the report')
     .option('--redact-labels', 'replace pprof label values (tenant, user ids) with stable short hashes; keys are kept')
     .action(async (inputs: string[], options: ReportOptions) => {
-      const format = formatOf(options);
+      const format = reportFormatOf(options.format, options.output);
       const config = loadProjectConfig(options.config);
       const sessionId = sessionIdOf(inputs);
+      const redact = { shouldRedactLabels: options.redactLabels === true };
+      // Files without times are spaced by the interval `dump.import` takes: the contract's rule for it.
+      const intervalMs =
+        options.interval === undefined
+          ? null
+          : (parseRequestFields('dump.import', ['intervalMs'], { intervalMs: parseDuration(options.interval, '--interval') }, { intervalMs: `--interval ${options.interval}` }).intervalMs ?? null);
       const report =
-        sessionId !== null
-          ? loadReportById(backends, sessionId, options.db ?? null, config, { shouldRedactLabels: options.redactLabels === true })
-          : buildSessionReport(await loadFiles(inputs, options.interval === undefined ? null : parseDuration(options.interval, '--interval')), config, { shouldRedactLabels: options.redactLabels === true });
-      const roots = [...options.source, ...config.sourceRoots];
-      const sources = format === 'json' || roots.length === 0 ? undefined : await reportSources(report, new SourceService(() => roots), options.editorLinks === true);
-      const text = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);
+        sessionId !== null ? reportOfStoredSession(options.db ?? null, sessionId, config, redact) : buildSessionReport(await loadFiles(inputs, intervalMs), config, redact);
+      const sources = await reportSourcesFor(report, format, [...options.source, ...config.sourceRoots], options.editorLinks === true);
+      const text = renderReport(report, format, sources);
       if (options.output) await writeOutput(options.output, text);
       else process.stdout.write(text);
     });
-}
-
-function formatOf(options: ReportOptions): ReportFormat {
-  if (options.format !== undefined) {
-    if (!FORMATS.includes(options.format as ReportFormat)) {
-      throw new InvalidInputError(`--format: expected html, md or json, got "${options.format}"`);
-    }
-    return options.format as ReportFormat;
-  }
-  const ext = /\.(html?|md|markdown|json)$/i.exec(options.output ?? '')?.[1]?.toLowerCase();
-  if (ext === 'md' || ext === 'markdown') return 'md';
-  if (ext === 'json') return 'json';
-  return 'html';
 }
 
 async function writeOutput(file: string, text: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { SshHop } from '../../shared/contract.js';
-import { summariseSshRoute } from '../collect/ssh-route-summary.js';
+import { encryptedKeysOf } from '../use-cases/connect.js';
 
 /**
  * Asks on the terminal, as ssh does, for the passphrase of each encrypted key the route needs (the
@@ -9,7 +9,7 @@ import { summariseSshRoute } from '../collect/ssh-route-summary.js';
 export async function askSshPassphrases(hop: SshHop, env: NodeJS.ProcessEnv = process.env, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<Map<string, string>> {
   const answers = new Map<string, string>();
   if (input.isTTY !== true) return answers;
-  for (const key of summariseSshRoute(hop, '--ssh', { env }).encryptedKeys) {
+  for (const key of encryptedKeysOf(hop, '--ssh', env)) {
     const answer = await readHidden(`Enter passphrase for key '${key}': `, input, output);
     if (answer !== '') answers.set(key, answer);
   }

@@ -12,7 +12,6 @@ export interface FullDumpBudget {
   maxBytes: number;
 }
 
-export const DEFAULT_FULL_DUMP_BUDGET: FullDumpBudget = { maxDurationMs: 250, maxBytes: 8 * 1024 * 1024 };
 
 /** The most a fleet spaces out full dumps: 8× the cadence asked for. */
 const MAX_STRETCH = 8;

@@ -13,9 +13,8 @@ import {
 } from '../../shared/errors.js';
 import type { Connector } from './connector.js';
 import type { Target } from './target-url.js';
+import { DEFAULT_MAX_INPUT_BYTES, DEFAULT_REQUEST_TIMEOUT_MS } from '../../shared/defaults.js';
 
-export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_TIMEOUT_MS = 15_000;
 
 export interface FetchOptions {
   /** Whole request, connect to last byte. */
@@ -53,7 +52,7 @@ export class TargetClient {
   constructor(
     readonly target: Target,
     private readonly connector: Connector,
-    private readonly defaults: { timeoutMs: number; maxBytes: number } = { timeoutMs: DEFAULT_TIMEOUT_MS, maxBytes: DEFAULT_MAX_BYTES },
+    private readonly defaults: { timeoutMs: number; maxBytes: number } = { timeoutMs: DEFAULT_REQUEST_TIMEOUT_MS, maxBytes: DEFAULT_MAX_INPUT_BYTES },
   ) {}
 
   /** `path` is relative to the base URL: `/debug/pprof/goroutine?debug=1`. */

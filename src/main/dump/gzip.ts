@@ -1,13 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { NotADumpError, ResponseTooLargeError } from '../../shared/errors.js';
 
-/**
- * The largest dump Goroscope reads, inflated or not: files, standard input, uploads to `serve` and
- * recorded responses alike (`--max-bytes` raises it). Go's own debug=2 handler stops at 64 MiB, so a
- * real dump is far below; parsing 256 MiB of text peaks well under 1 GiB of memory.
- */
-export const DEFAULT_MAX_INPUT_BYTES = 256 << 20;
-
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

@@ -7,6 +7,8 @@ import { dumpOverview, type OverviewSuspect } from '../analysis/dump-overview.js
 import { redactSessionLabels } from '../analysis/redact-labels.js';
 import { PROJECT_FILE, type LoadedConfig } from './project-config.js';
 
+export type { LoadedSession } from '../analysis/session.js';
+
 /**
  * The one path from a loaded session (dump files, or a session of the history) to the report model:
  * analysis with the project's ignore rules and growth threshold, then the report every renderer (HTML,

@@ -7,8 +7,8 @@ import type { HistoryStore } from '../store/history-store.js';
 import { compressRaw } from '../store/raw-dump.js';
 import type { SnapshotKind, SnapshotRecord } from '../store/types.js';
 import { parseSnapshots } from '../dump/parse-snapshots.js';
-import { DEFAULT_MAX_INPUT_BYTES } from '../dump/gzip.js';
-import type { DumpIntake } from '../api/ports.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../../shared/defaults.js';
+import type { DumpIntake } from './dump-intake.js';
 
 /** Parsing in this thread with the default cap: the CLI's way (it has no other clients to keep answering). */
 export const IN_THREAD_INTAKE: DumpIntake = {

@@ -2,7 +2,7 @@ import type { ImportFile } from '../../shared/contract.js';
 import { NotADumpError } from '../../shared/errors.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { importFiles } from './import-files.js';
-import type { DumpIntake } from '../api/ports.js';
+import type { DumpIntake } from './dump-intake.js';
 
 export interface ImportOutcome {
   sessionId: number;

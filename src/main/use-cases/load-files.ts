@@ -1,21 +1,17 @@
 import { existsSync } from 'node:fs';
+import type { Snapshot } from '../../shared/model.js';
 import { GoroscopeError, InvalidInputError } from '../../shared/errors.js';
 import { parseSnapshots } from '../dump/parse-snapshots.js';
 import { ticksFromFiles, type ParsedFile } from '../analysis/file-ticks.js';
 import { fromSnapshots } from '../analysis/from-snapshots.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { parseDump } from '../dump/parse-dump.js';
-import type { LoadedConfig } from './project-config.js';
-import type { Report } from '../../shared/report.js';
 import { readDumpFile } from './read-dump-file.js';
-import { DEFAULT_MAX_INPUT_BYTES } from '../dump/gzip.js';
-import type { AnalysisBackends, SessionSource } from './check.js';
-
-// The one duration syntax, shared with the app's fields.
-export { parseDuration } from '../../shared/duration.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../../shared/defaults.js';
 
 /**
- * Reads and parses the files in the order given (= time order); errors name the file. Timed as every
+ * The analyse use case's way in from files (`check FILES`, `report FILES`); `stored-session.ts` is the
+ * way in from the history. Reads and parses the files in the order given (= time order); errors name the file. Timed as every
  * import is (`ticksFromFiles`): the content's times, else the order `intervalMs` apart, else none.
  */
 export async function loadFiles(files: readonly string[], intervalMs: number | null): Promise<LoadedSession> {
@@ -48,24 +44,16 @@ function tracebackOf(items: readonly { fileIndex: number; snapshot: { format: st
   return item ? (parseDump(bytesOf[item.fileIndex]!).find((d) => d.format === 'traceback') ?? null) : null;
 }
 
+/**
+ * `goroscope parse FILE`: one file (or `-`, standard input) read up to `maxBytes` and parsed into its
+ * snapshots, also capped once inflated. Throws as readDumpFile and parseSnapshots do.
+ */
+export async function parseFile(file: string, maxBytes: number): Promise<Snapshot[]> {
+  return parseSnapshots(await readDumpFile(file, maxBytes), { maxInflatedBytes: maxBytes });
+}
+
 /** A lone argument that names no file and is a number: a session id of the history. */
 export function sessionIdOf(inputs: readonly string[]): number | null {
   if (inputs.length !== 1 || existsSync(inputs[0]!)) return null;
   return /^\d+$/.test(inputs[0]!) ? Number(inputs[0]) : null;
-}
-
-/** Opens the history and builds a stored session's report (a fleet's over its instances). NotFoundError for an unknown id. */
-export function loadReportById(
-  backends: AnalysisBackends,
-  sessionId: number,
-  dbPath: string | null,
-  config: LoadedConfig,
-  options: { shouldRedactLabels?: boolean } = {},
-): Report {
-  const sessions: SessionSource = backends.openSessions(dbPath);
-  try {
-    return sessions.loadReport(sessionId, config, options);
-  } finally {
-    sessions.dispose();
-  }
 }

@@ -1,14 +1,14 @@
 import { InvalidInputError, isExpectedError, type GoroscopeError } from '../../shared/errors.js';
 import type { Connector } from '../collect/connector.js';
-import { DEFAULT_FULL_DUMP_BUDGET, nextFullEvery, type FullDumpBudget } from '../collect/full-dump-cadence.js';
+import { nextFullEvery, type FullDumpBudget } from '../collect/full-dump-cadence.js';
+
+export type { FullDumpBudget } from '../collect/full-dump-cadence.js';
+import { DEFAULT_FULL_DUMP_BUDGET, DEFAULT_MAX_CONCURRENT, DEFAULT_RAW_KEEP_LAST, DEFAULT_RAW_RETENTION } from '../../shared/defaults.js';
 import { RequestGate, type GateStats } from '../collect/request-gate.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { NewFleet } from '../store/fleet-store.js';
 import type { RawRetention } from '../store/types.js';
-import { beatWhileRecording, startRecording, type Recording, type RecordingOutcome, type TickSummary } from './record.js';
-
-/** Requests in flight across a fleet's instances, unless asked otherwise. */
-export const DEFAULT_MAX_CONCURRENT = 4;
+import { beatWhileRecording, startRecording, type Recording, type RecordingOutcome, type RecordingRequest, type TickSummary } from './record.js';
 
 /** One instance to record: its name (Prometheus' `instance` label, or the URL) and pprof base URL. */
 export interface FleetTarget {
@@ -19,14 +19,15 @@ export interface FleetTarget {
   discoveredGoroutines?: number | null;
 }
 
-export interface FleetRequest {
+/**
+ * A fleet's recording: the timing of the contract's `recording.start` (validated at the edge, as for
+ * one target), the instances, and how this process records them.
+ */
+export interface FleetRequest extends Pick<RecordingRequest, 'intervalMs' | 'durationMs' | 'fullEvery'> {
   name: string;
   targets: readonly FleetTarget[];
   /** How the targets were found (a list, or a Prometheus job with its ranking query and what it skipped). */
   origin: Omit<NewFleet, 'maxConcurrent'>;
-  intervalMs: number;
-  durationMs: number | null;
-  fullEvery: number;
   maxConcurrent?: number;
   fullDumpBudget?: FullDumpBudget;
   rawRetention?: RawRetention;
@@ -81,7 +82,7 @@ export async function startFleetRecording(store: HistoryStore, req: FleetRequest
   const gate = new RequestGate(maxConcurrent);
   const fleetSessionId = store.createSession({
     source: 'recording', name: req.name, targetUrl: null, startedAtMs: Date.now(), intervalMs: req.intervalMs, fullEvery: req.fullEvery,
-    rawRetention: req.rawRetention ?? 'full', rawKeepLast: 100, endpoints: null,
+    rawRetention: req.rawRetention ?? DEFAULT_RAW_RETENTION, rawKeepLast: DEFAULT_RAW_KEEP_LAST, endpoints: null,
   });
   store.fleets.create(fleetSessionId, { ...req.origin, maxConcurrent });
   // The fleet's own session is alive while its instances record (sessions shows it interrupted otherwise).

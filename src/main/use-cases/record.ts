@@ -1,9 +1,11 @@
-import { InvalidInputError } from '../../shared/errors.js';
+import type { RequestParams } from '../../shared/contract.js';
+import { DEFAULT_MAX_INPUT_BYTES, DEFAULT_RAW_KEEP_LAST, DEFAULT_RAW_RETENTION, DEFAULT_REQUEST_TIMEOUT_MS } from '../../shared/defaults.js';
+import { BugError } from '../../shared/errors.js';
 import type { Snapshot } from '../../shared/model.js';
 import { DirectConnector, type Connector } from '../collect/connector.js';
 import { describeDiscovery, discover, type Discovery } from '../collect/discover.js';
 import { Recorder, type RecordingOutcome, type TickSummary } from '../collect/recorder.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, TargetClient } from '../collect/target-client.js';
+import { TargetClient } from '../collect/target-client.js';
 import { normaliseTarget, type Target } from '../collect/target-url.js';
 import { GatedTargetClient, type RequestGate } from '../collect/request-gate.js';
 import type { HistoryStore } from '../store/history-store.js';
@@ -13,15 +15,21 @@ import { parseSnapshots } from '../dump/parse-snapshots.js';
 
 export type { TickSummary, RecordingOutcome } from '../collect/recorder.js';
 
-export interface RecordRequest {
-  url: string;
-  name?: string;
-  intervalMs: number;
-  /** null: until stopped. */
-  durationMs: number | null;
-  fullEvery: number;
+/**
+ * The contract's `recording.start`, parsed with its schema (defaults applied): the record use case's one
+ * request, whichever edge built it — IPC and HTTP (the transports parse it), the CLI (`record` and
+ * `check` build it from their flags and parse it through the same schema, `parseRequest`).
+ */
+export type RecordingRequest = RequestParams<'recording.start'>;
+
+/**
+ * One target's recording: the request's target and timing (`durationMs` null: until stopped), and
+ * how this process records it, which the contract leaves to the process (CLI flags, the fleet layer,
+ * tests). The edges validated the request; this use case takes it as given.
+ */
+export interface RecordRequest extends Pick<RecordingRequest, 'url' | 'name' | 'intervalMs' | 'fullEvery' | 'durationMs'> {
   rawRetention?: RawRetention;
-  /** Raw dumps kept per session besides the first (default 100). */
+  /** Raw dumps kept per session besides the first (default DEFAULT_RAW_KEEP_LAST). */
   rawKeepLast?: number;
   requestTimeoutMs?: number;
   maxBytes?: number;
@@ -40,6 +48,8 @@ export interface Recording {
   /** How the target is reached: `direct`, `ssh user@host`. */
   via: string;
   discovery: Discovery;
+  /** What the target serves, as `sessions` and the app list it (`debug=1`, `debug=2`, `goroutineleak`, …). */
+  endpoints: string[];
   /** Resolves when the session ended (its course run, stopped, or cancelled). */
   done: Promise<RecordingOutcome>;
   /** Graceful end: one last tick with a full dump. */
@@ -63,18 +73,21 @@ function localMinute(d: Date): string {
  * an SSH tunnel also HostKeyMismatchError and SshAuthError.
  */
 export async function startRecording(store: HistoryStore, req: RecordRequest): Promise<Recording> {
-  if (!(req.intervalMs > 0)) throw new InvalidInputError(`interval ${req.intervalMs} ms: expected a positive interval, e.g. 2s`);
-  if (!Number.isInteger(req.fullEvery) || req.fullEvery < 1) throw new InvalidInputError(`full-every ${req.fullEvery}: expected a whole number ≥ 1`);
-  if (req.durationMs !== null && !(req.durationMs > 0)) throw new InvalidInputError(`duration ${req.durationMs} ms: expected a positive duration, e.g. 10m`);
+  // The edges validated the request with the contract's schema (IPC, HTTP, the CLI's flags); what gets
+  // here otherwise is a caller's bug, not a user's input.
+  if (!(req.intervalMs > 0) || !Number.isInteger(req.fullEvery) || req.fullEvery < 1 || (req.durationMs !== null && !(req.durationMs > 0))) {
+    throw new BugError(`startRecording: interval ${req.intervalMs} ms, full-every ${req.fullEvery}, duration ${req.durationMs} ms: the edges let through what the contract refuses`);
+  }
   const connector = req.connector ?? new DirectConnector();
   try {
     const target = normaliseTarget(req.url);
-    const requestTimeoutMs = req.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
+    const requestTimeoutMs = req.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const maxBytes = req.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
     const defaults = { timeoutMs: requestTimeoutMs, maxBytes };
     const client = req.gate ? new GatedTargetClient(target, connector, defaults, req.gate) : new TargetClient(target, connector, defaults);
     const discovery = await discover(client, req.signal ? { signal: req.signal } : {});
-    const rawRetention = req.rawRetention ?? 'full';
+    const rawRetention = req.rawRetention ?? DEFAULT_RAW_RETENTION;
+    const endpoints = describeDiscovery(discovery);
     const sessionId = store.createSession({
       source: 'recording',
       name: req.name ?? `${target.baseUrl.replace(/^https?:\/\//, '')} ${localMinute(new Date())}`,
@@ -83,8 +96,8 @@ export async function startRecording(store: HistoryStore, req: RecordRequest): P
       intervalMs: req.intervalMs,
       fullEvery: req.fullEvery,
       rawRetention,
-      rawKeepLast: req.rawKeepLast ?? 100,
-      endpoints: describeDiscovery(discovery),
+      rawKeepLast: req.rawKeepLast ?? DEFAULT_RAW_KEEP_LAST,
+      endpoints,
     });
     const recorder = new Recorder({
       client, store, sessionId, discovery, requestTimeoutMs, maxBytes, rawRetention,
@@ -101,7 +114,7 @@ export async function startRecording(store: HistoryStore, req: RecordRequest): P
       stopBeating();
       connector.dispose();
     });
-    return { sessionId, target, via: connector.via, discovery, done, stop: () => recorder.stop(), dispose: () => recorder.dispose(), setFullEvery: (n) => recorder.setFullEvery(n) };
+    return { sessionId, target, via: connector.via, discovery, endpoints, done, stop: () => recorder.stop(), dispose: () => recorder.dispose(), setFullEvery: (n) => recorder.setFullEvery(n) };
   } catch (error) {
     connector.dispose();
     throw error;

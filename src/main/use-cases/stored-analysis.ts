@@ -2,18 +2,40 @@ import type { DiffRow, ReportFormat, Suspect } from '../../shared/contract.js';
 import type { Report } from '../../shared/report.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { diffSnapshots, type GroupChange, type SnapshotDiff } from '../analysis/diff.js';
-import { renderHtml } from '../analysis/report/html.js';
-import { renderJson } from '../analysis/report/json.js';
-import { renderMarkdown } from '../analysis/report/markdown.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { restartTicks } from '../analysis/restarts.js';
 import { loadStoredSession } from './stored-session.js';
 import { buildSessionReport } from './analyse.js';
 import { sessionStamp, storedSessionReport } from './stored-report.js';
-import type { AnalysisPort, RenderedReport } from '../api/ports.js';
+import type { Snapshot } from '../../shared/model.js';
+import type { ReportSources } from '../analysis/report/source-excerpt.js';
+import { mimeTypeOf, renderReport } from './report.js';
 import { NO_PROJECT_CONFIG, type LoadedConfig } from './project-config.js';
 
-const MIME: Record<ReportFormat, string> = { html: 'text/html', md: 'text/markdown', json: 'application/json' };
+export interface RenderedReport {
+  fileName: string;
+  mimeType: string;
+  content: string;
+}
+
+/** Leak analysis over the history (issue 5). Every method is synchronous and pure over stored data. */
+export interface AnalysisPort {
+  /** Suspects of a session by group key; groups with no evidence are absent. */
+  suspects(sessionId: number): ReadonlyMap<string, Suspect>;
+  /** Groups that appeared, vanished, grew or shrank between two snapshots, largest change first. */
+  diff(from: Snapshot, to: Snapshot): DiffRow[];
+  /**
+   * The report as `goroscope report <session-id> --format …` writes it; with `sources`, suspects show
+   * their code; `shouldRedactLabels`: label values replaced by stable short hashes (keys kept).
+   */
+  report(sessionId: number, format: ReportFormat, sources?: ReportSources, options?: { shouldRedactLabels?: boolean }): RenderedReport;
+  /** The report model the renderers read (for the code excerpts the caller adds). */
+  reportModel(sessionId: number): Report;
+  /** The fleet report of a fleet session (its `fleet` section set); NotFoundError for any other session. */
+  fleetReport(sessionId: number): Report;
+  /** Tick indexes where the recorded service restarted (analysis/restarts.ts), ascending. */
+  restarts(sessionId: number): number[];
+}
 
 function toDiffRows(diff: SnapshotDiff): DiffRow[] {
   const rows = (changes: GroupChange[], change: DiffRow['change']): DiffRow[] =>
@@ -81,8 +103,7 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
     report(sessionId, format, sources, options = {}): RenderedReport {
       // A redacted report is built afresh (never cached): it is an export, not what the views read.
       const report = options.shouldRedactLabels ? storedSessionReport(store, sessionId, config, options) : reportOf(sessionId);
-      const content = format === 'html' ? renderHtml(report, sources) : format === 'md' ? renderMarkdown(report, sources) : renderJson(report);
-      return { fileName: `goroscope-session-${sessionId}.${format}`, mimeType: MIME[format], content };
+      return { fileName: `goroscope-session-${sessionId}.${format}`, mimeType: mimeTypeOf(format), content: renderReport(report, format, sources) };
     },
   };
 }

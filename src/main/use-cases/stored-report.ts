@@ -7,6 +7,7 @@ import type { SnapshotInfo } from '../store/types.js';
 import { buildSessionReport } from './analyse.js';
 import type { LoadedConfig } from './project-config.js';
 import { loadStoredSession } from './stored-session.js';
+import { openHistory } from './session-history.js';
 
 /**
  * What recording an instance cost it, from its stored requests: every request counts (failed ones
@@ -84,4 +85,18 @@ export function sessionStamp(store: HistoryStore, sessionId: number): string {
 export function fleetFieldsOf(store: HistoryStore, sessionId: number): { fleet: { instances: number } | null; instanceOf: { fleetSessionId: number; name: string } | null } {
   const members = store.fleets.memberSessions(sessionId);
   return { fleet: members.length > 0 ? { instances: members.length } : null, instanceOf: store.fleets.fleetOf(sessionId) };
+}
+
+/**
+ * `report <session-id>`: opens the history (`dbPath`, else $GOROSCOPE_DB, else the app-data folder),
+ * builds the stored session's report (a fleet's over its instances) and closes it. NotFoundError for an
+ * unknown id.
+ */
+export function reportOfStoredSession(dbPath: string | null, sessionId: number, config: LoadedConfig, options: { shouldRedactLabels?: boolean } = {}): Report {
+  const store = openHistory(dbPath ?? undefined);
+  try {
+    return storedSessionReport(store, sessionId, config, options);
+  } finally {
+    store.dispose();
+  }
 }

@@ -3,7 +3,7 @@ import { BugError, InvalidInputError, NotADumpError, ResponseTooLargeError, type
 import type { Disposable } from '../../shared/lifecycle.js';
 import type { Snapshot } from '../../shared/model.js';
 import { capText } from '../dump/gzip.js';
-import type { DumpIntake } from '../api/ports.js';
+import type { DumpIntake } from './dump-intake.js';
 import type { ParseAnswer, ParseJob } from './parse-worker.js';
 
 /**

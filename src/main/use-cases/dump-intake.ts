@@ -1,0 +1,14 @@
+import type { Snapshot } from '../../shared/model.js';
+
+/**
+ * Bytes of a saved dump → grouped snapshots, with the input cap. `parseSnapshots` in this thread for
+ * the CLI; a worker thread for `serve` and the app (`worker-intake.ts`), so that one large import never
+ * stalls other clients or recordings. Rejects with what `parseSnapshots` throws.
+ */
+export type DumpParser = (bytes: Uint8Array, options: { maxInflatedBytes: number }) => Promise<Snapshot[]>;
+
+/** How the api reads saved dumps: the parser and the cap on each dump's size (inflated). */
+export interface DumpIntake {
+  parse: DumpParser;
+  maxInputBytes: number;
+}
