@@ -9,13 +9,16 @@ const layers = [
   { folder: 'src/main/analysis', forbidden: ['**/source/**', '**/store/**', '**/collect/**', '**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron', 'better-sqlite3', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process'] },
   // Source mapping reads files (only under its roots) and starts editors; it knows nothing of the history or transports.
   { folder: 'src/main/source', forbidden: ['**/store/**', '**/collect/**', '**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron', 'better-sqlite3'] },
-  { folder: 'src/main/store', forbidden: ['**/collect/**', '**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
-  { folder: 'src/main/collect', forbidden: ['**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
+  { folder: 'src/main/store', forbidden: ['**/source/**', '**/collect/**', '**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
+  { folder: 'src/main/collect', forbidden: ['**/analysis/**', '**/source/**', '**/use-cases/**', '**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
   // The use cases (record, import, analyse, report, check) drive the modules above; the contract's
   // implementation and the CLI both call them, so they know neither.
   { folder: 'src/main/use-cases', forbidden: ['**/api/**', '**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
   { folder: 'src/main/api', forbidden: ['**/transport/**', '**/app/**', '**/cli/**', 'electron'] },
-  { folder: 'src/main/transport', forbidden: ['**/app/**', '**/cli/**', 'electron'] },
+  // Transports only route validated messages to the api.
+  { folder: 'src/main/transport', forbidden: ['**/dump/**', '**/analysis/**', '**/source/**', '**/store/**', '**/collect/**', '**/use-cases/**', '**/app/**', '**/cli/**', 'electron'] },
+  // The Electron app wires the api, its transport and the use cases it needs at startup (config, parse worker).
+  { folder: 'src/main/app', forbidden: ['**/dump/**', '**/analysis/**', '**/source/**', '**/store/**', '**/collect/**', '**/cli/**'] },
   // The CLI is an edge like the transports: it builds requests from flags and calls the use cases (or the
   // api, for serve); it never reaches into the data path itself.
   { folder: 'src/main/cli', forbidden: ['**/analysis/**', '**/collect/**', '**/store/**', '**/dump/**', '**/source/**', '**/transport/ipc*', '**/app/**', 'electron'] },

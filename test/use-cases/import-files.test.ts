@@ -20,13 +20,15 @@ describe('importUploads (dump.import)', () => {
     const { store } = tempStore();
     const outcome = await importUploads(
       store,
-      [
-        { name: 't2.debug1.txt', encoding: 'utf8', data: text('t2.debug1.txt'), modifiedAtMs: 2_000 },
-        { name: 'notes.html', encoding: 'utf8', data: '<!doctype html><title>Notes</title>' },
-        { name: 't1.debug1.txt', encoding: 'utf8', data: text('t1.debug1.txt'), modifiedAtMs: 1_000 },
-        { name: 't1.debug2.txt', encoding: 'utf8', data: text('t1.debug2.txt'), modifiedAtMs: 1_000 },
-      ],
-      { name: undefined, intervalMs: 30_000 },
+      {
+        files: [
+          { name: 't2.debug1.txt', encoding: 'utf8', data: text('t2.debug1.txt'), modifiedAtMs: 2_000 },
+          { name: 'notes.html', encoding: 'utf8', data: '<!doctype html><title>Notes</title>' },
+          { name: 't1.debug1.txt', encoding: 'utf8', data: text('t1.debug1.txt'), modifiedAtMs: 1_000 },
+          { name: 't1.debug2.txt', encoding: 'utf8', data: text('t1.debug2.txt'), modifiedAtMs: 1_000 },
+        ],
+        intervalMs: 30_000,
+      },
       5_000,
     );
     expect(outcome.refused).toEqual([
@@ -47,21 +49,21 @@ describe('importUploads (dump.import)', () => {
   test('protobuf profiles are timed by their own time_nanos; untimed text without an interval has no time (interval 0)', async () => {
     const { store } = tempStore();
     const pb = (t: string) => ({ name: `${t}.debug0.pb.gz`, encoding: 'base64' as const, data: readFileSync(path.join(DIR_01, `${t}.debug0.pb.gz`)).toString('base64') });
-    const timed = await importUploads(store, [pb('t0'), pb('t1')], { name: undefined, intervalMs: 30_000 }, 5_000);
+    const timed = await importUploads(store, { files: [pb('t0'), pb('t1')], intervalMs: 30_000 }, 5_000);
     const snaps = store.sessionSnapshots(timed.sessionId);
     const stamps = ['t0', 't1'].map((t) => parseSnapshots(readFileSync(path.join(DIR_01, `${t}.debug0.pb.gz`)))[0]!.takenAtMs);
     expect(snaps.map((s) => s.atMs)).toEqual(stamps);
     expect(store.session(timed.sessionId).intervalMs).toBeNull();
-    const untimed = await importUploads(store, [{ name: 't1.debug2.txt', encoding: 'utf8', data: text('t1.debug2.txt') }, { name: 't2.debug2.txt', encoding: 'utf8', data: text('t2.debug2.txt') }], { name: undefined, intervalMs: null }, 7_000);
+    const untimed = await importUploads(store, { files: [{ name: 't1.debug2.txt', encoding: 'utf8', data: text('t1.debug2.txt') }, { name: 't2.debug2.txt', encoding: 'utf8', data: text('t2.debug2.txt') }] }, 7_000);
     expect(store.session(untimed.sessionId)).toMatchObject({ intervalMs: 0, startedAtMs: 7_000, ticks: 2 });
   });
 
   test('a pasted dump is one tick dated now; nothing importable is NOT_A_DUMP, and stores nothing', async () => {
     const { store } = tempStore();
-    const one = await importUploads(store, [{ name: 'pasted dump', encoding: 'utf8', data: text('t1.debug2.txt') }], { name: undefined, intervalMs: null }, 7_000);
+    const one = await importUploads(store, { files: [{ name: 'pasted dump', encoding: 'utf8', data: text('t1.debug2.txt') }] }, 7_000);
     expect(store.session(one.sessionId)).toMatchObject({ name: 'pasted dump', startedAtMs: 7_000, ticks: 1 });
     await expect(
-      importUploads(store, [{ name: 'a.txt', encoding: 'utf8', data: 'hello' }, { name: 'b.json', encoding: 'utf8', data: '{"a":1}' }], { name: 'x', intervalMs: null }, 0),
+      importUploads(store, { files: [{ name: 'a.txt', encoding: 'utf8', data: 'hello' }, { name: 'b.json', encoding: 'utf8', data: '{"a":1}' }], name: 'x' }, 0),
     ).rejects.toThrow(NotADumpError);
     expect(store.listSessions().map((s) => s.name)).toEqual(['pasted dump']);
   });

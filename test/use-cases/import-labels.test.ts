@@ -18,7 +18,7 @@ describe('importing a pasted, blockquoted Go 1.27 dump', () => {
   test('shows what was repaired, keeps every goroutine and its labels', async () => {
     const { store } = tempStore();
     const quoted = dump.split('\n').map((l) => (l === '' ? '>' : `> ${l}`)).join('\n');
-    const outcome = await importUploads(store, [{ name: 'paste.txt', encoding: 'utf8', data: quoted }], { name: undefined, intervalMs: null }, 1_000);
+    const outcome = await importUploads(store, { files: [{ name: 'paste.txt', encoding: 'utf8', data: quoted }] }, 1_000);
     expect(outcome.refused).toEqual([]);
     expect(outcome.warnings).toEqual([
       { file: 'paste.txt', line: null, message: `repaired: removed markdown blockquote marks (">") from ${quoted.split('\n').length} lines` },

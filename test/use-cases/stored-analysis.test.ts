@@ -28,8 +28,7 @@ describe('a stored session loads for analysis as the same files would', () => {
     // Both files of a stem make one tick, as `check` reads them.
     const outcome = await importUploads(
       store,
-      FILES.map((f) => ({ name: f.name, encoding: 'utf8' as const, data: readFileSync(path.join(DIR, f.name), 'utf8') })),
-      { name: 'corpus 01', intervalMs: 60_000 },
+      { files: FILES.map((f) => ({ name: f.name, encoding: 'utf8' as const, data: readFileSync(path.join(DIR, f.name), 'utf8') })), name: 'corpus 01', intervalMs: 60_000 },
       1_700_000_000_000,
     );
     sessionId = outcome.sessionId;

@@ -76,7 +76,7 @@ export function collectRecorder(store: HistoryStore, { isSshAllowed, now = Date.
       return summariseSshRoute(absoluteHop(hop), 'ssh.destination', { configLabel: 'ssh.configFile' });
     },
 
-    async test({ url, ssh }, signal) {
+    async test({ url, ssh = null }, signal) {
       const target = normaliseTarget(url);
       if (ssh !== null) refuseIfSshOff();
       await checkHopKeyFile(ssh);

@@ -9,12 +9,6 @@ export type { DumpIntake, DumpParser } from '../use-cases/dump-intake.js';
  * handlers stay the same whether the recorder and analysis are wired in (`wire-deps.ts`) or not.
  */
 
-/** A target as the api reaches it: the service URL, and the SSH hop in front of it, if any. */
-export interface TargetAddress {
-  url: string;
-  ssh: SshHop | null;
-}
-
 export interface RecordedTick {
   sessionId: number;
   tick: number;
@@ -44,7 +38,7 @@ export interface RecorderPort {
    * Normalised base URL, how it was reached (`direct`, `ssh user@host`) and what it serves; throws a
    * GoroscopeError with the specific code (through a tunnel also HOST_KEY_MISMATCH and SSH_AUTH).
    */
-  test(target: TargetAddress, signal: AbortSignal): Promise<{ url: string; via: string; endpoints: string[] }>;
+  test(target: RequestParams<'target.test'>, signal: AbortSignal): Promise<{ url: string; via: string; endpoints: string[] }>;
   /**
    * Discovers, creates the session and starts its loop; resolves once the session exists. `signal`
    * cancels the start (discovery), not the recording: the handle's `stop`/`dispose` end that.

@@ -38,8 +38,8 @@ export function recordingHandlers(ctx: ApiContext) {
 
     'ssh.resolve': (hop: RequestParams<'ssh.resolve'>): RequestOutput<'ssh.resolve'> => recorderOf(ctx).resolveSsh(hop),
 
-    'target.test': ({ url, ssh }: RequestParams<'target.test'>, signal: AbortSignal): Promise<RequestOutput<'target.test'>> =>
-      recorderOf(ctx).test({ url, ssh: ssh ?? null }, AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)])),
+    'target.test': (params: RequestParams<'target.test'>, signal: AbortSignal): Promise<RequestOutput<'target.test'>> =>
+      recorderOf(ctx).test(params, AbortSignal.any([signal, AbortSignal.timeout(TEST_TIMEOUT_MS)])),
 
     'recording.start': async (params: RequestParams<'recording.start'>, signal: AbortSignal): Promise<RequestOutput<'recording.start'>> => {
       // The request as the transport parsed it with the contract's schema: the record use case's own type.

@@ -109,8 +109,8 @@ export function sessionHandlers(ctx: ApiContext) {
       return { from: toSnapshotInfo(store.snapshotInfo(fromSnapshotId)), to: toSnapshotInfo(store.snapshotInfo(toSnapshotId)), rows };
     },
 
-    'dump.import': async ({ files, name, intervalMs }: RequestParams<'dump.import'>): Promise<RequestOutput<'dump.import'>> => {
-      const outcome = await importUploads(store, files, { name, intervalMs: intervalMs ?? null }, ctx.now(), ctx.intake);
+    'dump.import': async (request: RequestParams<'dump.import'>): Promise<RequestOutput<'dump.import'>> => {
+      const outcome = await importUploads(store, request, ctx.now(), ctx.intake);
       const session = summary(outcome.sessionId);
       ctx.events.emit('session.created', { session });
       return { session, refused: outcome.refused, warnings: outcome.warnings };

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_INPUT_BYTES } from '../../shared/defaults.js';
 import { loadProjectConfig, NO_PROJECT_CONFIG, type LoadedConfig } from '../use-cases/project-config.js';
 import { registerIpc } from '../transport/ipc.js';
 import { appUrlFor, externalUrlToOpen, isFrameNavigationAllowed } from './window-policy.js';
-import { DB_FILE_NAME } from '../store/default-db-path.js';
+import { DB_FILE_NAME } from '../use-cases/session-history.js';
 import { DisposableStore } from '../../shared/lifecycle.js';
 
 // The only module that imports electron: the window with its security defaults, the history in the

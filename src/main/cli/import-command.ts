@@ -37,16 +37,9 @@ export function registerImport(program: Command): void {
         { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.interval !== undefined ? { intervalMs: parseDuration(o.interval, '--interval') } : {}) },
         { name: '--name', intervalMs: `--interval ${o.interval ?? ''}` },
       );
-      const intervalMs = checked.intervalMs ?? null;
       const store = openHistory(o.db);
       try {
-        const result = await importDumps(store, {
-          paths: files,
-          maxBytes: o.maxBytes,
-          ...(o.name !== undefined ? { name: o.name } : {}),
-          ...(o.at !== undefined ? { atMs: o.at } : {}),
-          intervalMs,
-        });
+        const result = await importDumps(store, { ...checked, paths: files, maxBytes: o.maxBytes, ...(o.at !== undefined ? { atMs: o.at } : {}) });
         for (const r of result.refused) process.stderr.write(`goroscope: refused ${r.error.message}\n`);
         for (const f of result.imported) {
           process.stdout.write(`  ${new Date(f.atMs).toISOString()}  ${f.path}${f.snapshots > 1 ? ` (${f.snapshots} snapshots)` : ''}\n`);

@@ -1,16 +1,18 @@
+import type { RequestParams } from '../../shared/contract.js';
 import { InvalidInputError, isExpectedError } from '../../shared/errors.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { TickError } from '../store/types.js';
 import { importFiles, IN_THREAD_INTAKE, type DumpFile } from './import-files.js';
 import { readDumpFile } from './read-dump-file.js';
 
-export interface ImportRequest {
+/**
+ * `goroscope import`: the contract's `dump.import` request (its name and interval, checked by its schema
+ * at the CLI edge) with paths instead of uploaded bytes, and what only a command line can give.
+ */
+export interface ImportRequest extends Omit<RequestParams<'dump.import'>, 'files'> {
   paths: string[];
-  name?: string;
   /** One time per path, in the same order; else from the content, else the order `intervalMs` apart. */
   atMs?: number[];
-  /** Time between files that carry no time; null or absent: no time (growth as counts). */
-  intervalMs?: number | null;
   /** Largest file accepted, also once inflated (`--max-bytes`); 256 MiB by default. */
   maxBytes?: number;
 }

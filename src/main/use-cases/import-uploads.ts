@@ -1,4 +1,4 @@
-import type { ImportFile } from '../../shared/contract.js';
+import type { ImportFile, RequestParams } from '../../shared/contract.js';
 import { NotADumpError } from '../../shared/errors.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { importFiles } from './import-files.js';
@@ -16,22 +16,16 @@ function bytesOf(file: ImportFile): Uint8Array {
 }
 
 /**
- * What `dump.import` receives from a renderer (bytes, not paths) → `importFiles`, as `goroscope
+ * The import use case for what `dump.import` receives from a renderer (its request, as the transport parsed it) (bytes, not paths) → `importFiles`, as `goroscope
  * import` does with paths: timed by their content, else the order given `intervalMs` apart, else not at
  * all (`modifiedAtMs` is not used). `intake` parses them (serve and the app: in a worker thread) with
  * its cap. When every file is refused, nothing is stored and NotADumpError lists the reasons.
  */
-export async function importUploads(
-  store: HistoryStore,
-  files: readonly ImportFile[],
-  options: { name: string | undefined; intervalMs: number | null },
-  nowMs: number,
-  intake?: DumpIntake,
-): Promise<ImportOutcome> {
+export async function importUploads(store: HistoryStore, request: RequestParams<'dump.import'>, nowMs: number, intake?: DumpIntake): Promise<ImportOutcome> {
   const outcome = await importFiles(
     store,
-    files.map((file) => ({ name: file.name, bytes: bytesOf(file), atMs: null })),
-    { name: options.name, timing: { intervalMs: options.intervalMs }, nowMs },
+    request.files.map((file) => ({ name: file.name, bytes: bytesOf(file), atMs: null })),
+    { name: request.name, timing: { intervalMs: request.intervalMs ?? null }, nowMs },
     intake,
   );
   const refused = outcome.refused.map((r) => ({ file: r.name, message: r.reason }));

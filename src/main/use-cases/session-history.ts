@@ -5,7 +5,7 @@ import { sessionState, type SessionState } from '../store/session-liveness.js';
 
 export type { HistoryStore } from '../store/history-store.js';
 export type { SessionSummary } from '../store/types.js';
-export { resolveDbPath } from '../store/default-db-path.js';
+export { DB_FILE_NAME, resolveDbPath } from '../store/default-db-path.js';
 
 /**
  * Opens the history the app and the CLI share: `--db FILE`, else `$GOROSCOPE_DB`, else goroscope.db in

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ReportFormat } from '../../../shared/contract.js';
+import { DEFAULT_REPORT_FORMAT } from '../../../shared/defaults.js';
 import { useRequest } from '../../client/hooks.js';
 import { Empty, ErrorNotice, Loading } from '../../ui/StatusViews.js';
 import { saveText } from './save-text.js';
@@ -17,7 +18,7 @@ const FORMATS: { format: ReportFormat; label: string }[] = [
 
 /** The session's report as `goroscope report` writes it: a preview, and the file to export. */
 export function ReportView({ sessionId, canAnalyse }: ReportViewProps): React.JSX.Element {
-  const [format, setFormat] = useState<ReportFormat>('html');
+  const [format, setFormat] = useState<ReportFormat>(DEFAULT_REPORT_FORMAT);
   const [redactLabels, setRedactLabels] = useState(false);
   const report = useRequest('report.render', canAnalyse ? { sessionId, format, redactLabels } : null);
   if (!canAnalyse) return <Empty title="Reports need leak analysis">This build of Goroscope has no analysis module; `goroscope report` is not available either.</Empty>;

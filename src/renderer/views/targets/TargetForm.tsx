@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { SessionSummary } from '../../../shared/contract.js';
+import { DEFAULT_FULL_EVERY, DEFAULT_INTERVAL_MS, MIN_INTERVAL_MS } from '../../../shared/defaults.js';
 import { useAction } from '../../client/hooks.js';
 import { ErrorNotice } from '../../ui/StatusViews.js';
 import { EMPTY_SSH_FIELDS, fieldsFromTarget, resolveRequestOf, routeLines, sshHopOf, targetLabel, type KnownTarget, type SshFields } from './ssh-fields.js';
@@ -16,8 +17,8 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
   const [url, setUrl] = useState('');
   const [ssh, setSsh] = useState<SshFields>(EMPTY_SSH_FIELDS);
   const [isSshOpen, setSshOpen] = useState(false);
-  const [intervalS, setIntervalS] = useState(2);
-  const [fullEvery, setFullEvery] = useState(10);
+  const [intervalS, setIntervalS] = useState(DEFAULT_INTERVAL_MS / 1000);
+  const [fullEvery, setFullEvery] = useState(DEFAULT_FULL_EVERY);
   const test = useAction('target.test');
   const start = useAction('recording.start');
   const resolve = useAction('ssh.resolve');
@@ -161,7 +162,7 @@ export function TargetForm({ canRecord, knownTargets, onStarted }: TargetFormPro
       <div className="form-row">
         <label>
           <span>Every (s)</span>
-          <input type="number" min={0.2} step={0.1} value={intervalS} onChange={(e) => setIntervalS(Number(e.target.value))} aria-label="Interval in seconds" data-testid="target-interval" />
+          <input type="number" min={MIN_INTERVAL_MS / 1000} step={0.1} value={intervalS} onChange={(e) => setIntervalS(Number(e.target.value))} aria-label="Interval in seconds" data-testid="target-interval" />
         </label>
         <label>
           <span>Full dump every</span>
