@@ -28,6 +28,8 @@ export const TEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_INPUT_BYTES = 256 << 20;
 /** Requests in flight across a fleet's instances (`--max-concurrent`). */
 export const DEFAULT_MAX_CONCURRENT = 4;
+/** The PromQL range a Prometheus-found fleet is ranked over: `deriv(go_goroutines[15m])` (`--lookback`). */
+export const DEFAULT_LOOKBACK = '15m';
 /** Full dumps slower or larger than this are taken less often in a fleet (`--full-dump-time`, `--full-dump-size`). */
 export const DEFAULT_FULL_DUMP_BUDGET: { readonly maxDurationMs: number; readonly maxBytes: number } = { maxDurationMs: 250, maxBytes: 8 * 1024 * 1024 };
 /** Raw dumps a recording keeps (`--keep-raw`): full dumps only, all, or none. */

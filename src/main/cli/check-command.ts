@@ -10,11 +10,12 @@ import { parseRequest, parseRequestFields } from '../use-cases/request.js';
 import type { RecordingRequest } from '../use-cases/record.js';
 import type { SshConnector } from '../use-cases/connect.js';
 import { checkResultOf, formatCheck } from '../use-cases/report-text.js';
-import { addSshOptions, flagsOf, sshConnectorAsking, sshConnectorsAsking, timingOf } from './record-command.js';
+import { addSshOptions, flagsOf, requestFieldsOf, sshConnectorAsking, sshConnectorsAsking } from './record-command.js';
 import { checkFleet } from './fleet-command.js';
 import { addFleetOptions, budgetOf, isFleetRun, resolveFleet, type FleetOptions } from './fleet-options.js';
 
-interface CheckOptions extends FleetOptions {
+/** `check`'s flags as commander gives them. */
+interface CheckFlags extends FleetOptions {
   duration: string;
   interval?: string;
   failOn: string;
@@ -46,23 +47,25 @@ export function registerCheck(program: Command): void {
     .option('--json', 'print {suspects: [...]} (documented in src/shared/report.ts, CheckResultSchema)')
     .option('--group-by-label <key>', 'split each suspect\'s count by the values of this pprof label')
     .option('--config <file>', 'ignore rules and settings (default: .goroscope.json in the working folder, if any)')))
-    .action(async (inputs: string[], options: CheckOptions) => {
+    .action(async (inputs: string[], options: CheckFlags) => {
       const failOn = strengthOption(options.failOn);
       const config = loadProjectConfig(options.config);
       const isUrl = /^https?:\/\//i.test(inputs[0] ?? '');
       // Recording, check takes `recording.start`'s request (its own cadence of full dumps); with files, the
       // interval is the one `dump.import` takes. Either way the contract's schema checks it.
       const interval = options.interval ?? `${DEFAULT_INTERVAL_MS / 1000}s`;
-      const timing = { ...timingOf({ interval, duration: options.duration }), fullEvery: CHECK_FULL_EVERY };
-      const flags = flagsOf({ interval, duration: options.duration });
+      const flagged = { ...options, interval, fullEvery: CHECK_FULL_EVERY };
+      const fields = requestFieldsOf(flagged);
+      const flags = flagsOf(flagged);
       if (isFleetRun(isUrl ? inputs : [], options) || (isUrl && inputs.length > 1)) {
-        await checkFleetCommand(inputs, options, parseRequestFields('recording.start', ['intervalMs', 'durationMs', 'fullEvery'], timing, flags), config);
+        const { intervalMs, durationMs, fullEvery } = parseRequestFields('recording.start', ['intervalMs', 'durationMs', 'fullEvery', 'ssh'], fields, flags);
+        await checkFleetCommand(inputs, options, { intervalMs, durationMs, fullEvery }, config);
         return;
       }
       if (inputs.length === 0) throw new InvalidInputError('check needs a service URL, several URLs, --targets FILE, --prometheus URL --job NAME, or dump files');
       if (options.ssh !== undefined && !isUrl) throw new InvalidInputError(`--ssh applies to a service URL, not to dump files (${inputs[0]})`);
-      const request = isUrl ? parseRequest('recording.start', { url: inputs[0]!, ...timing }, flags) : null;
-      const fileIntervalMs = options.interval === undefined ? null : parseRequestFields('dump.import', ['intervalMs'], { intervalMs: timing.intervalMs }, flags).intervalMs ?? null;
+      const request = isUrl ? parseRequest('recording.start', { url: inputs[0]!, ...fields }, flags) : null;
+      const fileIntervalMs = options.interval === undefined ? null : (parseRequestFields('dump.import', ['intervalMs'], { intervalMs: fields.intervalMs }, flags).intervalMs ?? null);
       const connector = await sshConnectorAsking(options, DEFAULT_REQUEST_TIMEOUT_MS);
       let loaded: LoadedSession;
       try {
@@ -78,7 +81,7 @@ export function registerCheck(program: Command): void {
 }
 
 /** `check URL URL …`, `--targets FILE`, `--prometheus URL --job NAME`: one fleet, each instance analysed on its own. */
-async function checkFleetCommand(inputs: string[], options: CheckOptions, timing: Pick<RecordingRequest, 'intervalMs' | 'durationMs' | 'fullEvery'>, config: LoadedConfig): Promise<void> {
+async function checkFleetCommand(inputs: string[], options: CheckFlags, timing: Pick<RecordingRequest, 'intervalMs' | 'durationMs' | 'fullEvery'>, config: LoadedConfig): Promise<void> {
   const notUrl = inputs.find((i) => !/^https?:\/\//i.test(i));
   if (notUrl !== undefined) throw new InvalidInputError(`a fleet check takes service URLs, not files: ${notUrl}`);
   // Passphrases are asked once, before anything connects; each instance then gets its own tunnel.

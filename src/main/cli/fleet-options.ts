@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_FULL_DUMP_BUDGET, DEFAULT_MAX_CONCURRENT } from '../../shared/defaults.js';
+import { DEFAULT_FULL_DUMP_BUDGET, DEFAULT_LOOKBACK, DEFAULT_MAX_CONCURRENT } from '../../shared/defaults.js';
 import { parseDuration } from '../../shared/duration.js';
 import type { FullDumpBudget } from '../use-cases/record-fleet.js';
 import { MAX_FLEET_INSTANCES, type FleetSource } from '../use-cases/fleet-targets.js';
@@ -38,7 +38,7 @@ export function addFleetOptions(command: Command): Command {
     .option('--match <label=value>', 'only targets with this label value (repeatable)', collect)
     .addOption(new Option('--pprof-port <port>', 'pprof listens on this port of each instance (default: the port Prometheus scrapes)').argParser(port))
     .addOption(new Option('--top <k>', `record only the K instances whose goroutines grow fastest (default: all, up to ${MAX_FLEET_INSTANCES})`).argParser(positiveInt))
-    .option('--lookback <window>', 'PromQL range the growth ranking uses: deriv(go_goroutines[WINDOW])', '15m')
+    .option('--lookback <window>', 'PromQL range the growth ranking uses: deriv(go_goroutines[WINDOW])', DEFAULT_LOOKBACK)
     .addOption(new Option('--max-concurrent <n>', 'requests in flight at most across a fleet').argParser(positiveInt).default(DEFAULT_MAX_CONCURRENT))
     .option('--full-dump-time <duration>', `full dumps slower than this are taken less often (default ${DEFAULT_FULL_DUMP_BUDGET.maxDurationMs}ms)`)
     .option('--full-dump-size <size>', `full dumps larger than this are taken less often (default ${DEFAULT_FULL_DUMP_BUDGET.maxBytes >> 20}MB)`);

@@ -83,7 +83,7 @@ export function tickLine(t: TickSummary, growth: GrowthTracker): string {
   return lines.join('\n');
 }
 
-/** `record`'s flags as commander gives them: durations as typed, parsed once by `recordingRequestOf`. */
+/** `record`'s flags as commander gives them: durations as typed, read by `requestFieldsOf`. */
 interface RecordFlags extends FleetOptions {
   interval: string;
   duration?: string;
@@ -182,7 +182,7 @@ export function registerRecord(program: Command): void {
       return;
     }
     if (urls.length === 0) throw new InvalidInputError('record needs a service URL, several URLs, --targets FILE or --prometheus URL --job NAME');
-    const request = parseRequest('recording.start', { url: urls[0]!, ...timingOf(o) }, flagsOf(o));
+    const request = parseRequest('recording.start', { url: urls[0]!, ...requestFieldsOf(o) }, flagsOf(o));
     const timeoutMs = parseDuration(o.timeout, '--timeout');
     const connector = await sshConnectorAsking(o, timeoutMs);
     try {
@@ -193,25 +193,49 @@ export function registerRecord(program: Command): void {
   });
 }
 
-/** The request fields `record` and `check` take from their flags (durations in the one syntax, `parseDuration`). */
-export function timingOf(o: { interval: string; duration?: string | undefined; fullEvery?: number; name?: string | undefined }): Omit<RecordingRequest, 'url'> {
+/** What `record` and a recording `check` read from their flags into `recording.start`'s request. */
+export interface RequestFlags extends SshCliOptions {
+  interval: string;
+  duration?: string | undefined;
+  fullEvery?: number;
+  name?: string | undefined;
+}
+
+/**
+ * `recording.start`'s request, but its URL, from the flags: durations in the one syntax
+ * (`parseDuration`), the SSH hop as `--ssh` and its companions say. The caller parses it with the
+ * contract's schema (`parseRequest`), as the transports do a client's.
+ */
+export function requestFieldsOf(o: RequestFlags): Omit<RecordingRequest, 'url'> {
+  const hop = sshHopOf(o);
   return {
     intervalMs: parseDuration(o.interval, '--interval'),
     durationMs: o.duration !== undefined ? parseDuration(o.duration, '--duration') : null,
     fullEvery: o.fullEvery ?? DEFAULT_FULL_EVERY,
     ...(o.name !== undefined ? { name: o.name } : {}),
+    ...(hop !== null ? { ssh: hop } : {}),
   };
 }
 
 /** Which flag each field of `recording.start` comes from, for the contract's messages. */
-export function flagsOf(o: { interval: string; duration?: string | undefined }): Record<string, string> {
-  return { url: 'URL', name: '--name', intervalMs: `--interval ${o.interval}`, durationMs: `--duration ${o.duration ?? ''}`.trimEnd(), fullEvery: '--full-every' };
+export function flagsOf(o: RequestFlags): Record<string, string> {
+  return {
+    url: 'URL',
+    name: '--name',
+    intervalMs: `--interval ${o.interval}`,
+    durationMs: `--duration ${o.duration ?? ''}`.trimEnd(),
+    fullEvery: '--full-every',
+    'ssh.destination': `--ssh ${o.ssh ?? ''}`.trimEnd(),
+    'ssh.keyFile': '--ssh-key',
+    'ssh.knownHostsFile': '--known-hosts',
+    'ssh.configFile': '--ssh-config',
+  };
 }
 
 /** `record URL URL …`, `--targets FILE` or `--prometheus URL --job NAME`: one fleet session. */
 async function recordFleet(urls: string[], o: RecordFlags): Promise<void> {
   // The fleet's timing is the contract's, checked before anything is looked up or connects.
-  const timing = parseRequestFields('recording.start', ['intervalMs', 'durationMs', 'fullEvery'], timingOf(o), flagsOf(o));
+  const { intervalMs, durationMs, fullEvery } = parseRequestFields('recording.start', ['intervalMs', 'durationMs', 'fullEvery', 'ssh'], requestFieldsOf(o), flagsOf(o));
   const timeoutMs = parseDuration(o.timeout, '--timeout');
   // Checked (and passphrases asked) before anything connects: once, not once per instance.
   const connectorFor = await sshConnectorsAsking(o, timeoutMs);
@@ -239,7 +263,7 @@ async function recordFleet(urls: string[], o: RecordFlags): Promise<void> {
       fleet,
       {
         name: o.name ?? `fleet ${fleet.origin.job ?? `${fleet.targets.length} targets`} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
-        ...timing, maxConcurrent: o.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
+        intervalMs, durationMs, fullEvery, maxConcurrent: o.maxConcurrent ?? DEFAULT_MAX_CONCURRENT,
         fullDumpBudget: budgetOf(o), requestTimeoutMs: timeoutMs, maxBytes: o.maxBytes, rawRetention: o.keepRaw,
         ...(connectorFor !== null ? { connectorFor } : {}),
       },

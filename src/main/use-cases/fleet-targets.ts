@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DEFAULT_LOOKBACK } from '../../shared/defaults.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import { discoverFleet } from '../collect/prometheus-source.js';
 import { normaliseTarget } from '../collect/target-url.js';
@@ -73,7 +74,7 @@ export async function resolveFleet(urls: readonly string[], o: FleetSource, sign
   if (urls.length > 0 || o.targets !== undefined) throw new InvalidInputError('--prometheus finds the targets itself: give no URL and no --targets with it');
   if (o.job === undefined) throw new InvalidInputError('--prometheus needs --job NAME: the job whose targets to record');
   const found = await discoverFleet({
-    prometheusUrl: o.prometheus, job: o.job, match: o.match ?? [], pprofPort: o.pprofPort ?? null, lookback: o.lookback ?? '15m', top: o.top ?? null, ...(signal ? { signal } : {}),
+    prometheusUrl: o.prometheus, job: o.job, match: o.match ?? [], pprofPort: o.pprofPort ?? null, lookback: o.lookback ?? DEFAULT_LOOKBACK, top: o.top ?? null, ...(signal ? { signal } : {}),
   });
   const preamble = [
     `Prometheus ${o.prometheus}: job "${o.job}", ${found.instances.length + found.skipped.length} target${found.instances.length + found.skipped.length === 1 ? '' : 's'}, ranked by ${found.query}`,
