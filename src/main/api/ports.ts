@@ -6,7 +6,7 @@ export type { DumpIntake, DumpParser } from '../use-cases/dump-intake.js';
 
 /**
  * The seams between `api` and the modules it drives. `createApi` takes each as a dependency, so the
- * handlers stay the same whether the recorder and analysis are wired in (`wire-deps.ts`) or not.
+ * handlers stay the same whether the recorder and analysis are wired in (`open-api.ts`) or not.
  */
 
 export interface RecordedTick {

@@ -84,7 +84,7 @@ export function importTimeBasis(intervalMs: number | null): { timeBasis: TimeBas
 }
 
 /**
- * The one import of saved dumps, for `goroscope import` (paths, `session-import.ts`) and `dump.import`
+ * The one import of saved dumps, for `goroscope import` (paths, `import-paths.ts`) and `dump.import`
  * (bytes from a renderer, `import-uploads.ts`): dumps of any format → one import session, ticked and
  * timed exactly as `check` and `report` read the same files (`ticksFromFiles`: files of one stem are one
  * tick; times given, else from the content, else the file order `timing.intervalMs` apart, else none).

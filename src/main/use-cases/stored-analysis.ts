@@ -18,7 +18,11 @@ export interface RenderedReport {
   content: string;
 }
 
-/** Leak analysis over the history (issue 5). Every method is synchronous and pure over stored data. */
+/**
+ * Leak analysis over the history (issue 5): the analyse and report use cases as the api's handlers call
+ * them (`api/ports.ts` re-exports it; `storeAnalysis` below is its one implementation). Every method is
+ * synchronous and pure over stored data.
+ */
 export interface AnalysisPort {
   /** Suspects of a session by group key; groups with no evidence are absent. */
   suspects(sessionId: number): ReadonlyMap<string, Suspect>;
