@@ -56,6 +56,14 @@ describe('the contract reaches the CLI', () => {
     expect(fleet.stderr).toBe(`goroscope: --interval 100ms: ${contractMessage(100)}\n`);
   });
 
+  test('an --ssh destination goes through the contract’s hop schema, as `recording.start`’s `ssh` does', () => {
+    const hop = requests['recording.start'].input.safeParse({ url: NOWHERE, ssh: { destination: 'a,b' } });
+    expect(hop.success).toBe(false);
+    const r = run(['record', NOWHERE, '--ssh', 'a,b', '--db', path.join(work, 'h.db')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`goroscope: --ssh a,b: ${hop.error!.issues[0]!.message}\n`);
+  });
+
   test('an interval the contract accepts goes on to the target (and fails there, naming it)', () => {
     const r = run(['record', NOWHERE, '--interval', '200ms', '--duration', '1s', '--db', path.join(work, 'h.db')]);
     expect(r.code).toBe(2);
