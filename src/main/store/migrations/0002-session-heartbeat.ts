@@ -12,8 +12,3 @@ export const version = 2;
 export function up(db: Database): void {
   db.exec('ALTER TABLE sessions ADD COLUMN heartbeat_at_ms INTEGER');
 }
-
-/** Merged after 0003 and 0004: a history already past version 2 may lack the column (see migrate). */
-export function isApplied(db: Database): boolean {
-  return (db.prepare("SELECT count(*) AS n FROM pragma_table_info('sessions') WHERE name = 'heartbeat_at_ms'").get() as { n: number }).n > 0;
-}

@@ -25,11 +25,3 @@ export function up(db: Database): void {
     ) STRICT, WITHOUT ROWID;
   `);
 }
-
-/**
- * Migration 4 (fleets) was merged before this one: a history that went from 1 straight to 4 lacks
- * these tables, and gets them on its next open.
- */
-export function isApplied(db: Database): boolean {
-  return db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'label_sets'`).pluck().get() === 1;
-}

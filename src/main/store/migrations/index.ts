@@ -8,14 +8,12 @@ import * as m0004 from './0004-fleet-instances.js';
 export interface Migration {
   version: number;
   up(db: Database): void;
-  /**
-   * For a migration merged after a higher-numbered one (numbers are reserved per branch): whether a
-   * file already past its version has it. A file without it gets it applied, its version unchanged.
-   */
-  isApplied?(db: Database): boolean;
 }
 
-/** Every migration, oldest first. A shipped migration is never edited: add `NNNN-what.ts` instead. */
+/**
+ * Every migration, oldest first, numbered 1, 2, 3, … with no gap: the file's `user_version` says which
+ * have run. A shipped migration is never edited: add `NNNN-what.ts` with the next number instead.
+ */
 export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -31,18 +29,13 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  */
 export function migrate(db: Database, dbPath: string, toVersion: number = SCHEMA_VERSION): number {
   const current = refuseNewer(db, dbPath);
-  for (const m of MIGRATIONS) {
-    if (m.version <= current && m.isApplied && !m.isApplied(db)) {
-      db.transaction(() => {
-        if (!m.isApplied!(db)) m.up(db);
-      }).immediate();
-      continue;
-    }
+  for (const [i, m] of MIGRATIONS.entries()) {
     // Read without a lock: an up-to-date history (every open but the first) takes no write lock here.
     if (m.version <= current) continue;
     if (m.version > toVersion) break;
-    // PRAGMA takes no bound parameters; the version is our own integer.
-    if (!Number.isInteger(m.version)) throw new BugError(`migration version ${String(m.version)} is not an integer`);
+    // PRAGMA takes no bound parameters; the version is our own integer, and the file's version says
+    // which migrations ran only while they are numbered without a gap.
+    if (m.version !== i + 1) throw new BugError(`migration number ${String(m.version)} is out of sequence: expected ${i + 1}`);
     db.transaction(() => {
       if (refuseNewer(db, dbPath) >= m.version) return;
       m.up(db);
