@@ -1,28 +1,21 @@
 import type Database from 'better-sqlite3';
+import type { LabelSet } from '../../shared/model.js';
+import type { FleetInstance, FleetSection } from '../../shared/report.js';
 import type { Row } from './rows.js';
 
-/** How a fleet's instances were chosen. */
-export interface NewFleet {
-  source: 'targets' | 'prometheus';
-  prometheusUrl: string | null;
-  job: string | null;
-  /** The PromQL the instances were ranked by. */
-  rankingQuery: string | null;
-  /** Requests in flight at most, across all instances. */
-  maxConcurrent: number;
-  /** Instances left out, each with why. */
-  skipped: { name: string; why: string }[];
-}
+/**
+ * How a fleet's instances were chosen: the report's fleet section says the same (`shared/report.ts`).
+ * `skipped`: instances left out, each with why; `maxConcurrent`: requests in flight at most, across all
+ * instances; `rankingQuery`: the PromQL the instances were ranked by.
+ */
+export type NewFleet = Pick<FleetSection, 'source' | 'prometheusUrl' | 'job' | 'rankingQuery' | 'maxConcurrent' | 'skipped'>;
 
-export interface NewFleetInstance {
-  name: string;
-  url: string;
-  labels: Record<string, string>;
-  /** Prometheus' `deriv(go_goroutines)` when discovered, in goroutines/min. */
-  discoveredGrowthPerMin: number | null;
+/** An instance as discovered; `discoveredGrowthPerMin` is Prometheus' `deriv(go_goroutines)` in goroutines/min. */
+export type NewFleetInstance = Pick<FleetInstance, 'name' | 'url' | 'discoveredGrowthPerMin'> & {
+  labels: LabelSet;
   discoveredGoroutines: number | null;
   fullEvery: number;
-}
+};
 
 export interface FleetInstanceRecord extends NewFleetInstance {
   ordinal: number;

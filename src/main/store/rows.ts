@@ -1,9 +1,10 @@
 import type { DumpFormat, Frame, Group, ProfileKind, RuntimeMetrics } from '../../shared/model.js';
 import { unpackIds } from './id-packing.js';
-import type { RawRetention, SessionSummary, SnapshotInfo, SnapshotKind, TickError } from './types.js';
+import type { SessionSummary, SnapshotInfo, SnapshotKind, TickError } from './types.js';
 
 /**
- * Row → domain type mappers for the repository (history-store.ts). Frames are stored as
+ * Row → domain type mappers for the repository (history-store.ts); each returns a type inferred from a
+ * schema (`types.ts`, `shared/contract.ts`, `shared/model.ts`). Frames are stored as
  * `[func, file, line]` JSON tuples: `["main.worker","/src/main.go",42]`.
  */
 export type Row = Record<string, unknown>;
@@ -25,13 +26,13 @@ export function sessionOf(r: Row): SessionSummary {
   return {
     id: r.id as number,
     name: r.name as string,
-    source: r.source as 'recording' | 'import',
+    source: r.source as SessionSummary['source'],
     target: (r.url as string | null) ?? null,
     startedAtMs: r.started_at_ms as number,
     endedAtMs: r.ended_at_ms as number | null,
     intervalMs: r.interval_ms as number | null,
     fullEvery: r.full_every as number | null,
-    rawRetention: r.raw_retention as RawRetention,
+    rawRetention: r.raw_retention as SessionSummary['rawRetention'],
     rawKeepLast: r.raw_keep_last as number,
     endpoints: r.endpoints === null ? null : (JSON.parse(r.endpoints as string) as string[]),
     ticks: r.ticks as number,

@@ -1,17 +1,29 @@
-import type { ErrorCode } from '../../shared/errors.js';
-import type { DumpFormat, Frame, ProfileKind, RuntimeMetrics, Snapshot } from '../../shared/model.js';
+import { z } from 'zod';
+import { SeriesGroupSchema, SessionSummarySchema, TimelineTickSchema, type ReplyError, type SnapshotInfo, type SnapshotKind } from '../../shared/contract.js';
+import { DumpFormatSchema, GroupSchema, RuntimeMetricsSchema, type Snapshot } from '../../shared/model.js';
 import type { RawBlob } from './raw-dump.js';
 
 /**
- * What one request of a tick was: the compact goroutine profile (debug=1 or protobuf, every tick), the
- * full debug=2 dump (every Nth tick), the goroutineleak profile (just before a full dump), expvar
- * `/debug/vars`, or Prometheus `/metrics`. An imported file gets the kind its format implies.
+ * The store's records, typed from the contract's and the model's schemas: a field the contract shows
+ * is declared there once, and here only what the history keeps beyond it (retention, heartbeat, stack
+ * ids, per-source metrics). The read paths' schemas are exported so that a test can parse what a real
+ * file gives back; the store itself never parses its own rows (they are written typed). Where the
+ * store's record and the contract's shape differ, the store's schema is named `Stored…` and its type
+ * keeps the store's name (`SessionSummary` here is the stored one; `api/session-views.ts` maps it).
+ *
+ * A snapshot's info is the contract's `SnapshotInfo` as it stands; a request's kind is its `SnapshotKind`.
  */
-export const SNAPSHOT_KINDS = ['compact', 'full', 'leak', 'expvar', 'metrics'] as const;
-export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
+export type { SnapshotInfo, SnapshotKind };
 
-/** Which raw dumps a session keeps: all of them, those of full dumps and leak profiles only, or none. */
-export type RawRetention = 'all' | 'full' | 'none';
+const id = z.number().int().positive();
+const count = z.number().int().nonnegative();
+
+/**
+ * Which raw dumps a session keeps: all of them, those of full dumps and leak profiles only, or none.
+ * Stored per session and set by whoever records (CLI `--keep-raw`); the contract does not show it.
+ */
+export const RawRetentionSchema = z.enum(['all', 'full', 'none']);
+export type RawRetention = z.infer<typeof RawRetentionSchema>;
 
 export function isRawKept(retention: RawRetention, kind: SnapshotKind): boolean {
   if (retention === 'all') return true;
@@ -19,144 +31,96 @@ export function isRawKept(retention: RawRetention, kind: SnapshotKind): boolean 
   return kind === 'full' || kind === 'leak';
 }
 
-export interface TickError {
-  code: ErrorCode | 'NOT_A_DUMP';
-  message: string;
-}
+/** A failed request as stored: the contract's error without input issues (a tick never has any). */
+export type TickError = Pick<ReplyError, 'code' | 'message'>;
 
-export interface NewSession {
-  source: 'recording' | 'import';
-  name: string;
-  /** The target's normalised base URL; null for an import. */
-  targetUrl: string | null;
-  startedAtMs: number;
-  intervalMs: number | null;
-  fullEvery: number | null;
-  rawRetention: RawRetention;
+/**
+ * A session as stored: the contract's summary without what only a running process knows (whether it
+ * records now, its fleet ties, read from `fleet-store.ts`), with what only the history keeps: the raw
+ * dump retention, what discovery found, and the recorder's heartbeat.
+ */
+export const StoredSessionSchema = SessionSummarySchema.omit({ isRecording: true, fleet: true, instanceOf: true }).extend({
+  rawRetention: RawRetentionSchema,
   /** At most this many raw dumps per session besides its first one; older ones are dropped. */
-  rawKeepLast: number;
+  rawKeepLast: count,
   /** What discovery found (free-form, shown to the user). */
-  endpoints: string[] | null;
-}
+  endpoints: z.array(z.string()).nullable(),
+  /** Last stamp of the recorder while it ran (`session-liveness.ts`); null for imports and old sessions. */
+  heartbeatAtMs: z.number().nonnegative().nullable(),
+});
+export type SessionSummary = z.infer<typeof StoredSessionSchema>;
+
+/** What a new session is written with; its counters start at 0. */
+export type NewSession = Pick<SessionSummary, 'source' | 'name' | 'startedAtMs' | 'intervalMs' | 'fullEvery' | 'rawRetention' | 'rawKeepLast' | 'endpoints'> & {
+  /** The target's normalised base URL (stored once in `targets`, read back as `target`); null for an import. */
+  targetUrl: string | null;
+};
 
 /** One request's outcome, as the recorder or an import hands it to the store. */
-export interface SnapshotRecord {
-  kind: SnapshotKind;
-  /** `goroutine?debug=1`, `/debug/vars`, or the imported file's path. */
-  endpoint: string;
-  atMs: number;
-  durationMs: number;
-  /** Body bytes received (0 when the request failed before a body). */
-  bytes: number;
+export type SnapshotRecord = Pick<SnapshotInfo, 'kind' | 'endpoint' | 'atMs' | 'durationMs' | 'bytes'> & {
   /** The parsed snapshot; null exactly when `error` is set. */
   snapshot: Snapshot | null;
   error: TickError | null;
   /** Compressed raw dump to keep (subject to the session's retention), or null. */
   raw: RawBlob | null;
-}
+};
 
-export interface SessionSummary {
-  id: number;
-  name: string;
-  source: 'recording' | 'import';
-  target: string | null;
-  startedAtMs: number;
-  endedAtMs: number | null;
-  intervalMs: number | null;
-  fullEvery: number | null;
-  rawRetention: RawRetention;
-  rawKeepLast: number;
-  endpoints: string[] | null;
-  ticks: number;
-  /** Stored snapshots that succeeded. */
-  snapshots: number;
-  /** Ticks with at least one failed request. */
-  failedTicks: number;
-  /** Last stamp of the recorder while it ran (`session-liveness.ts`); null for imports and old sessions. */
-  heartbeatAtMs: number | null;
-}
-
-/** One tick of a session: each count as measured by its own source (they disagree by design). */
-export interface TickPoint {
-  tick: number;
-  /** When the tick's first request started. */
-  atMs: number;
-  /** The snapshot whose group counts fill the group series at this tick (compact, else full), or null. */
-  countedSnapshotId: number | null;
-  /** Total of the compact profile; null when it was not taken or failed. */
-  compactTotal: number | null;
-  /** Total of the full debug=2 dump of this tick, if one was taken. */
-  fullTotal: number | null;
-  fullSnapshotId: number | null;
-  /** Total of the goroutineleak profile of this tick (goroutines the runtime proved leaked). */
-  leakTotal: number | null;
-  leakSnapshotId: number | null;
+/**
+ * One tick of a session: each count as measured by its own source (they disagree by design). The
+ * contract's timeline tick shows two numbers of the runtime figures; the store keeps them all per source.
+ */
+export const TickPointSchema = TimelineTickSchema.omit({ numGoroutine: true, goGoroutines: true }).extend({
+  /** The goroutineleak profile of this tick (`leakTotal` is its total). */
+  leakSnapshotId: id.nullable(),
   /** `/debug/vars` figures (`NumGoroutine` when the service publishes it, heap, GC cycles). */
-  expvar: RuntimeMetrics | null;
+  expvar: RuntimeMetricsSchema.nullable(),
   /** `/metrics` figures (`go_goroutines`, `go_threads`, heap). */
-  prometheus: RuntimeMetrics | null;
-  errors: (TickError & { kind: SnapshotKind; endpoint: string })[];
-}
+  prometheus: RuntimeMetricsSchema.nullable(),
+});
+export type TickPoint = z.infer<typeof TickPointSchema>;
 
-/** One stack's counts over a session, aligned with `SessionSeries.ticks`. */
-export interface GroupSeries {
-  stackId: number;
-  key: string;
-  /** Goroutines per tick; 0 when the counted snapshot lacks the group; null when the tick has none. */
-  counts: (number | null)[];
+/**
+ * One stack's counts over a session, aligned with `SessionSeries.ticks`: the contract's series group
+ * (`counts`: 0 when the counted snapshot lacks the group, null when the tick has none) with its stack's
+ * id and, per tick, what only full dumps and leak profiles tell.
+ */
+export const GroupSeriesSchema = SeriesGroupSchema.pick({ key: true, counts: true }).extend({
+  stackId: id,
   /** Per tick: goroutines of this stack in the goroutineleak profile; null when none was taken. */
-  leakedCounts: (number | null)[];
+  leakedCounts: z.array(count.nullable()),
   /** Per tick: longest wait in the full dump (minutes); null when no full dump or no wait printed. */
-  maxWaitMinutes: (number | null)[];
-}
+  maxWaitMinutes: z.array(GroupSchema.shape.maxWaitMinutes),
+});
+export type GroupSeries = z.infer<typeof GroupSeriesSchema>;
 
-export interface SessionSeries {
-  sessionId: number;
-  ticks: TickPoint[];
-  groups: GroupSeries[];
-}
+/** Every tick and every stack of a session, unfolded (the contract's series folds them: `foldSeries`). */
+export const StoredSeriesSchema = z.object({ sessionId: id, ticks: z.array(TickPointSchema), groups: z.array(GroupSeriesSchema) });
+export type SessionSeries = z.infer<typeof StoredSeriesSchema>;
 
 /** A stack as stored once by key, with what the session's dumps said about it. */
-export interface StackInfo {
-  stackId: number;
-  key: string;
-  frames: Frame[];
-  blockingSite: Frame | null;
-  createdBy: Frame | null;
+export const StackInfoSchema = GroupSchema.pick({ key: true, frames: true, blockingSite: true, createdBy: true }).extend({
+  stackId: id,
   /** States seen in the session's full dumps, summed over them (e.g. `{"chan send": 120}`). */
-  states: Record<string, number>;
-  firstTick: number;
-  lastTick: number;
-}
+  states: GroupSchema.shape.states,
+  firstTick: count,
+  lastTick: count,
+});
+export type StackInfo = z.infer<typeof StackInfoSchema>;
 
 /** Goroutine IDs of one full dump, per stack, ascending. */
-export interface FullDumpIds {
-  snapshotId: number;
-  tick: number;
-  atMs: number;
-  groups: { stackId: number; key: string; ids: number[] }[];
-}
+export const FullDumpIdsSchema = z.object({
+  snapshotId: id,
+  tick: count,
+  atMs: z.number().nonnegative(),
+  groups: z.array(z.object({ stackId: id, key: z.string(), ids: GroupSchema.shape.ids })),
+});
+export type FullDumpIds = z.infer<typeof FullDumpIdsSchema>;
 
-export interface SnapshotInfo {
-  id: number;
-  sessionId: number;
-  tick: number;
-  kind: SnapshotKind;
-  endpoint: string;
-  atMs: number;
-  durationMs: number;
-  bytes: number;
-  format: DumpFormat | null;
-  profile: ProfileKind | null;
-  total: number | null;
-  error: TickError | null;
-  hasRawDump: boolean;
-}
-
-export interface RawDump {
-  snapshotId: number;
-  format: DumpFormat | null;
+export const RawDumpSchema = z.object({
+  snapshotId: id,
+  format: DumpFormatSchema.nullable(),
   /** The bytes as the target sent them (decompressed from the store). */
-  bytes: Uint8Array;
-  storedBytes: number;
-}
+  bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array),
+  storedBytes: count,
+});
+export type RawDump = z.infer<typeof RawDumpSchema>;
