@@ -7,22 +7,11 @@ import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
 import { compressRaw } from '../../src/main/store/raw-dump.js';
 import type { NewSession, SnapshotKind, SnapshotRecord } from '../../src/main/store/types.js';
-import { tempDir } from './temp-db.js';
+import { openTempStore as openTemp, tempDir } from './temp-db.js';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/generated');
 const bytesOf = (name: string): Buffer => readFileSync(path.join(CORPUS, name));
 const parsed = (name: string): Snapshot => parseSnapshots(bytesOf(name))[0]!;
-
-function openTemp(): { store: HistoryStore; file: string } {
-  const t = tempDir();
-  const file = t.file('h.db');
-  const store = HistoryStore.open(file);
-  onTestFinished(() => {
-    store.dispose();
-    t.remove();
-  });
-  return { store, file };
-}
 
 const SESSION: NewSession = {
   source: 'recording', name: 'corpus 01', targetUrl: 'http://127.0.0.1:6060', startedAtMs: 1_700_000_000_000,

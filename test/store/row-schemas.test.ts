@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { SessionSummarySchema, SnapshotInfoSchema } from '../../src/shared/contract.js';
 import { SnapshotSchema, type Snapshot } from '../../src/shared/model.js';
 import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
-import { HistoryStore } from '../../src/main/store/history-store.js';
 import { compressRaw } from '../../src/main/store/raw-dump.js';
 import {
   FullDumpIdsSchema,
@@ -16,7 +15,7 @@ import {
   type SnapshotKind,
   type SnapshotRecord,
 } from '../../src/main/store/types.js';
-import { tempDir } from './temp-db.js';
+import { openTempStore } from './temp-db.js';
 
 /**
  * The store's records are typed from the contract's schemas (src/main/store/types.ts): what a real
@@ -38,13 +37,7 @@ function expectParses<S extends z.ZodType>(schema: S, value: unknown): void {
 
 describe('store records read back from a SQLite file', () => {
   it('pass the schemas they are typed from', async () => {
-    const t = tempDir();
-    const file = t.file('h.db');
-    const store = HistoryStore.open(file);
-    onTestFinished(() => {
-      store.dispose();
-      t.remove();
-    });
+    const { store } = openTempStore();
     const startedAtMs = 1_700_000_000_000;
     const recording = store.createSession({
       source: 'recording', name: 'rows', targetUrl: 'http://127.0.0.1:6060', startedAtMs, intervalMs: 1000, fullEvery: 2,

@@ -1,9 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { HistoryStore } from '../../src/main/store/history-store.js';
 
 /** A fresh folder for one test's database files; `remove()` deletes it (register it with onTestFinished). */
 export function tempDir(prefix = 'goroscope-store-'): { dir: string; file: (name: string) => string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   return { dir, file: (name) => path.join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A HistoryStore on a new file of its own, closed and deleted when the test finishes. */
+export function openTempStore(): { store: HistoryStore; file: string } {
+  const t = tempDir();
+  const file = t.file('h.db');
+  const store = HistoryStore.open(file);
+  onTestFinished(() => {
+    store.dispose();
+    t.remove();
+  });
+  return { store, file };
 }

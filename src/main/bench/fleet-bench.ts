@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFleetRecording } from '../use-cases/record-fleet.js';
 import { HistoryStore } from '../store/history-store.js';
-import { findRepoRoot, goBuild } from './recording-bench.js';
+import { benchGoBuild, findRepoRoot, startGoService } from './go-fixture.js';
 
 // Issue 15's "Must show": what a fleet costs the machine Goroscope runs on. 8 real Go services
 // (test/fixtures/go/fleet, 10,000 goroutines each) recorded as one fleet at 1 s ticks with a full
@@ -16,23 +16,6 @@ const TICKS = 20;
 
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
-function startService(binary: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['-workers', String(GOROUTINES), '-addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('fleet fixture did not listen within 10 s')), 10_000);
-    child.on('error', reject);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^LISTENING (\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://${m[1]}` });
-      }
-    });
-  });
-}
-
 /** Records 8 × 10k goroutines at 1 s ticks for 20 ticks; keys are labels with their unit. */
 export async function runFleetBench(): Promise<Record<string, number>> {
   const root = findRepoRoot();
@@ -40,10 +23,10 @@ export async function runFleetBench(): Promise<Record<string, number>> {
   const services: ChildProcess[] = [];
   try {
     const binary = path.join(work, 'fleet');
-    await goBuild(root, binary, 'fleet');
+    await benchGoBuild(root, binary, { fixture: 'fleet' });
     const urls: string[] = [];
     for (let i = 0; i < INSTANCES; i++) {
-      const svc = await startService(binary);
+      const svc = await startGoService(binary, ['-workers', String(GOROUTINES), '-addr', '127.0.0.1:0']);
       services.push(svc.child);
       urls.push(svc.url);
     }

@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Group, Snapshot } from '../../shared/model.js';
-import { parseSnapshots } from '../dump/parse-snapshots.js';
 import { startRecording, type TickSummary } from '../use-cases/record.js';
 import { HistoryStore } from '../store/history-store.js';
-import { compressRaw } from '../store/raw-dump.js';
 import type { SnapshotRecord } from '../store/types.js';
+import { benchGoBuild, findRepoRoot, startGoService } from './go-fixture.js';
+import { timedImport } from './timed-import.js';
 
 // The three figures of issue 4's "Must show": ingest of the 50k-goroutine debug=2 corpus file (target
 // < 1 s), a live recording of a Go service holding 10,000 goroutines at 1 s ticks (DB bytes per compact
@@ -21,16 +20,6 @@ const RECORD_TICKS = 30;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
-export function findRepoRoot(): string {
-  let dir = process.cwd();
-  for (;;) {
-    if (existsSync(path.join(dir, 'test', 'fixtures', 'go', 'leaky', 'main.go'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`run the bench from the Goroscope repository (no test/fixtures/go/leaky above ${process.cwd()})`);
-    dir = up;
-  }
-}
-
 async function benchIngest(root: string, work: string): Promise<Record<string, number>> {
   const bytes = readFileSync(path.resolve(root, CORPUS_50K));
   const totals: number[] = [];
@@ -38,25 +27,11 @@ async function benchIngest(root: string, work: string): Promise<Record<string, n
   const stores: number[] = [];
   let goroutines = 0;
   for (let run = 0; run < 3; run++) {
-    const store = HistoryStore.open(path.join(work, `ingest-${run}.db`));
-    try {
-      const session = store.createSession({
-        source: 'import', name: 'bench', targetUrl: null, startedAtMs: Date.now(), intervalMs: null, fullEvery: null,
-        rawRetention: 'all', rawKeepLast: 10, endpoints: null,
-      });
-      const t0 = performance.now();
-      const raw = compressRaw(bytes);
-      const snapshot = parseSnapshots(bytes)[0]!;
-      const t1 = performance.now();
-      store.recordTick(session, 0, [{ kind: 'full', endpoint: CORPUS_50K, atMs: Date.now(), durationMs: 0, bytes: bytes.length, snapshot, error: null, raw: await raw }]);
-      const t2 = performance.now();
-      totals.push(t2 - t0);
-      parses.push(t1 - t0);
-      stores.push(t2 - t1);
-      goroutines = snapshot.total;
-    } finally {
-      store.dispose();
-    }
+    const t = await timedImport(path.join(work, `ingest-${run}.db`), bytes, CORPUS_50K);
+    totals.push(t.totalMs);
+    parses.push(t.parseMs);
+    stores.push(t.totalMs - t.parseMs);
+    goroutines = t.snapshot.total;
   }
   return {
     'ingest 50k debug=2: goroutines': goroutines,
@@ -67,40 +42,6 @@ async function benchIngest(root: string, work: string): Promise<Record<string, n
   };
 }
 
-export function goBuild(root: string, out: string, fixture = 'leaky'): Promise<void> {
-  const goroot = process.env['GOROSCOPE_BENCH_GOROOT'] ?? '/usr/lib/go-1.19';
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GO') && !k.startsWith('CGO')) env[k] = v;
-  Object.assign(env, {
-    GOROOT: goroot, GOTOOLCHAIN: 'local', GOENV: 'off', GOPROXY: 'off', GOFLAGS: '', CGO_ENABLED: '0',
-    GOCACHE: path.join(root, '.cache', 'go-build-go1.19', 'cache'), GOPATH: path.join(root, '.cache', 'go-build-go1.19', 'gopath'),
-  });
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(goroot, 'bin', 'go'), ['build', '-o', out, 'main.go'], { cwd: path.join(root, 'test', 'fixtures', 'go', fixture), env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`go build of the ${fixture} fixture failed (${goroot}): ${err}`))));
-  });
-}
-
-function startService(binary: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['-rate', '0', '-kinds', 'ABCD', '-addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('leaky fixture did not listen within 10 s')), 10_000);
-    child.on('error', reject);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^LISTENING (\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://${m[1]}` });
-      }
-    });
-  });
-}
-
 /** Bytes the database's b-trees use (pages minus their unused space), as a second connection sees it. */
 function usedBytes(db: Database.Database): number {
   return db.prepare('SELECT sum(pgsize - unused) FROM dbstat').pluck().get() as number;
@@ -108,8 +49,8 @@ function usedBytes(db: Database.Database): number {
 
 async function benchRecording(root: string, work: string): Promise<Record<string, number>> {
   const binary = path.join(work, 'leaky');
-  await goBuild(root, binary);
-  const svc = await startService(binary);
+  await benchGoBuild(root, binary, { fixture: 'leaky' });
+  const svc = await startGoService(binary, ['-rate', '0', '-kinds', 'ABCD', '-addr', '127.0.0.1:0']);
   try {
     const res = await fetch(`${svc.url}/leak?n=2500`, { signal: AbortSignal.timeout(30_000) });
     if (!res.ok) throw new Error(`GET ${svc.url}/leak?n=2500: HTTP ${res.status}`);

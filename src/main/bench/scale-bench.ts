@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,9 +7,10 @@ import { parseSnapshots } from '../dump/parse-snapshots.js';
 import { loadStoredSession } from '../use-cases/stored-session.js';
 import { analyzeSession } from '../analysis/analyze-session.js';
 import { HistoryStore } from '../store/history-store.js';
-import { compressRaw } from '../store/raw-dump.js';
 import type { SnapshotRecord } from '../store/types.js';
+import { benchGoBuild, findRepoRoot, runToEnd } from './go-fixture.js';
 import { seededRandom } from './seeded-random.js';
+import { timedImport } from './timed-import.js';
 
 // Issue 18's scale figures: a 200,000-goroutine debug=2 dump written by a real Go program
 // (test/fixtures/go/many, built with Go 1.19 on first use and cached in .cache/bench/), parsed,
@@ -24,29 +24,12 @@ const DAY_GROUPS = 200;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
-function run(cmd: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${err}`))));
-  });
-}
-
 /** The 200k dump, made once by the `many` fixture under Go 1.19 and kept in .cache/bench/. */
 export async function largeDumpPath(root: string): Promise<string> {
   const dir = path.join(root, '.cache', 'bench');
   const dump = path.join(dir, `many-${GOROUTINES}.debug2.txt`);
   if (existsSync(dump)) return dump;
   mkdirSync(dir, { recursive: true });
-  const goroot = process.env['GOROSCOPE_BENCH_GOROOT'] ?? '/usr/lib/go-1.19';
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GO') && !k.startsWith('CGO')) env[k] = v;
-  Object.assign(env, {
-    GOROOT: goroot, GOTOOLCHAIN: 'local', GOENV: 'off', GOPROXY: 'off', GOFLAGS: '', GO111MODULE: 'on', CGO_ENABLED: '0',
-    GOCACHE: path.join(root, '.cache', 'go-build-go1.19', 'cache'),
-  });
   // Built -trimpath as module acme.io/subs, so the dump's file paths are as long wherever the
   // repository lies (`acme.io/subs/main.go`), and the dump stays under Go's 64 MiB debug=2 cap.
   const src = path.join(dir, 'many-src');
@@ -54,9 +37,9 @@ export async function largeDumpPath(root: string): Promise<string> {
   copyFileSync(path.join(root, 'test', 'fixtures', 'go', 'many', 'main.go'), path.join(src, 'main.go'));
   writeFileSync(path.join(src, 'go.mod'), 'module acme.io/subs\n\ngo 1.19\n');
   const binary = path.join(dir, 'many');
-  await run(path.join(goroot, 'bin', 'go'), ['build', '-trimpath', '-o', binary, '.'], { cwd: src, env });
-  await run(binary, ['-n', String(GOROUTINES), '-out', `${dump}.tmp`], { cwd: dir });
-  await run('mv', [`${dump}.tmp`, dump], { cwd: dir });
+  await benchGoBuild(root, binary, { dir: src, args: ['-trimpath', '.'] });
+  await runToEnd(binary, ['-n', String(GOROUTINES), '-out', `${dump}.tmp`], { cwd: dir });
+  await runToEnd('mv', [`${dump}.tmp`, dump], { cwd: dir });
   return dump;
 }
 
@@ -71,22 +54,7 @@ async function benchLargeDump(dump: string, work: string): Promise<Record<string
     parses.push(performance.now() - t0);
   }
   const ingests: number[] = [];
-  for (let runNo = 0; runNo < 3; runNo++) {
-    const store = HistoryStore.open(path.join(work, `ingest-200k-${runNo}.db`));
-    try {
-      const session = store.createSession({
-        source: 'import', name: 'bench', targetUrl: null, startedAtMs: Date.now(), intervalMs: null, fullEvery: null,
-        rawRetention: 'all', rawKeepLast: 10, endpoints: null,
-      });
-      const t0 = performance.now();
-      const raw = compressRaw(bytes);
-      const parsed = parseSnapshots(bytes)[0]!;
-      store.recordTick(session, 0, [{ kind: 'full', endpoint: dump, atMs: Date.now(), durationMs: 0, bytes: bytes.length, snapshot: parsed, error: null, raw: await raw }]);
-      ingests.push(performance.now() - t0);
-    } finally {
-      store.dispose();
-    }
-  }
+  for (let runNo = 0; runNo < 3; runNo++) ingests.push((await timedImport(path.join(work, `ingest-200k-${runNo}.db`), bytes, dump)).totalMs);
   return {
     '200k debug=2: input MB': round(bytes.length / 1e6),
     '200k debug=2: goroutines': snapshot.total,
@@ -165,8 +133,7 @@ function benchDay(work: string): Record<string, number> {
 
 /** Runs the scale measurements; keys are labels with their unit, values the figures. */
 export async function runScaleBench(): Promise<Record<string, string | number>> {
-  const root = process.cwd();
-  if (!existsSync(path.join(root, 'test', 'fixtures', 'go', 'many', 'main.go'))) throw new Error('run the bench from the Goroscope repository root');
+  const root = findRepoRoot();
   const work = mkdtempSync(path.join(tmpdir(), 'goroscope-scale-'));
   try {
     return { ...(await benchLargeDump(await largeDumpPath(root), work)), ...benchDay(work) };
