@@ -1,3 +1,4 @@
+import { intersectionSize } from './id-turnover.js';
 import type { AnalysisSession } from './session.js';
 
 /**
@@ -31,7 +32,7 @@ export function restartTicks(session: AnalysisSession): number[] {
     let kept = 0;
     for (const [key, ids] of before.byGroup) {
       const later = after.byGroup.get(key);
-      if (later) kept += countShared(ids, later);
+      if (later) kept += intersectionSize(ids, later);
     }
     if (kept * 2 < before.count) found.add(session.fullDumpTicks[d]!);
   }
@@ -56,20 +57,4 @@ function idsOfDump(session: AnalysisSession, dump: number): DumpIds {
     maxId = Math.max(maxId, ids[ids.length - 1]!);
   }
   return { byGroup, count, maxId };
-}
-
-/** Ids in both ascending arrays (a merge walk). */
-function countShared(a: Float64Array, b: Float64Array): number {
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      n++;
-      i++;
-      j++;
-    } else if (a[i]! < b[j]!) i++;
-    else j++;
-  }
-  return n;
 }
