@@ -1,12 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, type Browser } from '../helpers/chromium.js';
+import type { Browser } from '../helpers/chromium.js';
+import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import { buildFixture, REPO_ROOT, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
 
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 
 // Issue 15 in the browser UI against `goroscope serve`: two URLs in the record form record one fleet
 // of real Go services (one leaking); the fleet view shows instances × top groups, says where the leak
@@ -18,21 +16,18 @@ describe('a fleet in the app', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-e2e-fleet-'));
+    dir = await e2eDir('fleet');
     const binary = await buildFixture('fleet', 'go1.19', path.join(REPO_ROOT, '.cache', 'fixtures'));
     services.push(await startFixture(binary, ['-leak-every', '100ms']));
     services.push(await startFixture(binary, []));
-    serve = await startServe(['--db', path.join(dir, 'history.db')]);
-    browser = await launchChromium();
+    ({ serve, browser } = await openApp(dir));
     browser.page.setDefaultTimeout(20_000);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    const serveExit = await serve?.stop();
+    const serveExit = await closeApp({ serve, browser }, dir);
     // The fixtures stop whatever the test did, so a failed run leaves no service behind.
     await Promise.all(services.map((s) => s.stop()));
-    await rm(dir, { recursive: true, force: true });
     expect(serveExit).toBe(0);
   });
 

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, type Browser } from '../helpers/chromium.js';
+import type { Browser } from '../helpers/chromium.js';
+import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
 
 const CORPUS = process.env.GOROSCOPE_CORPUS ?? path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 const DUMP_01 = path.join(CORPUS, 'generated', '01-chan-send-no-receiver', 't1.debug2.txt');
 
 describe('import a dump in the browser UI', () => {
@@ -17,16 +15,12 @@ describe('import a dump in the browser UI', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-e2e-'));
-    await mkdir(SHOTS, { recursive: true });
-    serve = await startServe(['--db', path.join(dir, 'history.db')]);
-    browser = await launchChromium();
+    dir = await e2eDir('import');
+    ({ serve, browser } = await openApp(dir));
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
-    await rm(dir, { recursive: true, force: true });
+    expect(await closeApp({ serve, browser }, dir)).toBe(0);
   });
 
   test('file picker → groups → leaking group → its goroutines highlighted in the dump', async () => {
@@ -112,15 +106,12 @@ describe('the 14 MB, 50k-goroutine corpus dump', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-e2e-'));
-    serve = await startServe(['--db', path.join(dir, 'history.db')]);
-    browser = await launchChromium();
+    dir = await e2eDir('import');
+    ({ serve, browser } = await openApp(dir));
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
-    await rm(dir, { recursive: true, force: true });
+    expect(await closeApp({ serve, browser }, dir)).toBe(0);
   });
 
   test('opens in the dump view with the 50,000 leaked goroutines highlighted', async () => {

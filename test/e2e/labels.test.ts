@@ -1,16 +1,13 @@
 // Issue 12 in the browser UI (`goroscope serve` + Chromium): a blockquoted paste of a real Go 1.27 dump
 // with labelled goroutines. The import lists what was repaired, the groups table shows label chips and
 // filters by `label:key=value`, the group detail splits by a label, the dump view highlights a value.
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, type Browser } from '../helpers/chromium.js';
-import { REPO_ROOT } from '../helpers/go-toolchains.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { Browser } from '../helpers/chromium.js';
+import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
 import { buildLabelled, capture } from '../helpers/labelled-fixture.js';
 
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 
 describe('labels in the browser UI', () => {
   let dir: string;
@@ -20,16 +17,12 @@ describe('labels in the browser UI', () => {
 
   beforeAll(async () => {
     dump = (await capture(await buildLabelled(), ['stack', '-leaks', '5'])).stdout;
-    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-e2e-labels-'));
-    await mkdir(SHOTS, { recursive: true });
-    serve = await startServe(['--db', path.join(dir, 'history.db')]);
-    browser = await launchChromium();
+    dir = await e2eDir('labels');
+    ({ serve, browser } = await openApp(dir));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
-    await rm(dir, { recursive: true, force: true });
+    expect(await closeApp({ serve, browser }, dir)).toBe(0);
   });
 
   test('paste → repaired note → chips → label filter → split → dump highlight', async () => {

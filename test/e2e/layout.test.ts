@@ -1,14 +1,12 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, type Browser } from '../helpers/chromium.js';
+import type { Browser } from '../helpers/chromium.js';
+import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
 import { headerCells, outsideViewport, overlaps, regionBoxes } from './layout-checks.js';
 
 const CORPUS = process.env.GOROSCOPE_CORPUS ?? path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 const DIR_01 = path.join(CORPUS, 'generated', '01-chan-send-no-receiver');
 const FILES = ['t0', 't1', 't2', 't3'].map((t) => path.join(DIR_01, `${t}.debug2.txt`));
 
@@ -35,19 +33,15 @@ describe('the layout at laptop and desktop sizes', () => {
   const scripts: string[] = [];
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-e2e-layout-'));
-    await mkdir(SHOTS, { recursive: true });
-    serve = await startServe(['--db', path.join(dir, 'history.db')]);
-    browser = await launchChromium(SIZES[0]);
+    dir = await e2eDir('layout');
+    ({ serve, browser } = await openApp(dir, { viewport: SIZES[0] }));
     browser.page.on('request', (r) => {
       if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
     });
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
-    await rm(dir, { recursive: true, force: true });
+    expect(await closeApp({ serve, browser }, dir)).toBe(0);
   });
 
   const checkRegions = async (what: string, size: { width: number; height: number }): Promise<void> => {

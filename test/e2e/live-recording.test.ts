@@ -1,12 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, type Browser } from '../helpers/chromium.js';
+import type { Browser } from '../helpers/chromium.js';
+import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import { buildFixture, leakMarkers, REPO_ROOT, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
 
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 
 /** The number in the session header's "N ticks". */
 async function ticksShown(browser: Browser): Promise<number> {
@@ -28,20 +27,17 @@ describe('record a live Go service from the browser UI', () => {
   const lineA = leakMarkers('leaky')['LEAK-A'];
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-e2e-live-'));
-    await mkdir(SHOTS, { recursive: true });
+    dir = await e2eDir('live');
     const binary = await buildFixture('leaky', 'go1.19', path.join(REPO_ROOT, '.cache', 'fixtures'));
     fixture = await startFixture(binary, ['--rate', '10', '--kinds', 'AB']);
-    serve = await startServe(['--db', path.join(dir, 'history.db')]);
-    browser = await launchChromium();
+    ({ serve, browser } = await openApp(dir));
     browser.page.setDefaultTimeout(20_000);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
+    const serveExit = await closeApp({ serve, browser }, dir);
     await fixture?.stop();
-    await rm(dir, { recursive: true, force: true });
+    expect(serveExit).toBe(0);
   });
 
   test('a wrong target fails the connection test with the specific error', async () => {

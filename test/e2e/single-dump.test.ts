@@ -1,18 +1,16 @@
 // Issue #14 in Chromium against `goroscope serve`: the single-dump page, and the same files imported in the
 // app and given to `goroscope check` giving identical suspects and rates.
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CheckResultSchema, ReportSchema, type CheckResult, type Report } from '../../src/shared/report.js';
 import { CLI_BIN, ensureCliBuilt } from '../helpers/cli-build.js';
-import { launchChromium, type Browser } from '../helpers/chromium.js';
+import type { Browser } from '../helpers/chromium.js';
+import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
 
 const GENERATED = path.join(process.env.GOROSCOPE_CORPUS ?? path.resolve(REPO_ROOT, '..', 'shared', 'corpus'), 'generated');
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 const corpus = (pattern: string, names: string[]): string[] => names.map((n) => path.join(GENERATED, pattern, n));
 const T4 = ['t0', 't1', 't2', 't3'];
 
@@ -28,17 +26,13 @@ describe('one dump, and the same files in the app and in check', () => {
 
   beforeAll(async () => {
     await ensureCliBuilt();
-    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-e2e-single-'));
-    await mkdir(SHOTS, { recursive: true });
+    dir = await e2eDir('single');
     // Both run in the same empty folder: no .goroscope.json on either side.
-    serve = await startServe(['--db', path.join(dir, 'history.db')], { cwd: dir });
-    browser = await launchChromium();
+    ({ serve, browser } = await openApp(dir, { cwd: dir }));
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
-    await rm(dir, { recursive: true, force: true });
+    expect(await closeApp({ serve, browser }, dir)).toBe(0);
   });
 
   function check(files: string[], interval: string | null): CheckResult {

@@ -2,19 +2,18 @@
 // fixture (built from test/fixtures/go/leaky) shows the blocking line's source from that folder, moves
 // through the stack into Go's own sources, jumps to the creation site, and opens the resolved file with
 // the configured command (argv, no shell). Frames naming files outside the roots read nothing over HTTP.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, type Browser } from '../helpers/chromium.js';
+import type { Browser } from '../helpers/chromium.js';
+import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { buildFixture, fixtureSourcePath, leakMarkers, REPO_ROOT, startFixture } from '../helpers/go-toolchains.js';
 import { rawRequest } from '../helpers/http-request.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
 import { spawn } from 'node:child_process';
 
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 const LEAKY_DIR = path.dirname(fixtureSourcePath('leaky'));
 const LEAKY_LINES = readFileSync(fixtureSourcePath('leaky'), 'utf8').split('\n');
 
@@ -47,7 +46,7 @@ describe('source view', () => {
 
   beforeAll(async () => {
     await ensureCliBuilt();
-    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-e2e-source-'));
+    dir = await e2eDir('source');
     const binary = await buildFixture('leaky', 'go1.19', path.join(REPO_ROOT, '.cache', 'fixtures'));
     const svc = await startFixture(binary, ['--rate', '20', '--kinds', 'AC']);
     try {
@@ -55,15 +54,12 @@ describe('source view', () => {
     } finally {
       await svc.stop();
     }
-    serve = await startServe(['--db', path.join(dir, 'history.db'), '--source', LEAKY_DIR]);
-    browser = await launchChromium();
+    ({ serve, browser } = await openApp(dir, { serveArgs: ['--source', LEAKY_DIR] }));
     browser.page.setDefaultTimeout(20_000);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
-    await rm(dir, { recursive: true, force: true });
+    expect(await closeApp({ serve, browser }, dir)).toBe(0);
   });
 
   test('the group shows its blocking line from the checkout, the stack moves the view, the creation site is one click away', async () => {

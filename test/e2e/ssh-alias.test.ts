@@ -1,13 +1,12 @@
-import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, type Browser } from '../helpers/chromium.js';
+import type { Browser } from '../helpers/chromium.js';
+import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import { buildFixture, REPO_ROOT, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
 import { generateKey, startSshd, type GeneratedKey, type RunningSshd } from '../helpers/sshd.js';
 
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 
 // The target form with an ssh config alias: Chromium against `goroscope serve`, a bastion sshd that
 // forwards only to the target sshd, the target reaching a live Go service, all on 127.0.0.1. The form
@@ -23,8 +22,7 @@ describe('record through a ProxyJump alias from the browser UI', () => {
   let config: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-e2e-ssh-alias-'));
-    await mkdir(SHOTS, { recursive: true });
+    dir = await e2eDir('ssh-alias');
     const binary = await buildFixture('leaky', 'go1.19', path.join(REPO_ROOT, '.cache', 'fixtures'));
     fixture = await startFixture(binary, ['--rate', '10', '--kinds', 'A']);
     target = await startSshd();
@@ -54,18 +52,16 @@ describe('record through a ProxyJump alias from the browser UI', () => {
         '',
       ].join('\n'),
     );
-    serve = await startServe(['--db', path.join(dir, 'history.db')]);
-    browser = await launchChromium();
+    ({ serve, browser } = await openApp(dir));
     browser.page.setDefaultTimeout(20_000);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
+    const serveExit = await closeApp({ serve, browser }, dir);
     await fixture?.stop();
     await bastion?.dispose();
     await target?.dispose();
-    await rm(dir, { recursive: true, force: true });
+    expect(serveExit).toBe(0);
   });
 
   test('the alias shows its jump chain, user, host, port and key; the passphrase is asked for; the test goes through the bastion', async () => {

@@ -1,13 +1,12 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, type Browser } from '../helpers/chromium.js';
+import type { Browser } from '../helpers/chromium.js';
+import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import { buildFixture, REPO_ROOT, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
 import { sshKeygenFingerprint, startSshd, type RunningSshd } from '../helpers/sshd.js';
 
-const SHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 
 // The target form's "through SSH" fields in Chromium against `goroscope serve`, a real OpenSSH server
 // and a live Go service, all on 127.0.0.1.
@@ -21,8 +20,7 @@ describe('record a Go service through SSH from the browser UI', () => {
   let emptyKnownHosts: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-e2e-ssh-'));
-    await mkdir(SHOTS, { recursive: true });
+    dir = await e2eDir('ssh');
     const binary = await buildFixture('leaky', 'go1.19', path.join(REPO_ROOT, '.cache', 'fixtures'));
     fixture = await startFixture(binary, ['--rate', '10', '--kinds', 'AB']);
     sshd = await startSshd();
@@ -30,17 +28,15 @@ describe('record a Go service through SSH from the browser UI', () => {
     await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
     emptyKnownHosts = path.join(dir, 'known_hosts.empty');
     await writeFile(emptyKnownHosts, '');
-    serve = await startServe(['--db', path.join(dir, 'history.db')]);
-    browser = await launchChromium();
+    ({ serve, browser } = await openApp(dir));
     browser.page.setDefaultTimeout(20_000);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
+    const serveExit = await closeApp({ serve, browser }, dir);
     await fixture?.stop();
     await sshd?.dispose();
-    await rm(dir, { recursive: true, force: true });
+    expect(serveExit).toBe(0);
   });
 
   test('an unknown host key is shown with its fingerprint and what to do; with known_hosts the tunnel records; the target comes back to record again', async () => {
