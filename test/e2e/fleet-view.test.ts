@@ -5,7 +5,6 @@ import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import { buildFixture, REPO_ROOT, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
 import type { ServeProcess } from '../helpers/serve-process.js';
 
-
 // Issue 15 in the browser UI against `goroscope serve`: two URLs in the record form record one fleet
 // of real Go services (one leaking); the fleet view shows instances × top groups, says where the leak
 // grows, and drills down into one instance's own session view and back.

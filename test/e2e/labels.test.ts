@@ -8,7 +8,6 @@ import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import type { ServeProcess } from '../helpers/serve-process.js';
 import { buildLabelled, capture } from '../helpers/labelled-fixture.js';
 
-
 describe('labels in the browser UI', () => {
   let dir: string;
   let serve: ServeProcess;

@@ -6,7 +6,6 @@ import { closeApp, e2eDir, openApp, SHOTS } from '../helpers/e2e-app.js';
 import { buildFixture, leakMarkers, REPO_ROOT, startFixture, type RunningFixture } from '../helpers/go-toolchains.js';
 import type { ServeProcess } from '../helpers/serve-process.js';
 
-
 /** The number in the session header's "N ticks". */
 async function ticksShown(browser: Browser): Promise<number> {
   const text = await browser.page.locator('.workspace-head p').innerText();

@@ -7,7 +7,6 @@ import { buildFixture, REPO_ROOT, startFixture, type RunningFixture } from '../h
 import type { ServeProcess } from '../helpers/serve-process.js';
 import { generateKey, startSshd, type GeneratedKey, type RunningSshd } from '../helpers/sshd.js';
 
-
 // The target form with an ssh config alias: Chromium against `goroscope serve`, a bastion sshd that
 // forwards only to the target sshd, the target reaching a live Go service, all on 127.0.0.1. The form
 // shows what the alias resolves to before connecting, and asks for the encrypted key's passphrase.

@@ -7,7 +7,6 @@ import { buildFixture, REPO_ROOT, startFixture, type RunningFixture } from '../h
 import type { ServeProcess } from '../helpers/serve-process.js';
 import { sshKeygenFingerprint, startSshd, type RunningSshd } from '../helpers/sshd.js';
 
-
 // The target form's "through SSH" fields in Chromium against `goroscope serve`, a real OpenSSH server
 // and a live Go service, all on 127.0.0.1.
 describe('record a Go service through SSH from the browser UI', () => {
