@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SeriesGroupSchema, SessionSummarySchema, TimelineTickSchema, type ReplyError, type SnapshotInfo, type SnapshotKind } from '../../shared/contract.js';
+import { RAW_RETENTIONS } from '../../shared/defaults.js';
 import { DumpFormatSchema, GroupSchema, RuntimeMetricsSchema, type Snapshot } from '../../shared/model.js';
 import type { RawBlob } from './raw-dump.js';
 
@@ -20,9 +21,10 @@ const count = z.number().int().nonnegative();
 
 /**
  * Which raw dumps a session keeps: all of them, those of full dumps and leak profiles only, or none.
- * Stored per session and set by whoever records (CLI `--keep-raw`); the contract does not show it.
+ * Stored per session and set by whoever records (CLI `--keep-raw`, whose choices these are); the
+ * contract does not show it.
  */
-export const RawRetentionSchema = z.enum(['all', 'full', 'none']);
+export const RawRetentionSchema = z.enum(RAW_RETENTIONS);
 export type RawRetention = z.infer<typeof RawRetentionSchema>;
 
 export function isRawKept(retention: RawRetention, kind: SnapshotKind): boolean {
