@@ -152,7 +152,7 @@ describe('goroscope record / import / sessions (the built CLI under plain Node)'
     const { dir } = tempStore();
     const db = path.join(dir, 'name.db');
     // UTC+14: a name in UTC would show another hour, most likely another day, than `sessions` shows.
-    const rec = runCli(['record', svc.url, '--interval', '100ms', '--duration', '200ms', '--db', db], { TZ: 'Pacific/Kiritimati' });
+    const rec = runCli(['record', svc.url, '--interval', '200ms', '--duration', '400ms', '--db', db], { TZ: 'Pacific/Kiritimati' });
     expect(await rec.exited).toBe(0);
     const list = runCli(['sessions', '--db', db], { TZ: 'Pacific/Kiritimati' });
     expect(await list.exited).toBe(0);

@@ -63,7 +63,7 @@ describe('faults while recording', () => {
     const file = path.join(dir, 'killed.db');
     // Two runs, killed at different moments of their write cycle (every tick is a full dump with its raw bytes).
     for (const [run, extraMs] of [[1, 0], [2, 53]] as const) {
-      const cli = runCli(['record', svc.url, '--interval', '100ms', '--full-every', '1', '--keep-raw', 'all', '--name', `killed ${run}`, '--db', file]);
+      const cli = runCli(['record', svc.url, '--interval', '200ms', '--full-every', '1', '--keep-raw', 'all', '--name', `killed ${run}`, '--db', file]);
       const ticksPrinted = () => [...cli.stdout().matchAll(/^\d\d:\d\d:\d\d {2}#(\d+)\s+(\d+) goroutines/gm)].map((m) => [Number(m[1]) - 1, Number(m[2])]);
       await waitFor(`4 tick lines from run ${run}`, () => ticksPrinted().length >= 4, 30_000);
       await new Promise((r) => setTimeout(r, extraMs));
