@@ -12,8 +12,8 @@ import { StackInterner } from './frame-interner.js';
  *             (function lines,      (file lines, compared whole:        └─ call `main.run` ── …
  *              compared by name)     offsets included)                  └─ creator `created by main.main` ── site …
  *
- * Memory is bounded: each list keeps its first few entries (MAX_CALLS, MAX_SITES; more only slow the
- * scan), and the trie starts afresh when it holds CACHE_LIMIT entries.
+ * Memory is bounded: each list keeps its first entries (MAX_CALLS, MAX_SITES; a line past them is
+ * read the slow way), and the trie starts afresh when it holds CACHE_LIMIT entries.
  */
 
 /** A stack position: the frames from the top of the stack down to `frame`. */
@@ -47,8 +47,12 @@ export interface Site {
 
 /** Entries (nodes, calls, sites) before the trie starts afresh: a crafted dump must not grow it without limit. */
 const CACHE_LIMIT = 100_000;
-/** Function names kept per position: real stacks fan out to a few; a scan past that costs more than a slice. */
-const MAX_CALLS = 32;
+/**
+ * Function names kept per position. Below the top frame stacks fan out to a few; at the top a real
+ * service shows dozens (39 in a 129-goroutine dump of the corpus). The scan skips names of another
+ * length without reading the line, so a long list stays cheap.
+ */
+const MAX_CALLS = 128;
 /** File lines kept per function: usually one; several `+0x` offsets of one line, or SIGQUIT's `sp=` per goroutine. */
 const MAX_SITES = 8;
 
