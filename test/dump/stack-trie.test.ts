@@ -13,6 +13,9 @@ import { corpusBytes } from './corpus.js';
 
 const STATUSES = ['chan receive', 'select', 'IO wait', 'semacquire', 'sleep', 'chan send', 'sync.Mutex.Lock', 'syscall', 'select, 5 minutes', 'chan receive (leaked)'];
 
+// Real paths share long prefixes: lines that differ only near their end must still differ.
+const SRC = '/home/build/go/pkg/mod/github.com/acme/platform@v1.42.0';
+
 /** One goroutine of the synthetic dump; `i` picks its shape. */
 function goroutine(i: number): string[] {
   const top = i % 300; // 300 names at the root: past the 128 kept
@@ -20,15 +23,15 @@ function goroutine(i: number): string[] {
   const indent = i % 50 === 7 ? '    ' : ''; // refused by the in-place matchers
   lines.push(`${indent}pkg${top}.wait(0x${i.toString(16)}, {0xc000${i % 97}?, 0x1})`);
   // 20 offsets of one file line: past the 8 kept; a trailing blank every 40th.
-  lines.push(`\t/src/pkg${top}/wait.go:${10 + (i % 3)} +0x${(16 + (i % 20)).toString(16)}${i % 40 === 3 ? ' ' : ''}`);
+  lines.push(`\t${SRC}/pkg${top}/wait.go:${10 + (i % 3)} +0x${(16 + (i % 20)).toString(16)}${i % 40 === 3 ? ' ' : ''}`);
   if (i % 4 !== 0) {
-    lines.push(`pkg${top}.(*T).run[...](...)`, `\t/src/pkg${top}/run.go:42`);
+    lines.push(`pkg${top}.(*T).run[...](...)`, `\t${SRC}/pkg${top}/run.go:4${i % 8 === 1 ? 2 : 3}`);
   }
   // Distinct stacks for the first 30,000: each adds entries, past the 100,000 the trie holds.
-  if (i < 30_000) lines.push(`main.handle${i}(0x1)`, `\t/src/main/h.go:${i + 1} +0x1f`);
+  if (i < 30_000) lines.push(`main.handle${i}(0x1)`, `\t${SRC}/main/h.go:${i + 1} +0x1f`);
   if (i % 5 === 0) lines.push('...additional frames elided...');
   const parent = i % 3 === 0 ? '' : ` in goroutine ${i % 1000}`;
-  if (i % 11 !== 0) lines.push(`created by main.spawn${i % 3}${parent}`, `\t/src/main/spawn.go:${7 + (i % 2)} +0x${(i % 9).toString(16)}`);
+  if (i % 11 !== 0) lines.push(`created by main.spawn${i % 3}${parent}`, `\t${SRC}/main/spawn.go:${7 + (i % 2)} +0x${(i % 9).toString(16)}`);
   return lines;
 }
 
