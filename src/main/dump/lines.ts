@@ -2,8 +2,8 @@ import { Buffer, isAscii } from 'node:buffer';
 
 /**
  * Receives one line as a span of a decoded chunk: the line is `chunk.slice(start, end)`, without its
- * newline or CR. A parser that compares the span in place (`chunk.startsWith(known, start)`) reads
- * a repeated line without building a string for it. `line` is 1-based.
+ * newline or CR. A parser that recognises a line by its length or a few characters need not slice
+ * it at all. `line` is 1-based.
  */
 export type OnLineSpan = (chunk: string, start: number, end: number, line: number) => void;
 

@@ -4,9 +4,9 @@ import { StackInterner } from './frame-interner.js';
 /**
  * The stacks a traceback parser has read so far, as a trie of the lines that printed them. A dump of
  * 50,000 goroutines holds a few dozen stacks, so nearly every line repeats a line already seen at the
- * same place of the same stack: the parser walks down the trie comparing each line in place with
- * the few lines known there (no string built, no hash computed) and reaches the goroutine's end with
- * its frames already interned. Only a line not seen there before is sliced and parsed.
+ * same place of the same stack: the parser walks down the trie comparing each line with the few
+ * lines known there (no hash computed, no regular expression run) and reaches the goroutine's end
+ * with its frames already interned. Only a line not seen there before is parsed.
  *
  *   root ── call `main.worker` ── site `\t/src/app/main.go:84 +0x4c` ──▶ node [main.worker]
  *             (function lines,      (file lines, compared whole:        └─ call `main.run` ── …

@@ -74,10 +74,10 @@ export class TracebackParser implements LineParser {
   private readonly samples: Sample[] = [];
   private readonly warnings: ParseWarning[] = [];
   // The hot path: every goroutine walks the stack trie, so a line seen before at the same place of
-  // the same stack is compared in place and neither sliced nor parsed (stack-trie.ts).
+  // the same stack is compared with the few lines known there, never hashed nor parsed (stack-trie.ts).
   private readonly trie = new StackTrie();
-  // Lines new to the trie are sliced and parsed. Frames are made once per (function, file, line)
-  // whatever `+0x` offset printed them, and a file line's text is parsed once.
+  // Lines new to the trie are parsed. Frames are made once per (function, file, line) whatever `+0x`
+  // offset printed them, and a file line's text is parsed once.
   private readonly frames = new FrameInterner();
   private readonly fileLineCache = new Map<string, FileLine | null>();
   // Statuses: the latest few compared in place, then by text (parsed once per distinct text).
