@@ -3,9 +3,6 @@ import { DumpParseError } from '../../shared/errors.js';
 import type { GoroutineInfo, LineParser, ParsedDump, Sample } from './types.js';
 import {
   type FileLine,
-  type Header,
-  type HeaderStatus,
-  parseStatus,
   isElidedFramesLine,
   isGarbledHeader,
   isStackUnavailableLine,
@@ -13,8 +10,8 @@ import {
   parseCreatedBy,
   parseFileLine,
   parseFuncLine,
-  parseHeader,
 } from './line-shapes.js';
+import { HeaderReader } from './header-reader.js';
 import { FrameInterner } from './frame-interner.js';
 import { type Call, type Site, type StackNode, StackTrie, createdByGoroutine, findCall, findCreator, findSite } from './stack-trie.js';
 import { clip } from './clip.js';
@@ -43,8 +40,6 @@ type State =
 
 /** Bounds each parse cache: a crafted dump of distinct lines must not grow it without limit. */
 const CACHE_LIMIT = 100_000;
-/** Distinct statuses compared in place before the status cache is asked: dumps cycle through a handful. */
-const HOT_STATUSES = 8;
 
 interface OpenGoroutine {
   info: GoroutineInfo;
@@ -80,20 +75,7 @@ export class TracebackParser implements LineParser {
   // offset printed them, and a file line's text is parsed once.
   private readonly frames = new FrameInterner();
   private readonly fileLineCache = new Map<string, FileLine | null>();
-  // Statuses: the latest few compared in place, then by text (parsed once per distinct text).
-  private readonly hotStatuses: { text: string; status: HeaderStatus }[] = [];
-  private nextHotStatus = 0;
-  private readonly statusCache = new Map<string, HeaderStatus>();
-  // Labelled headers (Go ≥ 1.27) by their text after the id: one parse and one labels object per set.
-  private readonly labelledCache = new Map<string, Header | null>();
-  private readonly cachedStatus = (status: string): HeaderStatus => {
-    let parsed = this.statusCache.get(status);
-    if (parsed === undefined) {
-      parsed = parseStatus(status);
-      if (this.statusCache.size < CACHE_LIMIT) this.statusCache.set(status, parsed);
-    }
-    return parsed;
-  };
+  private readonly headers = new HeaderReader();
   private threadStacks = 0;
   private skippedBefore = 0;
   private firstSkippedLine = 0;
@@ -229,54 +211,6 @@ export class TracebackParser implements LineParser {
     }
   }
 
-  /**
-   * `goroutine 9 [chan send]:` read in place: the id digit by digit, the status compared with the
-   * latest statuses seen. Any other header form (labels, `gp=`, text around it) is left to tryHeader.
-   */
-  private tryPlainHeader(chunk: string, start: number, end: number, line: number): boolean {
-    const idEnd = plainIdEnd(chunk, start, end);
-    if (idEnd < 0 || chunk.charCodeAt(end - 1) !== 58 /* : */ || chunk.charCodeAt(end - 2) !== 93 /* ] */) return false;
-    const id = digitsValue(chunk, start + GOROUTINE.length, idEnd);
-    if (!Number.isSafeInteger(id)) return false;
-    const st = this.statusAt(chunk, idEnd + 2, end - 2);
-    const info: GoroutineInfo = {
-      id, state: st.state, waitMinutes: st.waitMinutes, isLocked: st.isLocked, isLeaked: st.isLeaked,
-      createdBy: null, createdByGoroutine: null, hasElidedFrames: false,
-    };
-    this.begin(info, null, line);
-    return true;
-  }
-
-  /** The status printed in chunk[start, end) (`chan receive, 5 minutes`), parsed once per distinct text. */
-  private statusAt(chunk: string, start: number, end: number): HeaderStatus {
-    const text = chunk.slice(start, end);
-    // Equal strings compare with memcmp; a Map lookup would hash the new string first.
-    for (const hot of this.hotStatuses) if (hot.text === text) return hot.status;
-    const status = this.cachedStatus(text);
-    this.hotStatuses[this.nextHotStatus] = { text, status };
-    this.nextHotStatus = (this.nextHotStatus + 1) % HOT_STATUSES;
-    return status;
-  }
-
-  /**
-   * Headers other than the plain form: `goroutine 9 [chan send] {route: "GET /x"}:` from a cache
-   * keyed by the text after the id (one parse and one labels object per set); any other through
-   * parseHeader.
-   */
-  private header(text: string): Header | null {
-    const idEnd = plainIdEnd(text, 0, text.length);
-    if (idEnd < 0 || !text.endsWith('}:')) return parseHeader(text, this.cachedStatus);
-    const id = digitsValue(text, GOROUTINE.length, idEnd);
-    if (!Number.isSafeInteger(id)) return parseHeader(text, this.cachedStatus);
-    const rest = text.slice(idEnd);
-    let parsed = this.labelledCache.get(rest);
-    if (parsed === undefined) {
-      parsed = parseHeader(`goroutine 0${rest}`, this.cachedStatus);
-      if (this.labelledCache.size < CACHE_LIMIT) this.labelledCache.set(rest, parsed);
-    }
-    return parsed === null ? null : { ...parsed, id };
-  }
-
   private fileLine(text: string): FileLine | null {
     let at = this.fileLineCache.get(text);
     if (at === undefined) {
@@ -286,8 +220,16 @@ export class TracebackParser implements LineParser {
     return at;
   }
 
+  /** `goroutine 9 [chan send]:`, the common form, read without slicing the line. */
+  private tryPlainHeader(chunk: string, start: number, end: number, line: number): boolean {
+    const info = this.headers.plain(chunk, start, end);
+    if (info === null) return false;
+    this.begin(info, null, line);
+    return true;
+  }
+
   private tryHeader(text: string, line: number): boolean {
-    const header = this.header(text);
+    const header = this.headers.other(text);
     if (!header) return false;
     const info: GoroutineInfo = {
       id: header.id, state: header.state, waitMinutes: header.waitMinutes, isLocked: header.isLocked, isLeaked: header.isLeaked,
@@ -511,28 +453,6 @@ function isBlank(text: string): boolean {
     return c >= 127 ? text.trim().length === 0 : false;
   }
   return true;
-}
-
-const GOROUTINE = 'goroutine ';
-
-/**
- * `goroutine 9 […`: the index of the ` [` after the id, or -1. Decimal digits only, as parseHeader
- * reads them; any other shape (`gp=`, `0x1f`, leading text) is parseHeader's.
- */
-function plainIdEnd(chunk: string, start: number, end: number): number {
-  // A first-character test and a sliced comparison: cheaper here than startsWith at an offset.
-  if (chunk.charCodeAt(start) !== 103 /* g */ || chunk.slice(start, start + GOROUTINE.length) !== GOROUTINE) return -1;
-  let i = start + GOROUTINE.length;
-  for (let c = chunk.charCodeAt(i); i < end && c >= 48 && c <= 57; c = chunk.charCodeAt(++i));
-  const digits = i - start - GOROUTINE.length;
-  return digits > 0 && digits <= 16 && i + 1 < end && chunk.charCodeAt(i) === 32 && chunk.charCodeAt(i + 1) === 91 ? i : -1;
-}
-
-/** The decimal number chunk[start, end), digit by digit (past 2^53 it is not a safe integer, and callers refuse it). */
-function digitsValue(chunk: string, start: number, end: number): number {
-  let n = 0;
-  for (let i = start; i < end; i++) n = n * 10 + (chunk.charCodeAt(i) - 48);
-  return n;
 }
 
 /** The function or `created by` line still waiting for its file line, for messages. */
