@@ -219,7 +219,7 @@ describe('forEachLine / headLines', () => {
     expect(lines(bytes(input))).toEqual(want);
   });
 
-  it('splits bytes across 1 MiB chunks without breaking a multi-byte character or a line', () => {
+  it('splits bytes across decode chunks without breaking a multi-byte character or a line', () => {
     const line = `${'я'.repeat(1000)}\n`; // 2001 bytes per line: chunk ends fall inside characters
     const input = bytes(line.repeat(1200)); // 2.4 MB
     const got = lines(input);

@@ -8,7 +8,8 @@ import { labelSetKey, sortedLabelSet } from '../../shared/labels.js';
 interface GroupAcc {
   frames: Frame[];
   count: number;
-  states: Map<string, number>;
+  /** Boxed counts: one lookup per sample. */
+  states: Map<string, { count: number }>;
   leakedCount: number;
   maxWaitMinutes: number | null;
   createdBy: Frame | null;
@@ -24,40 +25,19 @@ interface GroupAcc {
 export function groupDump(dump: ParsedDump): Snapshot {
   const frameIds = new Map<Frame, number>();
   const byIdentity = new Map<string, GroupAcc>();
-  // Parsers share one frames array between goroutines with the same stack: key each array once.
-  const identityOf = new Map<readonly Frame[], { identity: string; frames: Frame[] }>();
+  // Parsers share one frames array between goroutines with the same stack: key each array once, and
+  // remember its group; consecutive samples usually share their array, so the last one is tried first.
+  const accOf = new Map<readonly Frame[], GroupAcc>();
+  let lastFrames: readonly Frame[] | null = null;
+  let lastAcc: GroupAcc | null = null;
   for (const sample of dump.samples) {
-    let known = identityOf.get(sample.frames);
-    if (known === undefined) {
-      const frames = keyFrames(sample.frames);
-      let identity = '';
-      for (const f of frames) {
-        let id = frameIds.get(f);
-        if (id === undefined) {
-          id = frameIds.size;
-          frameIds.set(f, id);
-        }
-        identity += `${id},`;
-      }
-      known = { identity, frames };
-      identityOf.set(sample.frames, known);
+    let acc: GroupAcc | undefined = sample.frames === lastFrames && lastAcc !== null ? lastAcc : accOf.get(sample.frames);
+    if (acc === undefined) {
+      acc = accOfFrames(sample.frames, frameIds, byIdentity);
+      accOf.set(sample.frames, acc);
     }
-    const { identity, frames } = known;
-    let acc = byIdentity.get(identity);
-    if (!acc) {
-      acc = {
-        frames,
-        count: 0,
-        states: new Map(),
-        leakedCount: 0,
-        maxWaitMinutes: null,
-        createdBy: null,
-        labels: new Map(),
-        ids: [],
-        isLocked: false,
-      };
-      byIdentity.set(identity, acc);
-    }
+    lastFrames = sample.frames;
+    lastAcc = acc;
     addSample(acc, sample);
   }
   // Frames from different FrameInterners are equal by value, not identity: merge by content key.
@@ -83,11 +63,43 @@ export function groupDump(dump: ParsedDump): Snapshot {
   };
 }
 
+/** The group of a stack not keyed yet: its key frames as an identity string of frame numbers. */
+function accOfFrames(stack: readonly Frame[], frameIds: Map<Frame, number>, byIdentity: Map<string, GroupAcc>): GroupAcc {
+  const frames = keyFrames(stack);
+  let identity = '';
+  for (const f of frames) {
+    let id = frameIds.get(f);
+    if (id === undefined) {
+      id = frameIds.size;
+      frameIds.set(f, id);
+    }
+    identity += `${id},`;
+  }
+  let acc = byIdentity.get(identity);
+  if (acc === undefined) {
+    acc = {
+      frames,
+      count: 0,
+      states: new Map(),
+      leakedCount: 0,
+      maxWaitMinutes: null,
+      createdBy: null,
+      labels: new Map(),
+      ids: [],
+      isLocked: false,
+    };
+    byIdentity.set(identity, acc);
+  }
+  return acc;
+}
+
 function addSample(acc: GroupAcc, sample: Sample): void {
   acc.count += sample.count;
   const g = sample.goroutine;
   if (g) {
-    acc.states.set(g.state, (acc.states.get(g.state) ?? 0) + sample.count);
+    const state = acc.states.get(g.state);
+    if (state) state.count += sample.count;
+    else acc.states.set(g.state, { count: sample.count });
     if (g.isLeaked) acc.leakedCount += sample.count;
     if (acc.maxWaitMinutes === null || g.waitMinutes > acc.maxWaitMinutes) acc.maxWaitMinutes = g.waitMinutes;
     acc.createdBy ??= g.createdBy;
@@ -107,7 +119,7 @@ function toGroup(key: string, acc: GroupAcc, origin: CodeOrigin): Group {
   return {
     key,
     count: acc.count,
-    states: Object.fromEntries(acc.states),
+    states: Object.fromEntries([...acc.states].map(([state, n]) => [state, n.count])),
     leakedCount: acc.leakedCount,
     maxWaitMinutes: acc.maxWaitMinutes,
     blockingSite: blockingSiteOf(acc.frames, origin),

@@ -1,6 +1,6 @@
 import { NotADumpError, ResponseTooLargeError } from '../../shared/errors.js';
 import { detectFormat } from './detect.js';
-import { headLines, headText, forEachLine } from './lines.js';
+import { headLines, headText, forEachLine, forEachLineSpan } from './lines.js';
 import { learnRepair } from './repair.js';
 import { WrapJoiner } from './paste-shapes.js';
 import { capText, gunzip, isGzip } from './gzip.js';
@@ -74,8 +74,11 @@ function parseTraceback(input: Uint8Array | string): ParsedDump[] {
     const join = joiner;
     forEachLine(input, (text, line) => join.push(repair.fix(text), line));
     join.end();
-  } else {
+  } else if (repair.rewritesLines) {
     forEachLine(input, (text, line) => parser.push(repair.fix(text), line));
+  } else {
+    // A clean dump (nearly every one): lines go to the parser as spans, sliced only where needed.
+    forEachLineSpan(input, (chunk, start, end, line) => parser.pushSpan(chunk, start, end, line));
   }
   const dumps = parser.end();
   const dump = dumps[0]!;

@@ -11,6 +11,8 @@ import { learnBlockquote, learnWrapWidth } from './paste-shapes.js';
 export interface Repair {
   /** Undoes prefixes and quoting for one line. */
   fix(text: string): string;
+  /** False when `fix` returns every line unchanged (a clean dump): the caller may skip it. */
+  rewritesLines: boolean;
   /** Lines came newest first (log viewers): the caller must feed them in reverse. */
   isReversed: boolean;
   /** The time in the log prefix of the first goroutine header (a dated prefix only), ms since the epoch. */
@@ -21,7 +23,7 @@ export interface Repair {
   report(): ParseWarning[];
 }
 
-const NO_REPAIR: Repair = { fix: (t) => t, isReversed: false, prefixTimeMs: null, wrapWidth: null, report: () => [] };
+const NO_REPAIR: Repair = { fix: (t) => t, rewritesLines: false, isReversed: false, prefixTimeMs: null, wrapWidth: null, report: () => [] };
 
 /**
  * Longest text before a header that may be a log prefix. Real ones (journald, syslog, logrus, k8s
@@ -39,6 +41,7 @@ export function learnRepair(head: string[]): Repair {
     blockquote.resetCount();
     return {
       fix: (text) => inner.fix(blockquote.strip(text)),
+      rewritesLines: true,
       isReversed: inner.isReversed,
       prefixTimeMs: inner.prefixTimeMs,
       wrapWidth: inner.wrapWidth,
@@ -90,6 +93,7 @@ function learnLinePrefixes(head: string[]): Repair {
   unquotedLines = 0;
   return {
     fix,
+    rewritesLines: prefix !== null || isQuoted,
     isReversed,
     prefixTimeMs: prefix ? timeOfPrefix(prefixText) : null,
     wrapWidth,

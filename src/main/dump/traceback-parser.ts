@@ -2,11 +2,7 @@ import type { Frame, LabelSet, ParseWarning } from '../../shared/model.js';
 import { DumpParseError } from '../../shared/errors.js';
 import type { GoroutineInfo, LineParser, ParsedDump, Sample } from './types.js';
 import {
-  type CreatedBy,
   type FileLine,
-  type Header,
-  type HeaderStatus,
-  parseStatus,
   isElidedFramesLine,
   isGarbledHeader,
   isStackUnavailableLine,
@@ -14,9 +10,10 @@ import {
   parseCreatedBy,
   parseFileLine,
   parseFuncLine,
-  parseHeader,
 } from './line-shapes.js';
-import { FrameInterner, StackInterner } from './frame-interner.js';
+import { HeaderReader } from './header-reader.js';
+import { FrameInterner } from './frame-interner.js';
+import { type Call, type Site, type StackNode, StackTrie, createdByGoroutine, findCall, findCreator, findSite } from './stack-trie.js';
 import { clip } from './clip.js';
 import { isGoOutputLine } from './paste-shapes.js';
 
@@ -43,34 +40,21 @@ type State =
 
 /** Bounds each parse cache: a crafted dump of distinct lines must not grow it without limit. */
 const CACHE_LIMIT = 100_000;
-/** Frame positions remembered from the previous goroutine (deeper frames share the last slot; `created by` has its own). */
-const MAX_RECENT = 64;
-
-interface FileLineEntry {
-  at: FileLine | null;
-  /** Interned frames seen with this file line, by function name. */
-  frames: Map<string, Frame>;
-}
-
-/** What the previous goroutine had at one frame position: its file line text and entry, its frame. */
-interface RecentSlot {
-  text: string | null;
-  entry: FileLineEntry | null;
-  frame: Frame | null;
-  /** The file line entry `frame` was made from. */
-  frameEntry: FileLineEntry | null;
-}
 
 interface OpenGoroutine {
   info: GoroutineInfo;
   labels: LabelSet | null;
   /** `goroutine running on other thread; stack unavailable` was printed instead of its frames. */
   isStackUnavailable: boolean;
-  frames: Frame[];
+  /** Where its frames so far lead in the stack trie: the root before the first frame. */
+  node: StackNode;
   headerLine: number;
-  pendingFunc: string | null;
+  /** The function (or `created by`) line waiting for its file line, and where it was printed. */
+  pendingCall: Call | null;
   pendingFuncLine: number;
-  pendingText: string;
+  pendingChunk: string;
+  pendingStart: number;
+  pendingEnd: number;
 }
 
 /**
@@ -84,25 +68,14 @@ export class TracebackParser implements LineParser {
   private current: OpenGoroutine | null = null;
   private readonly samples: Sample[] = [];
   private readonly warnings: ParseWarning[] = [];
+  // The hot path: every goroutine walks the stack trie, so a line seen before at the same place of
+  // the same stack is compared with the few lines known there, never hashed nor parsed (stack-trie.ts).
+  private readonly trie = new StackTrie();
+  // Lines new to the trie are parsed. Frames are made once per (function, file, line) whatever `+0x`
+  // offset printed them, and a file line's text is parsed once.
   private readonly frames = new FrameInterner();
-  private readonly stacks = new StackInterner();
-  // Dumps repeat the same statuses, file lines and `created by` lines thousands of times: each
-  // distinct text is parsed once. A file line's entry also holds the frames met with it, by function
-  // name, so a repeated frame costs two map lookups and no allocation.
-  private readonly statusCache = new Map<string, HeaderStatus>();
-  // Labelled headers (Go ≥ 1.27) by their text after the id: one parse and one labels object per set.
-  private readonly labelledCache = new Map<string, Header | null>();
-  private readonly cachedStatus = (status: string): HeaderStatus => {
-    let parsed = this.statusCache.get(status);
-    if (parsed === undefined) {
-      parsed = parseStatus(status);
-      if (this.statusCache.size < CACHE_LIMIT) this.statusCache.set(status, parsed);
-    }
-    return parsed;
-  };
-  private readonly fileLineCache = new Map<string, FileLineEntry>();
-  private readonly createdByCache = new Map<string, CreatedBy | null>();
-  private readonly recent: RecentSlot[] = Array.from({ length: MAX_RECENT + 1 }, () => ({ text: null, entry: null, frame: null, frameEntry: null }));
+  private readonly fileLineCache = new Map<string, FileLine | null>();
+  private readonly headers = new HeaderReader();
   private threadStacks = 0;
   private skippedBefore = 0;
   private firstSkippedLine = 0;
@@ -121,23 +94,28 @@ export class TracebackParser implements LineParser {
   private broken: { open: OpenGoroutine; line: number; message: string } | null = null;
 
   push(text: string, line: number): void {
+    this.pushSpan(text, 0, text.length, line);
+  }
+
+  /** The line `chunk.slice(start, end)` (see forEachLineSpan): the parser slices it only if it must. */
+  pushSpan(chunk: string, start: number, end: number, line: number): void {
     if (this.broken && line > this.broken.line) this.dropBroken();
     switch (this.state) {
       case 'seek':
-        this.seek(text, line);
+        this.seek(chunk, start, end, line);
         return;
       case 'func':
-        this.readFunc(text, line);
+        this.readFunc(chunk, start, end, line);
         return;
       case 'file':
-        this.readFile(text, line, false);
+        this.readFile(chunk, start, end, line, false);
         return;
       case 'createdByFile':
-        this.readFile(text, line, true);
+        this.readFile(chunk, start, end, line, true);
         return;
       case 'done':
       case 'ancestor':
-        this.readAfterStack(text, line);
+        this.readAfterStack(chunk, start, end, line);
         return;
     }
   }
@@ -146,8 +124,7 @@ export class TracebackParser implements LineParser {
     if (this.broken) this.keepBroken();
     const open = this.current;
     if (open && (this.state === 'file' || this.state === 'createdByFile')) {
-      this.warn(open.pendingFuncLine, `dump ends after "${open.pendingText.trim()}" without its file:line (truncated)`);
-      if (this.state === 'file') open.pendingFunc = null;
+      this.warn(open.pendingFuncLine, `dump ends after "${pendingText(open).trim()}" without its file:line (truncated)`);
     }
     this.finish();
     this.flushSkipped();
@@ -186,7 +163,9 @@ export class TracebackParser implements LineParser {
   }
 
   /** `canAnnotate` is false for the line that broke a goroutine: it is reported as such already. */
-  private seek(text: string, line: number, canAnnotate = true): void {
+  private seek(chunk: string, start: number, end: number, line: number, canAnnotate = true): void {
+    if (this.tryPlainHeader(chunk, start, end, line)) return;
+    const text = chunk.slice(start, end);
     if (this.tryHeader(text, line)) return;
     const trimmed = text.trim();
     if (trimmed.length === 0) {
@@ -232,71 +211,36 @@ export class TracebackParser implements LineParser {
     }
   }
 
-  /**
-   * `goroutine 9 [chan send]:` on the fast path (the id read digit by digit, the status through the
-   * cache), `goroutine 9 [chan send] {route: "GET /x"}:` from a cache keyed by the text after the id;
-   * any other header form through parseHeader.
-   */
-  private header(text: string): Header | null {
-    if (!text.startsWith('goroutine ')) return parseHeader(text, this.cachedStatus);
-    let id = 0;
-    let i = 10;
-    for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) id = id * 10 + (c - 48);
-    // Decimal digits then ` [`, as parseHeader reads them; any other shape (`gp=`, `0x1f`) goes there.
-    const isPlainId = i > 10 && i <= 26 && text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 91 && Number.isSafeInteger(id);
-    if (!isPlainId) return parseHeader(text, this.cachedStatus);
-    if (text.endsWith(']:')) {
-      // A literal, not a spread of the cached status: this runs once per goroutine.
-      const st = this.cachedStatus(text.slice(i + 2, -2));
-      return {
-        id, state: st.state, waitMinutes: st.waitMinutes, isLocked: st.isLocked, isLeaked: st.isLeaked,
-        isScan: st.isScan, isDurable: st.isDurable, syncTestBubble: st.syncTestBubble, labels: null,
-      };
+  private fileLine(text: string): FileLine | null {
+    let at = this.fileLineCache.get(text);
+    if (at === undefined) {
+      at = parseFileLine(text);
+      if (this.fileLineCache.size < CACHE_LIMIT) this.fileLineCache.set(text, at);
     }
-    if (!text.endsWith('}:')) return parseHeader(text, this.cachedStatus);
-    const rest = text.slice(i);
-    let parsed = this.labelledCache.get(rest);
-    if (parsed === undefined) {
-      parsed = parseHeader(`goroutine 0${rest}`, this.cachedStatus);
-      if (this.labelledCache.size < CACHE_LIMIT) this.labelledCache.set(rest, parsed);
-    }
-    return parsed === null ? null : { ...parsed, id };
+    return at;
   }
 
-  /**
-   * The file line at frame position `slot` of this goroutine. Consecutive goroutines usually share
-   * their stack, so the text is first compared with the one the previous goroutine had there (a
-   * comparison costs less than hashing the line for the cache).
-   */
-  private fileLineAt(text: string, slot: number): FileLineEntry {
-    const recent = this.recent[slot]!;
-    if (recent.text === text) return recent.entry!;
-    recent.text = text;
-    recent.entry = this.fileLine(text);
-    return recent.entry;
-  }
-
-  private fileLine(text: string): FileLineEntry {
-    let entry = this.fileLineCache.get(text);
-    if (entry === undefined) {
-      entry = { at: parseFileLine(text), frames: new Map() };
-      if (this.fileLineCache.size < CACHE_LIMIT) this.fileLineCache.set(text, entry);
-    }
-    return entry;
-  }
-
-  private createdBy(text: string): CreatedBy | null {
-    let createdBy = this.createdByCache.get(text);
-    if (createdBy === undefined) {
-      createdBy = parseCreatedBy(text);
-      if (this.createdByCache.size < CACHE_LIMIT) this.createdByCache.set(text, createdBy);
-    }
-    return createdBy;
+  /** `goroutine 9 [chan send]:`, the common form, read without slicing the line. */
+  private tryPlainHeader(chunk: string, start: number, end: number, line: number): boolean {
+    const info = this.headers.plain(chunk, start, end);
+    if (info === null) return false;
+    this.begin(info, null, line);
+    return true;
   }
 
   private tryHeader(text: string, line: number): boolean {
-    const header = this.header(text);
+    const header = this.headers.other(text);
     if (!header) return false;
+    const info: GoroutineInfo = {
+      id: header.id, state: header.state, waitMinutes: header.waitMinutes, isLocked: header.isLocked, isLeaked: header.isLeaked,
+      createdBy: null, createdByGoroutine: null, hasElidedFrames: false,
+    };
+    this.begin(info, header.labels, line);
+    return true;
+  }
+
+  /** A header was read: the goroutine before it is complete, this one starts at the root of the trie. */
+  private begin(info: GoroutineInfo, labels: LabelSet | null, line: number): void {
     if (this.pendingAnnotations > 0) {
       if (this.annotations === 0) this.firstAnnotationLine = this.firstPendingLine;
       this.annotations += this.pendingAnnotations;
@@ -307,46 +251,47 @@ export class TracebackParser implements LineParser {
     this.sawHeader = true;
     this.isInRuntimeStack = false;
     this.current = {
-      info: {
-        id: header.id,
-        state: header.state,
-        waitMinutes: header.waitMinutes,
-        isLocked: header.isLocked,
-        isLeaked: header.isLeaked,
-        createdBy: null,
-        createdByGoroutine: null,
-        hasElidedFrames: false,
-      },
-      labels: header.labels,
+      info,
+      labels,
       isStackUnavailable: false,
-      frames: [],
+      node: this.trie.start(),
       headerLine: line,
-      pendingFunc: null,
+      pendingCall: null,
       pendingFuncLine: 0,
-      pendingText: '',
+      pendingChunk: '',
+      pendingStart: 0,
+      pendingEnd: 0,
     };
     this.state = 'func';
-    return true;
   }
 
-  private readFunc(text: string, line: number): void {
+  private readFunc(chunk: string, start: number, end: number, line: number): void {
     const open = this.current!;
+    // The lines a goroutine of a known stack prints, in the order the general checks below try them.
+    const known = findCall(open.node.calls, chunk, start, end);
+    if (known !== null) {
+      this.expectFileLine(open, known, chunk, start, end, line, 'file');
+      return;
+    }
+    const creator = findCreator(open.node.creators, chunk, start, end);
+    if (creator !== null) {
+      open.info.createdByGoroutine = createdByGoroutine(creator, chunk, start, end);
+      this.expectFileLine(open, creator, chunk, start, end, line, 'createdByFile');
+      return;
+    }
+    if (start === end) return;
+    if (this.tryPlainHeader(chunk, start, end, line)) return;
+    const text = chunk.slice(start, end);
     const func = parseFuncLine(text);
     if (func !== null) {
-      open.pendingFunc = func;
-      open.pendingFuncLine = line;
-      open.pendingText = text;
-      this.state = 'file';
+      this.expectFileLine(open, this.trie.call(open.node, func), chunk, start, end, line, 'file');
       return;
     }
     if (isBlank(text)) return; // blank lines inside a goroutine: double-spaced pastes
-    const createdBy = this.createdBy(text);
+    const createdBy = parseCreatedBy(text);
     if (createdBy) {
-      open.pendingFunc = createdBy.func;
-      open.pendingFuncLine = line;
-      open.pendingText = text;
       open.info.createdByGoroutine = createdBy.goroutine;
-      this.state = 'createdByFile';
+      this.expectFileLine(open, this.trie.creator(open.node, createdBy.func), chunk, start, end, line, 'createdByFile');
       return;
     }
     if (isElidedFramesLine(text)) {
@@ -363,51 +308,66 @@ export class TracebackParser implements LineParser {
     }
     if (this.tryHeader(text, line)) return;
     // A note typed between the header and the first frame: skip it, the frames follow.
-    if (open.frames.length === 0 && !isGoOutputLine(text) && !isGarbledHeader(text)) {
+    if (open.node.depth === 0 && !isGoOutputLine(text) && !isGarbledHeader(text)) {
       this.noteAnnotation(line, true);
       return;
     }
     // Text after the last frame ends the goroutine; it may be a garbled header or stray frames.
     this.finish();
     this.state = 'seek';
-    this.seek(text, line);
+    this.seek(text, 0, text.length, line);
   }
 
-  private readFile(text: string, line: number, isCreatedBy: boolean): void {
+  private expectFileLine(open: OpenGoroutine, call: Call, chunk: string, start: number, end: number, line: number, next: 'file' | 'createdByFile'): void {
+    open.pendingCall = call;
+    open.pendingFuncLine = line;
+    open.pendingChunk = chunk;
+    open.pendingStart = start;
+    open.pendingEnd = end;
+    this.state = next;
+  }
+
+  private readFile(chunk: string, start: number, end: number, line: number, isCreatedBy: boolean): void {
     const open = this.current!;
+    const call = open.pendingCall!;
+    const known = findSite(call.sites, chunk, start, end);
+    if (known !== null) {
+      this.attach(open, known, isCreatedBy);
+      return;
+    }
+    if (start === end) return;
+    const text = chunk.slice(start, end);
     if (isBlank(text)) return;
-    const slot = isCreatedBy ? MAX_RECENT : Math.min(open.frames.length, MAX_RECENT - 1);
-    const entry = this.fileLineAt(text, slot);
-    if (entry.at === null) {
+    const at = this.fileLine(text);
+    if (at === null) {
       const what = isCreatedBy ? 'created by' : 'function';
-      const message = `expected file:line after ${what} "${clip(open.pendingText.trim())}", got "${clip(text.trim())}"`;
+      const message = `expected file:line after ${what} "${clip(pendingText(open).trim())}", got "${clip(text.trim())}"`;
       this.current = null;
       this.broken = { open, line, message };
       this.state = 'seek';
-      this.seek(text, line, false);
+      this.seek(text, 0, text.length, line, false);
       return;
     }
-    this.attach(open, entry, slot, isCreatedBy);
-    this.state = isCreatedBy ? 'done' : 'func';
+    const frame = this.frames.intern(call.func, at.file, at.line);
+    this.attach(open, this.trie.site(call, isCreatedBy ? null : open.node, text, frame), isCreatedBy);
   }
 
-  private attach(open: OpenGoroutine, entry: FileLineEntry, slot: number, isCreatedBy: boolean): void {
-    const func = open.pendingFunc!;
-    // As in fileLineAt: the previous goroutine's frame at this position, when function and file line match.
-    const recent = this.recent[slot]!;
-    let frame = recent.frame !== null && recent.frameEntry === entry && recent.frame.func === func ? recent.frame : entry.frames.get(func);
-    if (frame === undefined) {
-      frame = this.frames.intern(func, entry.at!.file, entry.at!.line);
-      entry.frames.set(func, frame);
+  private attach(open: OpenGoroutine, site: Site, isCreatedBy: boolean): void {
+    open.pendingCall = null;
+    open.pendingChunk = '';
+    if (isCreatedBy) {
+      open.info.createdBy = site.frame;
+      this.state = 'done';
+    } else {
+      open.node = site.next!;
+      this.state = 'func';
     }
-    recent.frame = frame;
-    recent.frameEntry = entry;
-    open.pendingFunc = null;
-    if (isCreatedBy) open.info.createdBy = frame;
-    else open.frames.push(frame);
   }
 
-  private readAfterStack(text: string, line: number): void {
+  private readAfterStack(chunk: string, start: number, end: number, line: number): void {
+    if (start === end) return;
+    if (this.tryPlainHeader(chunk, start, end, line)) return;
+    const text = chunk.slice(start, end);
     if (isBlank(text)) return;
     if (this.tryHeader(text, line)) return;
     if (parseAncestorHeader(text) !== null) {
@@ -417,7 +377,7 @@ export class TracebackParser implements LineParser {
     if (this.state === 'ancestor' && isAncestorLine(text)) return;
     this.finish();
     this.state = 'seek';
-    this.seek(text, line);
+    this.seek(text, 0, text.length, line);
   }
 
   private dropBroken(): void {
@@ -430,8 +390,7 @@ export class TracebackParser implements LineParser {
   private keepBroken(): void {
     const { open, line, message } = this.broken!;
     this.broken = null;
-    this.warn(line, `${message} (input cut here); goroutine ${open.info.id} kept with ${open.frames.length} frame(s)`);
-    open.pendingFunc = null;
+    this.warn(line, `${message} (input cut here); goroutine ${open.info.id} kept with ${open.node.depth} frame(s)`);
     const current = this.current;
     this.current = open;
     this.finish();
@@ -447,17 +406,17 @@ export class TracebackParser implements LineParser {
       this.threadStacks++;
       return;
     }
-    if (open.frames.length === 0 && open.isStackUnavailable) {
+    if (open.node.depth === 0 && open.isStackUnavailable) {
       // Still a goroutine (crash dumps print this for one running elsewhere): count it with its creator.
       this.samples.push({ count: 1, frames: STACK_UNAVAILABLE, labels: open.labels, goroutine: open.info });
       this.unavailableStacks++;
       return;
     }
-    if (open.frames.length === 0) {
+    if (open.node.depth === 0) {
       this.warn(open.headerLine, `goroutine ${open.info.id} has no frames (stack unavailable or cut off); not counted`);
       return;
     }
-    this.samples.push({ count: 1, frames: this.stacks.intern(open.frames), labels: open.labels, goroutine: open.info });
+    this.samples.push({ count: 1, frames: this.trie.stackOf(open.node), labels: open.labels, goroutine: open.info });
   }
 
   private flushSkipped(): void {
@@ -494,6 +453,11 @@ function isBlank(text: string): boolean {
     return c >= 127 ? text.trim().length === 0 : false;
   }
   return true;
+}
+
+/** The function or `created by` line still waiting for its file line, for messages. */
+function pendingText(open: OpenGoroutine): string {
+  return open.pendingChunk.slice(open.pendingStart, open.pendingEnd);
 }
 
 function isAncestorLine(text: string): boolean {
