@@ -38,6 +38,7 @@ describe('indexDumpText: goroutines of a traceback', () => {
       { id: 30, start: 16, end: 17 },
     ]);
     expect(index.lineCount).toBe(17);
+    expect(indexDumpText(`${DUMP}\n`, 'traceback').lineCount).toBe(18);
     // `created by … in goroutine 1` is no header; goroutine 8's labels are the header parser's.
     expect(index.labels).toEqual([-1, -1, 0, -1]);
     expect(index.labelSets).toEqual([{ tenant: 'acme' }]);

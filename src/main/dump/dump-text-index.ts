@@ -14,6 +14,7 @@ import { parseHeader } from './traceback-header.js';
  */
 export interface DumpTextIndex {
   kind: 'goroutines' | 'records';
+  /** As an editor counts them: a last newline is followed by an empty line. */
   lineCount: number;
   /** Per span, in text order: its first line (the header or `N @ 0x…` line). */
   startLines: number[];
@@ -26,6 +27,15 @@ export interface DumpTextIndex {
   labelSets: LabelSet[];
   /** Records only (empty for goroutines), per span: the record's frames, as the parser reads them. */
   recordFrames: Frame[][];
+}
+
+/**
+ * Lines as an editor counts them: text ending with a newline has an empty last line after it, which
+ * forEachLine does not report (`a\nb\n` → 3).
+ */
+function editorLineCount(input: Uint8Array | string, linesSeen: number): number {
+  const last = typeof input === 'string' ? input.charCodeAt(input.length - 1) : input[input.length - 1];
+  return last === 10 || input.length === 0 ? linesSeen + 1 : linesSeen;
 }
 
 function isBlank(text: string): boolean {
@@ -102,7 +112,7 @@ function indexTraceback(input: Uint8Array | string): DumpTextIndex {
     else spans.content(line);
   });
   spans.close();
-  spans.index.lineCount = lineCount;
+  spans.index.lineCount = editorLineCount(input, lineCount);
   return spans.index;
 }
 
@@ -139,7 +149,7 @@ function indexRecords(input: Uint8Array | string): DumpTextIndex {
   });
   spans.close();
   for (let i = 0; i < frames.length; i++) if (frames[i]!.length === 0) frames[i] = [RUNTIME_ONLY];
-  spans.index.lineCount = lineCount;
+  spans.index.lineCount = editorLineCount(input, lineCount);
   return spans.index;
 }
 
