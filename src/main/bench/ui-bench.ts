@@ -21,6 +21,7 @@ export interface Serve {
   child: ChildProcess;
 }
 
+/** `GOROSCOPE_BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"` profiles the server under the bench. */
 export function startServe(repo: string, db: string): Promise<Serve> {
   const child = spawn(process.execPath, [...(process.env['GOROSCOPE_BENCH_SERVE_NODE_ARGS']?.split(' ') ?? []), path.join(repo, 'bin', 'goroscope.js'), 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -17,7 +17,8 @@ export interface DumpViewProps {
 
 // Monaco is most of the page's weight (about 3 MB of script and its worker): it loads, as its own
 // chunk, the first time a dump is shown, not with the page.
-const MonacoDump = lazy(() => import('./MonacoDump.js').then((m) => ({ default: m.MonacoDump })));
+const loadMonaco = () => import('./MonacoDump.js').then((m) => ({ default: m.MonacoDump }));
+const MonacoDump = lazy(loadMonaco);
 
 /** Marks for `performance.measure('dump:open')`: from asking for the text to the editor showing it. */
 const OPEN_MARK = 'dump:open:start';
@@ -30,6 +31,8 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
   useEffect(() => {
     if (snapshotId !== null) performance.mark(OPEN_MARK);
   }, [snapshotId]);
+  // The editor's chunk loads while the text and its index are on their way, not after.
+  useEffect(() => void loadMonaco(), []);
   const raw = useRequest('snapshot.raw', snapshotId === null ? null : { snapshotId });
   // Where each goroutine or record sits and its group, read by main with the parser's grammar.
   const indexed = useRequest('snapshot.index', snapshotId === null ? null : { snapshotId });
