@@ -16,6 +16,8 @@ type State =
   // ends the record. → 'record'.
   | 'frames';
 
+// The line shapes below are exported for dump-text-index.ts, which finds the records in the text
+// with them (the dump view's index): one grammar for both.
 // `goroutine profile: total 103`, `goroutineleak profile: total 450`
 export const PROFILE_HEADER = /^\s*(goroutine|goroutineleak) profile: total (\d+)\s*$/;
 // `100 @ 0x43b256 0x40708c 0x46b181`
