@@ -42,7 +42,7 @@ for (const file of wanted('parse') ? inputs : []) {
   );
 }
 
-for (const [name, fn] of [['Recording (issue 4)', 'runRecordingBench'], ['Labels in the history (issue 12)', 'runLabelsBench'], ['Analysis (issue 5)', 'runAnalysisBench'], ['UI in Chromium (issue 6)', 'runUiBench'], ['Fleet (issue 15)', 'runFleetBench'], ['Scale: 200,000 goroutines and a day of 1 s ticks (issue 18)', 'runScaleBench']]) {
+for (const [name, fn] of [['Recording (issue 4)', 'runRecordingBench'], ['Labels in the history (issue 12)', 'runLabelsBench'], ['Analysis (issue 5)', 'runAnalysisBench'], ['UI in Chromium (issue 6)', 'runUiBench'], ['UI 200k: 200,000 goroutines in Chromium (issue 18)', 'runUiScaleBench'], ['Fleet (issue 15)', 'runFleetBench'], ['Scale: 200,000 goroutines and a day of 1 s ticks (issue 18)', 'runScaleBench']]) {
   if (typeof bench[fn] !== 'function' || !wanted(name)) continue;
   console.log(`\n# ${name}`);
   const figures = await bench[fn]();

@@ -16,6 +16,7 @@ export const REQUEST_NAMES = [
   'snapshot.list',
   'snapshot.get',
   'snapshot.raw',
+  'snapshot.index',
   'snapshot.diff',
   'snapshot.overview',
   'target.list',

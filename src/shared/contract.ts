@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
 import { DEFAULT_FULL_EVERY, DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, REPORT_FORMATS } from './defaults.js';
-import { FrameSchema, GroupSchema, DumpFormatSchema, ProfileKindSchema, SnapshotSchema } from './model.js';
+import { FrameSchema, GroupSchema, DumpFormatSchema, LabelSetSchema, ProfileKindSchema, SnapshotSchema } from './model.js';
 import { DumpOverviewSchema } from './dump-overview.js';
 import { EvidenceBasisSchema, StrengthSchema } from './strength.js';
 import { FleetSectionSchema, ReportSuspectSchema } from './report.js';
@@ -292,6 +292,28 @@ export const requests = {
   'snapshot.raw': request(
     bySnapshot,
     z.object({ snapshotId: id, format: DumpFormatSchema.nullable(), text: z.string().nullable(), reason: z.string().nullable() }),
+  ),
+  /**
+   * Where each goroutine (debug=2, crash, SIGQUIT) or debug=1 record sits in the kept text of
+   * `snapshot.raw`, read by main with the parser's own grammar, and the group each belongs to: the dump
+   * view folds, highlights and jumps with it and parses no dump text itself. Parallel number lists,
+   * one entry per span in text order (200,000 goroutines stay a few MB): `startLines` and `endLines`
+   * (1-based, inclusive), `groups` (position in `groupKeys`, -1: none) and `labels` (position in
+   * `labelSets`, -1: none). `kind` 'none' (all lists empty) when no text was kept or it has no goroutines.
+   */
+  'snapshot.index': request(
+    bySnapshot,
+    z.object({
+      snapshotId: id,
+      kind: z.enum(['goroutines', 'records', 'none']),
+      lineCount: count,
+      startLines: z.array(count),
+      endLines: z.array(count),
+      groups: z.array(z.number().int().min(-1)),
+      labels: z.array(z.number().int().min(-1)),
+      groupKeys: z.array(z.string()),
+      labelSets: z.array(LabelSetSchema),
+    }),
   ),
   'snapshot.diff': request(
     z.strictObject({ fromSnapshotId: id, toSnapshotId: id }),

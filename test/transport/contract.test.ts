@@ -113,6 +113,9 @@ describe('every request through the contract, every reply valid against its sche
       reason: `snapshot ${proto} is a binary protobuf profile: it has no text to show`,
     });
     expect(((await call('snapshot.get', { snapshotId: t2 })) as { snapshot: { total: number } }).snapshot.total).toBe(303);
+    // The dump view's index of t2: 303 goroutines, the leak's 300 in the largest group (test/api/snapshot-index.test.ts checks it against the parser).
+    const index = (await call('snapshot.index', { snapshotId: t2 })) as { kind: string; startLines: number[]; groups: number[] };
+    expect([index.kind, index.startLines.length, index.groups.filter((g) => g === 0).length]).toEqual(['goroutines', 303, 300]);
 
     const diff = (await call('snapshot.diff', { fromSnapshotId: t1, toSnapshotId: t2 })) as {
       rows: { change: string; before: number; after: number; newIds: number | null; persistedIds: number | null }[];

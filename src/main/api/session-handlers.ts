@@ -9,6 +9,8 @@ import { importUploads } from '../use-cases/import-uploads.js';
 import { foldSeries, groupRows, toSessionSummary, toSnapshotInfo } from './session-views.js';
 import { fleetFieldsOf } from '../use-cases/stored-report.js';
 import type { SessionSummary as StoredSummary } from '../store/types.js';
+import { lastDumpText } from './last-dump-text.js';
+import { snapshotIndexOf } from './snapshot-index.js';
 
 function analysisOf(ctx: ApiContext, what: string): AnalysisPort {
   if (!ctx.analysis) throw new InvalidInputError(`${what} needs leak analysis, which this build of Goroscope does not include`);
@@ -25,6 +27,8 @@ export function sessionHandlers(ctx: ApiContext) {
     return toSessionSummary(s, isRecording, fleet);
   };
   const summary = (id: number) => summaryOf(store.session(id));
+  // The dump view asks for the text and its index of one snapshot at once: one decompression for both.
+  const dumpText = lastDumpText(store);
   const snapshotOfSession = (sessionId: number, snapshotId: number) => {
     const info = store.snapshotInfo(snapshotId);
     if (info.sessionId !== sessionId) {
@@ -91,7 +95,7 @@ export function sessionHandlers(ctx: ApiContext) {
 
     'snapshot.raw': ({ snapshotId }: RequestParams<'snapshot.raw'>): RequestOutput<'snapshot.raw'> => {
       const info = store.snapshotInfo(snapshotId);
-      const raw = store.rawDump(snapshotId);
+      const raw = dumpText.raw(info);
       if (raw === null) {
         const why = info.error !== null ? `the request failed (${info.error.message})` : 'the session keeps the raw text of full dumps only, or retention dropped it';
         return { snapshotId, format: info.format, text: null, reason: `no raw dump kept for snapshot ${snapshotId}: ${why}` };
@@ -101,6 +105,9 @@ export function sessionHandlers(ctx: ApiContext) {
       }
       return { snapshotId, format: raw.format, text: new TextDecoder('utf-8').decode(raw.bytes), reason: null };
     },
+
+    'snapshot.index': ({ snapshotId }: RequestParams<'snapshot.index'>): RequestOutput<'snapshot.index'> =>
+      dumpText.derived(store.snapshotInfo(snapshotId), (raw) => snapshotIndexOf(snapshotId, raw, store.snapshot(snapshotId))),
 
     'snapshot.diff': ({ fromSnapshotId, toSnapshotId }: RequestParams<'snapshot.diff'>): RequestOutput<'snapshot.diff'> => {
       const from = store.snapshot(fromSnapshotId);

@@ -6,3 +6,4 @@ export { runAnalysisBench } from './analysis-bench.js';
 export { runFleetBench } from './fleet-bench.js';
 export { runLabelsBench } from './labels-bench.js';
 export { runScaleBench } from './scale-bench.js';
+export { runUiScaleBench } from './ui-scale-bench.js';

@@ -8,21 +8,22 @@ import type { BrowserContext, Page, Request } from 'playwright-core';
 import { HistoryStore } from '../store/history-store.js';
 import { seedTimeline, seedWideSnapshot } from './ui-bench-data.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = '/usr/bin/chromium';
 // A variable, so the bundler leaves the import to Node (playwright-core is a dev tool, not bundled).
-const PLAYWRIGHT = 'playwright-core';
+export const PLAYWRIGHT = 'playwright-core';
 const TICKS = 3_600;
 const SERIES = 50;
 const GROUPS = 5_000;
 const UPDATES = 10;
 
-interface Serve {
+export interface Serve {
   url: string;
   child: ChildProcess;
 }
 
-function startServe(repo: string, db: string): Promise<Serve> {
-  const child = spawn(process.execPath, [path.join(repo, 'bin', 'goroscope.js'), 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `GOROSCOPE_BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"` profiles the server under the bench. */
+export function startServe(repo: string, db: string): Promise<Serve> {
+  const child = spawn(process.execPath, [...(process.env['GOROSCOPE_BENCH_SERVE_NODE_ARGS']?.split(' ') ?? []), path.join(repo, 'bin', 'goroscope.js'), 'serve', '--port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
@@ -39,14 +40,14 @@ function startServe(repo: string, db: string): Promise<Serve> {
   });
 }
 
-async function stopServe(s: Serve): Promise<void> {
+export async function stopServe(s: Serve): Promise<void> {
   if (s.child.exitCode !== null) return;
   const exited = new Promise((r) => s.child.once('exit', r));
   s.child.kill('SIGTERM');
   await exited;
 }
 
-const durations = (page: Page, name: string): Promise<number[]> =>
+export const durations = (page: Page, name: string): Promise<number[]> =>
   page.evaluate((n) => performance.getEntriesByName(n).map((e) => e.duration), name);
 
 function median(xs: number[]): number {

@@ -16,15 +16,17 @@ type State =
   // ends the record. → 'record'.
   | 'frames';
 
+// The line shapes below are exported for dump-text-index.ts, which finds the records in the text
+// with them (the dump view's index): one grammar for both.
 // `goroutine profile: total 103`, `goroutineleak profile: total 450`
-const PROFILE_HEADER = /^\s*(goroutine|goroutineleak) profile: total (\d+)\s*$/;
+export const PROFILE_HEADER = /^\s*(goroutine|goroutineleak) profile: total (\d+)\s*$/;
 // `100 @ 0x43b256 0x40708c 0x46b181`
-const RECORD = /^\s*(\d+) @(?: 0x[0-9a-f]+)*\s*$/;
+export const RECORD = /^\s*(\d+) @(?: 0x[0-9a-f]+)*\s*$/;
 // `#\t0x68350b\tmain.fetchWithTimeout.func1+0x4b\t/tmp/x/main.go:84` (tabs may have become spaces)
-const FRAME = /^#\s+0x[0-9a-f]+\s+(\S+?)(?:\+0x[0-9a-f]+)?\s+(\S.*):(\d+)\s*$/;
+export const FRAME = /^#\s+0x[0-9a-f]+\s+(\S+?)(?:\+0x[0-9a-f]+)?\s+(\S.*):(\d+)\s*$/;
 const UNKNOWN_PC = /^#\s+0x[0-9a-f]+$/;
 // `# labels: {"component":"worker", "tenant":"t-0"}`
-const LABELS = /^#\s*labels:\s*(\{.*\})\s*$/;
+export const LABELS = /^#\s*labels:\s*(\{.*\})\s*$/;
 
 interface OpenProfile {
   kind: ProfileKind;

@@ -168,6 +168,10 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
         {tab === 'overview' &&
           (dumpSnapshot === null ? (
             <Empty title="No full dump">The one-page view reads a debug=2 dump, crash or SIGQUIT output; this session has none.</Empty>
+          ) : groups.value === null && groups.status !== 'error' ? (
+            // The groups first: both read the whole dump in main, and a 200,000-goroutine overview
+            // answered first would hold the groups table back by seconds.
+            <Loading what="the groups first" />
           ) : (
             <SingleDumpView snapshotId={dumpSnapshot} onOpenGroup={openGroup} />
           ))}

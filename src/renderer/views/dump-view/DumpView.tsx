@@ -2,8 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import { useRequest } from '../../client/hooks.js';
 import { Empty, ErrorNotice, Loading } from '../../ui/StatusViews.js';
 import { formatCount } from '../../ui/format.js';
-import { groupSpans, hasRecords, recordGroupKeys } from './debug1-records.js';
-import { indexDump, rangesOfSpans, spanIndexAtLine } from './dump-index.js';
+import { foldsOf, groupKeyAtLine, rangesOfSpans, spansOfGroup } from './dump-index.js';
 import { stepLine } from './dump-navigation.js';
 import { spansCarrying } from './label-highlight.js';
 import { parseLabelTerms } from '../../ui/label-terms.js';
@@ -18,44 +17,37 @@ export interface DumpViewProps {
 
 // Monaco is most of the page's weight (about 3 MB of script and its worker): it loads, as its own
 // chunk, the first time a dump is shown, not with the page.
-const MonacoDump = lazy(() => import('./MonacoDump.js').then((m) => ({ default: m.MonacoDump })));
+const loadMonaco = () => import('./MonacoDump.js').then((m) => ({ default: m.MonacoDump }));
+const MonacoDump = lazy(loadMonaco);
 
 /** Marks for `performance.measure('dump:open')`: from asking for the text to the editor showing it. */
 const OPEN_MARK = 'dump:open:start';
 
 /**
- * The raw dump of a snapshot in Monaco; the selected group's goroutines (debug=2, found by id) or
- * records (debug=1, found by their frames) highlighted, one jump away.
+ * The raw dump of a snapshot in Monaco; the selected group's goroutines (tracebacks) or records
+ * (debug=1) highlighted, one jump away. Which lines those are comes from main (`snapshot.index`).
  */
 export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpViewProps): React.JSX.Element {
   useEffect(() => {
     if (snapshotId !== null) performance.mark(OPEN_MARK);
   }, [snapshotId]);
+  // The editor's chunk loads while the text and its index are on their way, not after.
+  useEffect(() => void loadMonaco(), []);
   const raw = useRequest('snapshot.raw', snapshotId === null ? null : { snapshotId });
-  const snap = useRequest('snapshot.get', snapshotId === null ? null : { snapshotId });
+  // Where each goroutine or record sits and its group, read by main with the parser's grammar.
+  const indexed = useRequest('snapshot.index', snapshotId === null ? null : { snapshotId });
   const text = raw.value?.snapshotId === snapshotId ? raw.value.text : null;
-  const index = useMemo(() => (text === null ? null : indexDump(text)), [text]);
-  const groups = snap.value?.info.id === snapshotId ? snap.value.snapshot.groups : null;
-
-  const ids = useMemo(() => groups?.find((g) => g.key === groupKey)?.ids ?? [], [groups, groupKey]);
-  const isRecords = index !== null && hasRecords(index);
-  // Only a dump with debug=1 records is read again for frames: a 14 MB debug=2 dump is found by id.
-  const recordKeys = useMemo(() => (text !== null && index !== null && groups !== null && isRecords ? recordGroupKeys(text, index, groups) : null), [text, index, groups, isRecords]);
+  const index = indexed.value?.snapshotId === snapshotId ? indexed.value : null;
+  const folds = useMemo(() => (index === null ? [] : foldsOf(index)), [index]);
+  const isRecords = index?.kind === 'records';
   // `label:tenant=acme` highlights the goroutines carrying that label value instead of the group's.
   const [labelQuery, setLabelQuery] = useState('');
   const terms = useMemo(() => parseLabelTerms(labelQuery).terms, [labelQuery]);
-  const spans = useMemo(
-    () => (index === null ? [] : terms.length > 0 && text !== null ? spansCarrying(text, index, terms) : groupSpans(index, ids, recordKeys, groupKey)),
-    [index, ids, recordKeys, groupKey, terms, text],
-  );
-  const highlight = useMemo(() => rangesOfSpans(spans), [spans]);
-  const headers = useMemo(() => spans.map((s) => s.startLine), [spans]);
+  const spans = useMemo(() => (index === null ? [] : terms.length > 0 ? spansCarrying(index, terms) : spansOfGroup(index, groupKey)), [index, groupKey, terms]);
+  const highlight = useMemo(() => (index === null ? [] : rangesOfSpans(index, spans)), [index, spans]);
+  const headers = useMemo(() => (index === null ? [] : spans.map((s) => index.startLines[s]!)), [index, spans]);
   const noun = isRecords ? 'record' : 'goroutine';
-  const keyOfId = useMemo(() => {
-    const m = new Map<number, string>();
-    for (const g of groups ?? []) for (const id of g.ids) m.set(id, g.key);
-    return m;
-  }, [groups]);
+  const spanCount = index?.startLines.length ?? 0;
 
   const [reveal, setReveal] = useState<{ line: number; seq: number } | null>(null);
   const [at, setAt] = useState(0);
@@ -72,13 +64,10 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
 
   const onLineSelected = useCallback(
     (line: number) => {
-      if (!index) return;
-      const at = spanIndexAtLine(index, line);
-      const id = at === -1 ? null : index.spans[at]!.id;
-      const key = id !== null ? keyOfId.get(id) : at === -1 ? undefined : (recordKeys?.[at] ?? undefined);
-      if (key !== undefined && key !== groupKey) onSelectGroup(key);
+      const key = index === null ? null : groupKeyAtLine(index, line);
+      if (key !== null && key !== groupKey) onSelectGroup(key);
     },
-    [index, keyOfId, recordKeys, groupKey, onSelectGroup],
+    [index, groupKey, onSelectGroup],
   );
   const onShown = useCallback(() => {
     if (performance.getEntriesByName(OPEN_MARK).length > 0) performance.measure('dump:open', OPEN_MARK);
@@ -87,6 +76,7 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
 
   if (snapshotId === null) return <Empty title="No dump to show">Pick a tick with a full dump (◆ on the timeline).</Empty>;
   if (raw.status === 'error') return <ErrorNotice error={raw.error} onRetry={raw.reload} />;
+  if (indexed.status === 'error') return <ErrorNotice error={indexed.error} onRetry={indexed.reload} />;
   if (text === null && raw.value?.snapshotId === snapshotId) return <Empty title="No text for this snapshot">{raw.value.reason}</Empty>;
   return (
     <div className="dump-view">
@@ -114,7 +104,7 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
           <span className="muted">Select a group to highlight its {noun}s.</span>
         ) : headers.length === 0 ? (
           <span className="muted">
-            {groups ? (isRecords ? 'This dump has no record of the selected group.' : 'This snapshot lists no goroutines of the selected group one by one.') : 'Loading goroutines…'}
+            {index ? (isRecords ? 'This dump has no record of the selected group.' : 'This snapshot lists no goroutines of the selected group one by one.') : 'Loading goroutines…'}
           </span>
         ) : (
           <>
@@ -131,7 +121,7 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
         )}
         {index && (
           <span className="muted dump-size">
-            {formatCount(index.lineCount)} lines · {formatCount(index.spans.length)} {noun}s
+            {formatCount(index.lineCount)} lines · {formatCount(spanCount)} {noun}s
           </span>
         )}
       </div>
@@ -148,7 +138,7 @@ export function DumpView({ snapshotId, groupKey, isDark, onSelectGroup }: DumpVi
           <Loading what="the dump" />
         ) : (
           <Suspense fallback={<Loading what="the editor" />}>
-            <MonacoDump text={text} folds={index.spans} highlight={highlight} reveal={reveal} isDark={isDark} onLineSelected={onLineSelected} onShown={onShown} />
+            <MonacoDump text={text} folds={folds} highlight={highlight} reveal={reveal} isDark={isDark} onLineSelected={onLineSelected} onShown={onShown} />
           </Suspense>
         )}
       </div>

@@ -4,7 +4,9 @@ export const GOROUTINE_DUMP_LANGUAGE = 'goroutine-dump';
 
 /**
  * The `goroutine-dump` Monarch grammar: debug=2 / crash / SIGQUIT tracebacks and debug=1 profiles.
- * Each rule covers one whole line shape (Monarch needs every group of a rule to cover the match):
+ * It colours text and decides nothing: which lines are goroutines, and their groups, come from main's
+ * `snapshot.index` (the parser's grammar). Each rule covers one whole line shape (Monarch needs every
+ * group of a rule to cover the match):
  *
  *   goroutine 7 [chan receive, 5 minutes, locked to thread]:   header: id, state, wait, flags
  *   main.(*session).readEvents(0xc000026400, ...)               function: package, name, arguments
