@@ -3,13 +3,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { GoroscopeError, InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import type { DumpFormat, Group, ProfileKind, Snapshot } from '../../shared/model.js';
+import { CountBlocks } from './count-blocks.js';
 import { FleetHistory } from './fleet-store.js';
 import { migrate } from './migrations/index.js';
 import { packIds, unpackIds } from './id-packing.js';
 import { decompressRaw, type RawEncoding } from './raw-dump.js';
 import { frameJson, frameOf, framesJson, framesOf, groupOf, metricsOf, sessionOf, snapshotInfoOf, type Row } from './rows.js';
 import { labelSetKey } from '../../shared/labels.js';
-import { assembleSeries, type CompactCountRow, type DetailCountRow, type TickRow } from './series.js';
+import { assembleSeries, type DetailCountRow, type TickRow } from './series.js';
 import {
   isRawKept,
   type FullDumpIds,
@@ -32,9 +33,6 @@ const BUSY_TIMEOUT_MS = 5_000;
 export const HOT_QUERIES = {
   seriesTicks: `SELECT id, tick, kind, endpoint, at_ms, total, num_goroutine, threads, heap_alloc_bytes, heap_inuse_bytes, gc_cycles, error_code, error_message
     FROM snapshots WHERE session_id = ? ORDER BY tick, id`,
-  seriesCounts: `SELECT s.tick, g.stack_id, g.count
-    FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id
-    WHERE s.session_id = ? AND s.kind = 'compact' AND s.error_code IS NULL`,
   seriesDetails: `SELECT s.tick, s.kind, g.stack_id, g.count, g.leaked, g.max_wait_minutes
     FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id
     WHERE s.session_id = ? AND s.kind IN ('full', 'leak') AND s.error_code IS NULL`,
@@ -106,6 +104,8 @@ export class HistoryStore {
   private readonly createSessionTx;
   /** Fleets (many instances, one session each, under one fleet session): see fleet-store.ts. */
   readonly fleets: FleetHistory;
+  /** The counts of compact profiles, packed per stack per block of ticks (migration 5). */
+  private readonly counts: CountBlocks;
 
   private constructor(
     private readonly db: Database.Database,
@@ -140,7 +140,6 @@ export class HistoryStore {
       insertRaw: p('INSERT INTO raw_dumps (snapshot_id, session_id, encoding, original_bytes, data) VALUES (?, ?, ?, ?, ?)'),
       pruneRaw: p(HOT_QUERIES.pruneRaw),
       seriesTicks: p(HOT_QUERIES.seriesTicks).raw(),
-      seriesCounts: p(HOT_QUERIES.seriesCounts).raw(),
       seriesDetails: p(HOT_QUERIES.seriesDetails).raw(),
       fullDumpIds: p(HOT_QUERIES.fullDumpIds),
       snapshotGroups: p(HOT_QUERIES.snapshotGroups),
@@ -159,6 +158,7 @@ export class HistoryStore {
     );
     this.createSessionTx = db.transaction((s: NewSession) => this.writeSession(s));
     this.fleets = new FleetHistory(db);
+    this.counts = new CountBlocks(db);
   }
 
   /**
@@ -218,6 +218,7 @@ export class HistoryStore {
     try {
       return this.recordTickTx(sessionId, tick, records);
     } catch (error) {
+      this.counts.forget(sessionId);
       for (const c of this.cachedThisTick) {
         if (c.isNew) this.stackIds.delete(c.key);
         this.stacksWithCreator.delete(c.id);
@@ -239,6 +240,7 @@ export class HistoryStore {
     }
     if (this.st.deleteSession.run(sessionId).changes === 0) throw noSession(sessionId);
     this.retention.delete(sessionId);
+    this.counts.forget(sessionId);
   }
 
   listSessions(): SessionSummary[] {
@@ -254,13 +256,11 @@ export class HistoryStore {
   sessionSeries(sessionId: number): SessionSeries {
     this.session(sessionId);
     const ticks = this.st.seriesTicks.all(sessionId) as TickRow[];
-    const counts = this.st.seriesCounts.all(sessionId) as CompactCountRow[];
+    const counts = this.counts.sessionCounts(sessionId);
     const details = this.st.seriesDetails.all(sessionId) as DetailCountRow[];
-    const keys = new Map<number, string>();
-    for (const row of counts) if (!keys.has(row[1])) keys.set(row[1], '');
-    for (const row of details) if (!keys.has(row[2])) keys.set(row[2], '');
-    for (const id of keys.keys()) keys.set(id, (this.st.stack.get(id) as Row).key as string);
-    return assembleSeries(sessionId, ticks, counts, details, keys);
+    const series = assembleSeries(sessionId, ticks, counts, details, new Map());
+    for (const g of series.groups) g.key = this.stackKeyOf(g.stackId);
+    return series;
   }
 
   sessionStacks(sessionId: number): StackInfo[] {
@@ -271,17 +271,27 @@ export class HistoryStore {
       for (const [s, n] of Object.entries(JSON.parse(json) as Record<string, number>)) acc[s] = (acc[s] ?? 0) + n;
       states.set(stackId, acc);
     }
-    return (this.st.sessionStackTicks.all(sessionId) as Row[]).map((r) => {
-      const stack = this.st.stack.get(r.stack_id) as Row;
+    // Ticks per stack from its rows (full dumps, leak profiles) and from the packed compact counts.
+    const spans = this.counts.stackSpans(sessionId);
+    for (const r of this.st.sessionStackTicks.all(sessionId) as Row[]) {
+      const span = spans.get(r.stack_id as number);
+      if (!span) spans.set(r.stack_id as number, { first: r.first_tick as number, last: r.last_tick as number });
+      else {
+        span.first = Math.min(span.first, r.first_tick as number);
+        span.last = Math.max(span.last, r.last_tick as number);
+      }
+    }
+    return [...spans].sort((a, b) => a[0] - b[0]).map(([stackId, span]) => {
+      const stack = this.st.stack.get(stackId) as Row;
       return {
-        stackId: stack.id as number,
+        stackId,
         key: stack.key as string,
         frames: framesOf(stack.frames as string),
         blockingSite: frameOf(stack.blocking_site),
         createdBy: frameOf(stack.created_by),
-        states: states.get(stack.id as number) ?? {},
-        firstTick: r.first_tick as number,
-        lastTick: r.last_tick as number,
+        states: states.get(stackId) ?? {},
+        firstTick: span.first,
+        lastTick: span.last,
       };
     });
   }
@@ -322,6 +332,7 @@ export class HistoryStore {
     // Only tracebacks print `created by`; the stack row may know it from another snapshot.
     const hasCreators = format === 'traceback';
     const rows = this.st.snapshotGroups.all(snapshotId) as Row[];
+    if (row.kind === 'compact') rows.push(...this.packedGroupRows(row, rows));
     const labelsByStack = this.snapshotLabelsByStack(snapshotId);
     const groups = rows.map((r) => {
       const g = groupOf(r, hasCreators);
@@ -340,6 +351,27 @@ export class HistoryStore {
       threadStacks: row.thread_stacks as number,
       warnings: row.warnings === null ? [] : JSON.parse(row.warnings as string),
     };
+  }
+
+  /**
+   * A counted compact profile's groups from the packed counts, as rows like `snapshotGroups`' (only
+   * the count: a group with more, such as ids or states, has its own row in `rows` and is skipped).
+   */
+  private packedGroupRows(snapshot: Row, rows: readonly Row[]): Row[] {
+    const counts = this.counts.countsAt(snapshot.session_id as number, snapshot.tick as number, snapshot.id as number);
+    if (counts === null) return [];
+    const present = new Set(rows.map((r) => r.stack_id as number));
+    const out: Row[] = [];
+    for (const [stackId, count] of counts) {
+      if (present.has(stackId)) continue;
+      const stack = this.st.stack.get(stackId) as Row;
+      out.push({ ...stack, stack_id: stackId, count, leaked: 0, max_wait_minutes: null, states: null, labels: null, is_locked: 0, ids: null });
+    }
+    return out;
+  }
+
+  private stackKeyOf(stackId: number): string {
+    return (this.st.stack.get(stackId) as Row).key as string;
   }
 
   /**
@@ -423,6 +455,8 @@ export class HistoryStore {
     if (this.st.bumpSession.run(tick + 1, ok, failed, sessionId).changes === 0) throw noSession(sessionId);
     const ids: number[] = [];
     let keptRaw = false;
+    // The tick's counted compact profile (the last that succeeded, as the series reads it) is packed.
+    const counted = records.findLast((r) => r.kind === 'compact' && r.snapshot !== null);
     for (const r of records) {
       const s = r.snapshot;
       const m = s?.metrics ?? null;
@@ -434,7 +468,13 @@ export class HistoryStore {
       );
       const snapshotId = Number(info.lastInsertRowid);
       ids.push(snapshotId);
-      if (s) {
+      if (s && r === counted && this.writePackedCounts(sessionId, tick, snapshotId, s)) {
+        // Packed: counts only; a group with more than a count (ids, states…) keeps its row too.
+        for (const g of s.groups) {
+          if (hasMoreThanCount(g)) this.writeGroup(snapshotId, g);
+          else this.writeLabels(snapshotId, this.stackIdOf(g), g);
+        }
+      } else if (s) {
         for (const g of s.groups) this.writeGroup(snapshotId, g);
       }
       if (r.raw && isRawKept(this.retentionOf(sessionId).retention, r.kind)) {
@@ -451,8 +491,18 @@ export class HistoryStore {
     const states = Object.keys(g.states).length > 0 ? JSON.stringify(g.states) : null;
     // Labels go to group_label_counts (migration 3): each set once in label_sets, a small row per tick.
     this.st.insertCount.run(snapshotId, stackId, g.count, g.leakedCount, g.maxWaitMinutes, states, null, g.isLocked ? 1 : 0);
-    for (const l of g.labels) this.st.insertLabelCount.run(snapshotId, stackId, this.labelSetIdOf(l.labels), l.count);
+    this.writeLabels(snapshotId, stackId, g);
     if (g.ids.length > 0) this.st.insertIds.run(snapshotId, stackId, packIds(g.ids));
+  }
+
+  private writeLabels(snapshotId: number, stackId: number, g: Group): void {
+    for (const l of g.labels) this.st.insertLabelCount.run(snapshotId, stackId, this.labelSetIdOf(l.labels), l.count);
+  }
+
+  /** One packed row for the tick's counts (count-blocks.ts); false when the tick already has one. */
+  private writePackedCounts(sessionId: number, tick: number, snapshotId: number, s: Snapshot): boolean {
+    const counts = s.groups.map((g) => ({ stackId: this.stackIdOf(g), count: g.count }));
+    return this.counts.record(sessionId, tick, snapshotId, counts);
   }
 
   private stackIdOf(g: Group): number {
@@ -499,6 +549,11 @@ export class HistoryStore {
     }
     return r;
   }
+}
+
+/** Whether a group carries more than its count and labels, so that it needs a `group_counts` row. */
+function hasMoreThanCount(g: Group): boolean {
+  return g.leakedCount !== 0 || g.maxWaitMinutes !== null || g.isLocked || g.ids.length > 0 || Object.keys(g.states).length > 0;
 }
 
 /** `[["route","GET /x"]]` (a label_sets key) → { route: 'GET /x' }. */

@@ -1,4 +1,6 @@
 import type { RuntimeMetrics } from '../../shared/model.js';
+import { decodeBlockRuns, decodeTickCounts } from './count-codec.js';
+import type { PackedSessionCounts } from './count-blocks.js';
 import type { GroupSeries, SessionSeries, SnapshotKind, TickError, TickPoint } from './types.js';
 
 /** A raw row of HOT_QUERIES.seriesTicks, in its column order. */
@@ -18,9 +20,6 @@ export type TickRow = [
   errorMessage: string | null,
 ];
 
-/** A raw row of HOT_QUERIES.seriesCounts (compact profiles: nine rows in ten), in its column order. */
-export type CompactCountRow = [tick: number, stackId: number, count: number];
-
 /** A raw row of HOT_QUERIES.seriesDetails (full dumps and leak profiles), in its column order. */
 export type DetailCountRow = [tick: number, kind: SnapshotKind, stackId: number, count: number, leaked: number, maxWaitMinutes: number | null];
 
@@ -29,14 +28,14 @@ function metricsOf(r: TickRow): RuntimeMetrics {
 }
 
 /**
- * Builds the series from the two hot queries (rows ordered by tick). A tick's group counts come from its
- * compact profile, or from its full dump when the compact one failed or was not taken (an import of a
- * debug=2 file). Pure: the store runs the queries.
+ * Builds the series from the hot queries (rows ordered by tick) and the packed compact counts
+ * (count-blocks.ts). A tick's group counts come from its compact profile, or from its full dump when
+ * the compact one failed or was not taken (an import of a debug=2 file). Pure: the store runs the queries.
  */
 export function assembleSeries(
   sessionId: number,
   rows: readonly TickRow[],
-  counts: readonly CompactCountRow[],
+  counts: PackedSessionCounts,
   details: readonly DetailCountRow[],
   keys: ReadonlyMap<number, string>,
 ): SessionSeries {
@@ -95,9 +94,18 @@ export function assembleSeries(
     }
     return g;
   };
-  for (const c of counts) {
-    const i = indexOfTick[c[0]];
-    if (i !== undefined) seriesOf(c[1]).counts[i] = c[2];
+  for (const [stackId, firstTick, packed] of counts.blocks) {
+    const series = seriesOf(stackId).counts;
+    decodeBlockRuns(packed, firstTick, (from, to, count) => {
+      for (let tick = from; tick <= to; tick++) {
+        const i = indexOfTick[tick];
+        if (i !== undefined) series[i] = count;
+      }
+    });
+  }
+  for (const [tick, packed] of counts.staged) {
+    const i = indexOfTick[tick];
+    if (i !== undefined) decodeTickCounts(packed, (stackId, count) => (seriesOf(stackId).counts[i] = count));
   }
   for (const c of details) {
     const i = indexOfTick[c[0]];

@@ -1,0 +1,184 @@
+import type Database from 'better-sqlite3';
+import {
+  BLOCK_TICKS,
+  blockCountAt,
+  blockOf,
+  decodeBlock,
+  decodeTickCounts,
+  encodeBlock,
+  encodeTickCounts,
+} from './count-codec.js';
+
+/** A session's packed counts as stored: compacted blocks, and the tick rows of its unfinished block. */
+export interface PackedSessionCounts {
+  blocks: [stackId: number, firstTick: number, counts: Buffer][];
+  staged: [tick: number, counts: Buffer][];
+}
+
+/**
+ * The reads, named so that the migration test checks their `EXPLAIN QUERY PLAN` (each must search an
+ * index). Parameters: the session id, then a tick or block where the query names one.
+ */
+export const COUNT_QUERIES = {
+  lastTick: 'SELECT max(tick) FROM count_ticks WHERE session_id = ?',
+  oldestStaged: 'SELECT min(tick) FROM count_ticks WHERE session_id = ? AND counts IS NOT NULL',
+  stagedBefore: 'SELECT tick, counts FROM count_ticks WHERE session_id = ? AND counts IS NOT NULL AND tick < ? ORDER BY tick',
+  clearStaged: 'UPDATE count_ticks SET counts = NULL WHERE session_id = ? AND counts IS NOT NULL AND tick < ?',
+  block: 'SELECT first_tick, counts FROM count_blocks WHERE session_id = ? AND block = ? AND stack_id = ?',
+  sessionBlocks: 'SELECT stack_id, first_tick, counts FROM count_blocks WHERE session_id = ?',
+  sessionStaged: 'SELECT tick, counts FROM count_ticks WHERE session_id = ? AND counts IS NOT NULL ORDER BY tick',
+  tickRow: 'SELECT snapshot_id, counts FROM count_ticks WHERE session_id = ? AND tick = ?',
+  blocksAt: 'SELECT stack_id, first_tick, counts FROM count_blocks WHERE session_id = ? AND block = ? AND first_tick <= ? AND last_tick >= ?',
+  spans: 'SELECT stack_id, min(first_tick), max(last_tick) FROM count_blocks WHERE session_id = ? GROUP BY stack_id',
+} as const;
+
+interface SessionState {
+  /** The highest tick with counts (-1: none). */
+  lastTick: number;
+  /** The block of the oldest tick row not yet compacted, or null. */
+  stagedBlock: number | null;
+}
+
+/**
+ * The counts of each tick's counted compact profile (migration 5, count-codec.ts). A tick writes one
+ * row to `count_ticks` (its snapshot id and its `stackId, count` pairs): one insert, whatever the
+ * number of groups, and durable with the tick's transaction, so a recorder killed mid-block loses
+ * nothing. When a tick of a later block arrives, the rows of the finished block are packed into one
+ * `count_blocks` row per stack and their counts cleared (the row stays: it says which snapshot of
+ * the tick the blocks count). Readers take both, so a block left unfinished by a crash reads the same.
+ *
+ * HistoryStore owns one (all SQL stays in the store module); call from inside its tick transaction.
+ */
+export class CountBlocks {
+  private readonly st;
+  private readonly sessions = new Map<number, SessionState>();
+
+  constructor(db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.st = {
+      lastTick: p(COUNT_QUERIES.lastTick).pluck(),
+      oldestStaged: p(COUNT_QUERIES.oldestStaged).pluck(),
+      insertTick: p('INSERT INTO count_ticks (session_id, tick, snapshot_id, counts) VALUES (?, ?, ?, ?)'),
+      stagedBefore: p(COUNT_QUERIES.stagedBefore).raw(),
+      clearStaged: p(COUNT_QUERIES.clearStaged),
+      block: p(COUNT_QUERIES.block).raw(),
+      upsertBlock: p(`INSERT INTO count_blocks (session_id, block, stack_id, first_tick, last_tick, counts) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (session_id, block, stack_id) DO UPDATE SET first_tick = excluded.first_tick, last_tick = excluded.last_tick, counts = excluded.counts`),
+      sessionBlocks: p(COUNT_QUERIES.sessionBlocks).raw(),
+      sessionStaged: p(COUNT_QUERIES.sessionStaged).raw(),
+      tickRow: p(COUNT_QUERIES.tickRow).raw(),
+      blocksAt: p(COUNT_QUERIES.blocksAt).raw(),
+      spans: p(COUNT_QUERIES.spans).raw(),
+    };
+  }
+
+  /**
+   * Stores the counts of `snapshotId`, the counted compact profile of `tick`. Returns false, storing
+   * nothing, when the session already has counts at this tick or a later one (ticks are written in
+   * order; the caller then keeps this snapshot's counts as rows).
+   */
+  record(sessionId: number, tick: number, snapshotId: number, counts: readonly { stackId: number; count: number }[]): boolean {
+    const s = this.stateOf(sessionId);
+    if (tick <= s.lastTick) return false;
+    // Ascending stack ids: the series lists groups in the order they first appear, as before blocks.
+    const sorted = [...counts].sort((a, b) => a.stackId - b.stackId);
+    this.st.insertTick.run(sessionId, tick, snapshotId, encodeTickCounts(sorted));
+    s.lastTick = tick;
+    const block = blockOf(tick);
+    if (s.stagedBlock !== null && s.stagedBlock < block) this.compact(sessionId, block * BLOCK_TICKS);
+    s.stagedBlock = block;
+    return true;
+  }
+
+  /** Forgets what is cached of a session (its tick transaction rolled back, or it was removed). */
+  forget(sessionId: number): void {
+    this.sessions.delete(sessionId);
+  }
+
+  /** Everything a session's series needs, packed (count-codec.ts decodes it). */
+  sessionCounts(sessionId: number): PackedSessionCounts {
+    return {
+      blocks: this.st.sessionBlocks.all(sessionId) as PackedSessionCounts['blocks'],
+      staged: this.st.sessionStaged.all(sessionId) as PackedSessionCounts['staged'],
+    };
+  }
+
+  /**
+   * The counts by stack id of `snapshotId` at `tick`, or null when that snapshot's counts are not
+   * here (not a counted compact profile, or one kept as rows).
+   */
+  countsAt(sessionId: number, tick: number, snapshotId: number): Map<number, number> | null {
+    const row = this.st.tickRow.get(sessionId, tick) as [number, Buffer | null] | undefined;
+    if (!row || row[0] !== snapshotId) return null;
+    const out = new Map<number, number>();
+    if (row[1] !== null) {
+      decodeTickCounts(row[1], (stackId, count) => out.set(stackId, count));
+      return out;
+    }
+    for (const [stackId, firstTick, counts] of this.st.blocksAt.all(sessionId, blockOf(tick), tick, tick) as PackedSessionCounts['blocks']) {
+      const count = blockCountAt(counts, firstTick, tick);
+      if (count !== null) out.set(stackId, count);
+    }
+    return out;
+  }
+
+  /** Per stack id, the first and last tick it was counted at. */
+  stackSpans(sessionId: number): Map<number, { first: number; last: number }> {
+    const out = new Map<number, { first: number; last: number }>();
+    for (const [stackId, first, last] of this.st.spans.all(sessionId) as [number, number, number][]) out.set(stackId, { first, last });
+    for (const [tick, counts] of this.st.sessionStaged.all(sessionId) as PackedSessionCounts['staged']) {
+      decodeTickCounts(counts, (stackId) => {
+        const span = out.get(stackId);
+        if (!span) out.set(stackId, { first: tick, last: tick });
+        else {
+          span.first = Math.min(span.first, tick);
+          span.last = Math.max(span.last, tick);
+        }
+      });
+    }
+    return out;
+  }
+
+  private stateOf(sessionId: number): SessionState {
+    let s = this.sessions.get(sessionId);
+    if (!s) {
+      const last = this.st.lastTick.get(sessionId) as number | null;
+      const oldest = this.st.oldestStaged.get(sessionId) as number | null;
+      s = { lastTick: last ?? -1, stagedBlock: oldest === null ? null : blockOf(oldest) };
+      this.sessions.set(sessionId, s);
+    }
+    return s;
+  }
+
+  /** Packs the tick rows before `beforeTick` into blocks (merged with any block already there). */
+  private compact(sessionId: number, beforeTick: number): void {
+    const byBlock = new Map<number, Map<number, [number, number][]>>();
+    for (const [tick, counts] of this.st.stagedBefore.all(sessionId, beforeTick) as PackedSessionCounts['staged']) {
+      const block = blockOf(tick);
+      let stacks = byBlock.get(block);
+      if (!stacks) byBlock.set(block, (stacks = new Map()));
+      decodeTickCounts(counts, (stackId, count) => {
+        const points = stacks.get(stackId);
+        if (points) points.push([tick, count]);
+        else stacks.set(stackId, [[tick, count]]);
+      });
+    }
+    for (const [block, stacks] of byBlock) {
+      for (const [stackId, points] of stacks) this.writeBlock(sessionId, block, stackId, points);
+    }
+    this.st.clearStaged.run(sessionId, beforeTick);
+  }
+
+  private writeBlock(sessionId: number, block: number, stackId: number, points: [number, number][]): void {
+    let all = points;
+    // A block already there (ticks of this block written before a restart): keep its ticks too.
+    const existing = this.st.block.get(sessionId, block, stackId) as [number, Buffer] | undefined;
+    if (existing) {
+      const merged = new Map(decodeBlock(existing[1], existing[0]));
+      for (const [tick, count] of points) merged.set(tick, count);
+      all = [...merged].sort((a, b) => a[0] - b[0]);
+    }
+    const packed = encodeBlock(all);
+    this.st.upsertBlock.run(sessionId, block, stackId, packed.firstTick, packed.lastTick, packed.counts);
+  }
+}
