@@ -22,7 +22,9 @@ export class VarintWriter {
   private buf = Buffer.allocUnsafe(256);
   private at = 0;
 
+  /** Throws RangeError for anything but a non-negative safe integer (a caller bug: counts never are). */
   write(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`packed counts hold non-negative integers; got ${n}`);
     if (this.at + 10 > this.buf.length) {
       const bigger = Buffer.allocUnsafe(this.buf.length * 2);
       this.buf.copy(bigger, 0, 0, this.at);

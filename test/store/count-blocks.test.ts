@@ -1,0 +1,147 @@
+import { copyFileSync, existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Group, Snapshot } from '../../src/shared/model.js';
+import { BLOCK_TICKS, blockCountAt, decodeBlock, decodeTickCounts, encodeBlock, encodeTickCounts } from '../../src/main/store/count-codec.js';
+import { HistoryStore } from '../../src/main/store/history-store.js';
+import type { NewSession } from '../../src/main/store/types.js';
+import { tempDir } from './temp-db.js';
+
+const SESSION: NewSession = {
+  source: 'recording', name: 'blocks', targetUrl: 'http://127.0.0.1:6060', startedAtMs: 1_700_000_000_000,
+  intervalMs: 1000, fullEvery: 0, rawRetention: 'none', rawKeepLast: 0, endpoints: ['goroutine'],
+};
+
+function group(i: number, count: number): Group {
+  const frames = [{ func: `main.worker${i}`, file: '/src/main.go', line: 10 + i }];
+  return {
+    key: `k${String(i).padStart(15, '0')}`, count, states: {}, leakedCount: 0, maxWaitMinutes: null,
+    blockingSite: frames[0]!, createdBy: null, frames, labels: [], ids: [], isLocked: false,
+  };
+}
+
+/** Group i's count at tick t: a leak (0), a pool that steps (1), a group seen every 7th tick only (2). */
+function countAt(i: number, t: number): number | null {
+  if (i === 0) return 1 + Math.floor(t / 100);
+  if (i === 1) return 5 + (t % 3 === 0 ? 1 : 0);
+  return t % 7 === 0 ? 2 : null;
+}
+
+function compactAt(t: number): Snapshot {
+  const groups = [0, 1, 2].flatMap((i) => (countAt(i, t) === null ? [] : [group(i, countAt(i, t)!)]));
+  return { format: 'debug1', profile: 'goroutine', total: groups.reduce((n, g) => n + g.count, 0), takenAtMs: null, groups, metrics: null, threadStacks: 0, warnings: [] };
+}
+
+function record(store: HistoryStore, session: number, from: number, to: number): void {
+  for (let t = from; t < to; t++) {
+    store.recordTick(session, t, [{ kind: 'compact', endpoint: 'goroutine?debug=1', atMs: SESSION.startedAtMs + t * 1000, durationMs: 1, bytes: 10, snapshot: compactAt(t), error: null, raw: null }]);
+  }
+}
+
+/** The series read back equals what was written, tick by tick, for every group. */
+function expectSeries(store: HistoryStore, session: number, ticks: number): void {
+  const series = store.sessionSeries(session);
+  expect(series.ticks.map((t) => t.tick)).toEqual(Array.from({ length: ticks }, (_, t) => t));
+  for (const i of [0, 1, 2]) {
+    const g = series.groups.find((x) => x.key === group(i, 0).key)!;
+    expect(g.counts, `group ${i}`).toEqual(Array.from({ length: ticks }, (_, t) => countAt(i, t) ?? 0));
+  }
+}
+
+function openTemp(): { store: HistoryStore; file: string; copy: (name: string) => string } {
+  const t = tempDir();
+  const file = t.file('h.db');
+  const store = HistoryStore.open(file);
+  onTestFinished(() => {
+    store.dispose();
+    t.remove();
+  });
+  // The files as a process killed now leaves them: the database and its write-ahead log, never checkpointed or closed.
+  const copy = (name: string): string => {
+    const to = t.file(name);
+    copyFileSync(file, to);
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${to}-wal`);
+    return to;
+  };
+  return { store, file, copy };
+}
+
+describe('count codec', () => {
+  it('packs tick rows as stack id and count pairs', () => {
+    const packed = encodeTickCounts([{ stackId: 7, count: 3 }, { stackId: 300, count: 1 }]);
+    expect([...packed]).toEqual([0x07, 0x03, 0xac, 0x02, 0x01]);
+    const back: [number, number][] = [];
+    decodeTickCounts(packed, (s, c) => back.push([s, c]));
+    expect(back).toEqual([[7, 3], [300, 1]]);
+  });
+
+  it('packs a block as runs, with absent ticks as runs of 0', () => {
+    const block = encodeBlock([[10, 5], [11, 5], [12, 5], [14, 2]]);
+    expect(block.firstTick).toBe(10);
+    expect(block.lastTick).toBe(14);
+    expect([...block.counts]).toEqual([0x03, 0x06, 0x01, 0x00, 0x01, 0x03]);
+    expect(decodeBlock(block.counts, 10)).toEqual([[10, 5], [11, 5], [12, 5], [14, 2]]);
+    expect([9, 10, 12, 13, 14, 15].map((t) => blockCountAt(block.counts, 10, t))).toEqual([null, 5, 5, null, 2, null]);
+  });
+
+  it('refuses unsorted ticks and a BLOB cut inside a varint', () => {
+    expect(() => encodeBlock([[4, 1], [3, 1]])).toThrow('block ticks must ascend; got 3 after 4');
+    expect(() => decodeBlock(Buffer.from([0x83]), 0)).toThrow('packed counts end inside a varint at byte 1');
+  });
+});
+
+describe('counts packed per block', () => {
+  it('reads back every count across block boundaries, and no group_counts row is written for them', () => {
+    const { store, file } = openTemp();
+    const session = store.createSession(SESSION);
+    const ticks = 2 * BLOCK_TICKS + 50;
+    record(store, session, 0, ticks);
+    expectSeries(store, session, ticks);
+    const db = new Database(file, { readonly: true });
+    onTestFinished(() => {
+      db.close();
+    });
+    expect(db.prepare('SELECT count(*) FROM group_counts').pluck().get()).toBe(0);
+    // Two finished blocks × 3 stacks; the 50 ticks of the third block are still tick rows.
+    expect(db.prepare('SELECT block, count(*) FROM count_blocks GROUP BY block').raw().all()).toEqual([[0, 3], [1, 3]]);
+    expect(db.prepare('SELECT count(*) FROM count_ticks WHERE counts IS NOT NULL').pluck().get()).toBe(50);
+    // A stored compact profile reads back as written, from a finished block and from the unfinished one.
+    for (const t of [0, 7, BLOCK_TICKS + 1, 2 * BLOCK_TICKS + 49]) {
+      const id = store.sessionSeries(session).ticks[t]!.countedSnapshotId!;
+      expect(store.snapshot(id)).toEqual({ ...compactAt(t), groups: [...compactAt(t).groups].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1)) });
+    }
+    expect(store.sessionStacks(session).map((s) => [s.key, s.firstTick, s.lastTick])).toEqual([
+      [group(0, 0).key, 0, ticks - 1],
+      [group(1, 0).key, 0, ticks - 1],
+      [group(2, 0).key, 0, 2 * BLOCK_TICKS + 49 - ((2 * BLOCK_TICKS + 49) % 7)],
+    ]);
+  });
+
+  it('loses nothing of a block a killed recorder left unfinished, and carries on in it after a restart', () => {
+    const { store, copy } = openTemp();
+    const session = store.createSession(SESSION);
+    record(store, session, 0, BLOCK_TICKS + 20);
+    // Killed here: the store is never disposed, the log never checkpointed.
+    const crashed = copy('crashed.db');
+    const reopened = HistoryStore.open(crashed);
+    onTestFinished(() => reopened.dispose());
+    expectSeries(reopened, session, BLOCK_TICKS + 20);
+    // Another process writes on (ticks of the same, unfinished block, then past it): blocks merge.
+    record(reopened, session, BLOCK_TICKS + 20, 2 * BLOCK_TICKS + 5);
+    expectSeries(reopened, session, 2 * BLOCK_TICKS + 5);
+  });
+
+  it('keeps a rolled-back tick out of the blocks', () => {
+    const { store } = openTemp();
+    const session = store.createSession(SESSION);
+    record(store, session, 0, 3);
+    // A count that cannot be packed fails the tick's transaction after its snapshot row was written.
+    const bad = compactAt(3);
+    bad.groups[0] = { ...bad.groups[0]!, count: -1 };
+    expect(() => store.recordTick(session, 3, [{ kind: 'compact', endpoint: 'x', atMs: 1, durationMs: 1, bytes: 1, snapshot: bad, error: null, raw: null }])).toThrow(
+      'packed counts hold non-negative integers; got -1',
+    );
+    record(store, session, 3, 5);
+    expectSeries(store, session, 5);
+  });
+});
