@@ -112,6 +112,14 @@ export const SessionSeriesSchema = z.object({
   /** Per tick, the sum of every other group ("the rest", folded). */
   rest: countsPerTick,
   restGroups: count,
+  /**
+   * Set when the request asked for `columns` and the session has more than twice as many ticks: each
+   * column of consecutive ticks is two entries of `ticks` (real ticks of the column, in order; a
+   * full dump or a failed tick is preferred, so its mark stays), and every value there — each group's
+   * count, `rest`, the totals — is the column's lowest at the first entry and its highest at the
+   * second. A one-tick spike is never dropped. Absent when every tick is sent.
+   */
+  downsampled: z.object({ sessionTicks: count, columns: count, ticksPerColumn: z.number().positive() }).optional(),
 });
 export type SessionSeries = z.infer<typeof SessionSeriesSchema>;
 
@@ -261,7 +269,12 @@ export const requests = {
   'session.get': request(bySession, SessionSummarySchema),
   'session.remove': request(bySession, z.object({ sessionId: id })),
   'session.series': request(
-    z.strictObject({ sessionId: id, maxGroups: z.number().int().min(1).max(100).default(10) }),
+    z.strictObject({
+      sessionId: id,
+      maxGroups: z.number().int().min(1).max(100).default(10),
+      /** The chart's width in pixel columns: longer sessions come downsampled to it (min and max per column). */
+      columns: z.number().int().min(16).max(20_000).optional(),
+    }),
     SessionSeriesSchema,
   ),
   /** The groups of one snapshot (default: the last counted one) with their history over the session. */

@@ -13,7 +13,7 @@ import { ReportView } from '../views/report/ReportView.js';
 import { SourceView, type SourceEditorProps } from '../views/source-view/SourceView.js';
 import { SourceCode } from './SourceCode.js';
 import { SingleDumpView } from '../views/single-dump/SingleDumpView.js';
-import { dumpOfTick, indexOfTick, snapshotOfTick } from './tick-selection.js';
+import { dumpOfTick, entryOfSessionIndex, indexOfTick, snapshotOfTick } from './tick-selection.js';
 import { useThrottled } from './use-throttled.js';
 
 type Tab = 'overview' | 'group' | 'dump' | 'diff' | 'report';
@@ -41,7 +41,10 @@ const isTab = (view: string | null): view is Tab => TABS.some((t) => t.id === vi
 export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlaceChange }: SessionWorkspaceProps): React.JSX.Element {
   const session = useRequest('session.get', { sessionId });
   const [maxGroups, setMaxGroups] = useState(10);
-  const series = useRequest('session.series', { sessionId, maxGroups });
+  // A long session comes downsampled to the chart's pixel columns (min and max per column, contract.ts):
+  // the window's width in device pixels bounds the chart's, so every pixel column keeps its spikes.
+  const [columns] = useState(() => Math.min(20_000, Math.max(16, Math.round(window.innerWidth * (window.devicePixelRatio || 1)))));
+  const series = useRequest('session.series', { sessionId, maxGroups, columns });
   const snapshots = useRequest('snapshot.list', { sessionId });
   const stop = useAction('recording.stop');
   const groupKey = place.groupKey;
@@ -104,6 +107,7 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
     const scores = (groups.value?.rows ?? []).filter((r) => r.suspect !== null).map((r) => `${r.key}=${r.suspect!.score}`);
     return `${scores.join(',')}|${(groups.value?.restartTicks ?? []).join(',')}`;
   }, [groups.value]);
+  const sessionTicks = series.value?.downsampled?.sessionTicks;
   const timelineAnalysis = useMemo(() => {
     const [scores = '', restarts = ''] = analysisKey.split('|');
     const suspectScores = new Map<string, number>();
@@ -111,8 +115,12 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
       const at = pair.lastIndexOf('=');
       suspectScores.set(pair.slice(0, at), Number(pair.slice(at + 1)));
     }
-    return { suspectScores, restartTicks: restarts === '' ? [] : restarts.split(',').map(Number) };
-  }, [analysisKey]);
+    // Restarts are indexes into all of the session's ticks: a downsampled series has them in its columns.
+    const restartTicks = (restarts === '' ? [] : restarts.split(',').map(Number)).map((i) =>
+      sessionTicks === undefined ? i : entryOfSessionIndex(i, { sessionTicks, columns }),
+    );
+    return { suspectScores, restartTicks };
+  }, [analysisKey, sessionTicks, columns]);
   const row = useMemo(() => groups.value?.rows.find((r) => r.key === groupKey) ?? null, [groups.value, groupKey]);
   const selectGroup = useCallback((key: string) => setGroupKey(key), [setGroupKey]);
   const showInDump = useCallback(() => setTab('dump'), [setTab]);

@@ -40,3 +40,15 @@ export function indexOfTick(ticks: readonly TimelineTick[], tick: number): numbe
   }
   return null;
 }
+
+/**
+ * Where tick index `index` of the whole session lies in a downsampled series (contract.ts,
+ * `downsampled`): the first entry of its column. Columns split the ticks as `series-columns.ts` does.
+ */
+export function entryOfSessionIndex(index: number, d: { sessionTicks: number; columns: number }): number {
+  const startOf = (k: number): number => Math.floor((k * d.sessionTicks) / d.columns);
+  let k = Math.min(d.columns - 1, Math.floor((index * d.columns) / d.sessionTicks));
+  while (k + 1 < d.columns && startOf(k + 1) <= index) k++;
+  while (k > 0 && startOf(k) > index) k--;
+  return 2 * k;
+}
