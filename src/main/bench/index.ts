@@ -7,3 +7,4 @@ export { runFleetBench } from './fleet-bench.js';
 export { runLabelsBench } from './labels-bench.js';
 export { runScaleBench } from './scale-bench.js';
 export { runUiScaleBench } from './ui-scale-bench.js';
+export { runDayBench } from './day-bench.js';

@@ -21,6 +21,7 @@ import {
   type SessionSummary,
   type SnapshotInfo,
   type SnapshotRecord,
+  type TickError,
   type StackInfo,
 } from './types.js';
 
@@ -31,7 +32,7 @@ const BUSY_TIMEOUT_MS = 5_000;
  * search an index, never scan a table).
  */
 export const HOT_QUERIES = {
-  seriesTicks: `SELECT id, tick, kind, endpoint, at_ms, total, num_goroutine, threads, heap_alloc_bytes, heap_inuse_bytes, gc_cycles, error_code, error_message
+  seriesTicks: `SELECT id, tick, kind, endpoint, at_ms, total, num_goroutine, threads, heap_alloc_bytes, heap_inuse_bytes, gc_cycles, error_code, error_message, format, profile
     FROM snapshots WHERE session_id = ? ORDER BY tick, id`,
   seriesDetails: `SELECT s.tick, s.kind, g.stack_id, g.count, g.leaked, g.max_wait_minutes
     FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id
@@ -77,6 +78,9 @@ export const HOT_QUERIES = {
  * - `sessionSnapshots(id)`, `snapshot(snapshotId)` (the full Snapshot back), `rawDump(snapshotId)`.
  * Unknown ids throw NotFoundError.
  */
+/** What analysis reads of one stored request (`sessionRequests`). */
+export type SnapshotRequest = Pick<SnapshotInfo, 'id' | 'tick' | 'endpoint' | 'format' | 'profile' | 'total' | 'error'>;
+
 export interface OpenOptions {
   /**
    * better-sqlite3's addon built for another ABI: the Electron app passes the copy built for Electron
@@ -254,13 +258,17 @@ export class HistoryStore {
   }
 
   sessionSeries(sessionId: number): SessionSeries {
+    return this.readSeries(sessionId).series;
+  }
+
+  private readSeries(sessionId: number): { series: SessionSeries; rows: TickRow[] } {
     this.session(sessionId);
     const ticks = this.st.seriesTicks.all(sessionId) as TickRow[];
     const counts = this.counts.sessionCounts(sessionId);
     const details = this.st.seriesDetails.all(sessionId) as DetailCountRow[];
     const series = assembleSeries(sessionId, ticks, counts, details, new Map());
     for (const g of series.groups) g.key = this.stackKeyOf(g.stackId);
-    return series;
+    return { series, rows: ticks };
   }
 
   sessionStacks(sessionId: number): StackInfo[] {
@@ -308,6 +316,19 @@ export class HistoryStore {
       last.groups.push({ stackId: r.stack_id as number, key: r.key as string, ids: unpackIds(r.ids as Buffer) });
     }
     return out;
+  }
+
+  /**
+   * The series and, per snapshot of the session (tick order), what analysis reads of its request:
+   * both from one pass over the snapshots (a day of 1 s ticks has 172,800 of them).
+   */
+  sessionSeriesAndRequests(sessionId: number): { series: SessionSeries; requests: SnapshotRequest[] } {
+    const { series, rows } = this.readSeries(sessionId);
+    const requests = rows.map((r): SnapshotRequest => ({
+      id: r[0], tick: r[1], endpoint: r[3], format: r[13], profile: r[14], total: r[5],
+      error: r[11] === null ? null : { code: r[11] as TickError['code'], message: r[12] ?? '' },
+    }));
+    return { series, requests };
   }
 
   sessionSnapshots(sessionId: number): SnapshotInfo[] {

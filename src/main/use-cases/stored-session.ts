@@ -2,11 +2,10 @@ import type { DumpFormat } from '../../shared/model.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { mergeMetrics } from '../analysis/from-snapshots.js';
 import { SessionBuilder } from '../analysis/session-builder.js';
-import type { HistoryStore } from '../store/history-store.js';
+import type { HistoryStore, SnapshotRequest } from '../store/history-store.js';
 import { importTimeBasis } from './import-files.js';
 import { parseDump } from '../dump/parse-dump.js';
 import type { ParsedDump } from '../dump/types.js';
-import type { SnapshotInfo } from '../store/types.js';
 
 const GOROUTINE_FORMATS: ReadonlySet<DumpFormat> = new Set(['pprof-proto', 'debug1', 'traceback']);
 
@@ -19,17 +18,15 @@ const GOROUTINE_FORMATS: ReadonlySet<DumpFormat> = new Set(['pprof-proto', 'debu
  */
 export function loadStoredSession(store: HistoryStore, sessionId: number): LoadedSession {
   const summary = store.session(sessionId);
-  const series = store.sessionSeries(sessionId);
-  const infosByTick = new Map<number, SnapshotInfo[]>();
-  for (const info of store.sessionSnapshots(sessionId)) {
-    const list = infosByTick.get(info.tick);
-    if (list) list.push(info);
-    else infosByTick.set(info.tick, [info]);
-  }
+  const { series, requests } = store.sessionSeriesAndRequests(sessionId);
   const builder = new SessionBuilder();
   const tickIndex = new Map<number, number>();
+  // Requests come in tick order, as the series' ticks do: walk both together.
+  let at = 0;
   for (const t of series.ticks) {
-    const infos = infosByTick.get(t.tick) ?? [];
+    while (at < requests.length && requests[at]!.tick < t.tick) at++;
+    const infos: SnapshotRequest[] = [];
+    for (; at < requests.length && requests[at]!.tick === t.tick; at++) infos.push(requests[at]!);
     const ok = infos.filter((i) => i.error === null);
     const errors = infos.flatMap((i) => (i.error ? [`${i.endpoint}: ${i.error.message}`] : []));
     const index = builder.addTick({
@@ -47,11 +44,14 @@ export function loadStoredSession(store: HistoryStore, sessionId: number): Loade
   for (const stack of store.sessionStacks(sessionId)) {
     builder.defineGroup({ key: stack.key, frames: stack.frames, blockingSite: stack.blockingSite, createdBy: stack.createdBy });
   }
+  // Leaked counts exist only at ticks with a goroutineleak profile: visit those, not every tick.
+  const leakTicks = series.ticks.flatMap((t, i) => (t.leakSnapshotId === null ? [] : [i]));
   for (const g of series.groups) {
     builder.setCountSeries(g.key, g.counts);
-    g.leakedCounts.forEach((n, t) => {
-      if (n !== null) builder.setLeaked(t, g.key, n);
-    });
+    for (const t of leakTicks) {
+      const n = g.leakedCounts[t];
+      if (n !== null && n !== undefined) builder.setLeaked(t, g.key, n);
+    }
   }
   for (const t of series.ticks) {
     if (t.fullSnapshotId === null) continue;

@@ -45,7 +45,6 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
   // the window's width in device pixels bounds the chart's, so every pixel column keeps its spikes.
   const [columns] = useState(() => Math.min(20_000, Math.max(16, Math.round(window.innerWidth * (window.devicePixelRatio || 1)))));
   const series = useRequest('session.series', { sessionId, maxGroups, columns });
-  const snapshots = useRequest('snapshot.list', { sessionId });
   const stop = useAction('recording.stop');
   const groupKey = place.groupKey;
   const setTab = useCallback((view: Tab) => onPlaceChange({ view }), [onPlaceChange]);
@@ -75,6 +74,11 @@ export function SessionWorkspace({ sessionId, canAnalyse, isDark, place, onPlace
   // No view in the place: a session of one snapshot with a full dump opens on its one-page view, others on the group.
   const tab: Tab = isTab(place.view) ? place.view : ticks.length === 1 && dumpSnapshot !== null ? 'overview' : 'group';
   if (tab === 'dump' && !hasOpenedDump) setOpenedDump(true);
+  // The snapshot list is the diff view's alone, and a day of 1 s ticks has 172,800 snapshots: asked
+  // for once the diff is first opened, not with the timeline.
+  const [hasOpenedDiff, setOpenedDiff] = useState(false);
+  if (tab === 'diff' && !hasOpenedDiff) setOpenedDiff(true);
+  const snapshots = useRequest('snapshot.list', hasOpenedDiff ? { sessionId } : null);
 
   const refresh = useThrottled(() => {
     session.reload();
