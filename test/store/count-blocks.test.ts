@@ -104,7 +104,7 @@ describe('counts packed per block', () => {
     expect(db.prepare('SELECT count(*) FROM group_counts').pluck().get()).toBe(0);
     // Two finished blocks × 3 stacks; the 50 ticks of the third block are still tick rows.
     expect(db.prepare('SELECT block, count(*) FROM count_blocks GROUP BY block').raw().all()).toEqual([[0, 3], [1, 3]]);
-    expect(db.prepare('SELECT count(*) FROM count_ticks WHERE counts IS NOT NULL').pluck().get()).toBe(50);
+    expect(db.prepare('SELECT count(*) FROM count_staged').pluck().get()).toBe(50);
     // A stored compact profile reads back as written, from a finished block and from the unfinished one.
     for (const t of [0, 7, BLOCK_TICKS + 1, 2 * BLOCK_TICKS + 49]) {
       const id = store.sessionSeries(session).ticks[t]!.countedSnapshotId!;

@@ -167,7 +167,7 @@ describe('migrations', () => {
       db.close();
     });
     const tables = db.prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; strict: number }[];
-    expect(tables.map((t) => t.name).sort()).toEqual(['count_blocks', 'count_ticks', 'fleet_instances', 'fleets', 'goroutine_ids', 'group_counts', 'group_label_counts', 'label_sets', 'raw_dumps', 'sessions', 'snapshots', 'stacks', 'targets']);
+    expect(tables.map((t) => t.name).sort()).toEqual(['count_blocks', 'count_staged', 'count_ticks', 'fleet_instances', 'fleets', 'goroutine_ids', 'group_counts', 'group_label_counts', 'label_sets', 'raw_dumps', 'sessions', 'snapshots', 'stacks', 'targets']);
     for (const t of tables) expect(t.strict, t.name).toBe(1);
   });
 
@@ -188,7 +188,7 @@ describe('migrations', () => {
     }
     expect(plans.seriesTicks).toContain('SEARCH snapshots USING INDEX snapshots_by_session_tick (session_id=?)');
     expect(plans.sessionBlocks).toEqual(['SEARCH count_blocks USING INDEX sqlite_autoindex_count_blocks_1 (session_id=?)']);
-    expect(plans.oldestStaged!.join(' ')).toContain('count_ticks_staged');
+    expect(plans.oldestStaged!.join(' ')).toContain('count_staged');
   });
 });
 

@@ -21,13 +21,13 @@ export interface PackedSessionCounts {
  */
 export const COUNT_QUERIES = {
   lastTick: 'SELECT max(tick) FROM count_ticks WHERE session_id = ?',
-  oldestStaged: 'SELECT min(tick) FROM count_ticks WHERE session_id = ? AND counts IS NOT NULL',
-  stagedBefore: 'SELECT tick, counts FROM count_ticks WHERE session_id = ? AND counts IS NOT NULL AND tick < ? ORDER BY tick',
-  clearStaged: 'UPDATE count_ticks SET counts = NULL WHERE session_id = ? AND counts IS NOT NULL AND tick < ?',
+  oldestStaged: 'SELECT min(tick) FROM count_staged WHERE session_id = ?',
+  stagedBefore: 'SELECT tick, counts FROM count_staged WHERE session_id = ? AND tick < ? ORDER BY tick',
+  clearStaged: 'DELETE FROM count_staged WHERE session_id = ? AND tick < ?',
   block: 'SELECT first_tick, counts FROM count_blocks WHERE session_id = ? AND block = ? AND stack_id = ?',
   sessionBlocks: 'SELECT stack_id, first_tick, counts FROM count_blocks WHERE session_id = ?',
-  sessionStaged: 'SELECT tick, counts FROM count_ticks WHERE session_id = ? AND counts IS NOT NULL ORDER BY tick',
-  tickRow: 'SELECT snapshot_id, counts FROM count_ticks WHERE session_id = ? AND tick = ?',
+  sessionStaged: 'SELECT tick, counts FROM count_staged WHERE session_id = ? ORDER BY tick',
+  tickRow: 'SELECT t.snapshot_id, s.counts FROM count_ticks t LEFT JOIN count_staged s ON s.session_id = t.session_id AND s.tick = t.tick WHERE t.session_id = ? AND t.tick = ?',
   blocksAt: 'SELECT stack_id, first_tick, counts FROM count_blocks WHERE session_id = ? AND block = ? AND first_tick <= ? AND last_tick >= ?',
   spans: 'SELECT stack_id, min(first_tick), max(last_tick) FROM count_blocks WHERE session_id = ? GROUP BY stack_id',
 } as const;
@@ -41,11 +41,11 @@ interface SessionState {
 
 /**
  * The counts of each tick's counted compact profile (migration 5, count-codec.ts). A tick writes one
- * row to `count_ticks` (its snapshot id and its `stackId, count` pairs): one insert, whatever the
- * number of groups, and durable with the tick's transaction, so a recorder killed mid-block loses
- * nothing. When a tick of a later block arrives, the rows of the finished block are packed into one
- * `count_blocks` row per stack and their counts cleared (the row stays: it says which snapshot of
- * the tick the blocks count). Readers take both, so a block left unfinished by a crash reads the same.
+ * `count_staged` row (its `stackId, count` pairs: one insert, whatever the number of groups) and one
+ * `count_ticks` row (which snapshot of the tick is counted), durable with the tick's transaction, so
+ * a recorder killed mid-block loses nothing. When a tick of a later block arrives, the staged rows of
+ * the finished block are packed into one `count_blocks` row per stack and deleted. Readers take
+ * blocks and staged rows, so a block left unfinished by a crash reads the same.
  *
  * HistoryStore owns one (all SQL stays in the store module); call from inside its tick transaction.
  */
@@ -58,7 +58,8 @@ export class CountBlocks {
     this.st = {
       lastTick: p(COUNT_QUERIES.lastTick).pluck(),
       oldestStaged: p(COUNT_QUERIES.oldestStaged).pluck(),
-      insertTick: p('INSERT INTO count_ticks (session_id, tick, snapshot_id, counts) VALUES (?, ?, ?, ?)'),
+      insertTick: p('INSERT INTO count_ticks (session_id, tick, snapshot_id) VALUES (?, ?, ?)'),
+      insertStaged: p('INSERT INTO count_staged (session_id, tick, counts) VALUES (?, ?, ?)'),
       stagedBefore: p(COUNT_QUERIES.stagedBefore).raw(),
       clearStaged: p(COUNT_QUERIES.clearStaged),
       block: p(COUNT_QUERIES.block).raw(),
@@ -82,7 +83,8 @@ export class CountBlocks {
     if (tick <= s.lastTick) return false;
     // Ascending stack ids: the series lists groups in the order they first appear, as before blocks.
     const sorted = [...counts].sort((a, b) => a.stackId - b.stackId);
-    this.st.insertTick.run(sessionId, tick, snapshotId, encodeTickCounts(sorted));
+    this.st.insertTick.run(sessionId, tick, snapshotId);
+    this.st.insertStaged.run(sessionId, tick, encodeTickCounts(sorted));
     s.lastTick = tick;
     const block = blockOf(tick);
     if (s.stagedBlock !== null && s.stagedBlock < block) this.compact(sessionId, block * BLOCK_TICKS);

@@ -2,7 +2,7 @@
  * Group counts packed for the history (migration 5, issue 18). A day of 1 s ticks × 200 groups is 17
  * million counts: one row each made reading a day take 86 s. Two packings, both unsigned LEB128 varints:
  *
- * - A **tick row** (`count_ticks.counts`, what a tick writes): `stackId, count` pairs in any order.
+ * - A **tick row** (`count_staged.counts`, what a tick writes): `stackId, count` pairs in any order.
  *   `[{stackId: 7, count: 3}, {stackId: 300, count: 1}]` → `07 03 ac 02 01`.
  * - A **block** (`count_blocks.counts`, one per stack per BLOCK_TICKS ticks): runs over the ticks from
  *   the stack's first to its last tick in the block, each `length, value` where value is count + 1, or

@@ -7,8 +7,9 @@ export const version = 5;
  * Counts packed per stack per block of ticks (issue 18, `count-codec.ts`, `count-blocks.ts`). Until
  * now each compact tick wrote one `group_counts` row per group: a day of 1 s ticks × 200 groups was
  * 17 million rows, 15 MB an hour, and 86 s to read back. Now the counted compact profile of a tick
- * writes one `count_ticks` row; each finished block of BLOCK_TICKS ticks becomes one `count_blocks`
- * row per stack. `group_counts` keeps full dumps and leak profiles (states, ids, waits) and any
+ * writes one `count_staged` row (its counts) and one `count_ticks` row (which snapshot is counted);
+ * each finished block of BLOCK_TICKS ticks becomes one `count_blocks` row per stack and its staged
+ * rows are deleted (their pages are reused by the next block's). `group_counts` keeps full dumps and leak profiles (states, ids, waits) and any
  * compact group with more than a count (ids, states, a lock, old label JSON).
  *
  * Existing histories: the counted compact profile of each tick (the last that succeeded, as the
@@ -23,10 +24,15 @@ export function up(db: Database): void {
       session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
       tick INTEGER NOT NULL,
       snapshot_id INTEGER NOT NULL,
-      counts BLOB,
+      PRIMARY KEY (session_id, tick)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE count_staged (
+      session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+      tick INTEGER NOT NULL,
+      counts BLOB NOT NULL,
       PRIMARY KEY (session_id, tick)
     ) STRICT;
-    CREATE INDEX count_ticks_staged ON count_ticks(session_id, tick) WHERE counts IS NOT NULL;
 
     CREATE TABLE count_blocks (
       id INTEGER PRIMARY KEY,
@@ -52,7 +58,7 @@ function moveCompactCounts(db: Database): void {
       g.leaked = 0 AND g.max_wait_minutes IS NULL AND g.states IS NULL AND g.labels IS NULL AND g.is_locked = 0
       AND NOT EXISTS (SELECT 1 FROM goroutine_ids gi WHERE gi.snapshot_id = g.snapshot_id AND gi.stack_id = g.stack_id)
     FROM group_counts g WHERE g.snapshot_id = ?`).raw();
-  const insertTick = db.prepare('INSERT INTO count_ticks (session_id, tick, snapshot_id, counts) VALUES (?, ?, ?, NULL)');
+  const insertTick = db.prepare('INSERT INTO count_ticks (session_id, tick, snapshot_id) VALUES (?, ?, ?)');
   const insertBlock = db.prepare('INSERT INTO count_blocks (session_id, block, stack_id, first_tick, last_tick, counts) VALUES (?, ?, ?, ?, ?, ?)');
   const deletePlain = db.prepare(`DELETE FROM group_counts WHERE snapshot_id = ? AND stack_id = ?`);
   let session = -1;
