@@ -100,7 +100,9 @@ export function assembleSeries(
     }
     return g;
   };
-  // Inline varint loops (count-codec.ts's formats): a day is 17 million counts.
+  // Inline varint loops (count-codec.ts's formats): a day is 17 million counts. Ticks are numbered
+  // 0…n-1 in the usual session, so a run is one fill of the indexes it covers.
+  const isDense = n === 0 || (ticks[0]!.tick === 0 && ticks[n - 1]!.tick === n - 1);
   for (const [stackId, firstTick, packed] of counts.blocks) {
     const series = seriesOf(stackId).counts;
     const r = new VarintReader(packed);
@@ -108,7 +110,9 @@ export function assembleSeries(
     while (!r.done) {
       const length = r.read();
       const value = r.read();
-      if (value > 0) {
+      if (value > 0 && isDense) {
+        series.fill(value - 1, Math.min(tick, n), Math.min(tick + length, n));
+      } else if (value > 0) {
         for (let t = tick; t < tick + length; t++) {
           const i = indexOfTick[t];
           if (i !== undefined) series[i] = value - 1;
