@@ -2,7 +2,7 @@ import type { DumpFormat } from '../../shared/model.js';
 import type { LoadedSession } from '../analysis/session.js';
 import { mergeMetrics } from '../analysis/from-snapshots.js';
 import { SessionBuilder } from '../analysis/session-builder.js';
-import type { HistoryStore, SnapshotRequest } from '../store/history-store.js';
+import type { HistoryStore } from '../store/history-store.js';
 import { importTimeBasis } from './import-files.js';
 import { parseDump } from '../dump/parse-dump.js';
 import type { ParsedDump } from '../dump/types.js';
@@ -21,23 +21,24 @@ export function loadStoredSession(store: HistoryStore, sessionId: number): Loade
   const { series, requests } = store.sessionSeriesAndRequests(sessionId);
   const builder = new SessionBuilder();
   const tickIndex = new Map<number, number>();
-  // Requests come in tick order, as the series' ticks do: walk both together.
+  // Requests come in tick order, as the series' ticks do: walk both together (a day of 1 s ticks
+  // is 172,800 requests, so no arrays per tick).
   let at = 0;
   for (const t of series.ticks) {
     while (at < requests.length && requests[at]!.tick < t.tick) at++;
-    const infos: SnapshotRequest[] = [];
-    for (; at < requests.length && requests[at]!.tick === t.tick; at++) infos.push(requests[at]!);
-    const ok = infos.filter((i) => i.error === null);
-    const errors = infos.flatMap((i) => (i.error ? [`${i.endpoint}: ${i.error.message}`] : []));
-    const index = builder.addTick({
-      atMs: t.atMs,
-      isFailed: ok.length === 0,
-      error: errors.length > 0 ? errors.join('; ') : null,
-      metrics: mergeMetrics([t.expvar, t.prometheus]),
-    });
+    const from = at;
+    let isFailed = true;
+    let error: string | null = null;
+    for (; at < requests.length && requests[at]!.tick === t.tick; at++) {
+      const i = requests[at]!;
+      if (i.error === null) isFailed = false;
+      else error = `${error === null ? '' : `${error}; `}${i.endpoint}: ${i.error.message}`;
+    }
+    const index = builder.addTick({ atMs: t.atMs, isFailed, error, metrics: mergeMetrics([t.expvar, t.prometheus]) });
     tickIndex.set(t.tick, index);
-    for (const i of ok) {
-      if (i.format === null || !GOROUTINE_FORMATS.has(i.format) || i.total === null) continue;
+    for (let k = from; k < at; k++) {
+      const i = requests[k]!;
+      if (i.error !== null || i.format === null || !GOROUTINE_FORMATS.has(i.format) || i.total === null) continue;
       builder.addProfile(index, { format: i.format, profile: i.profile, total: i.total }, i.id === t.countedSnapshotId);
     }
   }
