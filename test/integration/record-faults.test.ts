@@ -84,6 +84,8 @@ describe('faults while recording', () => {
         expect(series.ticks.length).toBeGreaterThanOrEqual(printed.length);
         for (const [tick, total] of printed) {
           expect(series.ticks[tick!]!.compactTotal).toBe(total);
+          // Its group counts too (packed per tick, never closed by the killed process).
+          expect(series.groups.reduce((n, g) => n + (g.counts[tick!] ?? 0), 0)).toBe(total);
           expect(store.snapshot(series.ticks[tick!]!.fullSnapshotId!).total).toBeGreaterThan(10_000);
         }
         expect(store.fullDumpIds(session.id).length).toBe(series.ticks.filter((t) => t.fullSnapshotId !== null).length);
