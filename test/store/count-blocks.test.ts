@@ -4,6 +4,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Group, Snapshot } from '../../src/shared/model.js';
 import { BLOCK_TICKS, blockCountAt, decodeBlock, decodeTickCounts, encodeBlock, encodeTickCounts } from '../../src/main/store/count-codec.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
+import type { TickRow } from '../../src/main/store/series.js';
+import { packTickRows, unpackTickRows } from '../../src/main/store/tick-rows-codec.js';
 import type { NewSession } from '../../src/main/store/types.js';
 import { tempDir } from './temp-db.js';
 
@@ -90,6 +92,20 @@ describe('count codec', () => {
   });
 });
 
+describe('tick rows codec', () => {
+  it('packs a block\'s snapshot rows by kind and column, and gives them back in (tick, id) order', () => {
+    const rows: TickRow[] = [];
+    for (let t = 0; t < 6; t++) {
+      rows.push([10 + 3 * t, t, 'compact', 'goroutine?debug=1', 1_700_000_000_000 + 1000 * t + (t % 2), 40 + (t === 3 ? 9 : 0), null, null, null, null, null, null, null, 'debug1', 'goroutine']);
+      rows.push([11 + 3 * t, t, 'expvar', '/debug/vars', 1_700_000_000_003 + 1000 * t, 41, 41.5, 12, 4.25e6, 5e6, 3 + t, null, null, 'expvar', null]);
+    }
+    rows.push([28, 5, 'full', 'goroutine?debug=2', 1_700_000_005_009, null, null, null, null, null, null, 'TIMEOUT', 'GET x: no answer', null, null]);
+    const packed = packTickRows([...rows].reverse());
+    expect(unpackTickRows(packed)).toEqual(rows.sort((a, b) => a[1] - b[1] || a[0] - b[0]));
+    expect(unpackTickRows(packTickRows([]))).toEqual([]);
+  });
+});
+
 describe('counts packed per block', () => {
   it('reads back every count across block boundaries, and no group_counts row is written for them', () => {
     const { store, file } = openTemp();
@@ -110,6 +126,13 @@ describe('counts packed per block', () => {
       const id = store.sessionSeries(session).ticks[t]!.countedSnapshotId!;
       expect(store.snapshot(id)).toEqual({ ...compactAt(t), groups: [...compactAt(t).groups].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1)) });
     }
+    // The finished blocks' snapshot rows are packed too, and read the same as row by row.
+    expect(db.prepare('SELECT block FROM tick_blocks ORDER BY block').pluck().all()).toEqual([0, 1]);
+    const packedRead = store.sessionSeriesAndRequests(session);
+    const writer = new Database(file);
+    writer.exec('DELETE FROM tick_blocks');
+    writer.close();
+    expect(store.sessionSeriesAndRequests(session)).toEqual(packedRead);
     expect(store.sessionStacks(session).map((s) => [s.key, s.firstTick, s.lastTick])).toEqual([
       [group(0, 0).key, 0, ticks - 1],
       [group(1, 0).key, 0, ticks - 1],
@@ -129,6 +152,17 @@ describe('counts packed per block', () => {
     // Another process writes on (ticks of the same, unfinished block, then past it): blocks merge.
     record(reopened, session, BLOCK_TICKS + 20, 2 * BLOCK_TICKS + 5);
     expectSeries(reopened, session, 2 * BLOCK_TICKS + 5);
+  });
+
+  it('reads the rows again for a packed block that gets a tick written out of order', () => {
+    const { store } = openTemp();
+    const session = store.createSession(SESSION);
+    record(store, session, 0, BLOCK_TICKS + 10);
+    store.recordTick(session, 5, [{ kind: 'expvar', endpoint: '/debug/vars', atMs: SESSION.startedAtMs + 5_001, durationMs: 1, bytes: 1, snapshot: null, raw: null, error: { code: 'TIMEOUT', message: 'late' } }]);
+    const series = store.sessionSeries(session);
+    expect(series.ticks[5]!.errors.map((e) => e.message)).toEqual(['late']);
+    expect(series.ticks).toHaveLength(BLOCK_TICKS + 10);
+    expectSeries(store, session, BLOCK_TICKS + 10);
   });
 
   it('keeps a rolled-back tick out of the blocks', () => {

@@ -167,7 +167,7 @@ describe('migrations', () => {
       db.close();
     });
     const tables = db.prepare(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; strict: number }[];
-    expect(tables.map((t) => t.name).sort()).toEqual(['count_blocks', 'count_staged', 'count_ticks', 'fleet_instances', 'fleets', 'goroutine_ids', 'group_counts', 'group_label_counts', 'label_sets', 'raw_dumps', 'sessions', 'snapshots', 'stacks', 'targets']);
+    expect(tables.map((t) => t.name).sort()).toEqual(['count_blocks', 'count_staged', 'count_ticks', 'fleet_instances', 'fleets', 'goroutine_ids', 'group_counts', 'group_label_counts', 'label_sets', 'raw_dumps', 'sessions', 'snapshots', 'stacks', 'targets', 'tick_blocks']);
     for (const t of tables) expect(t.strict, t.name).toBe(1);
   });
 
@@ -178,7 +178,9 @@ describe('migrations', () => {
       db.close();
     });
     const plans: Record<string, string[]> = {};
-    const countParams: Record<string, unknown[]> = { stagedBefore: [1, 3600], clearStaged: [1, 3600], block: [1, 0, 1], tickRow: [1, 0], blocksAt: [1, 0, 5, 5] };
+    const countParams: Record<string, unknown[]> = {
+      seriesTicks: [1, 0], stagedBefore: [1, 3600], clearStaged: [1, 3600], block: [1, 0, 1], tickRow: [1, 0], blocksAt: [1, 0, 5, 5], blockTickRows: [1, 0, 3600],
+    };
     for (const [name, sql] of [...Object.entries(HOT_QUERIES), ...Object.entries(COUNT_QUERIES)]) {
       const params = name === 'pruneRaw' ? [{ session: 1, keep: 5 }] : name === 'stackLabels' ? ['bbbbbbbbbbbbbbbb', 2] : (countParams[name] ?? [1]);
       plans[name] = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
@@ -186,7 +188,7 @@ describe('migrations', () => {
     for (const [name, details] of Object.entries(plans)) {
       for (const d of details) expect(d, `${name}: ${details.join(' | ')}`).not.toMatch(/^SCAN (?!CONSTANT)/);
     }
-    expect(plans.seriesTicks).toContain('SEARCH snapshots USING INDEX snapshots_by_session_tick (session_id=?)');
+    expect(plans.seriesTicks).toContain('SEARCH snapshots USING INDEX snapshots_by_session_tick (session_id=? AND tick>?)');
     expect(plans.sessionBlocks).toEqual(['SEARCH count_blocks USING INDEX sqlite_autoindex_count_blocks_1 (session_id=?)']);
     expect(plans.oldestStaged!.join(' ')).toContain('count_staged');
   });

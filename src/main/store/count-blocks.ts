@@ -8,6 +8,8 @@ import {
   encodeBlock,
   encodeTickCounts,
 } from './count-codec.js';
+import { SERIES_TICK_COLUMNS, type TickRow } from './series.js';
+import { packTickRows, unpackTickRows } from './tick-rows-codec.js';
 
 /** A session's packed counts as stored: compacted blocks, and the tick rows of its unfinished block. */
 export interface PackedSessionCounts {
@@ -30,11 +32,16 @@ export const COUNT_QUERIES = {
   tickRow: 'SELECT t.snapshot_id, s.counts FROM count_ticks t LEFT JOIN count_staged s ON s.session_id = t.session_id AND s.tick = t.tick WHERE t.session_id = ? AND t.tick = ?',
   blocksAt: 'SELECT stack_id, first_tick, counts FROM count_blocks WHERE session_id = ? AND block = ? AND first_tick <= ? AND last_tick >= ?',
   spans: 'SELECT stack_id, min(first_tick), max(last_tick) FROM count_blocks WHERE session_id = ? GROUP BY stack_id',
+  tickBlocks: 'SELECT block, rows FROM tick_blocks WHERE session_id = ? ORDER BY block',
+  lastTickBlock: 'SELECT max(block) FROM tick_blocks WHERE session_id = ?',
+  blockTickRows: `SELECT ${SERIES_TICK_COLUMNS} FROM snapshots WHERE session_id = ? AND tick >= ? AND tick < ? ORDER BY tick, id`,
 } as const;
 
 interface SessionState {
   /** The highest tick with counts (-1: none). */
   lastTick: number;
+  /** The highest block whose snapshot rows are packed in `tick_blocks` (-1: none). */
+  lastTickBlock: number;
   /** The block of the oldest tick row not yet compacted, or null. */
   stagedBlock: number | null;
 }
@@ -70,6 +77,11 @@ export class CountBlocks {
       tickRow: p(COUNT_QUERIES.tickRow).raw(),
       blocksAt: p(COUNT_QUERIES.blocksAt).raw(),
       spans: p(COUNT_QUERIES.spans).raw(),
+      tickBlocks: p(COUNT_QUERIES.tickBlocks).raw(),
+      lastTickBlock: p(COUNT_QUERIES.lastTickBlock).pluck(),
+      blockTickRows: p(COUNT_QUERIES.blockTickRows).raw(),
+      upsertTickBlock: p('INSERT INTO tick_blocks (session_id, block, rows) VALUES (?, ?, ?) ON CONFLICT (session_id, block) DO UPDATE SET rows = excluded.rows'),
+      dropTickBlocks: p('DELETE FROM tick_blocks WHERE session_id = ? AND block >= ?'),
     };
   }
 
@@ -90,6 +102,32 @@ export class CountBlocks {
     if (s.stagedBlock !== null && s.stagedBlock < block) this.compact(sessionId, block * BLOCK_TICKS);
     s.stagedBlock = block;
     return true;
+  }
+
+  /**
+   * Called before any snapshot of `tick` is written: a tick of a block whose rows are packed (ticks
+   * written out of order) drops the packed rows from that block on, so readers take the rows again.
+   */
+  beforeTick(sessionId: number, tick: number): void {
+    const s = this.stateOf(sessionId);
+    if (blockOf(tick) > s.lastTickBlock) return;
+    this.st.dropTickBlocks.run(sessionId, blockOf(tick));
+    s.lastTickBlock = blockOf(tick) - 1;
+  }
+
+  /**
+   * The snapshot rows of the session's packed blocks (0, 1, … without a gap), and the first tick
+   * they do not cover: the caller reads rows from there on.
+   */
+  packedTickRows(sessionId: number): { rows: TickRow[]; fromTick: number } {
+    const rows: TickRow[] = [];
+    let next = 0;
+    for (const [block, text] of this.st.tickBlocks.all(sessionId) as [number, string][]) {
+      if (block !== next) break;
+      for (const r of unpackTickRows(text)) rows.push(r);
+      next++;
+    }
+    return { rows, fromTick: next * BLOCK_TICKS };
   }
 
   /** Forgets what is cached of a session (its tick transaction rolled back, or it was removed). */
@@ -146,7 +184,8 @@ export class CountBlocks {
     if (!s) {
       const last = this.st.lastTick.get(sessionId) as number | null;
       const oldest = this.st.oldestStaged.get(sessionId) as number | null;
-      s = { lastTick: last ?? -1, stagedBlock: oldest === null ? null : blockOf(oldest) };
+      const lastTickBlock = this.st.lastTickBlock.get(sessionId) as number | null;
+      s = { lastTick: last ?? -1, stagedBlock: oldest === null ? null : blockOf(oldest), lastTickBlock: lastTickBlock ?? -1 };
       this.sessions.set(sessionId, s);
     }
     return s;
@@ -167,6 +206,11 @@ export class CountBlocks {
     }
     for (const [block, stacks] of byBlock) {
       for (const [stackId, points] of stacks) this.writeBlock(sessionId, block, stackId, points);
+      // The block's snapshot rows, as the series reads them: its ticks are all written by now.
+      const rows = this.st.blockTickRows.all(sessionId, block * BLOCK_TICKS, (block + 1) * BLOCK_TICKS) as TickRow[];
+      this.st.upsertTickBlock.run(sessionId, block, packTickRows(rows));
+      const s = this.stateOf(sessionId);
+      s.lastTickBlock = Math.max(s.lastTickBlock, block);
     }
     this.st.clearStaged.run(sessionId, beforeTick);
   }

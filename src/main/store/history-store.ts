@@ -10,7 +10,7 @@ import { packIds, unpackIds } from './id-packing.js';
 import { decompressRaw, type RawEncoding } from './raw-dump.js';
 import { frameJson, frameOf, framesJson, framesOf, groupOf, metricsOf, sessionOf, snapshotInfoOf, type Row } from './rows.js';
 import { labelSetKey } from '../../shared/labels.js';
-import { assembleSeries, type DetailCountRow, type TickRow } from './series.js';
+import { assembleSeries, SERIES_TICK_COLUMNS, type DetailCountRow, type TickRow } from './series.js';
 import {
   isRawKept,
   type FullDumpIds,
@@ -32,8 +32,7 @@ const BUSY_TIMEOUT_MS = 5_000;
  * search an index, never scan a table).
  */
 export const HOT_QUERIES = {
-  seriesTicks: `SELECT id, tick, kind, endpoint, at_ms, total, num_goroutine, threads, heap_alloc_bytes, heap_inuse_bytes, gc_cycles, error_code, error_message, format, profile
-    FROM snapshots WHERE session_id = ? ORDER BY tick, id`,
+  seriesTicks: `SELECT ${SERIES_TICK_COLUMNS} FROM snapshots WHERE session_id = ? AND tick >= ? ORDER BY tick, id`,
   seriesDetails: `SELECT s.tick, s.kind, g.stack_id, g.count, g.leaked, g.max_wait_minutes
     FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id
     WHERE s.session_id = ? AND s.kind IN ('full', 'leak') AND s.error_code IS NULL`,
@@ -263,7 +262,10 @@ export class HistoryStore {
 
   private readSeries(sessionId: number): { series: SessionSeries; rows: TickRow[] } {
     this.session(sessionId);
-    const ticks = this.st.seriesTicks.all(sessionId) as TickRow[];
+    // Finished blocks' rows come packed (tick_blocks); the rest, row by row.
+    const packed = this.counts.packedTickRows(sessionId);
+    const ticks = packed.rows;
+    for (const r of this.st.seriesTicks.all(sessionId, packed.fromTick) as TickRow[]) ticks.push(r);
     const counts = this.counts.sessionCounts(sessionId);
     const details = this.st.seriesDetails.all(sessionId) as DetailCountRow[];
     const series = assembleSeries(sessionId, ticks, counts, details, new Map());
@@ -469,6 +471,7 @@ export class HistoryStore {
   }
 
   private writeTick(sessionId: number, tick: number, records: readonly SnapshotRecord[]): number[] {
+    this.counts.beforeTick(sessionId, tick);
     // The session row first: a session removed meanwhile (`sessions rm` from another process) is a
     // NotFoundError naming it, not a foreign-key failure of the first snapshot row.
     const ok = records.filter((r) => r.snapshot !== null).length;

@@ -3,6 +3,10 @@ import { VarintReader } from './count-codec.js';
 import type { PackedSessionCounts } from './count-blocks.js';
 import type { GroupSeries, SessionSeries, SnapshotKind, TickError, TickPoint } from './types.js';
 
+/** The columns of a TickRow, in order (HOT_QUERIES.seriesTicks; packed per block by count-blocks.ts). */
+export const SERIES_TICK_COLUMNS =
+  'id, tick, kind, endpoint, at_ms, total, num_goroutine, threads, heap_alloc_bytes, heap_inuse_bytes, gc_cycles, error_code, error_message, format, profile';
+
 /** A raw row of HOT_QUERIES.seriesTicks, in its column order. */
 export type TickRow = [
   id: number,

@@ -15,6 +15,8 @@ export const version = 5;
  * Existing histories: the counted compact profile of each tick (the last that succeeded, as the
  * series always read it) moves to blocks; its plain rows are deleted. Blocks of a session's last,
  * unfinished hour are packed too (a block may be extended later: count-blocks.ts merges).
+ * `tick_blocks` holds, per finished block, the `snapshots` rows the series reads (tick-rows-codec.ts),
+ * written when the block's counts are packed; histories from before keep reading their rows.
  * `count_ticks.snapshot_id` has no foreign key: its rows go with their session, and a key would need
  * an index only for the cascade.
  */
@@ -43,6 +45,13 @@ export function up(db: Database): void {
       last_tick INTEGER NOT NULL,
       counts BLOB NOT NULL,
       UNIQUE (session_id, block, stack_id)
+    ) STRICT;
+
+    CREATE TABLE tick_blocks (
+      session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+      block INTEGER NOT NULL,
+      rows TEXT NOT NULL,
+      PRIMARY KEY (session_id, block)
     ) STRICT;
   `);
   moveCompactCounts(db);
