@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { BLOCK_TICKS, encodeBlock } from '../count-codec.js';
+import { SERIES_TICK_COLUMNS, type TickRow } from '../series.js';
+import { packTickRows } from '../tick-rows-codec.js';
 
 export const version = 5;
 
@@ -16,7 +18,8 @@ export const version = 5;
  * series always read it) moves to blocks; its plain rows are deleted. Blocks of a session's last,
  * unfinished hour are packed too (a block may be extended later: count-blocks.ts merges).
  * `tick_blocks` holds, per finished block, the `snapshots` rows the series reads (tick-rows-codec.ts),
- * written when the block's counts are packed; histories from before keep reading their rows.
+ * written when the block's counts are packed; existing sessions get theirs for every block before
+ * the one of their last tick.
  * `count_ticks.snapshot_id` has no foreign key: its rows go with their session, and a key would need
  * an index only for the cascade.
  */
@@ -55,6 +58,19 @@ export function up(db: Database): void {
     ) STRICT;
   `);
   moveCompactCounts(db);
+  packFinishedTickBlocks(db);
+}
+
+/** Each session's blocks before the one of its last tick: their snapshot rows, packed (tick-rows-codec.ts). */
+function packFinishedTickBlocks(db: Database): void {
+  const lastTicks = db.prepare('SELECT session_id, max(tick) FROM snapshots GROUP BY session_id').raw();
+  const rowsOf = db.prepare(`SELECT ${SERIES_TICK_COLUMNS} FROM snapshots WHERE session_id = ? AND tick >= ? AND tick < ? ORDER BY tick, id`).raw();
+  const insert = db.prepare('INSERT INTO tick_blocks (session_id, block, rows) VALUES (?, ?, ?)');
+  for (const [sessionId, lastTick] of lastTicks.all() as [number, number][]) {
+    for (let block = 0; block < Math.floor(lastTick / BLOCK_TICKS); block++) {
+      insert.run(sessionId, block, packTickRows(rowsOf.all(sessionId, block * BLOCK_TICKS, (block + 1) * BLOCK_TICKS) as TickRow[]));
+    }
+  }
 }
 
 type CountRow = [stackId: number, count: number, isPlain: number];
