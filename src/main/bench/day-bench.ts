@@ -10,7 +10,7 @@ import { analyzeSession } from '../analysis/analyze-session.js';
 import { HistoryStore } from '../store/history-store.js';
 import type { SnapshotRecord } from '../store/types.js';
 import { seededRandom } from './seeded-random.js';
-import { startServe, stopServe } from './ui-bench.js';
+import { CHROMIUM, PLAYWRIGHT, startServe, stopServe } from './ui-bench.js';
 
 // Issue 18: a day of 1 s ticks (86,400 ticks × 200 groups) stored through the recorder's write
 // path, read back as the app and `report` do, analysed, and drawn by the timeline in Chromium
@@ -19,9 +19,6 @@ import { startServe, stopServe } from './ui-bench.js';
 const DAY_TICKS = Number(process.env['GOROSCOPE_BENCH_DAY_TICKS'] ?? 86_400);
 const DAY_GROUPS = 200;
 const SESSION_NAME = 'a day of 1 s ticks';
-const CHROMIUM = '/usr/bin/chromium';
-// A variable, so the bundler leaves the import to Node (playwright-core is a dev tool, not bundled).
-const PLAYWRIGHT = 'playwright-core';
 /** The chart's pixel columns asked of `session.series` in the API figure (a 1440 px window). */
 const COLUMNS = 1440;
 
