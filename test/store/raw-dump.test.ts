@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { parseSnapshots } from '../../src/main/api/parse-snapshots.js';
+import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
 import { compressRaw, decompressRaw, type RawBlob } from '../../src/main/store/raw-dump.js';
 import type { NewSession } from '../../src/main/store/types.js';
