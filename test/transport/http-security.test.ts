@@ -9,6 +9,7 @@ import { startApiServer, type ApiServer } from '../helpers/api-server.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';
 import { rawRequest } from '../helpers/http-request.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { BINARY_BODY_TYPE, JSON_BYTES_HEADER, encodeBinaryBody } from '../../src/shared/binary-body.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -23,7 +24,7 @@ describe('goroscope serve refuses what it must (in-process server, real api and 
   });
   afterAll(() => s?.close());
 
-  const post = (name: string, body: string, headers: Record<string, string> = {}) =>
+  const post = (name: string, body: string | Buffer, headers: Record<string, string> = {}) =>
     rawRequest({ port: s.server.port, method: 'POST', path: `/api/${name}`, headers: { ...auth, ...JSON_TYPE, ...headers }, body });
 
   test('no token: 401 for the contract and the event stream; a wrong token too', async () => {
@@ -107,6 +108,50 @@ describe('goroscope serve refuses what it must (in-process server, real api and 
     expect((await rawRequest({ port: s.server.port, path: '/api/session.list', headers: auth })).status).toBe(405);
     expect((await post('session.list', '{}', { 'content-type': 'text/plain' })).status).toBe(415);
     const big = await post('dump.import', JSON.stringify({ files: [{ name: 'x', encoding: 'utf8', data: 'x'.repeat(70 * 1024) }] }));
+    expect(big.status).toBe(413);
+  });
+
+  test('a binary body: the picked file as bytes after the JSON, validated by the same schema and capped alike', async () => {
+    const dump = Buffer.from('goroutine 1 [running]:\nmain.main()\n\t/src/main.go:10 +0x1d\n');
+    const binary = (body: Buffer, jsonBytes: string, headers: Record<string, string> = {}) =>
+      post('dump.import', body, { 'content-type': BINARY_BODY_TYPE, [JSON_BYTES_HEADER]: jsonBytes, ...headers });
+    const encoded = encodeBinaryBody({ name: 'bytes', files: [{ name: 'one.txt', encoding: 'bytes', data: new Uint8Array(dump) }] })!;
+    expect(new TextDecoder().decode(encoded.json)).toBe(`{"name":"bytes","files":[{"name":"one.txt","encoding":"bytes","data":{"$bytes":[0,${dump.length}]}}]}`);
+    const ok = await binary(Buffer.concat([encoded.json, ...encoded.parts]), String(encoded.json.byteLength));
+    expect(ok.status).toBe(200);
+    const imported = JSON.parse(ok.body).value;
+    expect(imported.session.name).toBe('bytes');
+    expect(imported.session.ticks).toBe(1);
+    const stored = s.opened.store.sessionSeries(imported.session.id);
+    expect(Buffer.from(s.opened.store.rawDump(stored.ticks[0]!.fullSnapshotId!)!.bytes).equals(dump)).toBe(true);
+
+    // Each way the body can be wrong is a 400 saying which, and nothing reaches the api.
+    const json = (text: string, tail = dump) => Buffer.concat([Buffer.from(text), tail]);
+    const place = (p: string) => `{"files":[{"name":"a","encoding":"bytes","data":${p}}]}`;
+    const cases: [string, Buffer, string, string][] = [
+      ['past the end', json(place('{"$bytes":[0,9999]}')), String(Buffer.byteLength(place('{"$bytes":[0,9999]}'))), `body of /api/dump.import is not a binary body: $bytes [0,9999] runs past the ${dump.length} bytes after the JSON`],
+      ['not a place', json(place('{"$bytes":[-1,2]}')), String(Buffer.byteLength(place('{"$bytes":[-1,2]}'))), 'body of /api/dump.import is not a binary body: a $bytes place must be {"$bytes":[offset,length]} with two whole numbers'],
+      ['length past the body', json(place('{"$bytes":[0,1]}')), '99999', `body of /api/dump.import is not a binary body: x-goroscope-json-bytes must be a byte count within the ${Buffer.byteLength(place('{"$bytes":[0,1]}')) + dump.length} byte body`],
+    ];
+    for (const [what, body, length, message] of cases) {
+      const res = await binary(body, length);
+      expect(res.status, what).toBe(400);
+      expect(JSON.parse(res.body).error.message, what).toBe(message);
+    }
+    // Bytes where the schema wants text, and text where it wants bytes: the schema refuses both.
+    const textWithBytes = '{"files":[{"name":"a","encoding":"utf8","data":{"$bytes":[0,1]}}]}';
+    const wrongKind = await binary(json(textWithBytes), String(textWithBytes.length));
+    expect(wrongKind.status).toBe(400);
+    expect(JSON.parse(wrongKind.body).error.issues.map((i: { path: unknown[] }) => i.path)).toEqual([['files', 0, 'data']]);
+    const ipcShape = await post('dump.import', JSON.stringify({ files: [{ name: 'a', encoding: 'bytes', data: [103, 111] }] }));
+    expect(ipcShape.status).toBe(400);
+    expect(JSON.parse(ipcShape.body).error.issues.map((i: { path: unknown[] }) => i.path)).toEqual([['files', 0, 'data']]);
+    const noLength = await binary(json(place('{"$bytes":[0,1]}')), 'x');
+    expect(noLength.status).toBe(415);
+    expect(JSON.parse(noLength.body).error.message).toBe('expected Content-Type: application/json, or application/octet-stream with an x-goroscope-json-bytes header');
+    const noToken = await rawRequest({ port: s.server.port, method: 'POST', path: '/api/dump.import', headers: { host, 'content-type': BINARY_BODY_TYPE, [JSON_BYTES_HEADER]: '2' }, body: Buffer.from('{}') });
+    expect(noToken.status).toBe(401);
+    const big = await binary(json(place('{"$bytes":[0,70000]}'), Buffer.alloc(70 * 1024, 0x61)), String(Buffer.byteLength(place('{"$bytes":[0,70000]}'))));
     expect(big.status).toBe(413);
   });
 

@@ -1,6 +1,7 @@
 import type { EventMessage, EventName, Reply } from '../../shared/contract.js';
 import { ClientError, type ContractClient } from './contract-client.js';
 import { readEventStream } from './event-stream-reader.js';
+import { BINARY_BODY_TYPE, JSON_BYTES_HEADER, encodeBinaryBody } from '../../shared/binary-body.js';
 
 type Listener = (payload: unknown) => void;
 
@@ -9,7 +10,8 @@ const RECONNECT_MS = 2_000;
 const TOKEN_HEADER = 'x-goroscope-token';
 
 /**
- * The client in a browser over `goroscope serve`: `POST /api/<request>` with JSON, events from one
+ * The client in a browser over `goroscope serve`: `POST /api/<request>` with JSON (or, for an input
+ * holding byte arrays, the binary body of `shared/binary-body.ts`), events from one
  * stream on `/api/events`, opened with the first subscription and reopened when it ends. Both carry
  * `token` (from the printed URL's fragment, `serve-token.ts`) as the `x-goroscope-token` header; no
  * cookie is involved, so no other server on this host ever receives it.
@@ -43,11 +45,15 @@ export function httpClient(token: string | null, base = ''): ContractClient {
     transport: 'http',
     async request(name, input) {
       let response: Response;
+      // Byte arrays (a picked dump) go after the JSON in a binary body, not as base64 inside it.
+      const binary = encodeBinaryBody(input);
       try {
         response = await fetch(`${base}/api/${name}`, {
           method: 'POST',
-          headers: headers({ 'content-type': 'application/json' }),
-          body: JSON.stringify(input),
+          headers: binary
+            ? headers({ 'content-type': BINARY_BODY_TYPE, [JSON_BYTES_HEADER]: String(binary.json.byteLength) })
+            : headers({ 'content-type': 'application/json' }),
+          body: binary ? new Blob([binary.json, ...binary.parts]) : JSON.stringify(input),
           credentials: 'omit',
         });
       } catch (error) {
