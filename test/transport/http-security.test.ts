@@ -9,6 +9,8 @@ import { startApiServer, type ApiServer } from '../helpers/api-server.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';
 import { rawRequest } from '../helpers/http-request.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { valueOfTextReply } from '../../src/shared/text-reply.js';
 import { BINARY_BODY_TYPE, JSON_BYTES_HEADER, encodeBinaryBody } from '../../src/shared/binary-body.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -24,6 +26,18 @@ describe('goroscope serve refuses what it must (in-process server, real api and 
   });
   afterAll(() => s?.close());
 
+  /** A POST whose answer body stays bytes (compressed replies). */
+  const rawBinary = (name: string, body: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: s.server.port, method: 'POST', path: `/api/${name}`, headers: { ...auth, ...JSON_TYPE, ...headers }, timeout: 5_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('timeout', () => req.destroy(new Error(`POST /api/${name}: no answer within 5 s`)));
+      req.on('error', reject);
+      req.end(body);
+    });
   const post = (name: string, body: string | Buffer, headers: Record<string, string> = {}) =>
     rawRequest({ port: s.server.port, method: 'POST', path: `/api/${name}`, headers: { ...auth, ...JSON_TYPE, ...headers }, body });
 
@@ -153,6 +167,31 @@ describe('goroscope serve refuses what it must (in-process server, real api and 
     expect(noToken.status).toBe(401);
     const big = await binary(json(place('{"$bytes":[0,70000]}'), Buffer.alloc(70 * 1024, 0x61)), String(Buffer.byteLength(place('{"$bytes":[0,70000]}'))));
     expect(big.status).toBe(413);
+  });
+
+  test('snapshot.raw to a client that accepts text and brotli: the kept brotli blob as the body, the other fields in a header', async () => {
+    const dump = 'goroutine 1 [running]:\nmain.main()\n\t/src/main.go:10 +0x1d\n\n'.repeat(40);
+    const imported = JSON.parse((await post('dump.import', JSON.stringify({ files: [{ name: 't.txt', encoding: 'utf8', data: dump }] }))).body).value;
+    const snapshotId = s.opened.store.sessionSeries(imported.session.id).ticks[0]!.fullSnapshotId!;
+    const asText = { accept: 'application/json, text/plain', 'accept-encoding': 'gzip, br' };
+    const text = await rawBinary('snapshot.raw', JSON.stringify({ snapshotId }), asText);
+    expect(text.status).toBe(200);
+    expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(text.headers['content-encoding']).toBe('br');
+    expect(JSON.parse(text.headers['x-goroscope-reply'] as string)).toEqual({ snapshotId, format: 'traceback', reason: null });
+    expect(brotliDecompressSync(text.body).toString('utf8')).toBe(dump);
+    expect(valueOfTextReply(text.headers['x-goroscope-reply'] as string, brotliDecompressSync(text.body).toString('utf8'))).toEqual(
+      JSON.parse((await post('snapshot.raw', JSON.stringify({ snapshotId }))).body).value,
+    );
+    // Without text/plain or brotli accepted, and for errors, the JSON envelope answers.
+    const noBrotli = await rawBinary('snapshot.raw', JSON.stringify({ snapshotId }), { accept: 'text/plain', 'accept-encoding': 'gzip' });
+    expect(noBrotli.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(gunzipSync(noBrotli.body).toString('utf8')).value.text).toBe(dump);
+    const unknown = await rawBinary('snapshot.raw', JSON.stringify({ snapshotId: 9_999 }), asText);
+    expect(unknown.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(unknown.body.toString('utf8')).error.code).toBe('NOT_FOUND');
+    const invalid = await rawBinary('snapshot.raw', '{"snapshotId":"1"}', asText);
+    expect(invalid.status).toBe(400);
   });
 
   test('no file outside the built renderer is served', async () => {

@@ -17,6 +17,7 @@ import {
 import { openEventStream } from './event-stream.js';
 import { containedRealPath, resolveStaticPath, sendStaticFile } from './static-files.js';
 import { sendText } from './compression.js';
+import { sendTextReply } from './text-reply.js';
 import { BINARY_BODY_TYPE, JSON_BYTES_HEADER, decodeBinaryBody } from '../../shared/binary-body.js';
 
 /** A 64 MiB debug=2 dump (Go's own cap) as JSON text or a binary body, with room to spare. */
@@ -123,7 +124,8 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
  * the token in the `x-goroscope-token` header (the page takes it from the printed URL's fragment; no
  * cookie, which browsers would send to every port of the host). `POST /api/<request>` takes the input
  * as JSON (or as the binary body of `shared/binary-body.ts`: JSON, then the byte arrays it holds, all
- * under the same cap) and answers the reply envelope; `GET /api/events` is a server-sent event stream. Throws InvalidInputError
+ * under the same cap) and answers the reply envelope (`snapshot.raw`, to a client that accepts it, as
+ * its text: `text-reply.ts`); `GET /api/events` is a server-sent event stream. Throws InvalidInputError
  * for a non-loopback host without `allowRemote`, and the listen error (EADDRINUSE…) as it is.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
@@ -189,6 +191,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       }
       return refuse(res, 400, 'INVALID_INPUT', `body of /api/${name} is not ${isBinary ? 'a binary body' : 'JSON'}: ${(error as Error).message}`);
     }
+    if (sendTextReply(req, res, options.api, name, input)) return;
     const aborter = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) aborter.abort(new Error('client went away'));

@@ -2,6 +2,7 @@ import type { EventMessage, EventName, Reply } from '../../shared/contract.js';
 import { ClientError, type ContractClient } from './contract-client.js';
 import { readEventStream } from './event-stream-reader.js';
 import { BINARY_BODY_TYPE, JSON_BYTES_HEADER, encodeBinaryBody } from '../../shared/binary-body.js';
+import { REPLY_FIELDS_HEADER, TEXT_REPLY_TYPE, valueOfTextReply } from '../../shared/text-reply.js';
 
 type Listener = (payload: unknown) => void;
 
@@ -50,9 +51,11 @@ export function httpClient(token: string | null, base = ''): ContractClient {
       try {
         response = await fetch(`${base}/api/${name}`, {
           method: 'POST',
-          headers: binary
-            ? headers({ 'content-type': BINARY_BODY_TYPE, [JSON_BYTES_HEADER]: String(binary.json.byteLength) })
-            : headers({ 'content-type': 'application/json' }),
+          // A long text (a dump) may come back as the body itself: shared/text-reply.ts.
+          headers: headers({
+            accept: `application/json, ${TEXT_REPLY_TYPE}`,
+            ...(binary ? { 'content-type': BINARY_BODY_TYPE, [JSON_BYTES_HEADER]: String(binary.json.byteLength) } : { 'content-type': 'application/json' }),
+          }),
           body: binary ? new Blob([binary.json, ...binary.parts]) : JSON.stringify(input),
           credentials: 'omit',
         });
@@ -61,6 +64,10 @@ export function httpClient(token: string | null, base = ''): ContractClient {
       }
       if (response.status === 401) {
         throw new ClientError('INVALID_INPUT', 'not signed in to goroscope serve: open the URL it printed (with #token=…) again');
+      }
+      const fields = response.headers.get(REPLY_FIELDS_HEADER);
+      if (response.ok && fields !== null && (response.headers.get('content-type') ?? '').startsWith(TEXT_REPLY_TYPE)) {
+        return valueOfTextReply(fields, await response.text()) as never;
       }
       const reply = (await response.json()) as Reply<unknown>;
       if (!reply.ok) throw new ClientError(reply.error.code, reply.error.message, reply.error.issues);
