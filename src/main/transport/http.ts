@@ -90,20 +90,28 @@ function refuse(res: ServerResponse, status: number, code: 'INVALID_INPUT' | 'NO
 
 class BodyTooLargeError extends Error {}
 
-/** The request body, or BodyTooLargeError once it passes `maxBytes` (declared or streamed). */
+/**
+ * The request body, or BodyTooLargeError once it passes `maxBytes` (declared or streamed). A declared
+ * length is filled in place, sparing a second copy of a 56 MB upload (Node's parser never passes more
+ * bytes than the Content-Length it read).
+ */
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > maxBytes) {
+    const header = req.headers['content-length'];
+    const declared = header === undefined ? null : Number(header);
+    if (declared !== null && declared > maxBytes) {
       reject(new BodyTooLargeError());
       return;
     }
+    const filled = declared !== null && Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : null;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= maxBytes) {
-        chunks.push(chunk);
+      const end = size + chunk.length;
+      if (end <= maxBytes && (filled === null || end <= filled.length)) {
+        if (filled) chunk.copy(filled, size);
+        else chunks.push(chunk);
+        size = end;
         return;
       }
       req.off('data', onData);
@@ -111,7 +119,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       chunks.length = 0;
       reject(new BodyTooLargeError());
     };
-    const onEnd = (): void => resolve(Buffer.concat(chunks));
+    const onEnd = (): void => resolve(filled ? filled.subarray(0, size) : Buffer.concat(chunks));
     req.on('data', onData);
     req.once('end', onEnd);
     req.once('error', reject);
