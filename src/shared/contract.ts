@@ -171,15 +171,19 @@ export type DiffRow = z.infer<typeof DiffRowSchema>;
 export const ReportFormatSchema = z.enum(REPORT_FORMATS);
 export type ReportFormat = z.infer<typeof ReportFormatSchema>;
 
-export const ImportFileSchema = z.strictObject({
+const importFileFields = {
   name: z.string().min(1).max(512),
-  /** Text dumps travel as UTF-8; binary profiles (gzipped protobuf) as base64. */
-  encoding: z.enum(['utf8', 'base64']),
-  data: z.string(),
   /** The file's modification time. Not used for timing (a copied file's time says nothing of when the
    * dump was taken): files are timed by their content, else their order and the import's `intervalMs`. */
   modifiedAtMs: epochMs.optional(),
-});
+};
+export const ImportFileSchema = z.discriminatedUnion('encoding', [
+  /** Pasted text travels as a string; a file picked in the app as its bytes (no decoding, no base64:
+   * IPC clones a Uint8Array, the HTTP client sends it after the JSON in a binary body). `utf8` and
+   * `base64` strings are what a JSON-only client sends. */
+  z.strictObject({ ...importFileFields, encoding: z.enum(['utf8', 'base64']), data: z.string() }),
+  z.strictObject({ ...importFileFields, encoding: z.literal('bytes'), data: z.instanceof(Uint8Array) }),
+]);
 export type ImportFile = z.infer<typeof ImportFileSchema>;
 
 /**

@@ -3,7 +3,7 @@ import type { SnapshotInfo, TimelineTick } from '../../src/shared/contract.js';
 import { baseName, formatDelta, formatSite, shortFunc } from '../../src/renderer/ui/format.js';
 import { changeCounts, comparableSnapshots, defaultPair, snapshotLabel } from '../../src/renderer/views/diff/diff-view.js';
 import { frameLines, idsPreview, statesLine } from '../../src/renderer/views/group-detail/group-detail.js';
-import { encodeDump, pastedFile, toBase64 } from '../../src/renderer/views/targets/import-files.js';
+import { importFileOf, pastedFile } from '../../src/renderer/views/targets/import-files.js';
 import { dumpOfTick, nearestFullDumpTick, snapshotOfTick } from '../../src/renderer/app/tick-selection.js';
 
 describe('format', () => {
@@ -93,16 +93,10 @@ describe('group detail helpers', () => {
 });
 
 describe('import helpers', () => {
-  test('text goes as UTF-8; gzip, NUL or invalid UTF-8 as base64', () => {
-    expect(encodeDump(new TextEncoder().encode('goroutine 1 [running]:\n'))).toEqual({ encoding: 'utf8', data: 'goroutine 1 [running]:\n' });
-    expect(encodeDump(Uint8Array.of(0x1f, 0x8b, 8, 0))).toEqual({ encoding: 'base64', data: 'H4sIAA==' });
-    expect(encodeDump(Uint8Array.of(0x41, 0, 0x42))).toEqual({ encoding: 'base64', data: 'QQBC' });
-    expect(encodeDump(Uint8Array.of(0xff, 0xfe, 0x41))).toEqual({ encoding: 'base64', data: '//5B' });
-  });
-
-  test('toBase64 handles inputs larger than one chunk', () => {
-    const big = new Uint8Array(100_000).map((_, i) => i % 251);
-    expect(Buffer.from(toBase64(big), 'base64').equals(Buffer.from(big))).toBe(true);
+  test('a picked file goes as its bytes, gzip and invalid UTF-8 alike', async () => {
+    const bytes = Uint8Array.of(0x1f, 0x8b, 8, 0, 0xff, 0xfe);
+    const file = await importFileOf(new File([bytes], 'profile.pb.gz', { lastModified: 7 }));
+    expect(file).toEqual({ name: 'profile.pb.gz', modifiedAtMs: 7, encoding: 'bytes', data: bytes });
   });
 
   test('pastedFile ignores blank text', () => {

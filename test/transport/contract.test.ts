@@ -250,6 +250,17 @@ describe('Electron IPC transport (ipcMain stood in by a map of handlers)', () =>
     await handlers.get('goroscope:dump.import')!({ senderFrame: main }, { files: [{ name: 'a.txt', encoding: 'utf8', data: 'goroutine 1 [running]:\nmain.main()\n\t/a.go:1\n' }] });
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject(['goroscope:event', { name: 'session.created' }]);
+    // A picked file arrives as IPC clones it: a Uint8Array, taken as it is by the same schema.
+    const bytes = new TextEncoder().encode('goroutine 7 [select]:\nmain.main()\n\t/b.go:2\n');
+    const picked = (await handlers.get('goroscope:dump.import')!({ senderFrame: main }, { files: [{ name: 'b.txt', encoding: 'bytes', data: bytes }] })) as {
+      ok: true;
+      value: { session: { id: number; ticks: number } };
+    };
+    expect(picked.ok).toBe(true);
+    expect(picked.value.session.ticks).toBe(1);
+    const notBytes = (await handlers.get('goroscope:dump.import')!({ senderFrame: main }, { files: [{ name: 'c.txt', encoding: 'bytes', data: 'text' }] })) as { ok: boolean; error: { issues: { path: unknown[] }[] } };
+    expect(notBytes.ok).toBe(false);
+    expect(notBytes.error.issues.map((i) => i.path)).toEqual([['files', 0, 'data']]);
 
     registration.dispose();
     registration.dispose();

@@ -9,6 +9,9 @@ import { startApiServer, type ApiServer } from '../helpers/api-server.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';
 import { rawRequest } from '../helpers/http-request.js';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { valueOfTextReply } from '../../src/shared/text-reply.js';
+import { BINARY_BODY_TYPE, JSON_BYTES_HEADER, encodeBinaryBody } from '../../src/shared/binary-body.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -23,7 +26,19 @@ describe('goroscope serve refuses what it must (in-process server, real api and 
   });
   afterAll(() => s?.close());
 
-  const post = (name: string, body: string, headers: Record<string, string> = {}) =>
+  /** A POST whose answer body stays bytes (compressed replies). */
+  const rawBinary = (name: string, body: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: s.server.port, method: 'POST', path: `/api/${name}`, headers: { ...auth, ...JSON_TYPE, ...headers }, timeout: 5_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('timeout', () => req.destroy(new Error(`POST /api/${name}: no answer within 5 s`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  const post = (name: string, body: string | Buffer, headers: Record<string, string> = {}) =>
     rawRequest({ port: s.server.port, method: 'POST', path: `/api/${name}`, headers: { ...auth, ...JSON_TYPE, ...headers }, body });
 
   test('no token: 401 for the contract and the event stream; a wrong token too', async () => {
@@ -108,6 +123,75 @@ describe('goroscope serve refuses what it must (in-process server, real api and 
     expect((await post('session.list', '{}', { 'content-type': 'text/plain' })).status).toBe(415);
     const big = await post('dump.import', JSON.stringify({ files: [{ name: 'x', encoding: 'utf8', data: 'x'.repeat(70 * 1024) }] }));
     expect(big.status).toBe(413);
+  });
+
+  test('a binary body: the picked file as bytes after the JSON, validated by the same schema and capped alike', async () => {
+    const dump = Buffer.from('goroutine 1 [running]:\nmain.main()\n\t/src/main.go:10 +0x1d\n');
+    const binary = (body: Buffer, jsonBytes: string, headers: Record<string, string> = {}) =>
+      post('dump.import', body, { 'content-type': BINARY_BODY_TYPE, [JSON_BYTES_HEADER]: jsonBytes, ...headers });
+    const encoded = encodeBinaryBody({ name: 'bytes', files: [{ name: 'one.txt', encoding: 'bytes', data: new Uint8Array(dump) }] })!;
+    expect(new TextDecoder().decode(encoded.json)).toBe(`{"name":"bytes","files":[{"name":"one.txt","encoding":"bytes","data":{"$bytes":[0,${dump.length}]}}]}`);
+    const ok = await binary(Buffer.concat([encoded.json, ...encoded.parts]), String(encoded.json.byteLength));
+    expect(ok.status).toBe(200);
+    const imported = JSON.parse(ok.body).value;
+    expect(imported.session.name).toBe('bytes');
+    expect(imported.session.ticks).toBe(1);
+    const stored = s.opened.store.sessionSeries(imported.session.id);
+    expect(Buffer.from(s.opened.store.rawDump(stored.ticks[0]!.fullSnapshotId!)!.bytes).equals(dump)).toBe(true);
+
+    // Each way the body can be wrong is a 400 saying which, and nothing reaches the api.
+    const json = (text: string, tail = dump) => Buffer.concat([Buffer.from(text), tail]);
+    const place = (p: string) => `{"files":[{"name":"a","encoding":"bytes","data":${p}}]}`;
+    const cases: [string, Buffer, string, string][] = [
+      ['past the end', json(place('{"$bytes":[0,9999]}')), String(Buffer.byteLength(place('{"$bytes":[0,9999]}'))), `body of /api/dump.import is not a binary body: $bytes [0,9999] runs past the ${dump.length} bytes after the JSON`],
+      ['not a place', json(place('{"$bytes":[-1,2]}')), String(Buffer.byteLength(place('{"$bytes":[-1,2]}'))), 'body of /api/dump.import is not a binary body: a $bytes place must be {"$bytes":[offset,length]} with two whole numbers'],
+      ['length past the body', json(place('{"$bytes":[0,1]}')), '99999', `body of /api/dump.import is not a binary body: x-goroscope-json-bytes must be a byte count within the ${Buffer.byteLength(place('{"$bytes":[0,1]}')) + dump.length} byte body`],
+    ];
+    for (const [what, body, length, message] of cases) {
+      const res = await binary(body, length);
+      expect(res.status, what).toBe(400);
+      expect(JSON.parse(res.body).error.message, what).toBe(message);
+    }
+    // Bytes where the schema wants text, and text where it wants bytes: the schema refuses both.
+    const textWithBytes = '{"files":[{"name":"a","encoding":"utf8","data":{"$bytes":[0,1]}}]}';
+    const wrongKind = await binary(json(textWithBytes), String(textWithBytes.length));
+    expect(wrongKind.status).toBe(400);
+    expect(JSON.parse(wrongKind.body).error.issues.map((i: { path: unknown[] }) => i.path)).toEqual([['files', 0, 'data']]);
+    const ipcShape = await post('dump.import', JSON.stringify({ files: [{ name: 'a', encoding: 'bytes', data: [103, 111] }] }));
+    expect(ipcShape.status).toBe(400);
+    expect(JSON.parse(ipcShape.body).error.issues.map((i: { path: unknown[] }) => i.path)).toEqual([['files', 0, 'data']]);
+    const noLength = await binary(json(place('{"$bytes":[0,1]}')), 'x');
+    expect(noLength.status).toBe(415);
+    expect(JSON.parse(noLength.body).error.message).toBe('expected Content-Type: application/json, or application/octet-stream with an x-goroscope-json-bytes header');
+    const noToken = await rawRequest({ port: s.server.port, method: 'POST', path: '/api/dump.import', headers: { host, 'content-type': BINARY_BODY_TYPE, [JSON_BYTES_HEADER]: '2' }, body: Buffer.from('{}') });
+    expect(noToken.status).toBe(401);
+    const big = await binary(json(place('{"$bytes":[0,70000]}'), Buffer.alloc(70 * 1024, 0x61)), String(Buffer.byteLength(place('{"$bytes":[0,70000]}'))));
+    expect(big.status).toBe(413);
+  });
+
+  test('snapshot.raw to a client that accepts text and brotli: the kept brotli blob as the body, the other fields in a header', async () => {
+    const dump = 'goroutine 1 [running]:\nmain.main()\n\t/src/main.go:10 +0x1d\n\n'.repeat(40);
+    const imported = JSON.parse((await post('dump.import', JSON.stringify({ files: [{ name: 't.txt', encoding: 'utf8', data: dump }] }))).body).value;
+    const snapshotId = s.opened.store.sessionSeries(imported.session.id).ticks[0]!.fullSnapshotId!;
+    const asText = { accept: 'application/json, text/plain', 'accept-encoding': 'gzip, br' };
+    const text = await rawBinary('snapshot.raw', JSON.stringify({ snapshotId }), asText);
+    expect(text.status).toBe(200);
+    expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(text.headers['content-encoding']).toBe('br');
+    expect(JSON.parse(text.headers['x-goroscope-reply'] as string)).toEqual({ snapshotId, format: 'traceback', reason: null });
+    expect(brotliDecompressSync(text.body).toString('utf8')).toBe(dump);
+    expect(valueOfTextReply(text.headers['x-goroscope-reply'] as string, brotliDecompressSync(text.body).toString('utf8'))).toEqual(
+      JSON.parse((await post('snapshot.raw', JSON.stringify({ snapshotId }))).body).value,
+    );
+    // Without text/plain or brotli accepted, and for errors, the JSON envelope answers.
+    const noBrotli = await rawBinary('snapshot.raw', JSON.stringify({ snapshotId }), { accept: 'text/plain', 'accept-encoding': 'gzip' });
+    expect(noBrotli.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(gunzipSync(noBrotli.body).toString('utf8')).value.text).toBe(dump);
+    const unknown = await rawBinary('snapshot.raw', JSON.stringify({ snapshotId: 9_999 }), asText);
+    expect(unknown.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(unknown.body.toString('utf8')).error.code).toBe('NOT_FOUND');
+    const invalid = await rawBinary('snapshot.raw', '{"snapshotId":"1"}', asText);
+    expect(invalid.status).toBe(400);
   });
 
   test('no file outside the built renderer is served', async () => {

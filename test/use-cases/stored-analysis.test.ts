@@ -8,6 +8,8 @@ import { ticksFromFiles } from '../../src/main/analysis/file-ticks.js';
 import { storeAnalysis } from '../../src/main/use-cases/stored-analysis.js';
 import { loadStoredSession } from '../../src/main/use-cases/stored-session.js';
 import { importUploads } from '../../src/main/use-cases/import-uploads.js';
+import { buildSessionReport } from '../../src/main/use-cases/analyse.js';
+import { NO_PROJECT_CONFIG } from '../../src/main/use-cases/project-config.js';
 import { parseSnapshots } from '../../src/main/dump/parse-snapshots.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';
@@ -65,5 +67,39 @@ describe('a stored session loads for analysis as the same files would', () => {
     const [suspect] = [...suspects.values()];
     expect(suspect!.score).toBeGreaterThan(50);
     expect(suspect!.evidence.length).toBeGreaterThan(3);
+  });
+});
+
+describe('a one-dump session: suspects without the one-page overview, the report with it', () => {
+  let dir: string;
+  let store: HistoryStore;
+  let sessionId: number;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-one-dump-'));
+    store = HistoryStore.open(path.join(dir, 'history.db'));
+    const data = new Uint8Array(readFileSync(path.join(DIR, 't3.debug2.txt')));
+    sessionId = (await importUploads(store, { files: [{ name: 't3.debug2.txt', encoding: 'bytes', data }] }, 1_700_000_000_000)).sessionId;
+  });
+  afterAll(async () => {
+    store?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the report asked for after the suspects carries the overview the files would give', () => {
+    const analysis = storeAnalysis(store);
+    const suspects = analysis.suspects(sessionId);
+    const report = analysis.reportModel(sessionId);
+    expect(loadStoredSession(store, sessionId, { shouldReadDump: false }).singleDump).toBeNull();
+    const direct = loadStoredSession(store, sessionId);
+    expect(direct.singleDump).not.toBeNull();
+    expect(report.overview).not.toBeNull();
+    expect(report.overview!.total).toBe(direct.singleDump!.samples.length);
+    // The same overview, verdicts marked, as the report built from the dump read at once.
+    expect(report.overview).toEqual(buildSessionReport(direct, NO_PROJECT_CONFIG).overview);
+    const marked = report.overview!.groups.filter((g) => g.suspect !== null).flatMap((g) => g.keys);
+    expect(marked).toEqual([...suspects.keys()].filter((k) => marked.includes(k)));
+    expect(marked.length).toBeGreaterThan(0);
+    expect(JSON.parse(analysis.report(sessionId, 'json').content).overview).toEqual(JSON.parse(JSON.stringify(report.overview)));
   });
 });

@@ -46,8 +46,13 @@ const DEPENDENCY_PATH = /\/pkg\/mod\/|\/vendor\/|@v\d/;
  * goroutine details (profiles) count but carry no states or waits.
  */
 export function dumpOverview(dump: ParsedDump, options: OverviewOptions = {}): DumpOverview {
-  const origin = new CodeOrigin(dump.samples.flatMap((s) => s.frames));
-  const keyOf = new Map<readonly Frame[], { key: string; similar: string; blocking: Frame | null }>();
+  // Stacks are interned by the parser (one frames array per distinct stack), so the work per stack —
+  // GOROOT learning, keys, the merge key (a long string, costly to build and hash 200,000 times) — is
+  // done once per distinct stack and creator, and each goroutine costs two map lookups.
+  const stacks = new Set<readonly Frame[]>();
+  for (const sample of dump.samples) stacks.add(sample.frames);
+  const origin = new CodeOrigin(distinctFrames(stacks));
+  const keyOf = new Map<readonly Frame[], StackEntry>();
   const accs = new Map<string, OverviewAcc>();
   const groupOfId = new Map<number, OverviewAcc>();
   const exactKeys = new Set<string>();
@@ -58,15 +63,20 @@ export function dumpOverview(dump: ParsedDump, options: OverviewOptions = {}): D
     if (!known) {
       const frames = keyFrames(sample.frames);
       const blocking = blockingSiteOf(frames, origin);
-      known = { key: stackKeyOf(frames), similar: similarKey(frames, blocking), blocking };
+      known = { key: stackKeyOf(frames), similar: similarKey(frames, blocking), blocking, accByCreator: new Map() };
       keyOf.set(sample.frames, known);
+      exactKeys.add(known.key);
     }
-    exactKeys.add(known.key);
-    const mergeKey = options.isExact ? known.key : `${known.similar}|${sample.goroutine?.createdBy?.func ?? ''}`;
-    let acc = accs.get(mergeKey);
+    const creator = sample.goroutine?.createdBy?.func ?? '';
+    let acc = known.accByCreator.get(creator);
     if (!acc) {
-      acc = newAcc(known.key, sample, known.blocking);
-      accs.set(mergeKey, acc);
+      const mergeKey = options.isExact ? known.key : `${known.similar}|${creator}`;
+      acc = accs.get(mergeKey);
+      if (!acc) {
+        acc = newAcc(known.key, sample, known.blocking);
+        accs.set(mergeKey, acc);
+      }
+      known.accByCreator.set(creator, acc);
     }
     add(acc, known.key, sample);
     const g = sample.goroutine;
@@ -88,6 +98,21 @@ export function dumpOverview(dump: ParsedDump, options: OverviewOptions = {}): D
     creationTree: creationTreeOf(sorted, groupOfId, hasParentIds, site),
     hasParentIds,
   };
+}
+
+/** What a distinct stack's goroutines share: its keys, and its merged group per creator function. */
+interface StackEntry {
+  key: string;
+  similar: string;
+  blocking: Frame | null;
+  accByCreator: Map<string, OverviewAcc>;
+}
+
+/** Every frame of the distinct stacks, each distinct frame object once. */
+function distinctFrames(stacks: Iterable<readonly Frame[]>): Set<Frame> {
+  const frames = new Set<Frame>();
+  for (const stack of stacks) for (const f of stack) frames.add(f);
+  return frames;
 }
 
 /** Same blocking site, and the same functions in order with repeats folded (inlining shows some twice or not at all). */

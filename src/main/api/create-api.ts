@@ -1,4 +1,5 @@
 import type { EventMessage, RequestName, RequestOutput, RequestParams } from '../../shared/contract.js';
+import type { DumpFormat } from '../../shared/model.js';
 import type { Disposable } from '../../shared/lifecycle.js';
 import type { HistoryStore } from '../store/history-store.js';
 import type { ApiContext } from './api-context.js';
@@ -33,6 +34,20 @@ export interface Api extends Disposable {
   onEvent(listener: (event: EventMessage) => void): Disposable;
   /** Cancels every recording this api runs and resolves once each session is marked ended. */
   cancelRecordings(): Promise<void>;
+  /**
+   * `snapshot.raw`'s text still compressed as the history keeps it (brotli), for a transport that can
+   * send it so (`serve` to a browser: no decompression, JSON escaping or compression per open); null
+   * when `snapshot.raw` must answer instead (no text kept, a binary profile, not brotli). Throws
+   * NotFoundError for an unknown snapshot, as `snapshot.raw` does.
+   */
+  keptDumpText(snapshotId: number): KeptDumpText | null;
+}
+
+/** A kept dump's text as brotli, with the other fields of `snapshot.raw`'s answer. */
+export interface KeptDumpText {
+  snapshotId: number;
+  format: DumpFormat | null;
+  brotli: Uint8Array;
 }
 
 type Handlers = {
@@ -76,6 +91,11 @@ export function createApi(deps: ApiDeps): Api {
       return await handler(params, signal);
     },
     onEvent: (listener) => events.subscribe(listener),
+    keptDumpText(snapshotId) {
+      const kept = deps.store.rawDumpBlob(snapshotId);
+      if (kept === null || kept.format === 'pprof-proto' || kept.blob.encoding !== 'br') return null;
+      return { snapshotId, format: kept.format, brotli: kept.blob.data };
+    },
     async cancelRecordings() {
       const handles = [...ctx.recordings.values()];
       for (const handle of handles) handle.dispose();

@@ -7,7 +7,7 @@ import { CountBlocks } from './count-blocks.js';
 import { FleetHistory } from './fleet-store.js';
 import { migrate } from './migrations/index.js';
 import { packIds, unpackIds } from './id-packing.js';
-import { decompressRaw, type RawEncoding } from './raw-dump.js';
+import { decompressRaw, type RawBlob, type RawEncoding } from './raw-dump.js';
 import { frameJson, frameOf, framesJson, framesOf, groupOf, metricsOf, sessionOf, snapshotInfoOf, type Row } from './rows.js';
 import { labelSetKey } from '../../shared/labels.js';
 import { assembleSeries, SERIES_TICK_COLUMNS, type DetailCountRow, type TickRow } from './series.js';
@@ -445,16 +445,24 @@ export class HistoryStore {
     return out;
   }
 
-  /** The raw bytes of a snapshot, or null when retention dropped them (or none were kept). */
-  rawDump(snapshotId: number): RawDump | null {
+  /**
+   * A snapshot's kept raw dump as stored (compressed), for a reader that can take it so (`serve`
+   * sends a brotli blob to a browser as it is); null as for {@link rawDump}.
+   */
+  rawDumpBlob(snapshotId: number): { format: DumpFormat | null; blob: RawBlob } | null {
     const row = this.st.rawDump.get(snapshotId) as Row | undefined;
     if (!row) {
       this.snapshotInfo(snapshotId);
       return null;
     }
-    const data = row.data as Buffer;
-    const bytes = decompressRaw({ encoding: row.encoding as RawEncoding, originalBytes: row.original_bytes as number, data });
-    return { snapshotId, format: row.format as DumpFormat | null, bytes, storedBytes: data.length };
+    return { format: row.format as DumpFormat | null, blob: { encoding: row.encoding as RawEncoding, originalBytes: row.original_bytes as number, data: row.data as Buffer } };
+  }
+
+  /** The raw bytes of a snapshot, or null when retention dropped them (or none were kept). */
+  rawDump(snapshotId: number): RawDump | null {
+    const kept = this.rawDumpBlob(snapshotId);
+    if (kept === null) return null;
+    return { snapshotId, format: kept.format, bytes: decompressRaw(kept.blob), storedBytes: kept.blob.data.length };
   }
 
   private writeSession(s: NewSession): number {

@@ -17,8 +17,10 @@ import {
 import { openEventStream } from './event-stream.js';
 import { containedRealPath, resolveStaticPath, sendStaticFile } from './static-files.js';
 import { sendText } from './compression.js';
+import { sendTextReply } from './text-reply.js';
+import { BINARY_BODY_TYPE, JSON_BYTES_HEADER, decodeBinaryBody } from '../../shared/binary-body.js';
 
-/** A 64 MiB debug=2 dump (Go's own cap) as JSON text, with room to spare. */
+/** A 64 MiB debug=2 dump (Go's own cap) as JSON text or a binary body, with room to spare. */
 export const DEFAULT_MAX_BODY_BYTES = 160 * 1024 * 1024;
 /** A client that has not sent its headers by then is dropped (slowloris). */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -88,20 +90,28 @@ function refuse(res: ServerResponse, status: number, code: 'INVALID_INPUT' | 'NO
 
 class BodyTooLargeError extends Error {}
 
-/** The request body, or BodyTooLargeError once it passes `maxBytes` (declared or streamed). */
+/**
+ * The request body, or BodyTooLargeError once it passes `maxBytes` (declared or streamed). A declared
+ * length is filled in place, sparing a second copy of a 56 MB upload (Node's parser never passes more
+ * bytes than the Content-Length it read).
+ */
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > maxBytes) {
+    const header = req.headers['content-length'];
+    const declared = header === undefined ? null : Number(header);
+    if (declared !== null && declared > maxBytes) {
       reject(new BodyTooLargeError());
       return;
     }
+    const filled = declared !== null && Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : null;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= maxBytes) {
-        chunks.push(chunk);
+      const end = size + chunk.length;
+      if (end <= maxBytes && (filled === null || end <= filled.length)) {
+        if (filled) chunk.copy(filled, size);
+        else chunks.push(chunk);
+        size = end;
         return;
       }
       req.off('data', onData);
@@ -109,7 +119,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       chunks.length = 0;
       reject(new BodyTooLargeError());
     };
-    const onEnd = (): void => resolve(Buffer.concat(chunks));
+    const onEnd = (): void => resolve(filled ? filled.subarray(0, size) : Buffer.concat(chunks));
     req.on('data', onData);
     req.once('end', onEnd);
     req.once('error', reject);
@@ -121,7 +131,9 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
  * every request needs the Host of this server and no foreign Origin; every `/api/` request also needs
  * the token in the `x-goroscope-token` header (the page takes it from the printed URL's fragment; no
  * cookie, which browsers would send to every port of the host). `POST /api/<request>` takes the input
- * as JSON and answers the reply envelope; `GET /api/events` is a server-sent event stream. Throws InvalidInputError
+ * as JSON (or as the binary body of `shared/binary-body.ts`: JSON, then the byte arrays it holds, all
+ * under the same cap) and answers the reply envelope (`snapshot.raw`, to a client that accepts it, as
+ * its text: `text-reply.ts`); `GET /api/events` is a server-sent event stream. Throws InvalidInputError
  * for a non-loopback host without `allowRemote`, and the listen error (EADDRINUSE…) as it is.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
@@ -167,20 +179,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse, name: string): Promise<void> => {
     if (req.method !== 'POST') return refuse(res, 405, 'INVALID_INPUT', `POST /api/${name} with a JSON body`);
-    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-      return refuse(res, 415, 'INVALID_INPUT', 'expected Content-Type: application/json');
+    const type = req.headers['content-type'] ?? '';
+    const isJson = /^application\/json\b/i.test(type);
+    const jsonBytes = req.headers[JSON_BYTES_HEADER];
+    // A binary body (shared/binary-body.ts) must say where its JSON ends.
+    const isBinary = type.toLowerCase().startsWith(BINARY_BODY_TYPE) && typeof jsonBytes === 'string' && /^\d{1,12}$/.test(jsonBytes);
+    if (!isJson && !isBinary) {
+      return refuse(res, 415, 'INVALID_INPUT', `expected Content-Type: application/json, or ${BINARY_BODY_TYPE} with an ${JSON_BYTES_HEADER} header`);
     }
     let input: unknown;
     try {
       const body = await readBody(req, maxBodyBytes);
-      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      if (isBinary) input = decodeBinaryBody(body, Number(jsonBytes));
+      else input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         drainThenClose(req);
         return refuse(res, 413, 'INVALID_INPUT', `request body over the ${maxBodyBytes} byte cap`);
       }
-      return refuse(res, 400, 'INVALID_INPUT', `body of /api/${name} is not JSON: ${(error as Error).message}`);
+      return refuse(res, 400, 'INVALID_INPUT', `body of /api/${name} is not ${isBinary ? 'a binary body' : 'JSON'}: ${(error as Error).message}`);
     }
+    if (sendTextReply(req, res, options.api, name, input)) return;
     const aborter = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) aborter.abort(new Error('client went away'));

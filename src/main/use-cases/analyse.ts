@@ -4,6 +4,7 @@ import { rulesOf } from '../analysis/ignore-rules.js';
 import { buildReport } from '../analysis/report/build-report.js';
 import { timeBasisOf, type LoadedSession } from '../analysis/session.js';
 import { dumpOverview, type OverviewSuspect } from '../analysis/dump-overview.js';
+import type { ParsedDump } from '../dump/types.js';
 import { redactSessionLabels } from '../analysis/redact-labels.js';
 import { PROJECT_FILE, type LoadedConfig } from './project-config.js';
 
@@ -35,9 +36,17 @@ export function buildSessionReport(
     assumedIntervalMs: loaded.assumedIntervalMs,
     timeBasis: timeBasisOf(loaded),
   });
-  if (report.singleSnapshot && loaded.singleDump) {
-    const suspects = new Map<string, OverviewSuspect>(report.suspects.map((s) => [s.key, { strength: s.strength, score: s.score, reasons: s.reasons }]));
-    report.overview = dumpOverview(loaded.singleDump, { suspects });
-  }
+  return loaded.singleDump ? withDumpOverview(report, loaded.singleDump) : report;
+}
+
+/**
+ * The report of a one-snapshot session with its one-page overview of `dump` (that snapshot's
+ * traceback) set, the report's suspects marked on its groups; any other report as it is. Sets
+ * `report.overview` in place and returns the report.
+ */
+export function withDumpOverview(report: Report, dump: ParsedDump): Report {
+  if (!report.singleSnapshot) return report;
+  const suspects = new Map<string, OverviewSuspect>(report.suspects.map((s) => [s.key, { strength: s.strength, score: s.score, reasons: s.reasons }]));
+  report.overview = dumpOverview(dump, { suspects });
   return report;
 }

@@ -12,6 +12,7 @@ export interface ImportOutcome {
 }
 
 function bytesOf(file: ImportFile): Uint8Array {
+  if (file.encoding === 'bytes') return file.data;
   return file.encoding === 'base64' ? Buffer.from(file.data, 'base64') : Buffer.from(file.data, 'utf8');
 }
 

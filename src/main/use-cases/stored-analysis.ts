@@ -4,8 +4,8 @@ import { NotFoundError } from '../../shared/errors.js';
 import { diffSnapshots, type GroupChange, type SnapshotDiff } from '../analysis/diff.js';
 import type { HistoryStore } from '../store/history-store.js';
 import { restartTicks } from '../analysis/restarts.js';
-import { loadStoredSession } from './stored-session.js';
-import { buildSessionReport } from './analyse.js';
+import { loadStoredSession, storedSingleDump } from './stored-session.js';
+import { buildSessionReport, withDumpOverview } from './analyse.js';
 import { sessionStamp, storedSessionReport } from './stored-report.js';
 import type { Snapshot } from '../../shared/model.js';
 import type { ReportSources } from '../analysis/report/source-excerpt.js';
@@ -64,20 +64,31 @@ function toDiffRows(diff: SnapshotDiff): DiffRow[] {
  * session. Uses the built-in ignore rules unless `config` (a project file read by the caller) says otherwise.
  */
 export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PROJECT_CONFIG): AnalysisPort {
-  let cached: { sessionId: number; stamp: string; report: Report; restarts: number[] } | null = null;
-  const analysed = (sessionId: number): { report: Report; restarts: number[] } => {
+  let cached: { sessionId: number; stamp: string; report: Report; restarts: number[]; hasOverview: boolean } | null = null;
+  const analysed = (sessionId: number): { report: Report; restarts: number[]; hasOverview: boolean } => {
     const stamp = sessionStamp(store, sessionId);
     if (cached?.sessionId === sessionId && cached.stamp === stamp) return cached;
     // A single target's session is loaded once for both; a fleet's restarts are its instances' own.
     if (store.fleets.fleet(sessionId)) {
-      cached = { sessionId, stamp, report: storedSessionReport(store, sessionId, config), restarts: [] };
+      cached = { sessionId, stamp, report: storedSessionReport(store, sessionId, config), restarts: [], hasOverview: true };
     } else {
-      const loaded = loadStoredSession(store, sessionId);
-      cached = { sessionId, stamp, report: buildSessionReport(loaded, config), restarts: restartTicks(loaded.session) };
+      // The suspects and restarts do without the one-page overview, which reads the kept dump again
+      // whole (about a second at 200,000 goroutines): it is added when a report is asked for.
+      const loaded = loadStoredSession(store, sessionId, { shouldReadDump: false });
+      cached = { sessionId, stamp, report: buildSessionReport(loaded, config), restarts: restartTicks(loaded.session), hasOverview: false };
     }
     return cached;
   };
   const reportOf = (sessionId: number): Report => analysed(sessionId).report;
+  const fullReportOf = (sessionId: number): Report => {
+    const entry = analysed(sessionId);
+    if (!entry.hasOverview) {
+      const dump = entry.report.singleSnapshot ? storedSingleDump(store, sessionId) : null;
+      if (dump) withDumpOverview(entry.report, dump);
+      entry.hasOverview = true;
+    }
+    return entry.report;
+  };
   return {
     suspects(sessionId) {
       const out = new Map<string, Suspect>();
@@ -97,7 +108,7 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
       return out;
     },
     diff: (from, to) => toDiffRows(diffSnapshots(from, to)),
-    reportModel: reportOf,
+    reportModel: fullReportOf,
     restarts: (sessionId) => analysed(sessionId).restarts,
     fleetReport(sessionId) {
       const report = reportOf(sessionId);
@@ -106,7 +117,7 @@ export function storeAnalysis(store: HistoryStore, config: LoadedConfig = NO_PRO
     },
     report(sessionId, format, sources, options = {}): RenderedReport {
       // A redacted report is built afresh (never cached): it is an export, not what the views read.
-      const report = options.shouldRedactLabels ? storedSessionReport(store, sessionId, config, options) : reportOf(sessionId);
+      const report = options.shouldRedactLabels ? storedSessionReport(store, sessionId, config, options) : fullReportOf(sessionId);
       return { fileName: `goroscope-session-${sessionId}.${format}`, mimeType: mimeTypeOf(format), content: renderReport(report, format, sources) };
     },
   };

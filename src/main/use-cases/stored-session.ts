@@ -14,9 +14,12 @@ const GOROUTINE_FORMATS: ReadonlySet<DumpFormat> = new Set(['pprof-proto', 'debu
  * one Snapshot per tick, so hours of 1 s ticks load quickly). Full dumps — every Nth tick — are read
  * whole for their states, ids, wait minutes and `(leaked)` marks. Counts come from each tick's
  * counted snapshot (the compact profile, else the full dump), as the recorder stored them.
+ * With `shouldReadDump` (the default), a one-tick session's kept traceback is read again whole for the
+ * one-page overview (`singleDump`); the groups table's suspects do without it, and a 56 MB dump takes
+ * about a second to decompress and parse on the caller's thread.
  * Throws NotFoundError for an unknown session.
  */
-export function loadStoredSession(store: HistoryStore, sessionId: number): LoadedSession {
+export function loadStoredSession(store: HistoryStore, sessionId: number, { shouldReadDump = true }: { shouldReadDump?: boolean } = {}): LoadedSession {
   const summary = store.session(sessionId);
   const { series, requests } = store.sessionSeriesAndRequests(sessionId);
   const builder = new SessionBuilder();
@@ -69,11 +72,16 @@ export function loadStoredSession(store: HistoryStore, sessionId: number): Loade
     session: builder.build(),
     source: { kind: 'session', sessionId: String(sessionId), target: summary.target },
     ...timingOf(summary.source, summary.intervalMs),
-    singleDump: series.ticks.length === 1 ? storedTraceback(store, series.ticks[0]!.fullSnapshotId) : null,
+    singleDump: shouldReadDump && series.ticks.length === 1 ? storedTraceback(store, series.ticks[0]!.fullSnapshotId) : null,
   };
 }
 
 /** The kept text of a one-tick session's full dump, read again goroutine by goroutine; null when none was kept. */
+export function storedSingleDump(store: HistoryStore, sessionId: number): ParsedDump | null {
+  const { ticks } = store.sessionSeries(sessionId);
+  return ticks.length === 1 ? storedTraceback(store, ticks[0]!.fullSnapshotId) : null;
+}
+
 function storedTraceback(store: HistoryStore, snapshotId: number | null): ParsedDump | null {
   const raw = snapshotId === null ? null : store.rawDump(snapshotId);
   if (!raw || raw.format !== 'traceback') return null;

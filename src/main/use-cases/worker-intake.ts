@@ -64,7 +64,9 @@ export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PA
       const w = started();
       pending.set(id, { resolve, reject });
       w.ref(); // busy: keep the process alive until the answer
-      const job: ParseJob = { id, bytes, maxInflatedBytes };
+      // Posting a view copies its whole buffer: a file that is a slice of a larger upload body
+      // (several files in one binary request) is copied out first, so each post copies only itself.
+      const job: ParseJob = { id, bytes: bytes.byteLength * 2 < bytes.buffer.byteLength ? bytes.slice() : bytes, maxInflatedBytes };
       w.postMessage(job);
     }).finally(() => worker?.unref());
 

@@ -87,18 +87,24 @@ export function MonacoDump({ text, folds, highlight, reveal, isDark, onLineSelec
 
   useEffect(() => {
     const ed = editorRef.current!;
-    const monaco = setUpMonaco();
-    const model = monaco.editor.createModel(text, language);
-    setFoldingRanges(
-      model,
-      folds.filter((f) => f.endLine > f.startLine).map((f) => ({ start: f.startLine, end: f.endLine, kind: monaco.languages.FoldingRangeKind.Region })),
-    );
+    const model = setUpMonaco().editor.createModel(text, language);
     const previous = ed.getModel();
     ed.setModel(model);
     previous?.dispose();
     const frame = requestAnimationFrame(() => callbacks.current.onShown?.());
     return () => cancelAnimationFrame(frame);
-  }, [text, folds, language]);
+  }, [text, language]);
+
+  // After the model's effect (same commit): folds may arrive later than the text, without a new model.
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model) return;
+    const monaco = setUpMonaco();
+    setFoldingRanges(
+      model,
+      folds.filter((f) => f.endLine > f.startLine).map((f) => ({ start: f.startLine, end: f.endLine, kind: monaco.languages.FoldingRangeKind.Region })),
+    );
+  }, [folds, text, language]);
 
   useEffect(() => {
     const monaco = setUpMonaco();

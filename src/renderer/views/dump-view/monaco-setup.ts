@@ -13,8 +13,16 @@ export type Monaco = typeof monaco;
 /** Folding ranges per model, set by the dump view from its index (the provider only reads them). */
 const foldingByModel = new WeakMap<monaco.editor.ITextModel, monaco.languages.FoldingRange[]>();
 
+const foldingChanged = new monaco.Emitter<monaco.languages.FoldingRangeProvider>();
+const foldingProvider: monaco.languages.FoldingRangeProvider = {
+  // Ranges may come after the model is shown (the index arrives after the text): Monaco asks again.
+  onDidChange: foldingChanged.event,
+  provideFoldingRanges: (model) => foldingByModel.get(model) ?? [],
+};
+
 export function setFoldingRanges(model: monaco.editor.ITextModel, ranges: monaco.languages.FoldingRange[]): void {
   foldingByModel.set(model, ranges);
+  foldingChanged.fire(foldingProvider);
 }
 
 let isSetUp = false;
@@ -31,9 +39,7 @@ export function setUpMonaco(): Monaco {
   monaco.languages.register({ id: GOROUTINE_DUMP_LANGUAGE, extensions: ['.dump'], aliases: ['Goroutine dump'] });
   monaco.languages.setMonarchTokensProvider(GOROUTINE_DUMP_LANGUAGE, goroutineDumpGrammar);
   monaco.languages.setLanguageConfiguration(GOROUTINE_DUMP_LANGUAGE, goroutineDumpConfiguration);
-  monaco.languages.registerFoldingRangeProvider(GOROUTINE_DUMP_LANGUAGE, {
-    provideFoldingRanges: (model) => foldingByModel.get(model) ?? [],
-  });
+  monaco.languages.registerFoldingRangeProvider(GOROUTINE_DUMP_LANGUAGE, foldingProvider);
   monaco.editor.defineTheme('goroscope-light', DUMP_THEMES.light);
   monaco.editor.defineTheme('goroscope-dark', DUMP_THEMES.dark);
   return monaco;
