@@ -1,4 +1,7 @@
 import type { SessionSeries, TimelineTick } from '../../shared/contract.js';
+import { NO_COUNT, untypedCounts, type TypedSessionSeries } from '../store/series.js';
+import type * as store from '../store/types.js';
+import { foldSeries, toTimelineTick } from './session-views.js';
 
 type Values = readonly (number | null)[];
 
@@ -19,7 +22,7 @@ function extent(v: Values, from: number, to: number): [number | null, number | n
  * The two real ticks that stand for ticks `from…to-1` (at least two), in order: a full dump and a
  * failed tick are preferred over the column's ends, so their marks on the chart survive.
  */
-function representatives(ticks: readonly TimelineTick[], from: number, to: number): [number, number] {
+function representatives(ticks: readonly Pick<TimelineTick, 'fullSnapshotId' | 'errors'>[], from: number, to: number): [number, number] {
   let a = from;
   for (let i = from; i < to; i++) {
     if (ticks[i]!.fullSnapshotId !== null) {
@@ -62,4 +65,90 @@ export function downsampleSeries(series: SessionSeries, columns: number | undefi
     rest.push(...extent(series.rest, from, to));
   }
   return { ...series, ticks, groups, rest, downsampled: { sessionTicks: n, columns, ticksPerColumn: n / columns } };
+}
+
+type TypedCounts = Int32Array;
+
+/** Lowest and highest count of `v[from…to)` (NO_COUNT skipped), null when there is none. */
+function typedExtent(v: TypedCounts, from: number, to: number): [number | null, number | null] {
+  let min = Infinity;
+  let max = -1;
+  for (let i = from; i < to; i++) {
+    const x = v[i]!;
+    if (x === NO_COUNT) continue;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return max < 0 ? [null, null] : [min, max];
+}
+
+/** The last count of a series, or 0 (foldSeries' ranking). */
+function typedLast(v: TypedCounts): number {
+  for (let i = v.length - 1; i >= 0; i--) if (v[i]! !== NO_COUNT) return v[i]!;
+  return 0;
+}
+
+function typedPeak(v: TypedCounts): number {
+  let peak = 0;
+  for (let i = 0; i < v.length; i++) if (v[i]! > peak) peak = v[i]!;
+  return peak;
+}
+
+const totalOf: Record<(typeof TOTALS)[number], (t: store.TickPoint) => number | null> = {
+  compactTotal: (t) => t.compactTotal,
+  fullTotal: (t) => t.fullTotal,
+  leakTotal: (t) => t.leakTotal,
+  numGoroutine: (t) => t.expvar?.numGoroutine ?? null,
+  goGoroutines: (t) => t.prometheus?.numGoroutine ?? null,
+};
+
+/**
+ * `downsampleSeries(foldSeries(series, stacks, maxGroups), columns)` for a long series read with
+ * Int32Array counts (`HistoryStore.sessionTypedSeries`), equal to it in every value: the 200 count
+ * arrays of a day are never turned into the contract's `(number | null)[]`, and only the two ticks
+ * kept per column become TimelineTicks. A series short enough to send whole goes the plain way.
+ */
+export function foldedColumns(series: TypedSessionSeries, stacks: readonly store.StackInfo[], maxGroups: number, columns: number): SessionSeries {
+  const n = series.ticks.length;
+  if (n <= 2 * columns) {
+    const plain = { ...series, groups: series.groups.map((g) => ({ ...g, counts: untypedCounts(g.counts) })) };
+    return foldSeries(plain, stacks, maxGroups);
+  }
+  const siteOf = new Map(stacks.map((s) => [s.key, s.blockingSite]));
+  const ranked = series.groups
+    .map((g) => ({ g, last: typedLast(g.counts), peak: typedPeak(g.counts) }))
+    .sort((a, b) => b.last - a.last || b.peak - a.peak || (a.g.key < b.g.key ? -1 : 1));
+  const top = ranked.slice(0, maxGroups);
+  const others = ranked.slice(maxGroups);
+  // The folded groups summed per tick; NO_COUNT where the tick has no counted snapshot.
+  const restSum = new Float64Array(n);
+  for (const { g } of others) {
+    const c = g.counts;
+    for (let i = 0; i < n; i++) if (c[i]! !== NO_COUNT) restSum[i]! += c[i]!;
+  }
+  const rest: (number | null)[] = [];
+  for (let i = 0; i < n; i++) rest[i] = series.ticks[i]!.countedSnapshotId === null ? null : restSum[i]!;
+  const ticks: TimelineTick[] = [];
+  const groups = top.map(({ g }) => ({ key: g.key, blockingSite: siteOf.get(g.key) ?? null, counts: [] as (number | null)[] }));
+  const restColumns: (number | null)[] = [];
+  const totals = TOTALS.map((field) => [field, series.ticks.map(totalOf[field])] as const);
+  for (let k = 0; k < columns; k++) {
+    const from = Math.floor((k * n) / columns);
+    const to = Math.floor(((k + 1) * n) / columns);
+    const [a, b] = representatives(series.ticks, from, to);
+    const low = toTimelineTick(series.ticks[a]!);
+    const high = toTimelineTick(series.ticks[b]!);
+    for (const [field, values] of totals) [low[field], high[field]] = extent(values, from, to);
+    ticks.push(low, high);
+    top.forEach(({ g }, i) => groups[i]!.counts.push(...typedExtent(g.counts, from, to)));
+    restColumns.push(...extent(rest, from, to));
+  }
+  return {
+    sessionId: series.sessionId,
+    ticks,
+    groups,
+    rest: restColumns,
+    restGroups: others.length,
+    downsampled: { sessionTicks: n, columns, ticksPerColumn: n / columns },
+  };
 }

@@ -8,7 +8,7 @@ import type { AnalysisPort } from './ports.js';
 import { importUploads } from '../use-cases/import-uploads.js';
 import { foldSeries, groupRows, toSessionSummary, toSnapshotInfo } from './session-views.js';
 import { fleetFieldsOf } from '../use-cases/stored-report.js';
-import { downsampleSeries } from './series-columns.js';
+import { foldedColumns } from './series-columns.js';
 import type { SessionSummary as StoredSummary } from '../store/types.js';
 import { lastDumpText } from './last-dump-text.js';
 import { snapshotIndexOf } from './snapshot-index.js';
@@ -53,8 +53,11 @@ export function sessionHandlers(ctx: ApiContext) {
       return { sessionId };
     },
 
+    // With columns (the timeline), counts stay Int32Arrays from the store to the columns' min/max.
     'session.series': ({ sessionId, maxGroups, columns }: RequestParams<'session.series'>): RequestOutput<'session.series'> =>
-      downsampleSeries(foldSeries(store.sessionSeries(sessionId), store.sessionStacks(sessionId), maxGroups), columns),
+      columns === undefined
+        ? foldSeries(store.sessionSeries(sessionId), store.sessionStacks(sessionId), maxGroups)
+        : foldedColumns(store.sessionTypedSeries(sessionId), store.sessionStacks(sessionId), maxGroups, columns),
 
     'session.groups': ({ sessionId, snapshotId }: RequestParams<'session.groups'>): RequestOutput<'session.groups'> => {
       const series = store.sessionSeries(sessionId);

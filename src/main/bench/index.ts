@@ -5,6 +5,6 @@ export { runUiBench } from './ui-bench.js';
 export { runAnalysisBench } from './analysis-bench.js';
 export { runFleetBench } from './fleet-bench.js';
 export { runLabelsBench } from './labels-bench.js';
-export { runScaleBench } from './scale-bench.js';
+export { runDayOnlyBench, runScaleBench } from './scale-bench.js';
 export { runUiScaleBench } from './ui-scale-bench.js';
 export { runDayBench } from './day-bench.js';

@@ -67,3 +67,13 @@ export async function runScaleBench(): Promise<Record<string, string | number>> 
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/** Only the day of 1 s ticks (`npm run bench -- timeline`): the 200k part takes minutes. */
+export async function runDayOnlyBench(): Promise<Record<string, string | number>> {
+  const work = mkdtempSync(path.join(tmpdir(), 'goroscope-day-'));
+  try {
+    return await runDayBench(work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -3,14 +3,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { GoroscopeError, InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import type { DumpFormat, Group, ProfileKind, Snapshot } from '../../shared/model.js';
-import { CountBlocks } from './count-blocks.js';
+import { CountBlocks, type PackedSessionCounts } from './count-blocks.js';
 import { FleetHistory } from './fleet-store.js';
 import { migrate } from './migrations/index.js';
 import { packIds, unpackIds } from './id-packing.js';
 import { decompressRaw, type RawBlob, type RawEncoding } from './raw-dump.js';
 import { frameJson, frameOf, framesJson, framesOf, groupOf, metricsOf, sessionOf, snapshotInfoOf, type Row } from './rows.js';
 import { labelSetKey } from '../../shared/labels.js';
-import { assembleSeries, SERIES_TICK_COLUMNS, type DetailCountRow, type TickRow } from './series.js';
+import { assembleSeries, assembleTypedSeries, SERIES_TICK_COLUMNS, type DetailCountRow, type TickRow, type TypedSessionSeries } from './series.js';
 import {
   isRawKept,
   type FullDumpIds,
@@ -260,17 +260,31 @@ export class HistoryStore {
     return this.readSeries(sessionId).series;
   }
 
-  private readSeries(sessionId: number): { series: SessionSeries; rows: TickRow[] } {
+  /**
+   * The series with each group's counts as an Int32Array (`NO_COUNT` for null): the timeline's
+   * downsampled read (`session.series` with `columns`), which never needs the contract's arrays.
+   */
+  sessionTypedSeries(sessionId: number): TypedSessionSeries {
+    const { rows, counts, details } = this.seriesInputs(sessionId);
+    const series = assembleTypedSeries(sessionId, rows, counts, details, new Map());
+    for (const g of series.groups) g.key = this.stackKeyOf(g.stackId);
+    return series;
+  }
+
+  private seriesInputs(sessionId: number): { rows: TickRow[]; counts: PackedSessionCounts; details: DetailCountRow[] } {
     this.session(sessionId);
     // Finished blocks' rows come packed (tick_blocks); the rest, row by row.
     const packed = this.counts.packedTickRows(sessionId);
-    const ticks = packed.rows;
-    for (const r of this.st.seriesTicks.all(sessionId, packed.fromTick) as TickRow[]) ticks.push(r);
-    const counts = this.counts.sessionCounts(sessionId);
-    const details = this.st.seriesDetails.all(sessionId) as DetailCountRow[];
-    const series = assembleSeries(sessionId, ticks, counts, details, new Map());
+    const rows = packed.rows;
+    for (const r of this.st.seriesTicks.all(sessionId, packed.fromTick) as TickRow[]) rows.push(r);
+    return { rows, counts: this.counts.sessionCounts(sessionId), details: this.st.seriesDetails.all(sessionId) as DetailCountRow[] };
+  }
+
+  private readSeries(sessionId: number): { series: SessionSeries; rows: TickRow[] } {
+    const { rows, counts, details } = this.seriesInputs(sessionId);
+    const series = assembleSeries(sessionId, rows, counts, details, new Map());
     for (const g of series.groups) g.key = this.stackKeyOf(g.stackId);
-    return { series, rows: ticks };
+    return { series, rows };
   }
 
   sessionStacks(sessionId: number): StackInfo[] {
