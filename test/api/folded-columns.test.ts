@@ -4,6 +4,7 @@ import { downsampleSeries, foldedColumns } from '../../src/main/api/series-colum
 import { foldSeries } from '../../src/main/api/session-views.js';
 import { BLOCK_TICKS } from '../../src/main/store/count-codec.js';
 import { NO_COUNT, untypedCounts } from '../../src/main/store/series.js';
+import { NOT_MEASURED } from '../../src/main/analysis/session.js';
 import type { SnapshotRecord } from '../../src/main/store/types.js';
 import { openTempStore } from '../store/temp-db.js';
 
@@ -34,7 +35,7 @@ function countAt(i: number, t: number): number | null {
   return 3 + ((t * (i + 7)) % 11 === 0 ? 2 : 0);
 }
 
-function snapshotAt(t: number, format: 'debug1' | 'debug2'): Snapshot {
+function snapshotAt(t: number, format: 'debug1' | 'traceback'): Snapshot {
   const groups = Array.from({ length: 8 }, (_, i) => i).flatMap((i) => (countAt(i, t) === null ? [] : [group(i, countAt(i, t)!)]));
   return { format, profile: 'goroutine', total: groups.reduce((n, g) => n + g.count, 0), takenAtMs: null, groups, metrics: null, threadStacks: 0, warnings: [] };
 }
@@ -52,7 +53,7 @@ function seed(): { store: ReturnType<typeof openTempStore>['store']; session: nu
         ? { kind: 'compact', endpoint: 'goroutine?debug=1', atMs, durationMs: 1, bytes: 0, snapshot: null, raw: null, error: { code: 'TIMEOUT', message: 'no answer' } }
         : { kind: 'compact', endpoint: 'goroutine?debug=1', atMs, durationMs: 1, bytes: 10, snapshot: snapshotAt(t, 'debug1'), error: null, raw: null },
     ];
-    if (t === FULL_TICK) records.push({ kind: 'full', endpoint: 'goroutine?debug=2', atMs: atMs + 1, durationMs: 1, bytes: 10, snapshot: snapshotAt(t, 'debug2'), error: null, raw: null });
+    if (t === FULL_TICK) records.push({ kind: 'full', endpoint: 'goroutine?debug=2', atMs: atMs + 1, durationMs: 1, bytes: 10, snapshot: snapshotAt(t, 'traceback'), error: null, raw: null });
     if (t % 5 === 0) {
       const vars: Snapshot = { format: 'expvar', profile: null, total: 30 + (t % 13), takenAtMs: null, groups: [], metrics: { numGoroutine: 30 + (t % 13), threads: 4, heapAllocBytes: 1, heapInuseBytes: 2, gcCycles: 3 }, threadStacks: 0, warnings: [] };
       records.push({ kind: 'expvar', endpoint: '/debug/vars', atMs: atMs + 2, durationMs: 1, bytes: 10, snapshot: vars, error: null, raw: null });
@@ -73,6 +74,8 @@ describe('foldedColumns (the timeline\'s typed read)', () => {
     const seldom = typed.groups.find((g) => g.key === group(2, 0).key)!;
     expect(seldom.counts[FAILED_TICK]).toBe(NO_COUNT);
     expect(seldom.counts[10]).toBe(0);
+    // Analysis takes the typed counts as they are (session-builder.ts): the two nulls must agree.
+    expect(NO_COUNT).toBe(NOT_MEASURED);
   }, 60_000);
 
   it('equals downsampleSeries(foldSeries(…)) for any columns and fold, and keeps a one-tick spike', () => {

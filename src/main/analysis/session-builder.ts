@@ -150,7 +150,8 @@ export class SessionBuilder {
 
   /**
    * The group's counts for every tick at once, the shape a store reads them in: null where the tick
-   * has no count source. Faster than setCount per tick for long sessions; call after the ticks exist.
+   * has no count source (an Int32Array: NOT_MEASURED there). Faster than setCount per tick for long
+   * sessions; call after the ticks exist.
    */
   setCountSeries(key: string, counts: ArrayLike<number | null>): void {
     this.checkLength(counts, 'counts', key);
@@ -247,6 +248,11 @@ export class SessionBuilder {
 
 function copySeries(target: Int32Array, series: ArrayLike<number | null> | null): void {
   if (!series) return;
+  // A store's typed read (Int32Array) already holds NOT_MEASURED where the series has null.
+  if (series instanceof Int32Array) {
+    target.set(series);
+    return;
+  }
   for (let t = 0; t < target.length; t++) {
     const v = series[t];
     target[t] = v === null || v === undefined ? NOT_MEASURED : v;

@@ -1,5 +1,5 @@
 import type { SessionSeries, TimelineTick } from '../../shared/contract.js';
-import { NO_COUNT, untypedCounts, type TypedSessionSeries } from '../store/series.js';
+import { untypedCounts, type TypedSessionSeries } from '../store/series.js';
 import type * as store from '../store/types.js';
 import { foldSeries, toTimelineTick } from './session-views.js';
 
@@ -69,13 +69,16 @@ export function downsampleSeries(series: SessionSeries, columns: number | undefi
 
 type TypedCounts = Int32Array;
 
+// The loops below test `< 0` for NO_COUNT (-1; counts are never negative): a local comparison, not a
+// module binding read per element.
+
 /** Lowest and highest count of `v[from…to)` (NO_COUNT skipped), null when there is none. */
 function typedExtent(v: TypedCounts, from: number, to: number): [number | null, number | null] {
   let min = Infinity;
   let max = -1;
   for (let i = from; i < to; i++) {
     const x = v[i]!;
-    if (x === NO_COUNT) continue;
+    if (x < 0) continue;
     if (x < min) min = x;
     if (x > max) max = x;
   }
@@ -84,7 +87,7 @@ function typedExtent(v: TypedCounts, from: number, to: number): [number | null, 
 
 /** The last count of a series, or 0 (foldSeries' ranking). */
 function typedLast(v: TypedCounts): number {
-  for (let i = v.length - 1; i >= 0; i--) if (v[i]! !== NO_COUNT) return v[i]!;
+  for (let i = v.length - 1; i >= 0; i--) if (v[i]! >= 0) return v[i]!;
   return 0;
 }
 
@@ -92,6 +95,13 @@ function typedPeak(v: TypedCounts): number {
   let peak = 0;
   for (let i = 0; i < v.length; i++) if (v[i]! > peak) peak = v[i]!;
   return peak;
+}
+
+function addCounts(sum: Float64Array, counts: TypedCounts): void {
+  for (let i = 0; i < sum.length; i++) {
+    const c = counts[i]!;
+    if (c > 0) sum[i] = sum[i]! + c;
+  }
 }
 
 const totalOf: Record<(typeof TOTALS)[number], (t: store.TickPoint) => number | null> = {
@@ -120,13 +130,10 @@ export function foldedColumns(series: TypedSessionSeries, stacks: readonly store
     .sort((a, b) => b.last - a.last || b.peak - a.peak || (a.g.key < b.g.key ? -1 : 1));
   const top = ranked.slice(0, maxGroups);
   const others = ranked.slice(maxGroups);
-  // The folded groups summed per tick; NO_COUNT where the tick has no counted snapshot.
+  // The folded groups summed per tick (null where the tick has no counted snapshot).
   const restSum = new Float64Array(n);
-  for (const { g } of others) {
-    const c = g.counts;
-    for (let i = 0; i < n; i++) if (c[i]! !== NO_COUNT) restSum[i]! += c[i]!;
-  }
-  const rest: (number | null)[] = [];
+  for (const { g } of others) addCounts(restSum, g.counts);
+  const rest = new Array<number | null>(n);
   for (let i = 0; i < n; i++) rest[i] = series.ticks[i]!.countedSnapshotId === null ? null : restSum[i]!;
   const ticks: TimelineTick[] = [];
   const groups = top.map(({ g }) => ({ key: g.key, blockingSite: siteOf.get(g.key) ?? null, counts: [] as (number | null)[] }));

@@ -257,7 +257,7 @@ export class HistoryStore {
   }
 
   sessionSeries(sessionId: number): SessionSeries {
-    return this.readSeries(sessionId).series;
+    return this.readSeries(sessionId);
   }
 
   /**
@@ -280,11 +280,11 @@ export class HistoryStore {
     return { rows, counts: this.counts.sessionCounts(sessionId), details: this.st.seriesDetails.all(sessionId) as DetailCountRow[] };
   }
 
-  private readSeries(sessionId: number): { series: SessionSeries; rows: TickRow[] } {
+  private readSeries(sessionId: number): SessionSeries {
     const { rows, counts, details } = this.seriesInputs(sessionId);
     const series = assembleSeries(sessionId, rows, counts, details, new Map());
     for (const g of series.groups) g.key = this.stackKeyOf(g.stackId);
-    return { series, rows };
+    return series;
   }
 
   sessionStacks(sessionId: number): StackInfo[] {
@@ -338,8 +338,11 @@ export class HistoryStore {
    * The series and, per snapshot of the session (tick order), what analysis reads of its request:
    * both from one pass over the snapshots (a day of 1 s ticks has 172,800 of them).
    */
-  sessionSeriesAndRequests(sessionId: number): { series: SessionSeries; requests: SnapshotRequest[] } {
-    const { series, rows } = this.readSeries(sessionId);
+  sessionSeriesAndRequests(sessionId: number): { series: TypedSessionSeries; requests: SnapshotRequest[] } {
+    // Counts as Int32Array (NO_COUNT = -1, analysis' NOT_MEASURED too): analysis keeps them so.
+    const { rows, counts, details } = this.seriesInputs(sessionId);
+    const series = assembleTypedSeries(sessionId, rows, counts, details, new Map());
+    for (const g of series.groups) g.key = this.stackKeyOf(g.stackId);
     const requests = rows.map((r): SnapshotRequest => ({
       id: r[0], tick: r[1], endpoint: r[3], format: r[13], profile: r[14], total: r[5],
       error: r[11] === null ? null : { code: r[11] as TickError['code'], message: r[12] ?? '' },

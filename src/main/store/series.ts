@@ -45,7 +45,8 @@ export function assembleSeries(
   details: readonly DetailCountRow[],
   keys: ReadonlyMap<number, string>,
 ): SessionSeries {
-  return assemble(sessionId, rows, counts, details, keys, (zeros) => zeros) as SessionSeries;
+  const typed = assembleTypedSeries(sessionId, rows, counts, details, keys);
+  return { ...typed, groups: typed.groups.map((g) => ({ ...g, counts: untypedCounts(g.counts) })) };
 }
 
 /**
@@ -67,7 +68,7 @@ export function assembleTypedSeries(
   details: readonly DetailCountRow[],
   keys: ReadonlyMap<number, string>,
 ): TypedSessionSeries {
-  return assemble(sessionId, rows, counts, details, keys, (zeros) => Int32Array.from(zeros, (z) => z ?? NO_COUNT)) as unknown as TypedSessionSeries;
+  return assemble(sessionId, rows, counts, details, keys);
 }
 
 /** A typed series' counts as the contract's arrays (null for NO_COUNT). */
@@ -77,20 +78,13 @@ export function untypedCounts(counts: Int32Array): (number | null)[] {
   return out;
 }
 
-/** What a group's counts are built on: an array or Int32Array, written with counts only (never null). */
-interface CountSlots {
-  [tick: number]: number | null;
-  slice(): CountSlots;
-}
-
 function assemble(
   sessionId: number,
   rows: readonly TickRow[],
   counts: PackedSessionCounts,
   details: readonly DetailCountRow[],
   keys: ReadonlyMap<number, string>,
-  templateOf: (zeros: (number | null)[]) => CountSlots,
-): { sessionId: number; ticks: TickPoint[]; groups: (Omit<GroupSeries, 'counts'> & { counts: CountSlots })[] } {
+): TypedSessionSeries {
   const ticks: TickPoint[] = [];
   // Ticks are numbered 0, 1, 2…: an array maps a tick to its index faster than a Map.
   const indexOfTick: number[] = [];
@@ -135,15 +129,15 @@ function assemble(
   const hasCompact = ticks.map((t) => t.compactTotal !== null);
   const n = ticks.length;
   // Templates copied per stack: 0 where the tick has a counted snapshot, else null.
-  const zeros = templateOf(ticks.map((t) => (t.countedSnapshotId === null ? null : 0)));
+  // (Int32Array only: one element kind keeps the hot loops below monomorphic.)
+  const zeros = Int32Array.from(ticks, (t) => (t.countedSnapshotId === null ? NO_COUNT : 0));
   // Most groups of a long session never were in a leak profile or a full dump: their leaked counts and
   // waits are all null. They share one frozen array (a day of 200 groups would otherwise allocate 35
   // million nulls); the first write to a group's series gives it its own copy.
   const nulls = Object.freeze(ticks.map(() => null as number | null)) as (number | null)[];
   const own = (values: (number | null)[]): (number | null)[] => (values === nulls ? nulls.slice() : values);
-  type Series = Omit<GroupSeries, 'counts'> & { counts: CountSlots };
-  const byStack = new Map<number, Series>();
-  const seriesOf = (stackId: number): Series => {
+  const byStack = new Map<number, TypedGroupSeries>();
+  const seriesOf = (stackId: number): TypedGroupSeries => {
     let g = byStack.get(stackId);
     if (!g) {
       g = { stackId, key: keys.get(stackId) ?? '', counts: zeros.slice(), leakedCounts: nulls, maxWaitMinutes: nulls };
@@ -174,7 +168,7 @@ function assemble(
     }
   }
   // Tick rows of the unfinished block; a sparse array by stack id is faster than the map here.
-  const countsByStack: CountSlots[] = [];
+  const countsByStack: Int32Array[] = [];
   for (const [tick, packed] of counts.staged) {
     const i = indexOfTick[tick];
     if (i === undefined) continue;
