@@ -99,10 +99,15 @@ async function benchFirstDraw(dbPath: string): Promise<Record<string, string | n
     const wallMs = Date.now() - t0;
     const updateMs = await page.evaluate(() => performance.getEntriesByName('timeline:update')[0]!.duration);
     const entries = String(await page.evaluate("document.querySelector('[data-testid=timeline-chart]')?.getAttribute('aria-label') ?? ''"));
+    // The series request as the page's resource timing saw it: which requests ran before and with it.
+    const requests = (await page.evaluate(`performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/session.')).map((e) => [e.name.replace(/^.*\\/api\\//, ''), Math.round(e.startTime), Math.round(e.responseEnd)])`)) as [string, number, number][];
+    const seriesRequest = requests.find(([name]) => name === 'session.series');
     return {
       'day of 1 s ticks: timeline first draw, click → chart drawn in Chromium ms': wallMs,
       'day of 1 s ticks: timeline first draw, data → drawn in the page ms': round(updateMs),
       'day of 1 s ticks: timeline entries drawn': entries.replace(/^Goroutines over time, (\d+) ticks.*$/, '$1'),
+      'day of 1 s ticks: session.series request in the page, sent → answered ms': seriesRequest ? seriesRequest[2] - seriesRequest[1] : 'not seen',
+      'day of 1 s ticks: session requests in the page (name start→end ms)': requests.map(([name, from, to]) => `${name} ${from}→${to}`).join(', '),
     };
   } finally {
     await context?.close();
