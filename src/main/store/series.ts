@@ -151,13 +151,19 @@ function assemble(
   for (const [stackId, firstTick, packed] of counts.blocks) {
     const series = seriesOf(stackId).counts;
     const r = new VarintReader(packed);
+    const end = packed.length;
     let tick = firstTick;
-    while (!r.done) {
-      const length = r.read();
-      const value = r.read();
+    while (r.at < end) {
+      // Most lengths and counts are below 128, one byte each: read those here, the rest by the reader.
+      let length = packed[r.at]!;
+      if (length < 0x80) r.at++;
+      else length = r.read();
+      let value = r.at < end ? packed[r.at]! : 0x80;
+      if (value < 0x80) r.at++;
+      else value = r.read();
       if (value > 0 && isDense) {
         // A plain loop: Array.prototype.fill is slower than this for runs of a few ticks.
-        for (let t = tick, end = Math.min(tick + length, n); t < end; t++) series[t] = value - 1;
+        for (let t = tick, last = Math.min(tick + length, n); t < last; t++) series[t] = value - 1;
       } else if (value > 0) {
         for (let t = tick; t < tick + length; t++) {
           const i = indexOfTick[t];
