@@ -70,6 +70,12 @@ describe('foldedColumns (the timeline\'s typed read)', () => {
     const typed = store.sessionTypedSeries(session);
     expect(typed.ticks).toEqual(plain.ticks);
     expect(typed.groups.map((g) => ({ ...g, counts: untypedCounts(g.counts) }))).toEqual(plain.groups);
+    // Against what was written (multi-byte varints too: the 900 spike, runs of 3,600 ticks).
+    for (let i = 0; i < 8; i++) {
+      const counts = typed.groups.find((g) => g.key === group(i, 0).key)!.counts;
+      const want = Int32Array.from({ length: TICKS }, (_, t) => (t === FAILED_TICK ? NO_COUNT : countAt(i, t) ?? 0));
+      expect(counts, `group ${i}`).toEqual(want);
+    }
     // The failed tick counted nothing: null, not 0; an absent group at a counted tick is 0.
     const seldom = typed.groups.find((g) => g.key === group(2, 0).key)!;
     expect(seldom.counts[FAILED_TICK]).toBe(NO_COUNT);
