@@ -10,6 +10,10 @@ import { snapshotIndexOf } from '../../src/main/api/snapshot-index.js';
 import { parseDump } from '../../src/main/dump/parse-dump.js';
 import { dispatch } from '../../src/main/transport/dispatch.js';
 import { REPO_ROOT } from '../helpers/go-toolchains.js';
+import { pathToFileURL } from 'node:url';
+import { workerIntake } from '../../src/main/use-cases/worker-intake.js';
+import type { DumpTextIndex } from '../../src/main/dump/dump-text-index.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../../src/shared/defaults.js';
 
 // `snapshot.index`: where each goroutine or debug=1 record of a kept dump sits, and its group, read by
 // main with the parser's grammar (the renderer parses no dump text). Checked against the parser on
@@ -108,6 +112,56 @@ describe('snapshot.index through the api', () => {
     expect(missing.reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const invalid = await dispatch(opened.api, 'snapshot.index', { snapshotId: 'x' }, new AbortController().signal);
     expect(invalid.kind).toBe('invalid');
+  });
+});
+
+describe('snapshot.index of a dump imported through the parse worker (serve, the app)', () => {
+  let dir: string;
+  let opened: OpenedApi;
+  const worker = workerIntake(pathToFileURL(path.join(REPO_ROOT, 'out', 'main', 'parse-worker.js')), DEFAULT_MAX_INPUT_BYTES);
+  // What the worker made, as the import handed it to the api.
+  const made: Promise<DumpTextIndex | null>[] = [];
+  const call = async <T,>(name: 'dump.import' | 'snapshot.list' | 'snapshot.index' | 'snapshot.get', input: unknown): Promise<T> => {
+    const reply = replySchemaOf(name).parse((await dispatch(opened.api, name, input, new AbortController().signal)).reply);
+    if (!reply.ok) throw new Error(`${name}: ${reply.error.message}`);
+    return reply.value as T;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'goroscope-index-worker-'));
+    const intake = {
+      parse: worker.parse,
+      maxInputBytes: worker.maxInputBytes,
+      textIndexOf: (bytes: Uint8Array) => {
+        const textIndex = worker.textIndexOf(bytes);
+        if (textIndex !== undefined) made.push(textIndex);
+        return textIndex;
+      },
+    };
+    opened = openApi(path.join(dir, 'history.db'), '0.1.0-test', { intake });
+  });
+  afterAll(async () => {
+    worker.dispose();
+    await opened?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test.each(['t1.debug2.txt', 't1.debug1.txt', 't1.debug0.pb.gz'])('01 %s: the index the worker made is the one made on demand', async (file) => {
+    const bytes = readFileSync(path.join(GENERATED, '01-chan-send-no-receiver', file));
+    made.length = 0;
+    const { session } = await call<{ session: { id: number } }>('dump.import', { files: [{ name: file, encoding: 'base64', data: bytes.toString('base64') }] });
+    const [{ id: snapshotId }] = await call<{ id: number }[]>('snapshot.list', { sessionId: session.id });
+    const index = await call<Index>('snapshot.index', { snapshotId });
+    expect(made).toHaveLength(1);
+    const textIndex = await made[0]!;
+    if (file.endsWith('.pb.gz')) {
+      expect([textIndex, index.kind]).toEqual([null, 'none']);
+      return;
+    }
+    expect(textIndex?.startLines).toEqual(index.startLines);
+    const [snapshot] = parseSnapshots(bytes);
+    const format = file.includes('debug1') ? 'debug1' : 'traceback';
+    expect(index).toEqual(snapshotIndexOf(snapshotId, { snapshotId, format, bytes, storedBytes: 0 }, snapshot!));
   });
 });
 

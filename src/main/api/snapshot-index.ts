@@ -1,7 +1,7 @@
 import type { RequestOutput } from '../../shared/contract.js';
 import { keyFrames } from '../../shared/key-frames.js';
 import type { Snapshot } from '../../shared/model.js';
-import { indexDumpText } from '../dump/dump-text-index.js';
+import { indexDumpText, type DumpTextIndex } from '../dump/dump-text-index.js';
 import { stackKeyOf } from '../dump/stack-key.js';
 import type { RawDump } from '../store/types.js';
 
@@ -17,7 +17,12 @@ export function snapshotIndexOf(snapshotId: number, raw: RawDump | null, snapsho
   const groupKeys = snapshot.groups.map((g) => g.key);
   const none: SnapshotIndex = { snapshotId, kind: 'none', lineCount: 0, startLines: [], endLines: [], groups: [], labels: [], groupKeys, labelSets: [] };
   if (raw === null || (raw.format !== 'traceback' && raw.format !== 'debug1')) return none;
-  const index = indexDumpText(raw.bytes, raw.format);
+  return snapshotIndexFrom(snapshotId, indexDumpText(raw.bytes, raw.format), snapshot);
+}
+
+/** `snapshot.index` from the kept dump's text index, made already (at import, by the parse worker). */
+export function snapshotIndexFrom(snapshotId: number, index: DumpTextIndex, snapshot: Snapshot): SnapshotIndex {
+  const groupKeys = snapshot.groups.map((g) => g.key);
   const groups = new Array<number>(index.startLines.length).fill(-1);
   if (index.kind === 'goroutines') {
     const groupOfId = new Map<number, number>();

@@ -1,4 +1,5 @@
 import type { Snapshot } from '../../shared/model.js';
+import type { DumpTextIndex } from '../dump/dump-text-index.js';
 
 /**
  * Bytes of a saved dump → grouped snapshots, with the input cap. `parseSnapshots` in this thread for
@@ -11,4 +12,10 @@ export type DumpParser = (bytes: Uint8Array, options: { maxInflatedBytes: number
 export interface DumpIntake {
   parse: DumpParser;
   maxInputBytes: number;
+  /**
+   * The dump view's index of the text of a dump `parse` was given (the same bytes), made off the main
+   * thread after the parse (serve and the app: by the worker); null when none was made. Absent or
+   * undefined: the index is made when the dump view asks for it.
+   */
+  textIndexOf?(bytes: Uint8Array): Promise<DumpTextIndex | null> | undefined;
 }

@@ -9,6 +9,7 @@ import type { SnapshotKind, SnapshotRecord } from '../store/types.js';
 import { parseSnapshots } from '../dump/parse-snapshots.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../../shared/defaults.js';
 import type { DumpIntake } from './dump-intake.js';
+import type { DumpTextIndex } from '../dump/dump-text-index.js';
 
 /** Parsing in this thread with the default cap: the CLI's way (it has no other clients to keep answering). */
 export const IN_THREAD_INTAKE: DumpIntake = {
@@ -42,8 +43,14 @@ export interface ImportedFile {
   warnings: ParseWarning[];
 }
 
+/** The dump view's index of a stored snapshot's kept text, as the intake made it while the import stored (see DumpIntake.textIndexOf). */
+export interface MadeTextIndex {
+  snapshotId: number;
+  textIndex: Promise<DumpTextIndex | null>;
+}
+
 export type ImportFilesOutcome =
-  | { isImported: true; sessionId: number; imported: ImportedFile[]; refused: RefusedFile[]; timeBasis: TimeBasis }
+  | { isImported: true; sessionId: number; imported: ImportedFile[]; refused: RefusedFile[]; timeBasis: TimeBasis; textIndexes: MadeTextIndex[] }
   /** No file was a dump: no session was created. Each caller words this for its user. */
   | { isImported: false; refused: RefusedFile[] };
 
@@ -135,11 +142,17 @@ export async function importFiles(
     endpoints: null,
   });
   const fileAtMs = new Map<number, number>();
+  const textIndexes: MadeTextIndex[] = [];
   try {
     let lastAtMs = 0;
     for (const [tick, t] of ticks.ticks.entries()) {
       const atMs = Math.round(t.atMs + offsetMs);
-      store.recordTick(sessionId, tick, await recordsOf(parsed, t.items, atMs));
+      const records = await recordsOf(parsed, t.items, atMs);
+      const ids = store.recordTick(sessionId, tick, records.map((r) => r.record));
+      records.forEach(({ keptFrom }, i) => {
+        const textIndex = keptFrom === null ? undefined : intake.textIndexOf?.(keptFrom.bytes);
+        if (textIndex !== undefined) textIndexes.push({ snapshotId: ids[i]!, textIndex });
+      });
       for (const item of t.items) if (!fileAtMs.has(item.fileIndex)) fileAtMs.set(item.fileIndex, atMs);
       lastAtMs = atMs;
     }
@@ -150,19 +163,23 @@ export async function importFiles(
     throw error;
   }
   const imported: ImportedFile[] = parsed.map((p, i) => ({ name: p.file.name, atMs: fileAtMs.get(i)!, snapshots: p.snapshots.length, warnings: p.snapshots.flatMap((s) => s.warnings) }));
-  return { isImported: true, sessionId, imported, refused, timeBasis: ticks.timeBasis };
+  return { isImported: true, sessionId, imported, refused, timeBasis: ticks.timeBasis, textIndexes };
 }
 
 // The store counts a tick from its last compact profile: put the protobuf last, as `fromSnapshots` prefers it.
 const RECORD_ORDER: Record<string, number> = { debug1: 0, 'pprof-proto': 1 };
 
-/** A tick's records: its snapshots; a file's raw bytes go with the file's first snapshot. */
-async function recordsOf(parsed: readonly ParsedDumpFile[], items: readonly { fileIndex: number; snapshot: Snapshot }[], atMs: number): Promise<SnapshotRecord[]> {
-  const records: SnapshotRecord[] = [];
+/** A tick's records: its snapshots; a file's raw bytes go with the file's first snapshot (`keptFrom`: that file). */
+async function recordsOf(
+  parsed: readonly ParsedDumpFile[],
+  items: readonly { fileIndex: number; snapshot: Snapshot }[],
+  atMs: number,
+): Promise<{ record: SnapshotRecord; keptFrom: DumpFile | null }[]> {
+  const records: { record: SnapshotRecord; keptFrom: DumpFile | null }[] = [];
   for (const { fileIndex, snapshot } of items) {
     const p = parsed[fileIndex]!;
     const isFirst = p.snapshots[0] === snapshot;
-    records.push({
+    const record: SnapshotRecord = {
       kind: kindOf(snapshot),
       endpoint: p.file.name,
       atMs,
@@ -171,7 +188,8 @@ async function recordsOf(parsed: readonly ParsedDumpFile[], items: readonly { fi
       snapshot,
       error: null,
       raw: isFirst ? await p.raw : null,
-    });
+    };
+    records.push({ record, keptFrom: isFirst ? p.file : null });
   }
-  return records.sort((a, b) => (RECORD_ORDER[a.snapshot!.format] ?? 2) - (RECORD_ORDER[b.snapshot!.format] ?? 2));
+  return records.sort((a, b) => (RECORD_ORDER[a.record.snapshot!.format] ?? 2) - (RECORD_ORDER[b.record.snapshot!.format] ?? 2));
 }

@@ -2,9 +2,10 @@ import { Worker } from 'node:worker_threads';
 import { BugError, InvalidInputError, NotADumpError, ResponseTooLargeError, type ErrorCode, type GoroscopeError } from '../../shared/errors.js';
 import type { Disposable } from '../../shared/lifecycle.js';
 import type { Snapshot } from '../../shared/model.js';
+import type { DumpTextIndex } from '../dump/dump-text-index.js';
 import { capText } from '../dump/gzip.js';
 import type { DumpIntake } from './dump-intake.js';
-import type { ParseAnswer, ParseJob } from './parse-worker.js';
+import type { IndexAnswer, ParseAnswer, ParseJob } from './parse-worker.js';
 
 /**
  * Heap one parse may use. A 256 MiB text dump peaks near 600 MiB; past this limit the worker dies
@@ -22,19 +23,28 @@ interface Pending {
  * one dump at a time, so that `serve` and the app keep answering and recording while a large import
  * is parsed, and at most one parse's memory is held. A worker that dies (out of its heap limit, or a
  * bug) fails the dump it was parsing and is replaced for the next. `heapMb` is the parse's heap limit.
- * `dispose()` stops it.
+ * `textIndexOf(bytes)` is the dump view's index of a parsed dump's text, which the worker makes after
+ * answering the parse (null when it made none or died). `dispose()` stops it.
  */
 export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PARSE_WORKER_HEAP_MB): DumpIntake & Disposable {
   let worker: Worker | null = null;
   let nextId = 1;
   const pending = new Map<number, Pending>();
+  const pendingIndexes = new Map<number, (index: DumpTextIndex | null) => void>();
+  // Known by the bytes given to `parse`: an import asks for the index of the file it parsed.
+  const textIndexes = new WeakMap<Uint8Array, Promise<DumpTextIndex | null>>();
   let queue: Promise<unknown> = Promise.resolve();
 
   const started = (): Worker => {
     if (worker !== null) return worker;
     const w = new Worker(workerFile, { resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     w.unref(); // an idle parser never keeps the process alive
-    w.on('message', (answer: ParseAnswer) => {
+    w.on('message', (answer: ParseAnswer | IndexAnswer) => {
+      if ('textIndex' in answer) {
+        pendingIndexes.get(answer.id)?.(answer.textIndex);
+        pendingIndexes.delete(answer.id);
+        return;
+      }
       const job = pending.get(answer.id);
       pending.delete(answer.id);
       if (job === undefined) return;
@@ -45,6 +55,8 @@ export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PA
       if (worker === w) worker = null;
       for (const job of pending.values()) job.reject(error);
       pending.clear();
+      for (const resolve of pendingIndexes.values()) resolve(null);
+      pendingIndexes.clear();
     };
     w.on('error', (error: Error & { code?: string }) => {
       fail(
@@ -63,6 +75,7 @@ export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PA
       const id = nextId++;
       const w = started();
       pending.set(id, { resolve, reject });
+      textIndexes.set(bytes, new Promise<DumpTextIndex | null>((resolveIndex) => pendingIndexes.set(id, resolveIndex)));
       w.ref(); // busy: keep the process alive until the answer
       // Posting a view copies its whole buffer: a file that is a slice of a larger upload body
       // (several files in one binary request) is copied out first, so each post copies only itself.
@@ -81,10 +94,13 @@ export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PA
       queue = result.catch(() => undefined);
       return result;
     },
+    textIndexOf: (bytes) => textIndexes.get(bytes),
     dispose() {
       const w = worker;
       worker = null;
       if (w !== null) void w.terminate();
+      for (const resolve of pendingIndexes.values()) resolve(null);
+      pendingIndexes.clear();
     },
   };
 }
