@@ -13,6 +13,7 @@ import { REPO_ROOT } from '../helpers/go-toolchains.js';
 import { pathToFileURL } from 'node:url';
 import { workerIntake } from '../../src/main/use-cases/worker-intake.js';
 import type { DumpTextIndex } from '../../src/main/dump/dump-text-index.js';
+import type { HeldText } from '../../src/main/use-cases/dump-intake.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../../src/shared/defaults.js';
 
 // `snapshot.index`: where each goroutine or debug=1 record of a kept dump sits, and its group, read by
@@ -115,30 +116,40 @@ describe('snapshot.index through the api', () => {
   });
 });
 
-describe('snapshot.index of a dump imported through the parse worker (serve, the app)', () => {
+describe('snapshot.index through the parse worker (serve, the app)', () => {
   let dir: string;
   let opened: OpenedApi;
   const worker = workerIntake(pathToFileURL(path.join(REPO_ROOT, 'out', 'main', 'parse-worker.js')), DEFAULT_MAX_INPUT_BYTES);
-  // What the worker made, as the import handed it to the api.
-  const made: Promise<DumpTextIndex | null>[] = [];
-  const call = async <T,>(name: 'dump.import' | 'snapshot.list' | 'snapshot.index' | 'snapshot.get', input: unknown): Promise<T> => {
+  // What the api asked the worker to index: a text it holds, or bytes sent; and what came back.
+  const asked: { what: 'held' | 'bytes'; textIndex: DumpTextIndex | null }[] = [];
+  const call = async <T,>(name: 'dump.import' | 'snapshot.list' | 'snapshot.index', input: unknown): Promise<T> => {
     const reply = replySchemaOf(name).parse((await dispatch(opened.api, name, input, new AbortController().signal)).reply);
     if (!reply.ok) throw new Error(`${name}: ${reply.error.message}`);
     return reply.value as T;
   };
+  const importOne = async (dirName: string, file: string): Promise<{ snapshotId: number; bytes: Buffer }> => {
+    const bytes = readFileSync(path.join(GENERATED, dirName, file));
+    const { session } = await call<{ session: { id: number } }>('dump.import', { files: [{ name: file, encoding: 'base64', data: bytes.toString('base64') }] });
+    const [snapshot] = await call<{ id: number }[]>('snapshot.list', { sessionId: session.id });
+    return { snapshotId: snapshot!.id, bytes };
+  };
+  /** The index as the main thread makes it from the text, to compare with. */
+  const inThread = (snapshotId: number, bytes: Buffer, file: string): Index => {
+    const format = file.includes('debug1') ? 'debug1' : 'traceback';
+    return snapshotIndexOf(snapshotId, { snapshotId, format, bytes, storedBytes: 0 }, parseSnapshots(bytes)[0]!);
+  };
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'goroscope-index-worker-'));
-    const intake = {
-      parse: worker.parse,
-      maxInputBytes: worker.maxInputBytes,
-      textIndexOf: (bytes: Uint8Array) => {
-        const textIndex = worker.textIndexOf(bytes);
-        if (textIndex !== undefined) made.push(textIndex);
+    const textIndexer = {
+      heldTextOf: (bytes: Uint8Array) => worker.textIndexer.heldTextOf(bytes),
+      index: async (text: Uint8Array | HeldText, format: 'traceback' | 'debug1') => {
+        const textIndex = await worker.textIndexer.index(text, format);
+        asked.push({ what: text instanceof Uint8Array ? 'bytes' : 'held', textIndex });
         return textIndex;
       },
     };
-    opened = openApi(path.join(dir, 'history.db'), '0.1.0-test', { intake });
+    opened = openApi(path.join(dir, 'history.db'), '0.1.0-test', { intake: { parse: worker.parse, maxInputBytes: worker.maxInputBytes, textIndexer } });
   });
   afterAll(async () => {
     worker.dispose();
@@ -146,22 +157,33 @@ describe('snapshot.index of a dump imported through the parse worker (serve, the
     await rm(dir, { recursive: true, force: true });
   });
 
-  test.each(['t1.debug2.txt', 't1.debug1.txt', 't1.debug0.pb.gz'])('01 %s: the index the worker made is the one made on demand', async (file) => {
-    const bytes = readFileSync(path.join(GENERATED, '01-chan-send-no-receiver', file));
-    made.length = 0;
-    const { session } = await call<{ session: { id: number } }>('dump.import', { files: [{ name: file, encoding: 'base64', data: bytes.toString('base64') }] });
-    const [{ id: snapshotId }] = await call<{ id: number }[]>('snapshot.list', { sessionId: session.id });
+  test.each(['t1.debug2.txt', 't1.debug1.txt'])('01 %s, just imported: indexed by the worker from the text it holds, as the main thread would', async (file) => {
+    const { snapshotId, bytes } = await importOne('01-chan-send-no-receiver', file);
+    asked.length = 0;
     const index = await call<Index>('snapshot.index', { snapshotId });
-    expect(made).toHaveLength(1);
-    const textIndex = await made[0]!;
-    if (file.endsWith('.pb.gz')) {
-      expect([textIndex, index.kind]).toEqual([null, 'none']);
-      return;
-    }
-    expect(textIndex?.startLines).toEqual(index.startLines);
-    const [snapshot] = parseSnapshots(bytes);
-    const format = file.includes('debug1') ? 'debug1' : 'traceback';
-    expect(index).toEqual(snapshotIndexOf(snapshotId, { snapshotId, format, bytes, storedBytes: 0 }, snapshot!));
+    expect(asked.map((a) => [a.what, a.textIndex === null])).toEqual([['held', false]]);
+    expect(index).toEqual(inThread(snapshotId, bytes, file));
+    // Asked again (the view reopened): the answer kept, the worker not asked.
+    expect(await call<Index>('snapshot.index', { snapshotId })).toEqual(index);
+    expect(asked).toHaveLength(1);
+  });
+
+  test('a binary profile: kind none, the worker not asked', async () => {
+    const { snapshotId } = await importOne('01-chan-send-no-receiver', 't1.debug0.pb.gz');
+    asked.length = 0;
+    expect((await call<Index>('snapshot.index', { snapshotId })).kind).toBe('none');
+    expect(asked).toHaveLength(0);
+  });
+
+  test('once another dump was parsed: a large kept dump is sent to the worker, a small one indexed in main', async () => {
+    const large = await importOne('11-large-50k-leak', 't1.debug2.txt');
+    const small = await importOne('01-chan-send-no-receiver', 't1.debug2.txt');
+    await importOne('01-chan-send-no-receiver', 't1.debug1.txt');
+    asked.length = 0;
+    expect(await call<Index>('snapshot.index', { snapshotId: large.snapshotId })).toEqual(inThread(large.snapshotId, large.bytes, 't1.debug2.txt'));
+    expect(asked.map((a) => [a.what, a.textIndex === null])).toEqual([['bytes', false]]);
+    expect(await call<Index>('snapshot.index', { snapshotId: small.snapshotId })).toEqual(inThread(small.snapshotId, small.bytes, 't1.debug2.txt'));
+    expect(asked).toHaveLength(1);
   });
 });
 

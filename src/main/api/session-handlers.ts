@@ -11,8 +11,7 @@ import { fleetFieldsOf } from '../use-cases/stored-report.js';
 import { foldedColumns } from './series-columns.js';
 import type { SessionSummary as StoredSummary } from '../store/types.js';
 import { lastDumpText } from './last-dump-text.js';
-import { snapshotIndexFrom, snapshotIndexOf } from './snapshot-index.js';
-import { keptTextIndexes } from './kept-text-indexes.js';
+import { dumpViewIndexes } from './dump-view-index.js';
 
 function analysisOf(ctx: ApiContext, what: string): AnalysisPort {
   if (!ctx.analysis) throw new InvalidInputError(`${what} needs leak analysis, which this build of Goroscope does not include`);
@@ -31,8 +30,7 @@ export function sessionHandlers(ctx: ApiContext) {
   const summary = (id: number) => summaryOf(store.session(id));
   // The dump view asks for the text and its index of one snapshot at once: one decompression for both.
   const dumpText = lastDumpText(store);
-  // Imported dumps' indexes, made by the parse worker while the import stored them.
-  const madeIndexes = keptTextIndexes();
+  const indexes = dumpViewIndexes(store, dumpText, ctx.intake?.textIndexer);
   const snapshotOfSession = (sessionId: number, snapshotId: number) => {
     const info = store.snapshotInfo(snapshotId);
     if (info.sessionId !== sessionId) {
@@ -113,12 +111,7 @@ export function sessionHandlers(ctx: ApiContext) {
       return { snapshotId, format: raw.format, text: new TextDecoder('utf-8').decode(raw.bytes), reason: null };
     },
 
-    'snapshot.index': async ({ snapshotId }: RequestParams<'snapshot.index'>): Promise<RequestOutput<'snapshot.index'>> => {
-      const info = store.snapshotInfo(snapshotId);
-      const made = await madeIndexes.get(info);
-      if (made) return snapshotIndexFrom(snapshotId, made, store.snapshot(snapshotId));
-      return dumpText.derived(info, (raw) => snapshotIndexOf(snapshotId, raw, store.snapshot(snapshotId)));
-    },
+    'snapshot.index': ({ snapshotId }: RequestParams<'snapshot.index'>): Promise<RequestOutput<'snapshot.index'>> => indexes.of(store.snapshotInfo(snapshotId)),
 
     'snapshot.diff': ({ fromSnapshotId, toSnapshotId }: RequestParams<'snapshot.diff'>): RequestOutput<'snapshot.diff'> => {
       const from = store.snapshot(fromSnapshotId);
@@ -129,7 +122,7 @@ export function sessionHandlers(ctx: ApiContext) {
 
     'dump.import': async (request: RequestParams<'dump.import'>): Promise<RequestOutput<'dump.import'>> => {
       const outcome = await importUploads(store, request, ctx.now(), ctx.intake);
-      for (const { snapshotId, textIndex } of outcome.textIndexes) madeIndexes.add(store.snapshotInfo(snapshotId), textIndex);
+      for (const { snapshotId, held } of outcome.heldTexts) indexes.held(store.snapshotInfo(snapshotId), held);
       const session = summary(outcome.sessionId);
       ctx.events.emit('session.created', { session });
       return { session, refused: outcome.refused, warnings: outcome.warnings };

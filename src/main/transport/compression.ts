@@ -16,8 +16,12 @@ const gzipAsync = promisify(gzip);
 /** Bodies under this are sent as they are: the headers would cost more than the saving. */
 export const MIN_COMPRESS_BYTES = 1024;
 
-/** From this size a per-request answer is compressed at the fastest useful level. */
-export const LARGE_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * From this size a per-request answer is compressed at the fastest useful level: the dump view's
+ * index of 200,000 goroutines (4 MB of number lists) packs in 19 ms at brotli quality 2 against 46 ms
+ * at 4, and smaller (195 KB against 597 KB); a group table of 1.3 MB likewise.
+ */
+export const LARGE_BODY_BYTES = 1024 * 1024;
 
 /**
  * The encoding to answer with, from `Accept-Encoding`: brotli when accepted, else gzip, else none.

@@ -12,10 +12,23 @@ export type DumpParser = (bytes: Uint8Array, options: { maxInflatedBytes: number
 export interface DumpIntake {
   parse: DumpParser;
   maxInputBytes: number;
-  /**
-   * The dump view's index of the text of a dump `parse` was given (the same bytes), made off the main
-   * thread after the parse (serve and the app: by the worker); null when none was made. Absent or
-   * undefined: the index is made when the dump view asks for it.
-   */
-  textIndexOf?(bytes: Uint8Array): Promise<DumpTextIndex | null> | undefined;
+  /** Where the dump view's index is made off the main thread (serve and the app); absent: in this thread. */
+  textIndexer?: TextIndexer;
+}
+
+/** The text of a dump `parse` was given, while the indexer may still hold it (see TextIndexer). */
+export interface HeldText {
+  readonly parseId: number;
+}
+
+/**
+ * Makes the dump view's index (`indexDumpText`) of a dump's text in the parse worker: of bytes sent to
+ * it, or of the last dump it parsed, which it holds until the next parse (an import's dump view then
+ * costs the main thread no decompression and no copy).
+ */
+export interface TextIndexer {
+  /** The handle on the text of `bytes` as given to `parse`; null when it was not parsed here. */
+  heldTextOf(bytes: Uint8Array): HeldText | null;
+  /** The index of `text`; null when a held text is gone (another dump was parsed since) or indexing failed. */
+  index(text: Uint8Array | HeldText, format: 'traceback' | 'debug1'): Promise<DumpTextIndex | null>;
 }

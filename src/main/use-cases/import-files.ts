@@ -8,8 +8,7 @@ import { compressRaw, type RawBlob } from '../store/raw-dump.js';
 import type { SnapshotKind, SnapshotRecord } from '../store/types.js';
 import { parseSnapshots } from '../dump/parse-snapshots.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../../shared/defaults.js';
-import type { DumpIntake } from './dump-intake.js';
-import type { DumpTextIndex } from '../dump/dump-text-index.js';
+import type { DumpIntake, HeldText } from './dump-intake.js';
 
 /** Parsing in this thread with the default cap: the CLI's way (it has no other clients to keep answering). */
 export const IN_THREAD_INTAKE: DumpIntake = {
@@ -43,14 +42,14 @@ export interface ImportedFile {
   warnings: ParseWarning[];
 }
 
-/** The dump view's index of a stored snapshot's kept text, as the intake made it while the import stored (see DumpIntake.textIndexOf). */
-export interface MadeTextIndex {
+/** A stored snapshot whose kept text the intake's indexer still holds (see TextIndexer). */
+export interface HeldSnapshotText {
   snapshotId: number;
-  textIndex: Promise<DumpTextIndex | null>;
+  held: HeldText;
 }
 
 export type ImportFilesOutcome =
-  | { isImported: true; sessionId: number; imported: ImportedFile[]; refused: RefusedFile[]; timeBasis: TimeBasis; textIndexes: MadeTextIndex[] }
+  | { isImported: true; sessionId: number; imported: ImportedFile[]; refused: RefusedFile[]; timeBasis: TimeBasis; heldTexts: HeldSnapshotText[] }
   /** No file was a dump: no session was created. Each caller words this for its user. */
   | { isImported: false; refused: RefusedFile[] };
 
@@ -142,7 +141,7 @@ export async function importFiles(
     endpoints: null,
   });
   const fileAtMs = new Map<number, number>();
-  const textIndexes: MadeTextIndex[] = [];
+  const heldTexts: HeldSnapshotText[] = [];
   try {
     let lastAtMs = 0;
     for (const [tick, t] of ticks.ticks.entries()) {
@@ -150,8 +149,8 @@ export async function importFiles(
       const records = await recordsOf(parsed, t.items, atMs);
       const ids = store.recordTick(sessionId, tick, records.map((r) => r.record));
       records.forEach(({ keptFrom }, i) => {
-        const textIndex = keptFrom === null ? undefined : intake.textIndexOf?.(keptFrom.bytes);
-        if (textIndex !== undefined) textIndexes.push({ snapshotId: ids[i]!, textIndex });
+        const held = keptFrom === null ? null : (intake.textIndexer?.heldTextOf(keptFrom.bytes) ?? null);
+        if (held !== null) heldTexts.push({ snapshotId: ids[i]!, held });
       });
       for (const item of t.items) if (!fileAtMs.has(item.fileIndex)) fileAtMs.set(item.fileIndex, atMs);
       lastAtMs = atMs;
@@ -163,7 +162,7 @@ export async function importFiles(
     throw error;
   }
   const imported: ImportedFile[] = parsed.map((p, i) => ({ name: p.file.name, atMs: fileAtMs.get(i)!, snapshots: p.snapshots.length, warnings: p.snapshots.flatMap((s) => s.warnings) }));
-  return { isImported: true, sessionId, imported, refused, timeBasis: ticks.timeBasis, textIndexes };
+  return { isImported: true, sessionId, imported, refused, timeBasis: ticks.timeBasis, heldTexts };
 }
 
 // The store counts a tick from its last compact profile: put the protobuf last, as `fromSnapshots` prefers it.

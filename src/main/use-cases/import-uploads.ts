@@ -1,7 +1,7 @@
 import type { ImportFile, RequestParams } from '../../shared/contract.js';
 import { NotADumpError } from '../../shared/errors.js';
 import type { HistoryStore } from '../store/history-store.js';
-import { importFiles, type MadeTextIndex } from './import-files.js';
+import { importFiles, type HeldSnapshotText } from './import-files.js';
 import type { DumpIntake } from './dump-intake.js';
 
 export interface ImportOutcome {
@@ -9,8 +9,8 @@ export interface ImportOutcome {
   refused: { file: string; message: string }[];
   /** Per imported file, what was repaired or skipped while parsing it. */
   warnings: { file: string; line: number | null; message: string }[];
-  /** The dump view's indexes the intake is making of the kept texts (see importFiles). */
-  textIndexes: MadeTextIndex[];
+  /** The kept texts the intake's indexer still holds (see importFiles). */
+  heldTexts: HeldSnapshotText[];
 }
 
 function bytesOf(file: ImportFile): Uint8Array {
@@ -34,5 +34,5 @@ export async function importUploads(store: HistoryStore, request: RequestParams<
   const refused = outcome.refused.map((r) => ({ file: r.name, message: r.reason }));
   if (!outcome.isImported) throw new NotADumpError(refused.map((r) => `${r.file}: ${r.message}`).join('; '));
   const warnings = outcome.imported.flatMap((f) => f.warnings.map((w) => ({ file: f.name, line: w.line, message: w.message })));
-  return { sessionId: outcome.sessionId, refused, warnings, textIndexes: outcome.textIndexes };
+  return { sessionId: outcome.sessionId, refused, warnings, heldTexts: outcome.heldTexts };
 }

@@ -4,8 +4,8 @@ import type { Disposable } from '../../shared/lifecycle.js';
 import type { Snapshot } from '../../shared/model.js';
 import type { DumpTextIndex } from '../dump/dump-text-index.js';
 import { capText } from '../dump/gzip.js';
-import type { DumpIntake } from './dump-intake.js';
-import type { IndexAnswer, ParseAnswer, ParseJob } from './parse-worker.js';
+import type { DumpIntake, TextIndexer } from './dump-intake.js';
+import type { IndexAnswer, IndexJob, ParseAnswer, ParseJob } from './parse-worker.js';
 
 /**
  * Heap one parse may use. A 256 MiB text dump peaks near 600 MiB; past this limit the worker dies
@@ -23,16 +23,15 @@ interface Pending {
  * one dump at a time, so that `serve` and the app keep answering and recording while a large import
  * is parsed, and at most one parse's memory is held. A worker that dies (out of its heap limit, or a
  * bug) fails the dump it was parsing and is replaced for the next. `heapMb` is the parse's heap limit.
- * `textIndexOf(bytes)` is the dump view's index of a parsed dump's text, which the worker makes after
- * answering the parse (null when it made none or died). `dispose()` stops it.
+ * Its `textIndexer` indexes dump text in the same worker, between parses. `dispose()` stops it.
  */
-export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PARSE_WORKER_HEAP_MB): DumpIntake & Disposable {
+export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PARSE_WORKER_HEAP_MB): DumpIntake & { textIndexer: TextIndexer } & Disposable {
   let worker: Worker | null = null;
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const pendingIndexes = new Map<number, (index: DumpTextIndex | null) => void>();
-  // Known by the bytes given to `parse`: an import asks for the index of the file it parsed.
-  const textIndexes = new WeakMap<Uint8Array, Promise<DumpTextIndex | null>>();
+  // Which parse job had these bytes: the worker holds the last one's text for the dump view's index.
+  const parseIdOf = new WeakMap<Uint8Array, number>();
   let queue: Promise<unknown> = Promise.resolve();
 
   const started = (): Worker => {
@@ -75,11 +74,9 @@ export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PA
       const id = nextId++;
       const w = started();
       pending.set(id, { resolve, reject });
-      textIndexes.set(bytes, new Promise<DumpTextIndex | null>((resolveIndex) => pendingIndexes.set(id, resolveIndex)));
       w.ref(); // busy: keep the process alive until the answer
-      // Posting a view copies its whole buffer: a file that is a slice of a larger upload body
-      // (several files in one binary request) is copied out first, so each post copies only itself.
-      const job: ParseJob = { id, bytes: bytes.byteLength * 2 < bytes.buffer.byteLength ? bytes.slice() : bytes, maxInflatedBytes };
+      const job: ParseJob = { kind: 'parse', id, bytes: ownBuffer(bytes), maxInflatedBytes };
+      parseIdOf.set(bytes, id);
       w.postMessage(job);
     }).finally(() => worker?.unref());
 
@@ -94,7 +91,23 @@ export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PA
       queue = result.catch(() => undefined);
       return result;
     },
-    textIndexOf: (bytes) => textIndexes.get(bytes),
+    textIndexer: {
+      heldTextOf(bytes) {
+        const parseId = parseIdOf.get(bytes);
+        return parseId === undefined ? null : { parseId };
+      },
+      index(text, format) {
+        return new Promise<DumpTextIndex | null>((resolve) => {
+          const id = nextId++;
+          const isHeld = !(text instanceof Uint8Array);
+          // A held text of a worker that died since went with it.
+          if (isHeld && worker === null) return resolve(null);
+          pendingIndexes.set(id, resolve);
+          const job: IndexJob = { kind: 'index', id, bytes: isHeld ? null : ownBuffer(text), parseId: isHeld ? text.parseId : -1, format };
+          started().postMessage(job);
+        });
+      },
+    },
     dispose() {
       const w = worker;
       worker = null;
@@ -103,6 +116,14 @@ export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PA
       pendingIndexes.clear();
     },
   };
+}
+
+/**
+ * Posting a view copies its whole buffer: a file that is a slice of a larger upload body (several
+ * files in one binary request) is copied out first, so each post copies only itself.
+ */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteLength * 2 < bytes.buffer.byteLength ? bytes.slice() : bytes;
 }
 
 /** The worker's error back as the class its code names, so callers treat it as if parsed here. */
