@@ -89,6 +89,7 @@ void app.whenReady().then(() => {
   }
   // Imports are parsed in a worker thread (out/main/parse-worker.js), never on the main process's loop.
   const intake = workerIntake(new URL('./parse-worker.js', import.meta.url), DEFAULT_MAX_INPUT_BYTES);
+  intake.warmUp();
   disposables.add(intake);
   opened = openApi(dbPath, app.getVersion(), { store: { nativeBinding: electronSqliteBinding() }, config, isLocalUser: true, intake });
   disposables.add(

@@ -77,6 +77,7 @@ export function registerServe(program: Command): void {
       // Imports are parsed in a worker thread (built beside this file): a large one never stalls the
       // other clients or the recordings this server runs.
       const intake = workerIntake(new URL('./parse-worker.js', import.meta.url), options.maxBytes);
+      intake.warmUp();
       const opened = openApi(resolveDbPath(options.db), '0.1.0', {
         config,
         isSshAllowed: options.allowRemote !== true,

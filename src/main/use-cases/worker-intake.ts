@@ -6,6 +6,7 @@ import type { DumpTextIndex } from '../dump/dump-text-index.js';
 import { capText } from '../dump/gzip.js';
 import type { DumpIntake, TextIndexer } from './dump-intake.js';
 import type { IndexAnswer, IndexJob, ParseAnswer, ParseJob } from './parse-worker.js';
+import { warmUpDump } from './warm-up-dump.js';
 
 /**
  * Heap one parse may use. A 256 MiB text dump peaks near 600 MiB; past this limit the worker dies
@@ -23,9 +24,14 @@ interface Pending {
  * one dump at a time, so that `serve` and the app keep answering and recording while a large import
  * is parsed, and at most one parse's memory is held. A worker that dies (out of its heap limit, or a
  * bug) fails the dump it was parsing and is replaced for the next. `heapMb` is the parse's heap limit.
- * Its `textIndexer` indexes dump text in the same worker, between parses. `dispose()` stops it.
+ * Its `textIndexer` indexes dump text in the same worker, between parses. `warmUp()` starts the worker
+ * and parses a generated dump in it, so the first import runs warm. `dispose()` stops it.
  */
-export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PARSE_WORKER_HEAP_MB): DumpIntake & { textIndexer: TextIndexer } & Disposable {
+export function workerIntake(
+  workerFile: URL,
+  maxInputBytes: number,
+  heapMb = PARSE_WORKER_HEAP_MB,
+): DumpIntake & { textIndexer: TextIndexer; warmUp(): void } & Disposable {
   let worker: Worker | null = null;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -80,16 +86,22 @@ export function workerIntake(workerFile: URL, maxInputBytes: number, heapMb = PA
       w.postMessage(job);
     }).finally(() => worker?.unref());
 
+  const parse: DumpIntake['parse'] = (bytes, options) => {
+    if (bytes.length > options.maxInflatedBytes) {
+      return Promise.reject(new ResponseTooLargeError(`an upload of ${bytes.length} bytes, past the ${capText(options.maxInflatedBytes)} cap; raise it with --max-bytes`));
+    }
+    // One at a time: each parse may take hundreds of MiB; two at once would double it.
+    const result = queue.then(() => parseOne(bytes, options.maxInflatedBytes));
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
   return {
     maxInputBytes,
-    parse(bytes, options) {
-      if (bytes.length > options.maxInflatedBytes) {
-        return Promise.reject(new ResponseTooLargeError(`an upload of ${bytes.length} bytes, past the ${capText(options.maxInflatedBytes)} cap; raise it with --max-bytes`));
-      }
-      // One at a time: each parse may take hundreds of MiB; two at once would double it.
-      const result = queue.then(() => parseOne(bytes, options.maxInflatedBytes));
-      queue = result.catch(() => undefined);
-      return result;
+    parse,
+    warmUp() {
+      // Its answer is not needed; a failure here is one the first import reports.
+      parse(warmUpDump(), { maxInflatedBytes: maxInputBytes }).catch(() => undefined);
     },
     textIndexer: {
       heldTextOf(bytes) {
