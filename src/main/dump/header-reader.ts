@@ -18,14 +18,10 @@ export class HeaderReader {
   private readonly statusCache = new Map<string, HeaderStatus>();
   // Labelled headers (Go ≥ 1.27) by their text after the id: one parse and one labels object per set.
   private readonly labelledCache = new Map<string, Header | null>();
-  private readonly cachedStatus = (status: string): HeaderStatus => {
-    let parsed = this.statusCache.get(status);
-    if (parsed === undefined) {
-      parsed = parseStatus(status);
-      if (this.statusCache.size < CACHE_LIMIT) this.statusCache.set(status, parsed);
-    }
-    return parsed;
-  };
+  // parseHeader's status reader, for the rare headers `other` reads. Not called on the plain path:
+  // this closure is new per reader, and optimised code that inlined one reader's closure would be
+  // thrown away with that reader (statusAt calls the method, one function for every reader).
+  private readonly statusOf = (status: string): HeaderStatus => this.cachedStatus(status);
 
   /**
    * `goroutine 9 [chan send]:` as chunk[start, end) → the goroutine's info (id digit by digit, the
@@ -51,16 +47,25 @@ export class HeaderReader {
    */
   other(text: string): Header | null {
     const idEnd = plainIdEnd(text, 0, text.length);
-    if (idEnd < 0 || !text.endsWith('}:')) return parseHeader(text, this.cachedStatus);
+    if (idEnd < 0 || !text.endsWith('}:')) return parseHeader(text, this.statusOf);
     const id = digitsValue(text, GOROUTINE.length, idEnd);
-    if (!Number.isSafeInteger(id)) return parseHeader(text, this.cachedStatus);
+    if (!Number.isSafeInteger(id)) return parseHeader(text, this.statusOf);
     const rest = text.slice(idEnd);
     let parsed = this.labelledCache.get(rest);
     if (parsed === undefined) {
-      parsed = parseHeader(`goroutine 0${rest}`, this.cachedStatus);
+      parsed = parseHeader(`goroutine 0${rest}`, this.statusOf);
       if (this.labelledCache.size < CACHE_LIMIT) this.labelledCache.set(rest, parsed);
     }
     return parsed === null ? null : { ...parsed, id };
+  }
+
+  private cachedStatus(status: string): HeaderStatus {
+    let parsed = this.statusCache.get(status);
+    if (parsed === undefined) {
+      parsed = parseStatus(status);
+      if (this.statusCache.size < CACHE_LIMIT) this.statusCache.set(status, parsed);
+    }
+    return parsed;
   }
 
   /** The status printed in chunk[start, end) (`chan receive, 5 minutes`), parsed once per distinct text. */

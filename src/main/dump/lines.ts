@@ -8,30 +8,25 @@ import { Buffer, isAscii } from 'node:buffer';
 export type OnLineSpan = (chunk: string, start: number, end: number, line: number) => void;
 
 /**
+ * Takes lines as spans (see OnLineSpan). An object with a method, not a callback: the parser's
+ * `pushSpan` is one function for every parser, so code V8 optimised for one dump's calls still fits
+ * the next dump's parser; a fresh closure per parse is a new call target and throws that code away.
+ */
+export interface LineSpanSink {
+  pushSpan: OnLineSpan;
+}
+
+/**
  * Splits bytes or a string into lines without ever joining the input into one string: bytes are
  * decoded 64 KiB at a time, each chunk ending on a newline. Handles CRLF and a last line with no
  * newline. See OnLineSpan; `forEachLine` gives each line as its own string.
  */
-export function forEachLineSpan(input: Uint8Array | string, onLine: OnLineSpan): void {
-  let lineNo = 0;
-  // Chunks hold whole lines: only the input's last line may lack its newline.
-  const emitChunk = (chunk: string): void => {
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf('\n', start);
-      const isLast = nl < 0;
-      if (isLast && start === chunk.length) return;
-      let end = isLast ? chunk.length : nl;
-      if (end > start && chunk.charCodeAt(end - 1) === 13) end--;
-      onLine(chunk, start, end, ++lineNo);
-      if (isLast) return;
-      start = nl + 1;
-    }
-  };
+export function forEachLineSpan(input: Uint8Array | string, sink: LineSpanSink): void {
   if (typeof input === 'string') {
-    emitChunk(input);
+    emitChunk(input, sink, 0);
     return;
   }
+  let lineNo = 0;
   // Chunks end on a newline byte, so no UTF-8 sequence is ever split between two decodes.
   const buffer = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   // 64 KiB: each chunk is an ordinary young-generation string, gone at the next scavenge. Past 128 KiB
@@ -48,14 +43,33 @@ export function forEachLineSpan(input: Uint8Array | string, onLine: OnLineSpan):
     }
     // Dumps are nearly always ASCII, and decoding ASCII as Latin-1 skips UTF-8's validation: same text.
     const chunk = buffer.subarray(offset, end);
-    emitChunk(isAscii(chunk) ? chunk.toString('latin1') : chunk.toString('utf8'));
+    lineNo = emitChunk(isAscii(chunk) ? chunk.toString('latin1') : chunk.toString('utf8'), sink, lineNo);
     offset = end;
+  }
+}
+
+/**
+ * The lines of a chunk holding whole lines (only the input's last line may lack its newline), numbered
+ * after `lineNo`; returns the last line's number. A module function, not a closure, for the reason
+ * LineSpanSink gives.
+ */
+function emitChunk(chunk: string, sink: LineSpanSink, lineNo: number): number {
+  let start = 0;
+  for (;;) {
+    const nl = chunk.indexOf('\n', start);
+    const isLast = nl < 0;
+    if (isLast && start === chunk.length) return lineNo;
+    let end = isLast ? chunk.length : nl;
+    if (end > start && chunk.charCodeAt(end - 1) === 13) end--;
+    sink.pushSpan(chunk, start, end, ++lineNo);
+    if (isLast) return lineNo;
+    start = nl + 1;
   }
 }
 
 /** forEachLineSpan with each line as its own string. */
 export function forEachLine(input: Uint8Array | string, onLine: (text: string, line: number) => void): void {
-  forEachLineSpan(input, (chunk, start, end, line) => onLine(chunk.slice(start, end), line));
+  forEachLineSpan(input, { pushSpan: (chunk, start, end, line) => onLine(chunk.slice(start, end), line) });
 }
 
 /** The first `maxBytes` bytes as text with CRLF line ends made LF, for format detection. */

@@ -78,7 +78,7 @@ function parseTraceback(input: Uint8Array | string): ParsedDump[] {
     forEachLine(input, (text, line) => parser.push(repair.fix(text), line));
   } else {
     // A clean dump (nearly every one): lines go to the parser as spans, sliced only where needed.
-    forEachLineSpan(input, (chunk, start, end, line) => parser.pushSpan(chunk, start, end, line));
+    forEachLineSpan(input, parser);
   }
   const dumps = parser.end();
   const dump = dumps[0]!;

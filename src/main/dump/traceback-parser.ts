@@ -16,6 +16,7 @@ import { FrameInterner } from './frame-interner.js';
 import { type Call, type Site, type StackNode, StackTrie, createdByGoroutine, findCall, findCreator, findSite } from './stack-trie.js';
 import { clip } from './clip.js';
 import { isGoOutputLine } from './paste-shapes.js';
+import { forEachLineSpan } from './lines.js';
 
 type State =
   // Between goroutines. Expects: `goroutine 9 [chan send]:`. Everything else (panic messages, log
@@ -64,6 +65,8 @@ interface OpenGoroutine {
  * space indentation read the same. A malformed goroutine yields a located warning and is dropped.
  */
 export class TracebackParser implements LineParser {
+  /** A parser kept for the life of the process, for the classes of its objects: see keepShapes. */
+  static shapeKeeper: TracebackParser | null = null;
   private state: State = 'seek';
   private current: OpenGoroutine | null = null;
   private readonly samples: Sample[] = [];
@@ -463,3 +466,47 @@ function pendingText(open: OpenGoroutine): string {
 function isAncestorLine(text: string): boolean {
   return parseFuncLine(text) !== null || parseFileLine(text) !== null || parseCreatedBy(text) !== null;
 }
+
+/**
+ * Parses a few goroutines in the common debug=2 shapes (plain headers, a wait time, a shared stack,
+ * `created by … in goroutine`) with a parser kept for the life of the process. V8 keeps a hidden
+ * class only while some object has it, and optimised code holds the classes it checks weakly: a
+ * recorder parses a full dump every tenth tick, the garbage collector freed the last parser's objects
+ * in between (and with them the classes of its samples, trie and header objects), and every optimised
+ * parser function was thrown away and recompiled on the next full dump ("weak objects" in
+ * --trace-deopt), about half of a full tick's CPU. The kept parser holds one object of each class.
+ */
+function keepShapes(): void {
+  const lines = [
+    'goroutine 1 [running]:',
+    'main.main()',
+    '\t/src/app/main.go:12 +0x1d',
+    '',
+    'goroutine 7 [chan receive, 5 minutes]:',
+    'main.worker(0xc000010000, 0x1)',
+    '\t/src/app/worker.go:30 +0x4c',
+    'created by main.start in goroutine 1',
+    '\t/src/app/main.go:20 +0x2a',
+    '',
+    'goroutine 8 [chan receive, 5 minutes]:',
+    'main.worker(0xc000010008, 0x2)',
+    '\t/src/app/worker.go:30 +0x4c',
+    'created by main.start in goroutine 1',
+    '\t/src/app/main.go:20 +0x2a',
+    '',
+    'goroutine 9 [select, locked to thread]:',
+    'runtime.gopark(0x0?, 0x0?)',
+    '\t/usr/local/go/src/runtime/proc.go:424 +0xce',
+    'main.loop()',
+    '\t/src/app/loop.go:8 +0x11',
+    'created by main.main in goroutine 1',
+    '\t/src/app/main.go:14 +0x25',
+    '',
+  ];
+  const parser = new TracebackParser();
+  forEachLineSpan(Buffer.from(lines.join('\n')), parser);
+  parser.end();
+  // A static property, not a module variable: a bundler drops a variable nothing reads.
+  TracebackParser.shapeKeeper = parser;
+}
+keepShapes();
