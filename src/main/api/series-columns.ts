@@ -1,5 +1,7 @@
 import type { SessionSeries, TimelineTick } from '../../shared/contract.js';
-import { untypedCounts, type TypedSessionSeries } from '../store/series.js';
+import { decodeTickCounts, VarintReader } from '../store/count-codec.js';
+import type { PackedSessionCounts } from '../store/count-blocks.js';
+import { untypedCounts, type ColumnInputs, type TypedSessionSeries } from '../store/series.js';
 import type * as store from '../store/types.js';
 import { foldSeries, toTimelineTick } from './session-views.js';
 
@@ -158,4 +160,168 @@ export function foldedColumns(series: TypedSessionSeries, stacks: readonly store
     restGroups: others.length,
     downsampled: { sessionTicks: n, columns, ticksPerColumn: n / columns },
   };
+}
+
+/** One stack's columns read straight from its runs: per column, counted ticks with a count > 0, and their min/max. */
+interface RunColumns {
+  stackId: number;
+  positives: Int32Array;
+  min: Int32Array;
+  max: Int32Array;
+  /** The count at the session's last counted tick (foldSeries' ranking), and the highest count. */
+  last: number;
+  peak: number;
+}
+
+/**
+ * `foldedColumns` of the same session read without a per-tick count array per stack (a day is 200 ×
+ * 86,400): each stored run `[tick, tick + length)` is cut at column edges and folded into the column's
+ * min/max, so the work follows the runs, not the ticks; a one-tick spike is its own run and survives.
+ * A tick counted without the stack counts 0 (as in the assembled series). The folded groups' sum per
+ * tick comes from one difference array (all stacks' runs, minus the kept ones'). Returns null when the
+ * session is not the plain shape this handles — ticks not numbered 0…n-1, counts from full dumps or
+ * leak profiles, staged ticks inside a packed block, or few enough ticks to send whole — and the caller
+ * then takes `foldedColumns(store.sessionTypedSeries(…))`. Pure; equal to foldedColumns in every value.
+ */
+export function columnsFromRuns(input: ColumnInputs, stacks: readonly store.StackInfo[], maxGroups: number, columns: number): SessionSeries | null {
+  const { ticks, counts } = input;
+  const n = ticks.length;
+  if (input.hasDetails || n <= 2 * columns || ticks[0]!.tick !== 0 || ticks[n - 1]!.tick !== n - 1) return null;
+  const columnOf = new Int32Array(n);
+  const columnEnd = new Int32Array(columns);
+  const counted = new Int32Array(columns);
+  for (let k = 0; k < columns; k++) {
+    const from = Math.floor((k * n) / columns);
+    const to = Math.floor(((k + 1) * n) / columns);
+    columnEnd[k] = to;
+    for (let i = from; i < to; i++) {
+      columnOf[i] = k;
+      if (ticks[i]!.countedSnapshotId !== null) counted[k] = counted[k]! + 1;
+    }
+  }
+  let lastCounted = -1;
+  for (let i = n - 1; i >= 0 && lastCounted < 0; i--) if (ticks[i]!.countedSnapshotId !== null) lastCounted = i;
+  const byStack = new Map<number, RunColumns>();
+  const columnsOf = (stackId: number): RunColumns => {
+    let c = byStack.get(stackId);
+    if (!c) {
+      c = { stackId, positives: new Int32Array(columns), min: new Int32Array(columns).fill(0x7fffffff), max: new Int32Array(columns), last: 0, peak: 0 };
+      byStack.set(stackId, c);
+    }
+    return c;
+  };
+  // Every stack's positive counts summed per tick, as differences (prefix-summed below).
+  const allSum = new Float64Array(n + 1);
+  const add = (c: RunColumns, from: number, to: number, count: number): void => {
+    allSum[from] = allSum[from]! + count;
+    allSum[to] = allSum[to]! - count;
+    if (count > c.peak) c.peak = count;
+    if (from <= lastCounted && lastCounted < to) c.last = count;
+    for (let t = from; t < to; ) {
+      const k = columnOf[t]!;
+      const end = Math.min(to, columnEnd[k]!);
+      c.positives[k] = c.positives[k]! + (end - t);
+      if (count < c.min[k]!) c.min[k] = count;
+      if (count > c.max[k]!) c.max[k] = count;
+      t = end;
+    }
+  };
+  // Every stack with a block is a group, even one whose runs there are all absent.
+  for (const [stackId] of counts.blocks) columnsOf(stackId);
+  let packedEnd = 0;
+  forEachRun(counts, n, (stackId, from, to, count) => {
+    if (to > packedEnd) packedEnd = to;
+    add(columnsOf(stackId), from, to, count);
+  });
+  for (const [tick] of counts.staged) if (tick < packedEnd) return null;
+  for (const [tick, packed] of counts.staged) {
+    if (tick >= n) continue;
+    decodeTickCounts(packed, (stackId, count) => {
+      if (count > 0) add(columnsOf(stackId), tick, tick + 1, count);
+      else columnsOf(stackId);
+    });
+  }
+  const siteOf = new Map(stacks.map((s) => [s.key, s.blockingSite]));
+  const ranked = [...byStack.values()]
+    .map((c) => ({ c, key: input.keyOf(c.stackId) }))
+    .sort((a, b) => b.c.last - a.c.last || b.c.peak - a.c.peak || (a.key < b.key ? -1 : 1));
+  const top = ranked.slice(0, maxGroups);
+  // The folded groups' sum per tick: everything, less the kept stacks' runs.
+  const kept = new Set(top.map(({ c }) => c.stackId));
+  const subtract = (from: number, to: number, count: number): void => {
+    allSum[from] = allSum[from]! - count;
+    allSum[to] = allSum[to]! + count;
+  };
+  forEachRun(counts, n, (stackId, from, to, count) => subtract(from, to, count), kept);
+  for (const [tick, packed] of counts.staged) {
+    if (tick >= n) continue;
+    decodeTickCounts(packed, (stackId, count) => {
+      if (count > 0 && kept.has(stackId)) subtract(tick, tick + 1, count);
+    });
+  }
+  const rest = new Array<number | null>(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += allSum[i]!;
+    rest[i] = ticks[i]!.countedSnapshotId === null ? null : sum;
+  }
+  const out: TimelineTick[] = [];
+  const groups = top.map(({ key }) => ({ key, blockingSite: siteOf.get(key) ?? null, counts: [] as (number | null)[] }));
+  const restColumns: (number | null)[] = [];
+  const totals = TOTALS.map((field) => [field, ticks.map(totalOf[field])] as const);
+  for (let k = 0; k < columns; k++) {
+    const from = Math.floor((k * n) / columns);
+    const to = columnEnd[k]!;
+    const [a, b] = representatives(ticks, from, to);
+    const low = toTimelineTick(ticks[a]!);
+    const high = toTimelineTick(ticks[b]!);
+    for (const [field, values] of totals) [low[field], high[field]] = extent(values, from, to);
+    out.push(low, high);
+    top.forEach(({ c }, g) => {
+      const column = groups[g]!.counts;
+      if (counted[k] === 0) column.push(null, null);
+      else if (c.positives[k]! < counted[k]!) column.push(0, c.max[k]!);
+      else column.push(c.min[k]!, c.max[k]!);
+    });
+    restColumns.push(...extent(rest, from, to));
+  }
+  return {
+    sessionId: input.sessionId,
+    ticks: out,
+    groups,
+    rest: restColumns,
+    restGroups: ranked.length - top.length,
+    downsampled: { sessionTicks: n, columns, ticksPerColumn: n / columns },
+  };
+}
+
+/**
+ * Calls `visit` for each run of a positive count in the packed blocks (count-codec.ts) of the stacks in
+ * `only` (all by default), cut at tick `n`.
+ */
+function forEachRun(
+  counts: PackedSessionCounts,
+  n: number,
+  visit: (stackId: number, from: number, to: number, count: number) => void,
+  only?: ReadonlySet<number>,
+): void {
+  for (const [stackId, firstTick, packed] of counts.blocks) {
+    if (only && !only.has(stackId)) continue;
+    const r = new VarintReader(packed);
+    const end = packed.length;
+    let tick = firstTick;
+    while (r.at < end) {
+      // Most lengths and counts are below 128, one byte each: read those here (as series.ts does).
+      let length = packed[r.at]!;
+      if (length < 0x80) r.at++;
+      else length = r.read();
+      let value = r.at < end ? packed[r.at]! : 0;
+      if (value < 0x80) {
+        if (r.at < end) r.at++;
+      } else value = r.read();
+      const to = Math.min(tick + length, n);
+      if (value > 1 && tick < to) visit(stackId, tick, to, value - 1);
+      tick += length;
+    }
+  }
 }

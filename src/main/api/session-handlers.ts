@@ -8,7 +8,7 @@ import type { AnalysisPort } from './ports.js';
 import { importUploads } from '../use-cases/import-uploads.js';
 import { foldSeries, groupRows, toSessionSummary, toSnapshotInfo } from './session-views.js';
 import { fleetFieldsOf } from '../use-cases/stored-report.js';
-import { foldedColumns } from './series-columns.js';
+import { columnsFromRuns, foldedColumns } from './series-columns.js';
 import type { SessionSummary as StoredSummary } from '../store/types.js';
 import { lastDumpText } from './last-dump-text.js';
 import { dumpViewIndexes } from './dump-view-index.js';
@@ -39,6 +39,13 @@ export function sessionHandlers(ctx: ApiContext) {
     return info;
   };
 
+  // The timeline's columns: from the stored runs when the session allows, else from the typed series.
+  const timelineColumns = (sessionId: number, maxGroups: number, columns: number): RequestOutput<'session.series'> => {
+    const stacks = store.sessionStacks(sessionId);
+    return columnsFromRuns(store.sessionColumnInputs(sessionId), stacks, maxGroups, columns)
+      ?? foldedColumns(store.sessionTypedSeries(sessionId), stacks, maxGroups, columns);
+  };
+
   return {
     'session.list': (): RequestOutput<'session.list'> =>
       store.listSessions().map(summaryOf),
@@ -58,7 +65,7 @@ export function sessionHandlers(ctx: ApiContext) {
     'session.series': ({ sessionId, maxGroups, columns }: RequestParams<'session.series'>): RequestOutput<'session.series'> =>
       columns === undefined
         ? foldSeries(store.sessionSeries(sessionId), store.sessionStacks(sessionId), maxGroups)
-        : foldedColumns(store.sessionTypedSeries(sessionId), store.sessionStacks(sessionId), maxGroups, columns),
+        : timelineColumns(sessionId, maxGroups, columns),
 
     'session.groups': ({ sessionId, snapshotId }: RequestParams<'session.groups'>): RequestOutput<'session.groups'> => {
       const series = store.sessionSeries(sessionId);

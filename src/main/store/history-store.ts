@@ -10,7 +10,7 @@ import { packIds, unpackIds } from './id-packing.js';
 import { decompressRaw, type RawBlob, type RawEncoding } from './raw-dump.js';
 import { frameJson, frameOf, framesJson, framesOf, groupOf, metricsOf, sessionOf, snapshotInfoOf, type Row } from './rows.js';
 import { labelSetKey } from '../../shared/labels.js';
-import { assembleSeries, assembleTypedSeries, SERIES_TICK_COLUMNS, type DetailCountRow, type TickRow, type TypedSessionSeries } from './series.js';
+import { assembleSeries, assembleTypedSeries, SERIES_TICK_COLUMNS, ticksOfRows, type ColumnInputs, type DetailCountRow, type TickRow, type TypedSessionSeries } from './series.js';
 import {
   isRawKept,
   type FullDumpIds,
@@ -269,6 +269,16 @@ export class HistoryStore {
     const series = assembleTypedSeries(sessionId, rows, counts, details, new Map());
     for (const g of series.groups) g.key = this.stackKeyOf(g.stackId);
     return series;
+  }
+
+  /**
+   * What the timeline's columns need without per-tick count arrays (api/series-columns.ts
+   * `columnsFromRuns`): the ticks, the packed counts as stored, and whether any full dump or leak
+   * profile adds counts (then the caller takes the typed series instead).
+   */
+  sessionColumnInputs(sessionId: number): ColumnInputs {
+    const { rows, counts, details } = this.seriesInputs(sessionId);
+    return { sessionId, ticks: ticksOfRows(rows), counts, hasDetails: details.length > 0, keyOf: (stackId) => this.stackKeyOf(stackId) };
   }
 
   private seriesInputs(sessionId: number): { rows: TickRow[]; counts: PackedSessionCounts; details: DetailCountRow[] } {

@@ -71,6 +71,16 @@ export function assembleTypedSeries(
   return assemble(sessionId, rows, counts, details, keys);
 }
 
+/** HistoryStore.sessionColumnInputs: a session's ticks and its packed counts, not assembled. */
+export interface ColumnInputs {
+  sessionId: number;
+  ticks: TickPoint[];
+  counts: PackedSessionCounts;
+  /** A full dump or leak profile adds counts: the columns must then come from the assembled series. */
+  hasDetails: boolean;
+  keyOf: (stackId: number) => string;
+}
+
 /** A typed series' counts as the contract's arrays (null for NO_COUNT). */
 export function untypedCounts(counts: Int32Array): (number | null)[] {
   const out = new Array<number | null>(counts.length);
@@ -78,16 +88,9 @@ export function untypedCounts(counts: Int32Array): (number | null)[] {
   return out;
 }
 
-function assemble(
-  sessionId: number,
-  rows: readonly TickRow[],
-  counts: PackedSessionCounts,
-  details: readonly DetailCountRow[],
-  keys: ReadonlyMap<number, string>,
-): TypedSessionSeries {
+/** The session's ticks from the hot query's rows (ordered by tick), counts not yet read. Pure. */
+export function ticksOfRows(rows: readonly TickRow[]): TickPoint[] {
   const ticks: TickPoint[] = [];
-  // Ticks are numbered 0, 1, 2…: an array maps a tick to its index faster than a Map.
-  const indexOfTick: number[] = [];
   for (const r of rows) {
     let t = ticks[ticks.length - 1];
     if (t?.tick !== r[1]) {
@@ -95,7 +98,6 @@ function assemble(
         tick: r[1], atMs: r[4], countedSnapshotId: null, compactTotal: null, fullTotal: null, fullSnapshotId: null,
         leakTotal: null, leakSnapshotId: null, expvar: null, prometheus: null, errors: [],
       };
-      indexOfTick[r[1]] = ticks.length;
       ticks.push(t);
     }
     if (r[4] < t.atMs) t.atMs = r[4];
@@ -125,6 +127,20 @@ function assemble(
         break;
     }
   }
+  return ticks;
+}
+
+function assemble(
+  sessionId: number,
+  rows: readonly TickRow[],
+  counts: PackedSessionCounts,
+  details: readonly DetailCountRow[],
+  keys: ReadonlyMap<number, string>,
+): TypedSessionSeries {
+  const ticks = ticksOfRows(rows);
+  // Ticks are numbered 0, 1, 2…: an array maps a tick to its index faster than a Map.
+  const indexOfTick: number[] = [];
+  for (let i = 0; i < ticks.length; i++) indexOfTick[ticks[i]!.tick] = i;
   // The counted source per tick: compact when the tick has one that succeeded.
   const hasCompact = ticks.map((t) => t.compactTotal !== null);
   const n = ticks.length;
