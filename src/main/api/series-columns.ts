@@ -229,9 +229,12 @@ export function columnsFromRuns(input: ColumnInputs, stacks: readonly store.Stac
   // Every stack with a block is a group, even one whose runs there are all absent.
   for (const [stackId] of counts.blocks) columnsOf(stackId);
   let packedEnd = 0;
-  forEachRun(counts, n, (stackId, from, to, count) => {
-    if (to > packedEnd) packedEnd = to;
-    add(columnsOf(stackId), from, to, count);
+  forEachRun(counts, n, (stackId) => {
+    const c = columnsOf(stackId);
+    return (from, to, count) => {
+      if (to > packedEnd) packedEnd = to;
+      add(c, from, to, count);
+    };
   });
   for (const [tick] of counts.staged) if (tick < packedEnd) return null;
   for (const [tick, packed] of counts.staged) {
@@ -252,7 +255,7 @@ export function columnsFromRuns(input: ColumnInputs, stacks: readonly store.Stac
     allSum[from] = allSum[from]! - count;
     allSum[to] = allSum[to]! + count;
   };
-  forEachRun(counts, n, (stackId, from, to, count) => subtract(from, to, count), kept);
+  forEachRun(counts, n, (stackId) => (kept.has(stackId) ? subtract : null));
   for (const [tick, packed] of counts.staged) {
     if (tick >= n) continue;
     decodeTickCounts(packed, (stackId, count) => {
@@ -295,18 +298,16 @@ export function columnsFromRuns(input: ColumnInputs, stacks: readonly store.Stac
   };
 }
 
+type RunVisitor = (from: number, to: number, count: number) => void;
+
 /**
- * Calls `visit` for each run of a positive count in the packed blocks (count-codec.ts) of the stacks in
- * `only` (all by default), cut at tick `n`.
+ * For each packed block (count-codec.ts), asks `visitorOf` its stack's visitor (once per block, not per
+ * run; null skips the block undecoded) and calls it for each run of a positive count, cut at tick `n`.
  */
-function forEachRun(
-  counts: PackedSessionCounts,
-  n: number,
-  visit: (stackId: number, from: number, to: number, count: number) => void,
-  only?: ReadonlySet<number>,
-): void {
+function forEachRun(counts: PackedSessionCounts, n: number, visitorOf: (stackId: number) => RunVisitor | null): void {
   for (const [stackId, firstTick, packed] of counts.blocks) {
-    if (only && !only.has(stackId)) continue;
+    const visit = visitorOf(stackId);
+    if (visit === null) continue;
     const r = new VarintReader(packed);
     const end = packed.length;
     let tick = firstTick;
@@ -320,7 +321,7 @@ function forEachRun(
         if (r.at < end) r.at++;
       } else value = r.read();
       const to = Math.min(tick + length, n);
-      if (value > 1 && tick < to) visit(stackId, tick, to, value - 1);
+      if (value > 1 && tick < to) visit(tick, to, value - 1);
       tick += length;
     }
   }
