@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Group, Snapshot } from '../../src/shared/model.js';
+import type { Snapshot } from '../../src/shared/model.js';
 import { columnsFromRuns, downsampleSeries, foldedColumns } from '../../src/main/api/series-columns.js';
 import { foldSeries } from '../../src/main/api/session-views.js';
 import { BLOCK_TICKS } from '../../src/main/store/count-codec.js';
 import type { SnapshotRecord } from '../../src/main/store/types.js';
-import { openTempStore } from '../store/temp-db.js';
+import { oneFrameGroup, openTempStore } from '../store/temp-db.js';
 
 /**
  * The timeline's columns folded straight from the stored runs against the assembled series' columns,
@@ -18,14 +18,6 @@ const FAILED_TICK = 6_001;
 const FULL_TICK = 4_321;
 const START_MS = 1_700_000_000_000;
 
-function group(i: number, count: number): Group {
-  const frames = [{ func: `main.worker${i}`, file: '/src/main.go', line: 10 + i }];
-  return {
-    key: `k${String(i).padStart(15, '0')}`, count, states: {}, leakedCount: 0, maxWaitMinutes: null,
-    blockingSite: frames[0]!, createdBy: null, frames, labels: [], ids: [], isLocked: false,
-  };
-}
-
 /** Group i at tick t: a pool with two one-tick spikes (one in a packed block, one staged), a leak, a seldom group, jittery pools. */
 function countAt(i: number, t: number): number | null {
   if (i === 0) return t === SPIKE_TICK ? 900 : t === STAGED_SPIKE_TICK ? 700 : 20;
@@ -36,7 +28,7 @@ function countAt(i: number, t: number): number | null {
 }
 
 function snapshotAt(t: number, format: 'debug1' | 'traceback'): Snapshot {
-  const groups = Array.from({ length: 9 }, (_, i) => i).flatMap((i) => (countAt(i, t) === null ? [] : [group(i, countAt(i, t)!)]));
+  const groups = Array.from({ length: 9 }, (_, i) => i).flatMap((i) => (countAt(i, t) === null ? [] : [oneFrameGroup(i, countAt(i, t)!)]));
   return { format, profile: 'goroutine', total: groups.reduce((n, g) => n + g.count, 0), takenAtMs: null, groups, metrics: null, threadStacks: 0, warnings: [] };
 }
 
@@ -85,11 +77,11 @@ describe('columnsFromRuns (the timeline\'s columns from the stored runs)', () =>
       expect(fast).toEqual(downsampleSeries(foldSeries(plain, stacks, maxGroups), columns));
     }
     const s = columnsFromRuns(input, stacks, 10, 700)!;
-    const pool = s.groups.find((g) => g.key === group(0, 0).key)!;
+    const pool = s.groups.find((g) => g.key === oneFrameGroup(0, 0).key)!;
     expect(pool.counts[2 * columnOf(SPIKE_TICK, 700) + 1]).toBe(900);
     expect(pool.counts[2 * columnOf(STAGED_SPIKE_TICK, 700) + 1]).toBe(700);
     // A one-tick drop to 0 keeps the column's low at 0.
-    const steady = s.groups.find((g) => g.key === group(3, 0).key)!;
+    const steady = s.groups.find((g) => g.key === oneFrameGroup(3, 0).key)!;
     expect(steady.counts[2 * columnOf(SPIKE_TICK + 1, 700)]).toBe(0);
     const failedColumn = columnOf(FAILED_TICK, 700);
     expect(s.ticks.slice(2 * failedColumn, 2 * failedColumn + 2).some((t) => t.tick === FAILED_TICK && t.errors.length === 1)).toBe(true);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Group, Snapshot } from '../../src/shared/model.js';
+import type { Snapshot } from '../../src/shared/model.js';
 import { downsampleSeries, foldedColumns } from '../../src/main/api/series-columns.js';
 import { foldSeries } from '../../src/main/api/session-views.js';
 import { BLOCK_TICKS } from '../../src/main/store/count-codec.js';
 import { NO_COUNT, untypedCounts } from '../../src/main/store/series.js';
 import { NOT_MEASURED } from '../../src/main/analysis/session.js';
 import type { SnapshotRecord } from '../../src/main/store/types.js';
-import { openTempStore } from '../store/temp-db.js';
+import { oneFrameGroup, openTempStore } from '../store/temp-db.js';
 
 /**
  * The timeline's downsampled read (Int32Array counts from the store straight to each column's
@@ -19,14 +19,6 @@ const FAILED_TICK = 6_001;
 const FULL_TICK = 4_321;
 const START_MS = 1_700_000_000_000;
 
-function group(i: number, count: number): Group {
-  const frames = [{ func: `main.worker${i}`, file: '/src/main.go', line: 10 + i }];
-  return {
-    key: `k${String(i).padStart(15, '0')}`, count, states: {}, leakedCount: 0, maxWaitMinutes: null,
-    blockingSite: frames[0]!, createdBy: null, frames, labels: [], ids: [], isLocked: false,
-  };
-}
-
 /** Group i at tick t: a steady pool with one spike, a leak, a group seen now and then, jittery pools. */
 function countAt(i: number, t: number): number | null {
   if (i === 0) return t === SPIKE_TICK ? 900 : 20;
@@ -36,7 +28,7 @@ function countAt(i: number, t: number): number | null {
 }
 
 function snapshotAt(t: number, format: 'debug1' | 'traceback'): Snapshot {
-  const groups = Array.from({ length: 8 }, (_, i) => i).flatMap((i) => (countAt(i, t) === null ? [] : [group(i, countAt(i, t)!)]));
+  const groups = Array.from({ length: 8 }, (_, i) => i).flatMap((i) => (countAt(i, t) === null ? [] : [oneFrameGroup(i, countAt(i, t)!)]));
   return { format, profile: 'goroutine', total: groups.reduce((n, g) => n + g.count, 0), takenAtMs: null, groups, metrics: null, threadStacks: 0, warnings: [] };
 }
 
@@ -72,12 +64,12 @@ describe('foldedColumns (the timeline\'s typed read)', () => {
     expect(typed.groups.map((g) => ({ ...g, counts: untypedCounts(g.counts) }))).toEqual(plain.groups);
     // Against what was written (multi-byte varints too: the 900 spike, runs of 3,600 ticks).
     for (let i = 0; i < 8; i++) {
-      const counts = typed.groups.find((g) => g.key === group(i, 0).key)!.counts;
+      const counts = typed.groups.find((g) => g.key === oneFrameGroup(i, 0).key)!.counts;
       const want = Int32Array.from({ length: TICKS }, (_, t) => (t === FAILED_TICK ? NO_COUNT : countAt(i, t) ?? 0));
       expect(counts, `group ${i}`).toEqual(want);
     }
     // The failed tick counted nothing: null, not 0; an absent group at a counted tick is 0.
-    const seldom = typed.groups.find((g) => g.key === group(2, 0).key)!;
+    const seldom = typed.groups.find((g) => g.key === oneFrameGroup(2, 0).key)!;
     expect(seldom.counts[FAILED_TICK]).toBe(NO_COUNT);
     expect(seldom.counts[10]).toBe(0);
     // Analysis takes the typed counts as they are (session-builder.ts): the two nulls must agree.
@@ -95,7 +87,7 @@ describe('foldedColumns (the timeline\'s typed read)', () => {
       expect(foldedColumns(typed, stacks, maxGroups, columns), `${columns} columns, ${maxGroups} groups`).toEqual(want);
     }
     const s = foldedColumns(typed, stacks, 10, 700);
-    const pool = s.groups.find((g) => g.key === group(0, 0).key)!;
+    const pool = s.groups.find((g) => g.key === oneFrameGroup(0, 0).key)!;
     const column = Math.floor((SPIKE_TICK * 700) / TICKS);
     expect(pool.counts[2 * column + 1]).toBe(900);
     expect(Math.max(...pool.counts.map((c) => c ?? 0))).toBe(900);

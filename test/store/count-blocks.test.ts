@@ -1,26 +1,18 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Group, Snapshot } from '../../src/shared/model.js';
+import type { Snapshot } from '../../src/shared/model.js';
 import { BLOCK_TICKS, blockCountAt, decodeBlock, decodeTickCounts, encodeBlock, encodeTickCounts } from '../../src/main/store/count-codec.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
 import type { TickRow } from '../../src/main/store/series.js';
 import { packTickRows, unpackTickRows } from '../../src/main/store/tick-rows-codec.js';
 import type { NewSession } from '../../src/main/store/types.js';
-import { tempDir } from './temp-db.js';
+import { oneFrameGroup, tempDir } from './temp-db.js';
 
 const SESSION: NewSession = {
   source: 'recording', name: 'blocks', targetUrl: 'http://127.0.0.1:6060', startedAtMs: 1_700_000_000_000,
   intervalMs: 1000, fullEvery: 0, rawRetention: 'none', rawKeepLast: 0, endpoints: ['goroutine'],
 };
-
-function group(i: number, count: number): Group {
-  const frames = [{ func: `main.worker${i}`, file: '/src/main.go', line: 10 + i }];
-  return {
-    key: `k${String(i).padStart(15, '0')}`, count, states: {}, leakedCount: 0, maxWaitMinutes: null,
-    blockingSite: frames[0]!, createdBy: null, frames, labels: [], ids: [], isLocked: false,
-  };
-}
 
 /** Group i's count at tick t: a leak (0), a pool that steps (1), a group seen every 7th tick only (2). */
 function countAt(i: number, t: number): number | null {
@@ -30,7 +22,7 @@ function countAt(i: number, t: number): number | null {
 }
 
 function compactAt(t: number): Snapshot {
-  const groups = [0, 1, 2].flatMap((i) => (countAt(i, t) === null ? [] : [group(i, countAt(i, t)!)]));
+  const groups = [0, 1, 2].flatMap((i) => (countAt(i, t) === null ? [] : [oneFrameGroup(i, countAt(i, t)!)]));
   return { format: 'debug1', profile: 'goroutine', total: groups.reduce((n, g) => n + g.count, 0), takenAtMs: null, groups, metrics: null, threadStacks: 0, warnings: [] };
 }
 
@@ -45,7 +37,7 @@ function expectSeries(store: HistoryStore, session: number, ticks: number): void
   const series = store.sessionSeries(session);
   expect(series.ticks.map((t) => t.tick)).toEqual(Array.from({ length: ticks }, (_, t) => t));
   for (const i of [0, 1, 2]) {
-    const g = series.groups.find((x) => x.key === group(i, 0).key)!;
+    const g = series.groups.find((x) => x.key === oneFrameGroup(i, 0).key)!;
     expect(g.counts, `group ${i}`).toEqual(Array.from({ length: ticks }, (_, t) => countAt(i, t) ?? 0));
   }
 }
@@ -134,9 +126,9 @@ describe('counts packed per block', () => {
     writer.close();
     expect(store.sessionSeriesAndRequests(session)).toEqual(packedRead);
     expect(store.sessionStacks(session).map((s) => [s.key, s.firstTick, s.lastTick])).toEqual([
-      [group(0, 0).key, 0, ticks - 1],
-      [group(1, 0).key, 0, ticks - 1],
-      [group(2, 0).key, 0, 2 * BLOCK_TICKS + 49 - ((2 * BLOCK_TICKS + 49) % 7)],
+      [oneFrameGroup(0, 0).key, 0, ticks - 1],
+      [oneFrameGroup(1, 0).key, 0, ticks - 1],
+      [oneFrameGroup(2, 0).key, 0, 2 * BLOCK_TICKS + 49 - ((2 * BLOCK_TICKS + 49) % 7)],
     ]);
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { HistoryStore } from '../../src/main/store/history-store.js';
+import type { Group } from '../../src/shared/model.js';
 
 /** A fresh folder for one test's database files; `remove()` deletes it (register it with onTestFinished). */
 export function tempDir(prefix = 'goroscope-store-'): { dir: string; file: (name: string) => string; remove: () => void } {
@@ -20,4 +21,13 @@ export function openTempStore(): { store: HistoryStore; file: string } {
     t.remove();
   });
   return { store, file };
+}
+
+/** Group i of a synthetic history: one frame (`main.worker{i}`), a 16-character key, `count` goroutines. */
+export function oneFrameGroup(i: number, count: number): Group {
+  const frames = [{ func: `main.worker${i}`, file: '/src/main.go', line: 10 + i }];
+  return {
+    key: `k${String(i).padStart(15, '0')}`, count, states: {}, leakedCount: 0, maxWaitMinutes: null,
+    blockingSite: frames[0]!, createdBy: null, frames, labels: [], ids: [], isLocked: false,
+  };
 }

@@ -10,7 +10,7 @@ import { analyzeSession } from '../analysis/analyze-session.js';
 import { HistoryStore } from '../store/history-store.js';
 import type { SnapshotRecord } from '../store/types.js';
 import { seededRandom } from './seeded-random.js';
-import { CHROMIUM, PLAYWRIGHT, startServe, stopServe } from './ui-bench.js';
+import { launchBenchChromium, startServe, stopServe } from './ui-bench.js';
 
 // Issue 18: a day of 1 s ticks (86,400 ticks × 200 groups) stored through the recorder's write
 // path, read back as the app and `report` do, analysed, and drawn by the timeline in Chromium
@@ -77,18 +77,11 @@ function writeDay(store: HistoryStore): { session: number; writeMs: number } {
  * downsampled in main and drawn. Also the page's own measure of that draw (data → drawn).
  */
 async function benchFirstDraw(dbPath: string): Promise<Record<string, string | number>> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get install -y chromium`);
   const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const serve = await startServe(repo, dbPath);
   let context: BrowserContext | null = null;
   try {
-    const { chromium } = (await import(PLAYWRIGHT)) as typeof import('playwright-core');
-    context = await chromium.launchPersistentContext(path.join(path.dirname(dbPath), 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    context = await launchBenchChromium(path.join(path.dirname(dbPath), 'profile'));
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(serve.url);
     const open = page.locator('button.session-open', { hasText: SESSION_NAME });

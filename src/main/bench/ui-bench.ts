@@ -8,9 +8,22 @@ import type { BrowserContext, Page, Request } from 'playwright-core';
 import { HistoryStore } from '../store/history-store.js';
 import { seedTimeline, seedWideSnapshot } from './ui-bench-data.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 // A variable, so the bundler leaves the import to Node (playwright-core is a dev tool, not bundled).
-export const PLAYWRIGHT = 'playwright-core';
+const PLAYWRIGHT = 'playwright-core';
+
+/** Headless Chromium with a profile folder of its own, as every UI bench drives it. */
+export async function launchBenchChromium(profileDir: string): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get install -y chromium`);
+  const { chromium } = (await import(PLAYWRIGHT)) as typeof import('playwright-core');
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
 const TICKS = 3_600;
 const SERIES = 50;
 const GROUPS = 5_000;
@@ -205,7 +218,6 @@ export async function runUiBench(): Promise<Record<string, string | number>> {
   const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const corpus = process.env.GOROSCOPE_CORPUS ?? path.resolve(repo, '..', 'shared', 'corpus');
   const dumpFile = path.join(corpus, 'generated', '11-large-50k-leak', 't1.debug2.txt');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get install -y chromium`);
   if (!existsSync(dumpFile)) throw new Error(`corpus file missing: ${dumpFile} (set GOROSCOPE_CORPUS)`);
   const dir = await mkdtemp(path.join(tmpdir(), 'goroscope-ui-bench-'));
   const store = HistoryStore.open(path.join(dir, 'bench.db'));
@@ -217,13 +229,7 @@ export async function runUiBench(): Promise<Record<string, string | number>> {
     seedWideSnapshot(store, GROUPS, Date.now() - TICKS * 2000);
     const seedMs = performance.now() - seedStart;
     serve = await startServe(repo, store.path);
-    const { chromium } = (await import(PLAYWRIGHT)) as typeof import('playwright-core');
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    context = await launchBenchChromium(path.join(dir, 'profile'));
     const page = context.pages()[0] ?? (await context.newPage());
     try {
       const firstLoad = await benchFirstLoad(page, serve.url);

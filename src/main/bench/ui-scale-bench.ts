@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { largeDumpPath } from './scale-bench.js';
-import { CHROMIUM, PLAYWRIGHT, durations, startServe, stopServe, type Serve } from './ui-bench.js';
+import { launchBenchChromium, durations, startServe, stopServe, type Serve } from './ui-bench.js';
 
 // Issue 18's UI targets at 200,000 goroutines, in Debian Chromium against a real `goroscope serve`:
 // the 56 MB debug=2 dump written by test/fixtures/go/many (scale-bench.ts builds it once into
@@ -126,20 +125,13 @@ async function benchLargeDumpUi(page: Page, dump: string): Promise<Record<string
  */
 export async function runUiScaleBench(): Promise<Record<string, string | number>> {
   const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get install -y chromium`);
   const dump = await largeDumpPath(repo);
   const dir = await mkdtemp(path.join(tmpdir(), 'goroscope-ui-scale-'));
   let serve: Serve | null = null;
   let context: BrowserContext | null = null;
   try {
     serve = await startServe(repo, path.join(dir, 'bench.db'));
-    const { chromium } = (await import(PLAYWRIGHT)) as typeof import('playwright-core');
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    context = await launchBenchChromium(path.join(dir, 'profile'));
     const page = context.pages()[0] ?? (await context.newPage());
     try {
       await page.goto(serve.url);
