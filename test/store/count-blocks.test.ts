@@ -85,7 +85,7 @@ describe('count codec', () => {
 });
 
 describe('tick rows codec', () => {
-  it('packs a block\'s snapshot rows by kind and column, and gives them back in (tick, id) order', () => {
+  it('packs a block\'s snapshot rows column by column, and gives them back in (tick, id) order', () => {
     const rows: TickRow[] = [];
     for (let t = 0; t < 6; t++) {
       rows.push([10 + 3 * t, t, 'compact', 'goroutine?debug=1', 1_700_000_000_000 + 1000 * t + (t % 2), 40 + (t === 3 ? 9 : 0), null, null, null, null, null, null, null, 'debug1', 'goroutine']);
@@ -95,6 +95,19 @@ describe('tick rows codec', () => {
     const packed = packTickRows([...rows].reverse());
     expect(unpackTickRows(packed)).toEqual(rows.sort((a, b) => a[1] - b[1] || a[0] - b[0]));
     expect(unpackTickRows(packTickRows([]))).toEqual([]);
+  });
+
+  it('keeps negative steps, huge and fractional numbers, and numbers mixed with strings', () => {
+    const row = (id: number, tick: number, heap: number | null, gc: number | null): TickRow =>
+      [id, tick, 'expvar', '/debug/vars', -5 + tick, 0, null, -3, heap, Number.MAX_SAFE_INTEGER - tick, gc, null, null, 'expvar', null];
+    const rows = [row(1, 0, 2 ** 52, 1.5), row(2, 1, -(2 ** 52), 7), row(3, 2, null, 7), row(4, 3, 0, null)];
+    expect(unpackTickRows(packTickRows(rows))).toEqual(rows);
+  });
+
+  it('refuses a BLOB cut short or of an unknown column type', () => {
+    const packed = packTickRows([[1, 0, 'compact', 'goroutine?debug=1', 1_700_000_000_000, 4, null, null, null, null, null, null, null, 'debug1', 'goroutine']]);
+    expect(() => unpackTickRows(packed.subarray(0, 5))).toThrow(/packed tick rows end at byte 5/);
+    expect(() => unpackTickRows(Uint8Array.from([1, 9]))).toThrow('packed tick rows: unknown column type 9');
   });
 });
 

@@ -122,9 +122,9 @@ export class CountBlocks {
   packedTickRows(sessionId: number): { rows: TickRow[]; fromTick: number } {
     const rows: TickRow[] = [];
     let next = 0;
-    for (const [block, text] of this.st.tickBlocks.all(sessionId) as [number, string][]) {
+    for (const [block, packed] of this.st.tickBlocks.all(sessionId) as [number, Uint8Array][]) {
       if (block !== next) break;
-      for (const r of unpackTickRows(text)) rows.push(r);
+      for (const r of unpackTickRows(packed)) rows.push(r);
       next++;
     }
     return { rows, fromTick: next * BLOCK_TICKS };

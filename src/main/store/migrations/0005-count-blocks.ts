@@ -53,7 +53,7 @@ export function up(db: Database): void {
     CREATE TABLE tick_blocks (
       session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
       block INTEGER NOT NULL,
-      rows TEXT NOT NULL,
+      rows BLOB NOT NULL,
       PRIMARY KEY (session_id, block)
     ) STRICT;
   `);
