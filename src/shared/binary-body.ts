@@ -4,7 +4,8 @@
  * each Uint8Array in it written as `{"$bytes":[offset,length]}`, followed by those bytes; the
  * `x-goroscope-json-bytes` header gives the JSON's length in bytes. The request's schema then
  * validates the decoded input exactly as it validates one that came over IPC (which clones a
- * Uint8Array as it is).
+ * Uint8Array as it is). A Blob in the input (a picked `File`, in the page) is sent the same way, its
+ * bytes read by the browser as it sends the body: the page never copies the file.
  */
 
 export const JSON_BYTES_HEADER = 'x-goroscope-json-bytes';
@@ -13,20 +14,21 @@ export const BINARY_BODY_TYPE = 'application/octet-stream';
 export interface BinaryBody {
   /** The input's JSON (UTF-8), the byte arrays replaced by their place after it. */
   json: Uint8Array<ArrayBuffer>;
-  /** The byte arrays, in the order of their offsets. */
-  parts: Uint8Array<ArrayBuffer>[];
+  /** The byte arrays and Blobs, in the order of their offsets. */
+  parts: (Uint8Array<ArrayBuffer> | Blob)[];
 }
 
-/** The binary body of `input`, or null when it holds no Uint8Array (it then travels as plain JSON). */
+/** The binary body of `input`, or null when it holds no Uint8Array or Blob (it then travels as plain JSON). */
 export function encodeBinaryBody(input: unknown): BinaryBody | null {
-  const parts: Uint8Array<ArrayBuffer>[] = [];
+  const parts: (Uint8Array<ArrayBuffer> | Blob)[] = [];
   let offset = 0;
   const text = JSON.stringify(input, (_key, value: unknown) => {
-    if (!(value instanceof Uint8Array)) return value;
+    if (!(value instanceof Uint8Array) && !(value instanceof Blob)) return value;
     // The contract types its byte arrays over plain ArrayBuffers (z.instanceof(Uint8Array)).
-    parts.push(value as Uint8Array<ArrayBuffer>);
-    const place = { $bytes: [offset, value.byteLength] };
-    offset += value.byteLength;
+    parts.push(value as Uint8Array<ArrayBuffer> | Blob);
+    const length = value instanceof Blob ? value.size : value.byteLength;
+    const place = { $bytes: [offset, length] };
+    offset += length;
     return place;
   });
   return parts.length === 0 ? null : { json: new TextEncoder().encode(text), parts };

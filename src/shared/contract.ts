@@ -177,14 +177,25 @@ const importFileFields = {
    * dump was taken): files are timed by their content, else their order and the import's `intervalMs`. */
   modifiedAtMs: epochMs.optional(),
 };
+/**
+ * A picked file's bytes. Main only ever accepts a Uint8Array; a renderer may hand its client the picked
+ * `Blob` (a `File`) instead, which the client turns into bytes on the wire: the HTTP client puts the
+ * Blob itself in its request body (Chromium streams it from disk, no copy in the page), the bridge
+ * client reads it before the preload (a Blob cannot cross the context bridge). Hence the input type
+ * `Uint8Array | Blob` and the output type `Uint8Array`, while validation accepts a Uint8Array only.
+ */
+const pickedBytes = z.custom<Uint8Array | Blob>((value) => value instanceof Uint8Array).pipe(z.instanceof(Uint8Array));
+
 export const ImportFileSchema = z.discriminatedUnion('encoding', [
   /** Pasted text travels as a string; a file picked in the app as its bytes (no decoding, no base64:
    * IPC clones a Uint8Array, the HTTP client sends it after the JSON in a binary body). `utf8` and
    * `base64` strings are what a JSON-only client sends. */
   z.strictObject({ ...importFileFields, encoding: z.enum(['utf8', 'base64']), data: z.string() }),
-  z.strictObject({ ...importFileFields, encoding: z.literal('bytes'), data: z.instanceof(Uint8Array) }),
+  z.strictObject({ ...importFileFields, encoding: z.literal('bytes'), data: pickedBytes }),
 ]);
 export type ImportFile = z.infer<typeof ImportFileSchema>;
+/** What a renderer hands its client: a picked file's data may still be its Blob (see pickedBytes). */
+export type ImportFileInput = z.input<typeof ImportFileSchema>;
 
 /**
  * The SSH server a target is reached through, as `goroscope record --ssh` takes it. The files are paths

@@ -168,6 +168,20 @@ describe('snapshot.index through the parse worker (serve, the app)', () => {
     expect(asked).toHaveLength(1);
   });
 
+  test('01 t1 debug=2 in shared memory (serve’s binary body): shared with the worker, parsed, kept and indexed as a copy would be', async () => {
+    const file = 't1.debug2.txt';
+    const bytes = readFileSync(path.join(GENERATED, '01-chan-send-no-receiver', file));
+    const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    shared.set(bytes);
+    const { session } = await call<{ session: { id: number } }>('dump.import', { files: [{ name: file, encoding: 'bytes', data: shared }] });
+    const [snapshot] = await call<{ id: number; total: number | null }[]>('snapshot.list', { sessionId: session.id });
+    expect(snapshot!.total).toBe(parseSnapshots(bytes)[0]!.total);
+    expect(Buffer.from(opened.store.rawDump(snapshot!.id)!.bytes).equals(bytes)).toBe(true);
+    asked.length = 0;
+    expect(await call<Index>('snapshot.index', { snapshotId: snapshot!.id })).toEqual(inThread(snapshot!.id, bytes, file));
+    expect(asked.map((a) => [a.what, a.textIndex === null])).toEqual([['held', false]]);
+  });
+
   test('a binary profile: kind none, the worker not asked', async () => {
     const { snapshotId } = await importOne('01-chan-send-no-receiver', 't1.debug0.pb.gz');
     asked.length = 0;

@@ -4,6 +4,8 @@ import { baseName, formatDelta, formatSite, shortFunc } from '../../src/renderer
 import { changeCounts, comparableSnapshots, defaultPair, snapshotLabel } from '../../src/renderer/views/diff/diff-view.js';
 import { frameLines, idsPreview, statesLine } from '../../src/renderer/views/group-detail/group-detail.js';
 import { importFileOf, pastedFile } from '../../src/renderer/views/targets/import-files.js';
+import { withBlobsRead } from '../../src/renderer/client/bridge-client.js';
+import { ImportFileSchema } from '../../src/shared/contract.js';
 import { dumpOfTick, nearestFullDumpTick, snapshotOfTick } from '../../src/renderer/app/tick-selection.js';
 
 describe('format', () => {
@@ -93,10 +95,18 @@ describe('group detail helpers', () => {
 });
 
 describe('import helpers', () => {
-  test('a picked file goes as its bytes, gzip and invalid UTF-8 alike', async () => {
+  test('a picked file goes as its bytes, gzip and invalid UTF-8 alike: the File itself, read only for IPC', async () => {
     const bytes = Uint8Array.of(0x1f, 0x8b, 8, 0, 0xff, 0xfe);
-    const file = await importFileOf(new File([bytes], 'profile.pb.gz', { lastModified: 7 }));
-    expect(file).toEqual({ name: 'profile.pb.gz', modifiedAtMs: 7, encoding: 'bytes', data: bytes });
+    const picked = new File([bytes], 'profile.pb.gz', { lastModified: 7 });
+    const file = importFileOf(picked);
+    expect(file).toEqual({ name: 'profile.pb.gz', modifiedAtMs: 7, encoding: 'bytes', data: picked });
+    expect(file.data).toBe(picked);
+    // The bridge client reads it into bytes (a Blob cannot cross the context bridge); the rest is as it was.
+    const input = { files: [file], intervalMs: 30_000 };
+    expect(await withBlobsRead(input)).toEqual({ files: [{ name: 'profile.pb.gz', modifiedAtMs: 7, encoding: 'bytes', data: bytes }], intervalMs: 30_000 });
+    expect(ImportFileSchema.safeParse(await withBlobsRead(file)).success).toBe(true);
+    // Main accepts bytes only: a Blob reaching a transport unread is refused.
+    expect(ImportFileSchema.safeParse(file).success).toBe(false);
   });
 
   test('pastedFile ignores blank text', () => {

@@ -131,13 +131,21 @@ describe('goroscope serve refuses what it must (in-process server, real api and 
       post('dump.import', body, { 'content-type': BINARY_BODY_TYPE, [JSON_BYTES_HEADER]: jsonBytes, ...headers });
     const encoded = encodeBinaryBody({ name: 'bytes', files: [{ name: 'one.txt', encoding: 'bytes', data: new Uint8Array(dump) }] })!;
     expect(new TextDecoder().decode(encoded.json)).toBe(`{"name":"bytes","files":[{"name":"one.txt","encoding":"bytes","data":{"$bytes":[0,${dump.length}]}}]}`);
-    const ok = await binary(Buffer.concat([encoded.json, ...encoded.parts]), String(encoded.json.byteLength));
+    const ok = await binary(Buffer.concat([encoded.json, ...(encoded.parts as Uint8Array[])]), String(encoded.json.byteLength));
     expect(ok.status).toBe(200);
     const imported = JSON.parse(ok.body).value;
     expect(imported.session.name).toBe('bytes');
     expect(imported.session.ticks).toBe(1);
     const stored = s.opened.store.sessionSeries(imported.session.id);
     expect(Buffer.from(s.opened.store.rawDump(stored.ticks[0]!.fullSnapshotId!)!.bytes).equals(dump)).toBe(true);
+    // The page's way: the picked File itself in the body (a Blob the browser reads as it sends), same wire bytes.
+    const fromFile = encodeBinaryBody({ name: 'bytes', files: [{ name: 'one.txt', encoding: 'bytes', data: new File([dump], 'one.txt') }] })!;
+    expect(fromFile.json).toEqual(encoded.json);
+    const fileBody = Buffer.from(await new Blob([fromFile.json, ...fromFile.parts]).arrayBuffer());
+    const viaFile = await binary(fileBody, String(fromFile.json.byteLength));
+    expect(viaFile.status).toBe(200);
+    const fromBlob = JSON.parse(viaFile.body).value.session.id;
+    expect(Buffer.from(s.opened.store.rawDump(s.opened.store.sessionSeries(fromBlob).ticks[0]!.fullSnapshotId!)!.bytes).equals(dump)).toBe(true);
 
     // Each way the body can be wrong is a 400 saying which, and nothing reaches the api.
     const json = (text: string, tail = dump) => Buffer.concat([Buffer.from(text), tail]);

@@ -93,9 +93,11 @@ class BodyTooLargeError extends Error {}
 /**
  * The request body, or BodyTooLargeError once it passes `maxBytes` (declared or streamed). A declared
  * length is filled in place, sparing a second copy of a 56 MB upload (Node's parser never passes more
- * bytes than the Content-Length it read).
+ * bytes than the Content-Length it read). `shared` holds it in a SharedArrayBuffer: a binary body's
+ * files then reach the parse worker without a copy (posting a shared view shares it), while main reads
+ * the same bytes to compress the raw dump; nothing writes to the body once it is read.
  */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+function readBody(req: IncomingMessage, maxBytes: number, shared: boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const header = req.headers['content-length'];
     const declared = header === undefined ? null : Number(header);
@@ -103,7 +105,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       reject(new BodyTooLargeError());
       return;
     }
-    const filled = declared !== null && Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : null;
+    const filled = declared !== null && Number.isSafeInteger(declared) && declared > 0 ? (shared ? Buffer.from(new SharedArrayBuffer(declared)) : Buffer.allocUnsafe(declared)) : null;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
@@ -189,7 +191,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     let input: unknown;
     try {
-      const body = await readBody(req, maxBodyBytes);
+      const body = await readBody(req, maxBodyBytes, isBinary);
       if (isBinary) input = decodeBinaryBody(body, Number(jsonBytes));
       else input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch (error) {

@@ -132,10 +132,13 @@ export function workerIntake(
 
 /**
  * Posting a view copies its whole buffer: a file that is a slice of a larger upload body (several
- * files in one binary request) is copied out first, so each post copies only itself.
+ * files in one binary request) is copied out first, so each post copies only itself. A view of shared
+ * memory (serve's binary body) is shared, not copied: the worker and main only read it.
  */
 function ownBuffer(bytes: Uint8Array): Uint8Array {
-  return bytes.byteLength * 2 < bytes.buffer.byteLength ? bytes.slice() : bytes;
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  // Uint8Array's slice, not Buffer's (a view): the copy is what keeps the post small.
+  return bytes.byteLength * 2 < bytes.buffer.byteLength ? Uint8Array.prototype.slice.call(bytes) : bytes;
 }
 
 /** The worker's error back as the class its code names, so callers treat it as if parsed here. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ImportFile, SessionSummary } from '../../../shared/contract.js';
+import type { ImportFileInput, SessionSummary } from '../../../shared/contract.js';
 import { useAction } from '../../client/hooks.js';
 import { ErrorNotice } from '../../ui/StatusViews.js';
 import { formatBytes } from '../../ui/format.js';
@@ -31,7 +31,7 @@ export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element
   done.current = onImported;
 
   /** Resolves with the files the import refused, or null when the whole request failed. */
-  const importFiles = async (files: ImportFile[]): Promise<string[] | null> => {
+  const importFiles = async (files: ImportFileInput[]): Promise<string[] | null> => {
     if (files.length === 0) return [];
     const { intervalMs } = intervalRef.current;
     const result = await run.current({ files, ...(intervalMs !== null ? { intervalMs } : {}) });
@@ -43,8 +43,7 @@ export function ImportPanel({ onImported }: ImportPanelProps): React.JSX.Element
     const bytes = list.reduce((n, f) => n + f.size, 0);
     const what = list.length === 1 ? list[0]!.name : `${list.length} files`;
     setPending(`${what} (${formatBytes(bytes)})`);
-    void Promise.all(list.map(importFileOf))
-      .then(importFiles)
+    void importFiles(list.map(importFileOf))
       .finally(() => setPending(null));
   };
   const readAndImportRef = useRef(readAndImport);
