@@ -162,6 +162,8 @@ export function foldedColumns(series: TypedSessionSeries, stacks: readonly store
   };
 }
 
+const EMPTY = new Int32Array(0);
+
 /** One stack's columns read straight from its runs: per column, counted ticks with a count > 0, and their min/max. */
 interface RunColumns {
   stackId: number;
@@ -201,22 +203,59 @@ export function columnsFromRuns(input: ColumnInputs, stacks: readonly store.Stac
   }
   let lastCounted = -1;
   for (let i = n - 1; i >= 0 && lastCounted < 0; i--) if (ticks[i]!.countedSnapshotId !== null) lastCounted = i;
+  // Pass 1, all stacks: only what ranks them (peak, count at the last counted tick) and every
+  // stack's positive counts summed per tick, as differences (prefix-summed below). Cutting runs at
+  // column edges is left to pass 2, for the kept stacks only (~10 of ~200).
   const byStack = new Map<number, RunColumns>();
   const columnsOf = (stackId: number): RunColumns => {
     let c = byStack.get(stackId);
     if (!c) {
-      c = { stackId, positives: new Int32Array(columns), min: new Int32Array(columns).fill(0x7fffffff), max: new Int32Array(columns), last: 0, peak: 0 };
+      c = { stackId, positives: EMPTY, min: EMPTY, max: EMPTY, last: 0, peak: 0 };
       byStack.set(stackId, c);
     }
     return c;
   };
-  // Every stack's positive counts summed per tick, as differences (prefix-summed below).
   const allSum = new Float64Array(n + 1);
-  const add = (c: RunColumns, from: number, to: number, count: number): void => {
+  const rank = (c: RunColumns, from: number, to: number, count: number): void => {
     allSum[from] = allSum[from]! + count;
     allSum[to] = allSum[to]! - count;
     if (count > c.peak) c.peak = count;
     if (from <= lastCounted && lastCounted < to) c.last = count;
+  };
+  // Every stack with a block is a group, even one whose runs there are all absent.
+  for (const [stackId] of counts.blocks) columnsOf(stackId);
+  let packedEnd = 0;
+  forEachRun(counts, n, (stackId) => {
+    const c = columnsOf(stackId);
+    return (from, to, count) => {
+      if (to > packedEnd) packedEnd = to;
+      rank(c, from, to, count);
+    };
+  });
+  for (const [tick] of counts.staged) if (tick < packedEnd) return null;
+  for (const [tick, packed] of counts.staged) {
+    if (tick >= n) continue;
+    decodeTickCounts(packed, (stackId, count) => {
+      if (count > 0) rank(columnsOf(stackId), tick, tick + 1, count);
+      else columnsOf(stackId);
+    });
+  }
+  const siteOf = new Map(stacks.map((s) => [s.key, s.blockingSite]));
+  const ranked = [...byStack.values()]
+    .map((c) => ({ c, key: input.keyOf(c.stackId) }))
+    .sort((a, b) => b.c.last - a.c.last || b.c.peak - a.c.peak || (a.key < b.key ? -1 : 1));
+  const top = ranked.slice(0, maxGroups);
+  // Pass 2, kept stacks only: their runs cut at column edges into per-column min/max, and taken out
+  // of the all-stacks sum, leaving the folded groups' sum per tick.
+  for (const { c } of top) {
+    c.positives = new Int32Array(columns);
+    c.min = new Int32Array(columns).fill(0x7fffffff);
+    c.max = new Int32Array(columns);
+  }
+  const keptById = new Map(top.map(({ c }) => [c.stackId, c]));
+  const keep = (c: RunColumns, from: number, to: number, count: number): void => {
+    allSum[from] = allSum[from]! - count;
+    allSum[to] = allSum[to]! + count;
     for (let t = from; t < to; ) {
       const k = columnOf[t]!;
       const end = Math.min(to, columnEnd[k]!);
@@ -226,40 +265,15 @@ export function columnsFromRuns(input: ColumnInputs, stacks: readonly store.Stac
       t = end;
     }
   };
-  // Every stack with a block is a group, even one whose runs there are all absent.
-  for (const [stackId] of counts.blocks) columnsOf(stackId);
-  let packedEnd = 0;
   forEachRun(counts, n, (stackId) => {
-    const c = columnsOf(stackId);
-    return (from, to, count) => {
-      if (to > packedEnd) packedEnd = to;
-      add(c, from, to, count);
-    };
+    const c = keptById.get(stackId);
+    return c === undefined ? null : (from, to, count) => keep(c, from, to, count);
   });
-  for (const [tick] of counts.staged) if (tick < packedEnd) return null;
   for (const [tick, packed] of counts.staged) {
     if (tick >= n) continue;
     decodeTickCounts(packed, (stackId, count) => {
-      if (count > 0) add(columnsOf(stackId), tick, tick + 1, count);
-      else columnsOf(stackId);
-    });
-  }
-  const siteOf = new Map(stacks.map((s) => [s.key, s.blockingSite]));
-  const ranked = [...byStack.values()]
-    .map((c) => ({ c, key: input.keyOf(c.stackId) }))
-    .sort((a, b) => b.c.last - a.c.last || b.c.peak - a.c.peak || (a.key < b.key ? -1 : 1));
-  const top = ranked.slice(0, maxGroups);
-  // The folded groups' sum per tick: everything, less the kept stacks' runs.
-  const kept = new Set(top.map(({ c }) => c.stackId));
-  const subtract = (from: number, to: number, count: number): void => {
-    allSum[from] = allSum[from]! - count;
-    allSum[to] = allSum[to]! + count;
-  };
-  forEachRun(counts, n, (stackId) => (kept.has(stackId) ? subtract : null));
-  for (const [tick, packed] of counts.staged) {
-    if (tick >= n) continue;
-    decodeTickCounts(packed, (stackId, count) => {
-      if (count > 0 && kept.has(stackId)) subtract(tick, tick + 1, count);
+      const c = keptById.get(stackId);
+      if (count > 0 && c !== undefined) keep(c, tick, tick + 1, count);
     });
   }
   const rest = new Array<number | null>(n);

@@ -125,6 +125,11 @@ export async function runDayBench(work: string): Promise<Record<string, string |
     const apiRuns = [0, 1, 2].map(() => timed(() => foldedColumns(store.sessionTypedSeries(session), store.sessionStacks(session), 10, COLUMNS))[1]);
     // The handler's path since: the columns folded from the stored runs (no per-tick count arrays).
     const runsRuns = [0, 1, 2].map(() => timed(() => columnsFromRuns(store.sessionColumnInputs(session), store.sessionStacks(session), 10, COLUMNS))[1]);
+    // Of which: reading the inputs (tick rows, packed counts), and the fold into columns alone.
+    const inputRuns = [0, 1, 2].map(() => timed(() => store.sessionColumnInputs(session))[1]);
+    const inputs = store.sessionColumnInputs(session);
+    const stackList = store.sessionStacks(session);
+    const foldRuns = [0, 1, 2].map(() => timed(() => columnsFromRuns(inputs, stackList, 10, COLUMNS))[1]);
     const [, plainApiMs] = timed(() => downsampleSeries(foldSeries(store.sessionSeries(session), store.sessionStacks(session), 10), COLUMNS));
     const [loaded, loadMs] = timed(() => loadStoredSession(store, session));
     const [analysis, analyseMs] = timed(() => analyzeSession(loaded.session));
@@ -137,6 +142,8 @@ export async function runDayBench(work: string): Promise<Record<string, string |
       'day of 1 s ticks: series read, Int32Array counts ms (median of 3)': round(median(typedReads)),
       [`day of 1 s ticks: session.series ms (typed read, fold to 10 groups, ${COLUMNS} columns; median of 3)`]: round(median(apiRuns)),
       [`day of 1 s ticks: session.series ms (columns from the stored runs, as the handler does; median of 3)`]: round(median(runsRuns)),
+      'day of 1 s ticks: session.series, of which reading the inputs ms (median of 3)': round(median(inputRuns)),
+      'day of 1 s ticks: session.series, of which the fold into columns ms (median of 3)': round(median(foldRuns)),
       [`day of 1 s ticks: session.series the plain way ms (arrays, fold, then ${COLUMNS} columns)`]: round(plainApiMs),
       'day of 1 s ticks: load for analysis ms (from SQLite)': round(loadMs),
       'day of 1 s ticks: analysis ms': round(analyseMs),
