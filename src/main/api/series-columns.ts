@@ -230,17 +230,11 @@ export function columnsFromRuns(input: ColumnInputs, stacks: readonly store.Stac
   for (const [stackId, firstTick, packed] of counts.blocks) {
     const c = columnsOf(stackId);
     const r = new VarintReader(packed);
-    const end = packed.length;
     let tick = firstTick;
     let peak = c.peak;
-    while (r.at < end) {
-      let length = packed[r.at]!;
-      if (length < 0x80) r.at++;
-      else length = r.read();
-      let value = r.at < end ? packed[r.at]! : 0;
-      if (value < 0x80) {
-        if (r.at < end) r.at++;
-      } else value = r.read();
+    while (!r.done) {
+      const length = r.read();
+      const value = r.read();
       const to = tick + length < n ? tick + length : n;
       if (value > 1 && tick < to) {
         const count = value - 1;
@@ -345,17 +339,10 @@ function forEachRun(counts: PackedSessionCounts, n: number, visitorOf: (stackId:
     const visit = visitorOf(stackId);
     if (visit === null) continue;
     const r = new VarintReader(packed);
-    const end = packed.length;
     let tick = firstTick;
-    while (r.at < end) {
-      // Most lengths and counts are below 128, one byte each: read those here (as series.ts does).
-      let length = packed[r.at]!;
-      if (length < 0x80) r.at++;
-      else length = r.read();
-      let value = r.at < end ? packed[r.at]! : 0;
-      if (value < 0x80) {
-        if (r.at < end) r.at++;
-      } else value = r.read();
+    while (!r.done) {
+      const length = r.read();
+      const value = r.read();
       const to = Math.min(tick + length, n);
       if (value > 1 && tick < to) visit(tick, to, value - 1);
       tick += length;

@@ -161,22 +161,16 @@ function assemble(
     }
     return g;
   };
-  // Inline varint loops (count-codec.ts's formats): a day is 17 million counts. Ticks are numbered
-  // 0…n-1 in the usual session, so a tick is its own index.
+  // The runs are read here rather than through decodeBlockRuns (no call per run): a day is 17 million
+  // counts. Ticks are numbered 0…n-1 in the usual session, so a tick is its own index.
   const isDense = n === 0 || (ticks[0]!.tick === 0 && ticks[n - 1]!.tick === n - 1);
   for (const [stackId, firstTick, packed] of counts.blocks) {
     const series = seriesOf(stackId).counts;
     const r = new VarintReader(packed);
-    const end = packed.length;
     let tick = firstTick;
-    while (r.at < end) {
-      // Most lengths and counts are below 128, one byte each: read those here, the rest by the reader.
-      let length = packed[r.at]!;
-      if (length < 0x80) r.at++;
-      else length = r.read();
-      let value = r.at < end ? packed[r.at]! : 0x80;
-      if (value < 0x80) r.at++;
-      else value = r.read();
+    while (!r.done) {
+      const length = r.read();
+      const value = r.read();
       if (value > 0 && isDense) {
         // A plain loop: Array.prototype.fill is slower than this for runs of a few ticks.
         for (let t = tick, last = Math.min(tick + length, n); t < last; t++) series[t] = value - 1;
