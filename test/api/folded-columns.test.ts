@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/shared/model.js';
 import { downsampleSeries, foldedColumns } from '../../src/main/api/series-columns.js';
 import { foldSeries } from '../../src/main/api/session-views.js';
-import { BLOCK_TICKS } from '../../src/main/store/count-codec.js';
 import { NO_COUNT, untypedCounts } from '../../src/main/store/series.js';
 import { NOT_MEASURED } from '../../src/main/analysis/session.js';
-import type { SnapshotRecord } from '../../src/main/store/types.js';
-import { oneFrameGroup, openTempStore } from '../store/temp-db.js';
+import { oneFrameGroup } from '../store/temp-db.js';
+import { FAILED_TICK, FULL_TICK, SPIKE_TICK, TICKS, seedColumnsHistory } from './columns-history.js';
 
 /**
  * The timeline's downsampled read (Int32Array counts from the store straight to each column's
  * min/max) against the plain one (the contract's arrays, folded, then downsampled), on a real history
  * file of 2.5 blocks: finished blocks, staged ticks of the unfinished one, a failed tick, a full dump.
  */
-const TICKS = Math.floor(BLOCK_TICKS * 2.5);
-const SPIKE_TICK = 5_000;
-const FAILED_TICK = 6_001;
-const FULL_TICK = 4_321;
-const START_MS = 1_700_000_000_000;
 
 /** Group i at tick t: a steady pool with one spike, a leak, a group seen now and then, jittery pools. */
 function countAt(i: number, t: number): number | null {
@@ -27,37 +20,9 @@ function countAt(i: number, t: number): number | null {
   return 3 + ((t * (i + 7)) % 11 === 0 ? 2 : 0);
 }
 
-function snapshotAt(t: number, format: 'debug1' | 'traceback'): Snapshot {
-  const groups = Array.from({ length: 8 }, (_, i) => i).flatMap((i) => (countAt(i, t) === null ? [] : [oneFrameGroup(i, countAt(i, t)!)]));
-  return { format, profile: 'goroutine', total: groups.reduce((n, g) => n + g.count, 0), takenAtMs: null, groups, metrics: null, threadStacks: 0, warnings: [] };
-}
-
-function seed(): { store: ReturnType<typeof openTempStore>['store']; session: number } {
-  const { store } = openTempStore();
-  const session = store.createSession({
-    source: 'recording', name: 'columns', targetUrl: 'http://127.0.0.1:1', startedAtMs: START_MS, intervalMs: 1000, fullEvery: 0,
-    rawRetention: 'none', rawKeepLast: 0, endpoints: ['goroutine', '/debug/vars'],
-  });
-  for (let t = 0; t < TICKS; t++) {
-    const atMs = START_MS + t * 1000;
-    const records: SnapshotRecord[] = [
-      t === FAILED_TICK
-        ? { kind: 'compact', endpoint: 'goroutine?debug=1', atMs, durationMs: 1, bytes: 0, snapshot: null, raw: null, error: { code: 'TIMEOUT', message: 'no answer' } }
-        : { kind: 'compact', endpoint: 'goroutine?debug=1', atMs, durationMs: 1, bytes: 10, snapshot: snapshotAt(t, 'debug1'), error: null, raw: null },
-    ];
-    if (t === FULL_TICK) records.push({ kind: 'full', endpoint: 'goroutine?debug=2', atMs: atMs + 1, durationMs: 1, bytes: 10, snapshot: snapshotAt(t, 'traceback'), error: null, raw: null });
-    if (t % 5 === 0) {
-      const vars: Snapshot = { format: 'expvar', profile: null, total: 30 + (t % 13), takenAtMs: null, groups: [], metrics: { numGoroutine: 30 + (t % 13), threads: 4, heapAllocBytes: 1, heapInuseBytes: 2, gcCycles: 3 }, threadStacks: 0, warnings: [] };
-      records.push({ kind: 'expvar', endpoint: '/debug/vars', atMs: atMs + 2, durationMs: 1, bytes: 10, snapshot: vars, error: null, raw: null });
-    }
-    store.recordTick(session, t, records);
-  }
-  return { store, session };
-}
-
 describe('foldedColumns (the timeline\'s typed read)', () => {
   it('reads the same counts as the plain series, NO_COUNT for null', () => {
-    const { store, session } = seed();
+    const { store, session } = seedColumnsHistory('columns', 8, countAt, true);
     const plain = store.sessionSeries(session);
     const typed = store.sessionTypedSeries(session);
     expect(typed.ticks).toEqual(plain.ticks);
@@ -77,7 +42,7 @@ describe('foldedColumns (the timeline\'s typed read)', () => {
   }, 60_000);
 
   it('equals downsampleSeries(foldSeries(…)) for any columns and fold, and keeps a one-tick spike', () => {
-    const { store, session } = seed();
+    const { store, session } = seedColumnsHistory('columns', 8, countAt, true);
     const plain = store.sessionSeries(session);
     const typed = store.sessionTypedSeries(session);
     const stacks = store.sessionStacks(session);
