@@ -58,25 +58,3 @@ export function formatSplit(split: readonly LabelSplit[], max = 12): string {
   if (split.length > max) shown.push(`… ${split.length - max} more`);
   return shown.join(', ');
 }
-
-/**
- * A label key or value as Go ≥ 1.27 prints it in a traceback header: bare when made of letters,
- * digits, `.`, `/`, `_`, else quoted as `runtime.printquoted` does (printable ASCII kept, `\n \r \t
- * \\ \"`, `\xNN` below 0x7f, `\uNNNN`, `\UNNNNNNNN` above). The dump view finds a value's headers with it.
- */
-export function goTracebackToken(s: string): string {
-  if (/^[A-Za-z0-9./_]*$/.test(s)) return s;
-  let out = '"';
-  for (const ch of s) {
-    const r = ch.codePointAt(0)!;
-    if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\\' || ch === '"') out += `\\${ch}`;
-    else if (r >= 0x20 && r <= 0x7e) out += ch;
-    else if (r < 0x7f) out += `\\x${r.toString(16).padStart(2, '0')}`;
-    else if (r < 0x10000) out += `\\u${r.toString(16).padStart(4, '0')}`;
-    else out += `\\U${r.toString(16).padStart(8, '0')}`;
-  }
-  return `${out}"`;
-}
