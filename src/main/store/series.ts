@@ -60,17 +60,6 @@ export const NO_COUNT = -1;
 export type TypedGroupSeries = Omit<GroupSeries, 'counts'> & { counts: Int32Array };
 export type TypedSessionSeries = Omit<SessionSeries, 'groups'> & { groups: TypedGroupSeries[] };
 
-/** assembleSeries with each group's counts as an Int32Array (NO_COUNT for null). Pure. */
-export function assembleTypedSeries(
-  sessionId: number,
-  rows: readonly TickRow[],
-  counts: PackedSessionCounts,
-  details: readonly DetailCountRow[],
-  keys: ReadonlyMap<number, string>,
-): TypedSessionSeries {
-  return assemble(sessionId, rows, counts, details, keys);
-}
-
 /** HistoryStore.sessionColumnInputs: a session's ticks and its packed counts, not assembled. */
 export interface ColumnInputs {
   sessionId: number;
@@ -130,7 +119,8 @@ export function ticksOfRows(rows: readonly TickRow[]): TickPoint[] {
   return ticks;
 }
 
-function assemble(
+/** assembleSeries with each group's counts as an Int32Array (NO_COUNT for null). Pure. */
+export function assembleTypedSeries(
   sessionId: number,
   rows: readonly TickRow[],
   counts: PackedSessionCounts,
