@@ -14,23 +14,12 @@ import { workerIntake } from '../../src/main/use-cases/worker-intake.js';
 import { ensureCliBuilt } from '../helpers/cli-build.js';
 import { field, repeated, varint } from '../helpers/hostile-inputs.js';
 import { CORPUS_ROOT, REPO_ROOT, corpusFiles } from './corpus.js';
+import { seededRandom } from '../../src/main/bench/seeded-random.js';
 
 const HEAP_LIMIT_MB = 256;
 /** Per input; a bounded parse of these sizes takes milliseconds, the rest is a loaded CI machine. */
 const TIME_BOUND_MS = 3_000;
 const INPUTS_PER_KIND = 60;
-
-/** Small deterministic PRNG (mulberry32): a failure names its seed and input, and reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = (proto: Buffer, r: () => number) => Buffer;
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
@@ -130,7 +119,7 @@ describe('fuzzing protobufs and gzip wrappers within time and memory bounds', ()
 
   for (const [kind, mutate] of Object.entries(PROTO_MUTATIONS)) {
     it(`protobuf: ${kind}`, { timeout: 120_000 }, async () => {
-      const r = rng(kind.length * 7919);
+      const r = seededRandom(kind.length * 7919);
       const outcomes = { parsed: 0, refused: 0 };
       for (let i = 0; i < INPUTS_PER_KIND; i++) {
         const seed = pick(r, seeds);
@@ -144,7 +133,7 @@ describe('fuzzing protobufs and gzip wrappers within time and memory bounds', ()
   }
 
   it('an unmutated corpus profile in every gzip wrapper still parses or is refused by name', { timeout: 60_000 }, async () => {
-    const r = rng(42);
+    const r = seededRandom(42);
     for (const seed of seeds) {
       for (const [wrap, mutate] of Object.entries(GZIP_MUTATIONS)) {
         const outcome = await expectBounded(`${seed.name} ${wrap}`, mutate(gzipSync(seed.proto), r));

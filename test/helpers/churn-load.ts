@@ -5,6 +5,7 @@
 // polls, NATS subscriptions. Times come from a seeded generator, so every run has the same shape.
 
 import net from 'node:net';
+import { seededRandom } from '../../src/main/bench/seeded-random.js';
 
 /** One client: its connection stays open until `close`. */
 export interface LoadClient {
@@ -30,21 +31,9 @@ export interface ChurnLoad {
   stop(): void;
 }
 
-/** Mulberry32: a small seeded generator in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Runs the arrival schedule, opening a client with `open` at each arrival. */
 export function startChurnLoad(open: (onError: (why: string) => void) => LoadClient, options: ChurnLoadOptions): ChurnLoad {
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
   const minLife = options.minLifeMs ?? 2_000;
   const maxLife = options.maxLifeMs ?? 20_000;
   const startedAt = Date.now();
