@@ -7,7 +7,7 @@ import { HistoryStore } from '../../src/main/store/history-store.js';
 import type { TickRow } from '../../src/main/store/series.js';
 import { packTickRows, unpackTickRows } from '../../src/main/store/tick-rows-codec.js';
 import type { NewSession } from '../../src/main/store/types.js';
-import { oneFrameGroup, tempDir } from './temp-db.js';
+import { oneFrameGroup, openTempStore } from './temp-db.js';
 
 const SESSION: NewSession = {
   source: 'recording', name: 'blocks', targetUrl: 'http://127.0.0.1:6060', startedAtMs: 1_700_000_000_000,
@@ -43,16 +43,10 @@ function expectSeries(store: HistoryStore, session: number, ticks: number): void
 }
 
 function openTemp(): { store: HistoryStore; file: string; copy: (name: string) => string } {
-  const t = tempDir();
-  const file = t.file('h.db');
-  const store = HistoryStore.open(file);
-  onTestFinished(() => {
-    store.dispose();
-    t.remove();
-  });
+  const { store, file, sibling } = openTempStore();
   // The files as a process killed now leaves them: the database and its write-ahead log, never checkpointed or closed.
   const copy = (name: string): string => {
-    const to = t.file(name);
+    const to = sibling(name);
     copyFileSync(file, to);
     if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${to}-wal`);
     return to;

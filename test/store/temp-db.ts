@@ -11,8 +11,11 @@ export function tempDir(prefix = 'goroscope-store-'): { dir: string; file: (name
   return { dir, file: (name) => path.join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A HistoryStore on a new file of its own, closed and deleted when the test finishes. */
-export function openTempStore(): { store: HistoryStore; file: string } {
+/**
+ * A HistoryStore on a new file of its own, closed and deleted when the test finishes; `sibling(name)`
+ * is a path in the same folder (deleted with it).
+ */
+export function openTempStore(): { store: HistoryStore; file: string; sibling: (name: string) => string } {
   const t = tempDir();
   const file = t.file('h.db');
   const store = HistoryStore.open(file);
@@ -20,7 +23,7 @@ export function openTempStore(): { store: HistoryStore; file: string } {
     store.dispose();
     t.remove();
   });
-  return { store, file };
+  return { store, file, sibling: t.file };
 }
 
 /** Group i of a synthetic history: one frame (`main.worker{i}`), a 16-character key, `count` goroutines. */
