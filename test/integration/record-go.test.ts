@@ -60,7 +60,7 @@ describe.each(['go1.19', 'go1.27'] as const)('recording the leaky service built 
       for (const t of fullTicks.slice(1)) {
         const tick = series.ticks[t]!;
         expect(tick.leakTotal).toBeGreaterThan(0);
-        const leakedA = series.groups.find((g) => g.stackId === a.stackId)!.leakedCounts[t]!;
+        const leakedA = series.groups.find((g) => g.stackId === a.stackId)!.leaked.get(t)!;
         expect(leakedA).toBeGreaterThan(0);
         // The goroutineleak request ran just before the full dump: its goroutines carry `(leaked)`.
         const full = store.snapshot(tick.fullSnapshotId!);

@@ -5,7 +5,7 @@ import type { Snapshot } from '../../src/shared/model.js';
 import { BLOCK_TICKS, blockCountAt, decodeBlock, decodeTickCounts, encodeBlock, encodeTickCounts } from '../../src/main/store/count-codec.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
 import type { TickRow } from '../../src/main/store/series.js';
-import { packTickRows, unpackTickRows } from '../../src/main/store/tick-rows-codec.js';
+import { packTable, packTickRows, unpackColumns, unpackTickRows } from '../../src/main/store/tick-rows-codec.js';
 import type { NewSession } from '../../src/main/store/types.js';
 import { oneFrameGroup, openTempStore } from './temp-db.js';
 
@@ -98,10 +98,32 @@ describe('tick rows codec', () => {
     expect(unpackTickRows(packTickRows(rows))).toEqual(rows);
   });
 
+  it('run-length codes a steady column and reads it back, nulls and changes of step included', () => {
+    // Ids step by 2, ticks by 1, times by the interval; totals change now and then; a null stretch.
+    const rows: TickRow[] = Array.from({ length: 400 }, (_, t): TickRow => [
+      100 + 2 * t, t, 'compact', 'goroutine?debug=1', 1_700_000_000_000 + 1000 * t + (t === 200 ? 7 : 0), 40 + Math.floor(t / 100),
+      t >= 300 && t < 350 ? null : 12, null, null, null, null, null, null, 'debug1', 'goroutine',
+    ]);
+    const packed = packTickRows(rows);
+    expect(unpackTickRows(packed)).toEqual(rows);
+    // A few bytes per steady integer column, not one or more per row.
+    expect(packTable(rows.map((r) => [r[0], r[1], r[4], r[5], r[6], r[7]]), 6).length).toBeLessThan(80);
+    const { length, columns } = unpackColumns(packed, 15);
+    expect(length).toBe(400);
+    expect(Array.from(columns[0] as Float64Array).slice(0, 3)).toEqual([100, 102, 104]);
+    expect(Number.isNaN((columns[6] as Float64Array)[320]!)).toBe(true);
+  });
+
+  it('refuses a run past the rows, or runs short of them', () => {
+    // One row, one RUNS column: 1 run of 2 rows, then 1 run of 0 rows.
+    expect(() => unpackColumns(Uint8Array.from([1, 2, 1, 2, 3]), 1)).toThrow('packed table: a run of 2 past row 1 before byte 5');
+    expect(() => unpackColumns(Uint8Array.from([2, 2, 1, 1, 3]), 1)).toThrow('packed table: runs of 1 rows, not 2, before byte 5');
+  });
+
   it('refuses a BLOB cut short or of an unknown column type', () => {
     const packed = packTickRows([[1, 0, 'compact', 'goroutine?debug=1', 1_700_000_000_000, 4, null, null, null, null, null, null, null, 'debug1', 'goroutine']]);
-    expect(() => unpackTickRows(packed.subarray(0, 5))).toThrow(/packed tick rows end at byte 5/);
-    expect(() => unpackTickRows(Uint8Array.from([1, 9]))).toThrow('packed tick rows: unknown column type 9');
+    expect(() => unpackTickRows(packed.subarray(0, 5))).toThrow(/packed table ends at byte 5/);
+    expect(() => unpackTickRows(Uint8Array.from([1, 9]))).toThrow('packed table: unknown column type 9');
   });
 });
 
@@ -151,6 +173,30 @@ describe('counts packed per block', () => {
     // Another process writes on (ticks of the same, unfinished block, then past it): blocks merge.
     record(reopened, session, BLOCK_TICKS + 20, 2 * BLOCK_TICKS + 5);
     expectSeries(reopened, session, 2 * BLOCK_TICKS + 5);
+  });
+
+  it('packs the unfinished block when the session ends, and merges a tick written into it later', () => {
+    const { store, file } = openTemp();
+    const session = store.createSession(SESSION);
+    record(store, session, 0, BLOCK_TICKS + 20);
+    store.endSession(session, SESSION.startedAtMs + (BLOCK_TICKS + 20) * 1000);
+    const db = new Database(file, { readonly: true });
+    onTestFinished(() => {
+      db.close();
+    });
+    expect(db.prepare('SELECT count(*) FROM count_staged').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT block FROM tick_blocks ORDER BY block').pluck().all()).toEqual([0, 1]);
+    expect(db.prepare('SELECT block FROM chart_blocks ORDER BY block').pluck().all()).toEqual([0, 1]);
+    expectSeries(store, session, BLOCK_TICKS + 20);
+    expect(store.sessionChartInputs(session)!.ticks.length).toBe(BLOCK_TICKS + 20);
+    // Written on into the packed block: its rows and summary are read again until it is packed anew.
+    record(store, session, BLOCK_TICKS + 20, BLOCK_TICKS + 30);
+    expectSeries(store, session, BLOCK_TICKS + 30);
+    expect(store.sessionChartInputs(session)).toBeNull();
+    record(store, session, BLOCK_TICKS + 30, 2 * BLOCK_TICKS + 1);
+    expectSeries(store, session, 2 * BLOCK_TICKS + 1);
+    expect(db.prepare('SELECT block FROM chart_blocks ORDER BY block').pluck().all()).toEqual([0, 1]);
+    expect(store.sessionChartInputs(session)!.ticks.length).toBe(2 * BLOCK_TICKS + 1);
   });
 
   it('reads the rows again for a packed block that gets a tick written out of order', () => {

@@ -76,7 +76,7 @@ describe('migration 5 (counts packed per block)', () => {
     const expected = (s: number): (number | null)[] =>
       Array.from({ length: TICKS }, (_, tick) => (tick === 9 ? (s === 1 ? 77 : 0) : tick === 12 ? (s === 1 ? 99 : 0) : (compactCount(s, tick) ?? 0)));
     for (const s of STACKS) expect(series.groups.find((g) => g.stackId === s)!.counts, key(s)).toEqual(expected(s));
-    expect(series.groups.find((g) => g.stackId === 1)!.maxWaitMinutes.filter((m) => m !== null)).toEqual([4, 4]);
+    expect([5, 9].map((tick) => store.snapshot(series.ticks[tick]!.fullSnapshotId!).groups[0]!.maxWaitMinutes)).toEqual([4, 4]);
     expect(series.ticks[9]!.errors.map((e) => e.code)).toEqual(['TIMEOUT']);
 
     // Each stored snapshot reads back as before: a packed compact profile, the one with old label

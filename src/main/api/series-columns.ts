@@ -1,7 +1,7 @@
 import type { SessionSeries, TimelineTick } from '../../shared/contract.js';
+import { CHART_TOTALS, type ChartInputs, type ChartTicks } from '../store/chart-blocks.js';
 import { decodeTickCounts, VarintReader } from '../store/count-codec.js';
-import type { PackedSessionCounts } from '../store/count-blocks.js';
-import { untypedCounts, type ColumnInputs, type TypedSessionSeries } from '../store/series.js';
+import { untypedCounts, type TypedSessionSeries } from '../store/series.js';
 import type * as store from '../store/types.js';
 import { foldSeries, toTimelineTick } from './session-views.js';
 
@@ -20,26 +20,56 @@ function extent(v: Values, from: number, to: number): [number | null, number | n
   return [min, max];
 }
 
+/** Where a series' marks are: the indexes of its full dumps and of its failed ticks, ascending. */
+interface TickMarks {
+  full: readonly number[];
+  errors: readonly number[];
+}
+
+/** The marks of ticks as objects. */
+function marksOf(ticks: readonly Pick<TimelineTick, 'fullSnapshotId' | 'errors'>[]): TickMarks {
+  const full: number[] = [];
+  const errors: number[] = [];
+  ticks.forEach((t, i) => {
+    if (t.fullSnapshotId !== null) full.push(i);
+    if (t.errors.length > 0) errors.push(i);
+  });
+  return { full, errors };
+}
+
+/** The index of the first element of ascending `xs` that is at least `x` (xs.length when none). */
+function firstAtLeast(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The last element of ascending `xs` in [from, to) other than `except`, or -1. */
+function lastIn(xs: readonly number[], from: number, to: number, except: number): number {
+  for (let i = firstAtLeast(xs, to) - 1; i >= 0 && xs[i]! >= from; i--) if (xs[i] !== except) return xs[i]!;
+  return -1;
+}
+
 /**
  * The two real ticks that stand for ticks `from…to-1` (at least two), in order: a full dump and a
- * failed tick are preferred over the column's ends, so their marks on the chart survive.
+ * failed tick are preferred over the column's ends, so their marks on the chart survive. Found in the
+ * marks' lists (a few hundred in a day), not by visiting the column's ticks.
  */
-function representatives(ticks: readonly Pick<TimelineTick, 'fullSnapshotId' | 'errors'>[], from: number, to: number): [number, number] {
-  let a = from;
-  for (let i = from; i < to; i++) {
-    if (ticks[i]!.fullSnapshotId !== null) {
-      a = i;
-      break;
-    }
-  }
-  let b = -1;
-  for (let i = to - 1; i >= from && b < 0; i--) if (i !== a && ticks[i]!.errors.length > 0) b = i;
-  for (let i = to - 1; i >= from && b < 0; i--) if (i !== a && ticks[i]!.fullSnapshotId !== null) b = i;
+function representatives(marks: TickMarks, from: number, to: number): [number, number] {
+  const firstFull = marks.full[firstAtLeast(marks.full, from)];
+  const a = firstFull !== undefined && firstFull < to ? firstFull : from;
+  let b = lastIn(marks.errors, from, to, a);
+  if (b < 0) b = lastIn(marks.full, from, to, a);
   if (b < 0) b = a === to - 1 ? from : to - 1;
   return a < b ? [a, b] : [b, a];
 }
 
-const TOTALS = ['compactTotal', 'fullTotal', 'leakTotal', 'numGoroutine', 'goGoroutines'] as const;
+const TOTALS = CHART_TOTALS;
 
 /**
  * The timeline's series cut to `columns` columns of consecutive ticks when it has more than twice as
@@ -55,10 +85,11 @@ export function downsampleSeries(series: SessionSeries, columns: number | undefi
   const groups = series.groups.map((g) => ({ ...g, counts: [] as (number | null)[] }));
   const rest: (number | null)[] = [];
   const totals = TOTALS.map((field) => [field, series.ticks.map((t) => t[field])] as const);
+  const marks = marksOf(series.ticks);
   for (let k = 0; k < columns; k++) {
     const from = Math.floor((k * n) / columns);
     const to = Math.floor(((k + 1) * n) / columns);
-    const [a, b] = representatives(series.ticks, from, to);
+    const [a, b] = representatives(marks, from, to);
     const low: TimelineTick = { ...series.ticks[a]! };
     const high: TimelineTick = { ...series.ticks[b]! };
     for (const [field, values] of totals) [low[field], high[field]] = extent(values, from, to);
@@ -141,10 +172,11 @@ export function foldedColumns(series: TypedSessionSeries, stacks: readonly store
   const groups = top.map(({ g }) => ({ key: g.key, blockingSite: siteOf.get(g.key) ?? null, counts: [] as (number | null)[] }));
   const restColumns: (number | null)[] = [];
   const totals = TOTALS.map((field) => [field, series.ticks.map(totalOf[field])] as const);
+  const marks = marksOf(series.ticks);
   for (let k = 0; k < columns; k++) {
     const from = Math.floor((k * n) / columns);
     const to = Math.floor(((k + 1) * n) / columns);
-    const [a, b] = representatives(series.ticks, from, to);
+    const [a, b] = representatives(marks, from, to);
     const low = toTimelineTick(series.ticks[a]!);
     const high = toTimelineTick(series.ticks[b]!);
     for (const [field, values] of totals) [low[field], high[field]] = extent(values, from, to);
@@ -162,161 +194,216 @@ export function foldedColumns(series: TypedSessionSeries, stacks: readonly store
   };
 }
 
-const EMPTY = new Int32Array(0);
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
-/** One stack's columns read straight from its runs: per column, counted ticks with a count > 0, and their min/max. */
-interface RunColumns {
-  stackId: number;
+/** The timeline tick of chart tick `i`, its totals set by the caller (the column's low or high). */
+function chartTick(ticks: ChartTicks, i: number): TimelineTick {
+  return {
+    tick: i,
+    atMs: ticks.atMs[i]!,
+    countedSnapshotId: orNull(ticks.countedSnapshotId[i]!),
+    fullSnapshotId: orNull(ticks.fullSnapshotId[i]!),
+    compactTotal: null,
+    fullTotal: null,
+    leakTotal: null,
+    numGoroutine: null,
+    goGoroutines: null,
+    errors: ticks.errors.get(i) ?? [],
+  };
+}
+
+/** A kept group's columns: per column, counted ticks with a count > 0, and their min/max. */
+interface KeptColumns {
   positives: Int32Array;
   min: Int32Array;
   max: Int32Array;
-  /** The count at the session's last counted tick (foldSeries' ranking), and the highest count. */
-  last: number;
-  peak: number;
 }
 
+/** The first tick of column k when n ticks are cut into `columns` (as downsampleSeries cuts them). */
+const columnStart = (k: number, n: number, columns: number): number => Math.floor((k * n) / columns);
+
 /**
- * `foldedColumns` of the same session read without a per-tick count array per stack (a day is 200 ×
- * 86,400): each stored run `[tick, tick + length)` is cut at column edges and folded into the column's
- * min/max, so the work follows the runs, not the ticks; a one-tick spike is its own run and survives.
- * A tick counted without the stack counts 0 (as in the assembled series). The folded groups' sum per
- * tick comes from one difference array (all stacks' runs, minus the kept ones'). Returns null when the
- * session is not the plain shape this handles — ticks not numbered 0…n-1, counts from full dumps or
- * leak profiles, staged ticks inside a packed block, or few enough ticks to send whole — and the caller
- * then takes `foldedColumns(store.sessionTypedSeries(…))`. Pure; equal to foldedColumns in every value.
+ * The per-tick work of `columnsFromChart`, as methods called per run and per column rather than
+ * closures made per request or one long function: a day's first timeline draw runs in a process that
+ * has optimised nothing yet, and small functions called thousands of times are optimised within the
+ * request, where a long loop inside one large function is compiled on the stack and thrown away again.
  */
-export function columnsFromRuns(input: ColumnInputs, stacks: readonly store.StackInfo[], maxGroups: number, columns: number): SessionSeries | null {
-  const { ticks, counts } = input;
-  const n = ticks.length;
-  if (input.hasDetails || n <= 2 * columns || ticks[0]!.tick !== 0 || ticks[n - 1]!.tick !== n - 1) return null;
-  const columnOf = new Int32Array(n);
-  const columnEnd = new Int32Array(columns);
-  const counted = new Int32Array(columns);
-  for (let k = 0; k < columns; k++) {
-    const from = Math.floor((k * n) / columns);
-    const to = Math.floor(((k + 1) * n) / columns);
-    columnEnd[k] = to;
-    for (let i = from; i < to; i++) {
-      columnOf[i] = k;
-      if (ticks[i]!.countedSnapshotId !== null) counted[k] = counted[k]! + 1;
+class ColumnFolder {
+  /** Column of each tick, and the tick after each column. */
+  readonly columnOf: Int32Array;
+  readonly columnEnd: Int32Array;
+  /** The kept groups' counts per tick, as differences (a run costs the same whatever its length). */
+  readonly keptDiff: Float64Array;
+  /** Lowest and highest of the current column: the totals (CHART_TOTALS' order), then the rest. */
+  readonly low = new Float64Array(TOTALS.length + 1);
+  readonly high = new Float64Array(TOTALS.length + 1);
+  countedIn = 0;
+  private keptSum = 0;
+
+  constructor(
+    private readonly ticks: ChartTicks,
+    /** Every stack's positive counts per tick (NaN where nothing was counted). */
+    private readonly sum: Float64Array,
+    readonly columns: number,
+  ) {
+    const n = ticks.length;
+    this.columnOf = new Int32Array(n);
+    this.columnEnd = new Int32Array(columns);
+    this.keptDiff = new Float64Array(n + 1);
+    for (let k = 0; k < columns; k++) {
+      this.columnEnd[k] = columnStart(k + 1, n, columns);
+      this.columnOf.fill(k, columnStart(k, n, columns), this.columnEnd[k]);
     }
   }
-  let lastCounted = -1;
-  for (let i = n - 1; i >= 0 && lastCounted < 0; i--) if (ticks[i]!.countedSnapshotId !== null) lastCounted = i;
-  // Pass 1, all stacks: only what ranks them (peak, count at the last counted tick) and every
-  // stack's positive counts summed per tick, as differences (prefix-summed below). Cutting runs at
-  // column edges is left to pass 2, for the kept stacks only (~10 of ~200).
-  const byStack = new Map<number, RunColumns>();
-  const columnsOf = (stackId: number): RunColumns => {
-    let c = byStack.get(stackId);
-    if (!c) {
-      c = { stackId, positives: EMPTY, min: EMPTY, max: EMPTY, last: 0, peak: 0 };
-      byStack.set(stackId, c);
-    }
-    return c;
-  };
-  const allSum = new Float64Array(n + 1);
-  const rank = (c: RunColumns, from: number, to: number, count: number): void => {
-    allSum[from] = allSum[from]! + count;
-    allSum[to] = allSum[to]! - count;
-    if (count > c.peak) c.peak = count;
-    if (from <= lastCounted && lastCounted < to) c.last = count;
-  };
-  // Every stack with a block is a group, even one whose runs there are all absent.
-  for (const [stackId] of counts.blocks) columnsOf(stackId);
-  let packedEnd = 0;
-  // Pass 1 over the packed blocks, inlined (forEachRun's decoding, without a call per run): the
-  // ~5.5 million runs of a day make this loop most of the fold.
-  for (const [stackId, firstTick, packed] of counts.blocks) {
-    const c = columnsOf(stackId);
-    const r = new VarintReader(packed);
-    let tick = firstTick;
-    let peak = c.peak;
-    while (!r.done) {
-      const length = r.read();
-      const value = r.read();
-      const to = tick + length < n ? tick + length : n;
-      if (value > 1 && tick < to) {
-        const count = value - 1;
-        if (to > packedEnd) packedEnd = to;
-        allSum[tick] = allSum[tick]! + count;
-        allSum[to] = allSum[to]! - count;
-        if (count > peak) peak = count;
-        if (tick <= lastCounted && lastCounted < to) c.last = count;
-      }
-      tick += length;
-    }
-    c.peak = peak;
-  }
-  for (const [tick] of counts.staged) if (tick < packedEnd) return null;
-  for (const [tick, packed] of counts.staged) {
-    if (tick >= n) continue;
-    decodeTickCounts(packed, (stackId, count) => {
-      if (count > 0) rank(columnsOf(stackId), tick, tick + 1, count);
-      else columnsOf(stackId);
-    });
-  }
-  const siteOf = new Map(stacks.map((s) => [s.key, s.blockingSite]));
-  const ranked = [...byStack.values()]
-    .map((c) => ({ c, key: input.keyOf(c.stackId) }))
-    .sort((a, b) => b.c.last - a.c.last || b.c.peak - a.c.peak || (a.key < b.key ? -1 : 1));
-  const top = ranked.slice(0, maxGroups);
-  // Pass 2, kept stacks only: their runs cut at column edges into per-column min/max, and taken out
-  // of the all-stacks sum, leaving the folded groups' sum per tick.
-  for (const { c } of top) {
-    c.positives = new Int32Array(columns);
-    c.min = new Int32Array(columns).fill(0x7fffffff);
-    c.max = new Int32Array(columns);
-  }
-  const keptById = new Map(top.map(({ c }) => [c.stackId, c]));
-  const keep = (c: RunColumns, from: number, to: number, count: number): void => {
-    allSum[from] = allSum[from]! - count;
-    allSum[to] = allSum[to]! + count;
-    for (let t = from; t < to; ) {
-      const k = columnOf[t]!;
-      const end = Math.min(to, columnEnd[k]!);
+
+  /** A kept group's run of `count` over ticks [from, to): into its columns' min/max, out of the rest. */
+  keep(c: KeptColumns, from: number, to: number, count: number): void {
+    this.keptDiff[from] = this.keptDiff[from]! + count;
+    this.keptDiff[to] = this.keptDiff[to]! - count;
+    for (let t = from, k = this.columnOf[from]!; t < to; k++) {
+      const end = Math.min(to, this.columnEnd[k]!);
       c.positives[k] = c.positives[k]! + (end - t);
       if (count < c.min[k]!) c.min[k] = count;
       if (count > c.max[k]!) c.max[k] = count;
       t = end;
     }
-  };
-  forEachRun(counts, n, (stackId) => {
-    const c = keptById.get(stackId);
-    return c === undefined ? null : (from, to, count) => keep(c, from, to, count);
+  }
+
+  /** A kept group's packed block (count-codec.ts runs), cut at the session's last tick. */
+  keepBlock(c: KeptColumns, firstTick: number, packed: Uint8Array): void {
+    const n = this.ticks.length;
+    const r = new VarintReader(packed);
+    for (let tick = firstTick; !r.done; ) {
+      const length = r.read();
+      const value = r.read();
+      const to = Math.min(tick + length, n);
+      if (value > 1 && tick < to) this.keep(c, tick, to, value - 1);
+      tick += length;
+    }
+  }
+
+  /**
+   * Visits ticks [from, to), called for columns in order: counted ticks, each total's low and high,
+   * and the folded groups' sum (NaN where nothing was counted: comparisons with NaN are false).
+   */
+  scan(from: number, to: number): void {
+    const { low, high, keptDiff, sum } = this;
+    const counted = this.ticks.countedSnapshotId;
+    low.fill(Infinity);
+    high.fill(-Infinity);
+    let countedIn = 0;
+    let keptSum = this.keptSum;
+    for (let i = from; i < to; i++) {
+      keptSum += keptDiff[i]!;
+      const rest = sum[i]! - keptSum;
+      if (rest < low[REST]!) low[REST] = rest;
+      if (rest > high[REST]!) high[REST] = rest;
+      if (!Number.isNaN(counted[i]!)) countedIn++;
+    }
+    this.keptSum = keptSum;
+    this.countedIn = countedIn;
+    TOTALS.forEach((field, f) => this.scanTotal(this.ticks[field], f, from, to));
+  }
+
+  private scanTotal(values: Float64Array, f: number, from: number, to: number): void {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = from; i < to; i++) {
+      const x = values[i]!;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    this.low[f] = min;
+    this.high[f] = max;
+  }
+
+  /** The current column's low (side 0) or high (side 1) of field f, null when nothing was seen. */
+  extent(f: number, side: 0 | 1): number | null {
+    if (this.high[f]! === -Infinity) return null;
+    return side === 0 ? this.low[f]! : this.high[f]!;
+  }
+}
+
+const REST = TOTALS.length;
+
+/**
+ * `foldedColumns` of the same session from its chart summaries (store/chart-blocks.ts), equal to it in
+ * every value, without a per-tick count array per stack: the groups are ranked from each block's
+ * per-stack peak and last count, the folded groups' sum per tick is the stored sum of every stack less
+ * the kept groups' counts, and only the kept groups' runs are decoded, each cut at column edges into
+ * the column's min/max (a one-tick spike is its own run and survives). Counts outside the packed
+ * blocks (`loose`: the unfinished block, ticks a full dump counted) are decoded as they are. The
+ * ticks are then visited once, column by column. Returns null for a series short enough to send
+ * whole (the caller takes the plain way). Pure.
+ */
+export function columnsFromChart(input: ChartInputs, maxGroups: number, columns: number): SessionSeries | null {
+  const { ticks } = input;
+  const n = ticks.length;
+  if (n <= 2 * columns) return null;
+  const counted = ticks.countedSnapshotId;
+  let lastCounted = -1;
+  for (let i = n - 1; i >= 0 && lastCounted < 0; i--) if (!Number.isNaN(counted[i]!)) lastCounted = i;
+  // Ranking (foldSeries' order): each group's count at the last counted tick, then its peak.
+  const rank = new Map<number, { last: number; peak: number }>();
+  for (const [stackId, s] of input.stacks) rank.set(stackId, { last: s.lastTick === lastCounted && s.lastCount > 0 ? s.lastCount : 0, peak: s.peak });
+  // Every stack's positive counts summed per tick: the packed blocks' stored sums (NaN where nothing
+  // was counted), plus the loose ticks.
+  const sum = ticks.countSum.slice();
+  for (const [tick, packed] of input.loose) {
+    if (tick >= n) continue;
+    decodeTickCounts(packed, (stackId, count) => {
+      let r = rank.get(stackId);
+      if (!r) rank.set(stackId, (r = { last: 0, peak: 0 }));
+      if (count <= 0) return;
+      sum[tick] = sum[tick]! + count;
+      if (count > r.peak) r.peak = count;
+      if (tick === lastCounted) r.last = count;
+    });
+  }
+  const ranked = [...rank]
+    .map(([stackId, r]) => ({ stackId, ...r, ...input.headOf(stackId) }))
+    .sort((a, b) => b.last - a.last || b.peak - a.peak || (a.key < b.key ? -1 : 1));
+  const top = ranked.slice(0, maxGroups);
+  // The kept groups' runs: cut at column edges into min/max, and taken out of the sum.
+  const folder = new ColumnFolder(ticks, sum, columns);
+  const kept = top.map(({ stackId }): KeptColumns => {
+    const c = { positives: new Int32Array(columns), min: new Int32Array(columns).fill(0x7fffffff), max: new Int32Array(columns) };
+    for (const [firstTick, packed] of input.runsOf(stackId)) folder.keepBlock(c, firstTick, packed);
+    return c;
   });
-  for (const [tick, packed] of counts.staged) {
+  const keptById = new Map(top.map(({ stackId }, g) => [stackId, kept[g]!]));
+  for (const [tick, packed] of input.loose) {
     if (tick >= n) continue;
     decodeTickCounts(packed, (stackId, count) => {
       const c = keptById.get(stackId);
-      if (count > 0 && c !== undefined) keep(c, tick, tick + 1, count);
+      if (count > 0 && c !== undefined) folder.keep(c, tick, tick + 1, count);
     });
-  }
-  const rest = new Array<number | null>(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    sum += allSum[i]!;
-    rest[i] = ticks[i]!.countedSnapshotId === null ? null : sum;
   }
   const out: TimelineTick[] = [];
-  const groups = top.map(({ key }) => ({ key, blockingSite: siteOf.get(key) ?? null, counts: [] as (number | null)[] }));
+  const groups = top.map(({ key, blockingSite }) => ({ key, blockingSite, counts: [] as (number | null)[] }));
   const restColumns: (number | null)[] = [];
-  const totals = TOTALS.map((field) => [field, ticks.map(totalOf[field])] as const);
+  const marks: TickMarks = { full: [], errors: [...ticks.errors.keys()].sort((x, y) => x - y) };
+  for (let i = 0; i < n; i++) if (!Number.isNaN(ticks.fullSnapshotId[i]!)) (marks.full as number[]).push(i);
   for (let k = 0; k < columns; k++) {
-    const from = Math.floor((k * n) / columns);
-    const to = columnEnd[k]!;
-    const [a, b] = representatives(ticks, from, to);
-    const low = toTimelineTick(ticks[a]!);
-    const high = toTimelineTick(ticks[b]!);
-    for (const [field, values] of totals) [low[field], high[field]] = extent(values, from, to);
-    out.push(low, high);
-    top.forEach(({ c }, g) => {
+    const from = columnStart(k, n, columns);
+    const to = folder.columnEnd[k]!;
+    folder.scan(from, to);
+    const [a, b] = representatives(marks, from, to);
+    const first = chartTick(ticks, a);
+    const second = chartTick(ticks, b);
+    TOTALS.forEach((field, f) => {
+      first[field] = folder.extent(f, 0);
+      second[field] = folder.extent(f, 1);
+    });
+    out.push(first, second);
+    const { countedIn } = folder;
+    kept.forEach((c, g) => {
       const column = groups[g]!.counts;
-      if (counted[k] === 0) column.push(null, null);
-      else if (c.positives[k]! < counted[k]!) column.push(0, c.max[k]!);
+      if (countedIn === 0) column.push(null, null);
+      else if (c.positives[k]! < countedIn) column.push(0, c.max[k]!);
       else column.push(c.min[k]!, c.max[k]!);
     });
-    restColumns.push(...extent(rest, from, to));
+    restColumns.push(folder.extent(REST, 0), folder.extent(REST, 1));
   }
   return {
     sessionId: input.sessionId,
@@ -326,26 +413,4 @@ export function columnsFromRuns(input: ColumnInputs, stacks: readonly store.Stac
     restGroups: ranked.length - top.length,
     downsampled: { sessionTicks: n, columns, ticksPerColumn: n / columns },
   };
-}
-
-type RunVisitor = (from: number, to: number, count: number) => void;
-
-/**
- * For each packed block (count-codec.ts), asks `visitorOf` its stack's visitor (once per block, not per
- * run; null skips the block undecoded) and calls it for each run of a positive count, cut at tick `n`.
- */
-function forEachRun(counts: PackedSessionCounts, n: number, visitorOf: (stackId: number) => RunVisitor | null): void {
-  for (const [stackId, firstTick, packed] of counts.blocks) {
-    const visit = visitorOf(stackId);
-    if (visit === null) continue;
-    const r = new VarintReader(packed);
-    let tick = firstTick;
-    while (!r.done) {
-      const length = r.read();
-      const value = r.read();
-      const to = Math.min(tick + length, n);
-      if (value > 1 && tick < to) visit(tick, to, value - 1);
-      tick += length;
-    }
-  }
 }

@@ -8,7 +8,7 @@ import type { AnalysisPort } from './ports.js';
 import { importUploads } from '../use-cases/import-uploads.js';
 import { foldSeries, groupRows, toSessionSummary, toSnapshotInfo } from './session-views.js';
 import { fleetFieldsOf } from '../use-cases/stored-report.js';
-import { columnsFromRuns, foldedColumns } from './series-columns.js';
+import { columnsFromChart, foldedColumns } from './series-columns.js';
 import type { SessionSummary as StoredSummary } from '../store/types.js';
 import { lastDumpText } from './last-dump-text.js';
 import { dumpViewIndexes } from './dump-view-index.js';
@@ -39,11 +39,11 @@ export function sessionHandlers(ctx: ApiContext) {
     return info;
   };
 
-  // The timeline's columns: from the stored runs when the session allows, else from the typed series.
+  // The timeline's columns: from the chart summaries when the session has them, else from the typed series.
   const timelineColumns = (sessionId: number, maxGroups: number, columns: number): RequestOutput<'session.series'> => {
-    const stacks = store.sessionStacks(sessionId);
-    return columnsFromRuns(store.sessionColumnInputs(sessionId), stacks, maxGroups, columns)
-      ?? foldedColumns(store.sessionTypedSeries(sessionId), stacks, maxGroups, columns);
+    const chart = store.sessionChartInputs(sessionId);
+    return (chart && columnsFromChart(chart, maxGroups, columns))
+      ?? foldedColumns(store.sessionTypedSeries(sessionId), store.sessionStacks(sessionId), maxGroups, columns);
   };
 
   return {

@@ -10,6 +10,7 @@ import { registerIpc } from '../transport/ipc.js';
 import { appUrlFor, externalUrlToOpen, isFrameNavigationAllowed } from './window-policy.js';
 import { DB_FILE_NAME } from '../use-cases/session-history.js';
 import { DisposableStore } from '../../shared/lifecycle.js';
+import { warmUpColumns } from '../api/warm-up-columns.js';
 
 // The only module that imports electron: the window with its security defaults, the history in the
 // user-data folder, and the contract over IPC.
@@ -90,6 +91,8 @@ void app.whenReady().then(() => {
   // Imports are parsed in a worker thread (out/main/parse-worker.js), never on the main process's loop.
   const intake = workerIntake(new URL('./parse-worker.js', import.meta.url), DEFAULT_MAX_INPUT_BYTES);
   intake.warmUp();
+  // The timeline's read of a long session, run once on made-up data before anyone opens one.
+  setImmediate(warmUpColumns);
   disposables.add(intake);
   opened = openApi(dbPath, app.getVersion(), { store: { nativeBinding: electronSqliteBinding() }, config, isLocalUser: true, intake });
   disposables.add(

@@ -10,6 +10,7 @@ import { loadProjectConfig, PROJECT_FILE } from '../use-cases/project-config.js'
 import { startHttpServer } from '../transport/http.js';
 import { isLoopbackHost } from '../transport/http-guards.js';
 import { collectDirs } from './report-command.js';
+import { warmUpColumns } from '../api/warm-up-columns.js';
 
 interface ServeOptions {
   port: string;
@@ -78,6 +79,8 @@ export function registerServe(program: Command): void {
       // other clients or the recordings this server runs.
       const intake = workerIntake(new URL('./parse-worker.js', import.meta.url), options.maxBytes);
       intake.warmUp();
+      // The timeline's read of a long session, run once on made-up data before anyone opens one.
+      setImmediate(warmUpColumns);
       const opened = openApi(resolveDbPath(options.db), '0.1.0', {
         config,
         isSshAllowed: options.allowRemote !== true,

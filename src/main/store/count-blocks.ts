@@ -8,7 +8,8 @@ import {
   encodeBlock,
   encodeTickCounts,
 } from './count-codec.js';
-import { SERIES_TICK_COLUMNS, type TickRow } from './series.js';
+import { packChartBlock, type BlockRuns } from './chart-blocks.js';
+import { SERIES_TICK_COLUMNS, ticksOfRows, type TickRow } from './series.js';
 import { packTickRows, unpackTickRows } from './tick-rows-codec.js';
 
 /** A session's packed counts as stored: compacted blocks, and the tick rows of its unfinished block. */
@@ -35,7 +36,23 @@ export const COUNT_QUERIES = {
   tickBlocks: 'SELECT block, rows FROM tick_blocks WHERE session_id = ? ORDER BY block',
   lastTickBlock: 'SELECT max(block) FROM tick_blocks WHERE session_id = ?',
   blockTickRows: `SELECT ${SERIES_TICK_COLUMNS} FROM snapshots WHERE session_id = ? AND tick >= ? AND tick < ? ORDER BY tick, id`,
+  blockRuns: 'SELECT stack_id, first_tick, last_tick, counts FROM count_blocks WHERE session_id = ? AND block = ?',
+  stackRuns: 'SELECT first_tick, counts FROM count_blocks WHERE session_id = ? AND stack_id = ? ORDER BY block',
+  lastCountBlock: 'SELECT max(block) FROM count_blocks WHERE session_id = ?',
+  chartBlocks: 'SELECT block, ticks, stacks FROM chart_blocks WHERE session_id = ? ORDER BY block',
+  lastChartBlock: 'SELECT max(block) FROM chart_blocks WHERE session_id = ?',
+  /** Stacks of the full dumps and leak profiles of ticks [from, to) (the partial index of migration 6). */
+  detailStacks: `SELECT DISTINCT g.stack_id FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id
+    WHERE s.session_id = ? AND s.kind IN ('full', 'leak') AND s.tick >= ? AND s.tick < ? AND s.error_code IS NULL`,
+  snapshotCounts: 'SELECT stack_id, count FROM group_counts WHERE snapshot_id = ? ORDER BY stack_id',
 } as const;
+
+/** A session's chart summaries as stored (chart-blocks.ts): blocks 0…n-1, and what is not summarised yet. */
+export interface StoredChartBlocks {
+  blocks: [block: number, ticks: Uint8Array, stacks: Uint8Array][];
+  /** The first tick after the summarised blocks: rows and counts from there on are read as they are. */
+  fromTick: number;
+}
 
 interface SessionState {
   /** The highest tick with counts (-1: none). */
@@ -44,6 +61,8 @@ interface SessionState {
   lastTickBlock: number;
   /** The block of the oldest tick row not yet compacted, or null. */
   stagedBlock: number | null;
+  /** The highest block with a chart summary (`chart_blocks`, always 0…this without a gap; -1: none). */
+  lastChartBlock: number;
 }
 
 /**
@@ -82,6 +101,16 @@ export class CountBlocks {
       blockTickRows: p(COUNT_QUERIES.blockTickRows).raw(),
       upsertTickBlock: p('INSERT INTO tick_blocks (session_id, block, rows) VALUES (?, ?, ?) ON CONFLICT (session_id, block) DO UPDATE SET rows = excluded.rows'),
       dropTickBlocks: p('DELETE FROM tick_blocks WHERE session_id = ? AND block >= ?'),
+      blockRuns: p(COUNT_QUERIES.blockRuns).raw(),
+      stackRuns: p(COUNT_QUERIES.stackRuns).raw(),
+      lastCountBlock: p(COUNT_QUERIES.lastCountBlock).pluck(),
+      chartBlocks: p(COUNT_QUERIES.chartBlocks).raw(),
+      lastChartBlock: p(COUNT_QUERIES.lastChartBlock).pluck(),
+      detailStacks: p(COUNT_QUERIES.detailStacks).pluck(),
+      snapshotCounts: p(COUNT_QUERIES.snapshotCounts).raw(),
+      upsertChartBlock: p(`INSERT INTO chart_blocks (session_id, block, ticks, stacks) VALUES (?, ?, ?, ?)
+        ON CONFLICT (session_id, block) DO UPDATE SET ticks = excluded.ticks, stacks = excluded.stacks`),
+      dropChartBlocks: p('DELETE FROM chart_blocks WHERE session_id = ? AND block >= ?'),
     };
   }
 
@@ -110,9 +139,28 @@ export class CountBlocks {
    */
   beforeTick(sessionId: number, tick: number): void {
     const s = this.stateOf(sessionId);
-    if (blockOf(tick) > s.lastTickBlock) return;
-    this.st.dropTickBlocks.run(sessionId, blockOf(tick));
-    s.lastTickBlock = blockOf(tick) - 1;
+    const block = blockOf(tick);
+    if (block <= s.lastTickBlock) {
+      this.st.dropTickBlocks.run(sessionId, block);
+      s.lastTickBlock = block - 1;
+    }
+    // Its chart summary too: the next compaction writes it again from the rows as they are then.
+    if (block <= s.lastChartBlock) {
+      this.st.dropChartBlocks.run(sessionId, block);
+      s.lastChartBlock = block - 1;
+    }
+  }
+
+  /**
+   * The session ended: its unfinished block is packed now (counts, rows and chart summary), so a
+   * finished session reads packed blocks only. A tick written later into that block is merged
+   * (`writeBlock`) and its summaries are written again, as after a restart.
+   */
+  finish(sessionId: number): void {
+    const s = this.stateOf(sessionId);
+    if (s.lastTick < 0) return;
+    this.compact(sessionId, s.lastTick + 1);
+    s.stagedBlock = null;
   }
 
   /**
@@ -130,6 +178,36 @@ export class CountBlocks {
     return { rows, fromTick: next * BLOCK_TICKS };
   }
 
+  /** The session's chart summaries, 0… without a gap (the rest is read as it is). */
+  chartBlocks(sessionId: number): StoredChartBlocks {
+    const blocks: StoredChartBlocks['blocks'] = [];
+    for (const row of this.st.chartBlocks.all(sessionId) as StoredChartBlocks['blocks']) {
+      if (row[0] !== blocks.length) break;
+      blocks.push(row);
+    }
+    return { blocks, fromTick: blocks.length * BLOCK_TICKS };
+  }
+
+  /** The highest block with packed counts, or -1. */
+  lastCountBlock(sessionId: number): number {
+    return (this.st.lastCountBlock.get(sessionId) as number | null) ?? -1;
+  }
+
+  /** The stacks in the full dumps and leak profiles of ticks [from, to). */
+  detailStacks(sessionId: number, from: number, to: number): number[] {
+    return this.st.detailStacks.all(sessionId, from, to) as number[];
+  }
+
+  /** A snapshot's counts kept as rows (a full dump), as a `count_staged` row packs them. */
+  snapshotCounts(snapshotId: number): Buffer {
+    return encodeTickCounts((this.st.snapshotCounts.all(snapshotId) as [number, number][]).map(([stackId, count]) => ({ stackId, count })));
+  }
+
+  /** One stack's packed blocks, in tick order: first tick and runs. */
+  stackRuns(sessionId: number, stackId: number): [firstTick: number, counts: Buffer][] {
+    return this.st.stackRuns.all(sessionId, stackId) as [number, Buffer][];
+  }
+
   /** Forgets what is cached of a session (its tick transaction rolled back, or it was removed). */
   forget(sessionId: number): void {
     this.sessions.delete(sessionId);
@@ -139,8 +217,13 @@ export class CountBlocks {
   sessionCounts(sessionId: number): PackedSessionCounts {
     return {
       blocks: this.st.sessionBlocks.all(sessionId) as PackedSessionCounts['blocks'],
-      staged: this.st.sessionStaged.all(sessionId) as PackedSessionCounts['staged'],
+      staged: this.stagedTicks(sessionId),
     };
+  }
+
+  /** The staged tick rows (the unfinished block), in tick order. */
+  stagedTicks(sessionId: number): PackedSessionCounts['staged'] {
+    return this.st.sessionStaged.all(sessionId) as PackedSessionCounts['staged'];
   }
 
   /**
@@ -185,7 +268,8 @@ export class CountBlocks {
       const last = this.st.lastTick.get(sessionId) as number | null;
       const oldest = this.st.oldestStaged.get(sessionId) as number | null;
       const lastTickBlock = this.st.lastTickBlock.get(sessionId) as number | null;
-      s = { lastTick: last ?? -1, stagedBlock: oldest === null ? null : blockOf(oldest), lastTickBlock: lastTickBlock ?? -1 };
+      const lastChartBlock = this.st.lastChartBlock.get(sessionId) as number | null;
+      s = { lastTick: last ?? -1, stagedBlock: oldest === null ? null : blockOf(oldest), lastTickBlock: lastTickBlock ?? -1, lastChartBlock: lastChartBlock ?? -1 };
       this.sessions.set(sessionId, s);
     }
     return s;
@@ -204,15 +288,26 @@ export class CountBlocks {
         else stacks.set(stackId, [[tick, count]]);
       });
     }
+    const s = this.stateOf(sessionId);
+    const rowsOf = new Map<number, TickRow[]>();
     for (const [block, stacks] of byBlock) {
       for (const [stackId, points] of stacks) this.writeBlock(sessionId, block, stackId, points);
       // The block's snapshot rows, as the series reads them: its ticks are all written by now.
       const rows = this.st.blockTickRows.all(sessionId, block * BLOCK_TICKS, (block + 1) * BLOCK_TICKS) as TickRow[];
+      rowsOf.set(block, rows);
       this.st.upsertTickBlock.run(sessionId, block, packTickRows(rows));
-      const s = this.stateOf(sessionId);
       s.lastTickBlock = Math.max(s.lastTickBlock, block);
     }
     this.st.clearStaged.run(sessionId, beforeTick);
+    // Chart summaries of every block up to the last one packed, from the stored runs and rows: also a
+    // block with no counts (its compact requests all failed), and one dropped by a late tick.
+    for (let block = s.lastChartBlock + 1; block <= blockOf(beforeTick - 1); block++) {
+      const rows = rowsOf.get(block) ?? (this.st.blockTickRows.all(sessionId, block * BLOCK_TICKS, (block + 1) * BLOCK_TICKS) as TickRow[]);
+      const from = block * BLOCK_TICKS;
+      const summary = packChartBlock(block, ticksOfRows(rows), this.st.blockRuns.all(sessionId, block) as BlockRuns, this.detailStacks(sessionId, from, from + BLOCK_TICKS));
+      this.st.upsertChartBlock.run(sessionId, block, summary.ticks, summary.stacks);
+      s.lastChartBlock = block;
+    }
   }
 
   private writeBlock(sessionId: number, block: number, stackId: number, points: [number, number][]): void {

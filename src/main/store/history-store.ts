@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { GoroscopeError, InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import type { DumpFormat, Group, ProfileKind, Snapshot } from '../../shared/model.js';
+import { ChartTicksBuilder, mergeStackStats, unpackStackStats, type ChartInputs, type StackStat } from './chart-blocks.js';
 import { CountBlocks, type PackedSessionCounts } from './count-blocks.js';
 import { FleetHistory } from './fleet-store.js';
 import { migrate } from './migrations/index.js';
@@ -10,7 +11,7 @@ import { packIds, unpackIds } from './id-packing.js';
 import { decompressRaw, type RawBlob, type RawEncoding } from './raw-dump.js';
 import { frameJson, frameOf, framesJson, framesOf, groupOf, metricsOf, sessionOf, snapshotInfoOf, type Row } from './rows.js';
 import { labelSetKey } from '../../shared/labels.js';
-import { assembleSeries, assembleTypedSeries, SERIES_TICK_COLUMNS, ticksOfRows, type ColumnInputs, type DetailCountRow, type TickRow, type TypedSessionSeries } from './series.js';
+import { assembleSeries, assembleTypedSeries, SERIES_TICK_COLUMNS, ticksOfRows, type DetailCountRow, type TickRow, type TypedSessionSeries } from './series.js';
 import {
   isRawKept,
   type FullDumpIds,
@@ -33,7 +34,7 @@ const BUSY_TIMEOUT_MS = 5_000;
  */
 export const HOT_QUERIES = {
   seriesTicks: `SELECT ${SERIES_TICK_COLUMNS} FROM snapshots WHERE session_id = ? AND tick >= ? ORDER BY tick, id`,
-  seriesDetails: `SELECT s.tick, s.kind, g.stack_id, g.count, g.leaked, g.max_wait_minutes
+  seriesDetails: `SELECT s.tick, s.kind, g.stack_id, g.count
     FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id
     WHERE s.session_id = ? AND s.kind IN ('full', 'leak') AND s.error_code IS NULL`,
   fullDumpIds: `SELECT s.id, s.tick, s.at_ms, gi.stack_id, st.key, gi.ids
@@ -104,6 +105,7 @@ export class HistoryStore {
   private readonly cachedThisTick: { key: string; id: number; isNew: boolean }[] = [];
   private readonly st;
   private readonly recordTickTx;
+  private readonly endSessionTx;
   private readonly createSessionTx;
   /** Fleets (many instances, one session each, under one fleet session): see fleet-store.ts. */
   readonly fleets: FleetHistory;
@@ -156,6 +158,10 @@ export class HistoryStore {
         WHERE s.session_id = ? ORDER BY s.tick, s.id`),
       rawDump: p('SELECT r.encoding, r.original_bytes, r.data, s.format FROM raw_dumps r JOIN snapshots s ON s.id = r.snapshot_id WHERE r.snapshot_id = ?'),
     };
+    this.endSessionTx = db.transaction((sessionId: number, endedAtMs: number) => {
+      if (this.st.endSession.run(endedAtMs, sessionId).changes === 0) throw noSession(sessionId);
+      this.counts.finish(sessionId);
+    });
     this.recordTickTx = db.transaction((sessionId: number, tick: number, records: readonly SnapshotRecord[]) =>
       this.writeTick(sessionId, tick, records),
     );
@@ -206,8 +212,9 @@ export class HistoryStore {
     this.st.heartbeat.run(atMs, sessionId);
   }
 
+  /** Marks the session ended and packs its unfinished block (count-blocks.ts `finish`), in one transaction. */
   endSession(sessionId: number, endedAtMs: number): void {
-    if (this.st.endSession.run(endedAtMs, sessionId).changes === 0) throw noSession(sessionId);
+    this.endSessionTx(sessionId, endedAtMs);
   }
 
   /**
@@ -272,13 +279,45 @@ export class HistoryStore {
   }
 
   /**
-   * What the timeline's columns need without per-tick count arrays (api/series-columns.ts
-   * `columnsFromRuns`): the ticks, the packed counts as stored, and whether any full dump or leak
-   * profile adds counts (then the caller takes the typed series instead).
+   * What the timeline's columns read (api/series-columns.ts `columnsFromChart`): the finished blocks'
+   * chart summaries (chart-blocks.ts), the rest of the ticks row by row, and the counts not in packed
+   * blocks. Null when the session is not in that shape (counts packed without a summary, ticks not
+   * numbered 0…n-1): the caller then assembles the series.
    */
-  sessionColumnInputs(sessionId: number): ColumnInputs {
-    const { rows, counts, details } = this.seriesInputs(sessionId);
-    return { sessionId, ticks: ticksOfRows(rows), counts, hasDetails: details.length > 0, keyOf: (stackId) => this.stackKeyOf(stackId) };
+  sessionChartInputs(sessionId: number): ChartInputs | null {
+    this.session(sessionId);
+    const chart = this.counts.chartBlocks(sessionId);
+    if (this.counts.lastCountBlock(sessionId) >= chart.blocks.length) return null;
+    const builder = new ChartTicksBuilder();
+    const stacks = new Map<number, StackStat>();
+    for (const [, ticks, stats] of chart.blocks) {
+      builder.addPacked(ticks);
+      mergeStackStats(stacks, unpackStackStats(stats));
+    }
+    builder.addTicks(ticksOfRows(this.st.seriesTicks.all(sessionId, chart.fromTick) as TickRow[]));
+    const ticks = builder.done();
+    if (ticks === null) return null;
+    const staged = this.counts.stagedTicks(sessionId);
+    if (staged.some(([tick]) => tick < chart.fromTick)) return null;
+    const loose: ChartInputs['loose'] = staged;
+    const unsummarised = this.counts.detailStacks(sessionId, chart.fromTick, Number.MAX_SAFE_INTEGER);
+    mergeStackStats(stacks, unsummarised.map((stackId) => ({ stackId, peak: 0, lastTick: -1, lastCount: 0 })));
+    // Ticks whose compact request failed are counted by their full dump, kept as rows.
+    for (let i = 0; i < ticks.length; i++) {
+      const full = ticks.fullSnapshotId[i]!;
+      if (full === ticks.countedSnapshotId[i]) loose.push([i, this.counts.snapshotCounts(full)]);
+    }
+    return {
+      sessionId,
+      ticks,
+      stacks,
+      loose,
+      runsOf: (stackId) => this.counts.stackRuns(sessionId, stackId),
+      headOf: (stackId) => {
+        const row = this.st.stack.get(stackId) as Row;
+        return { key: row.key as string, blockingSite: frameOf(row.blocking_site) };
+      },
+    };
   }
 
   private seriesInputs(sessionId: number): { rows: TickRow[]; counts: PackedSessionCounts; details: DetailCountRow[] } {

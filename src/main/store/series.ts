@@ -27,7 +27,7 @@ export type TickRow = [
 ];
 
 /** A raw row of HOT_QUERIES.seriesDetails (full dumps and leak profiles), in its column order. */
-export type DetailCountRow = [tick: number, kind: SnapshotKind, stackId: number, count: number, leaked: number, maxWaitMinutes: number | null];
+export type DetailCountRow = [tick: number, kind: SnapshotKind, stackId: number, count: number];
 
 function metricsOf(r: TickRow): RuntimeMetrics {
   return { numGoroutine: r[6], threads: r[7], heapAllocBytes: r[8], heapInuseBytes: r[9], gcCycles: r[10] };
@@ -59,16 +59,6 @@ export const NO_COUNT = -1;
 /** A stack's counts per tick as an Int32Array, NO_COUNT where the tick counted nothing. */
 export type TypedGroupSeries = Omit<GroupSeries, 'counts'> & { counts: Int32Array };
 export type TypedSessionSeries = Omit<SessionSeries, 'groups'> & { groups: TypedGroupSeries[] };
-
-/** HistoryStore.sessionColumnInputs: a session's ticks and its packed counts, not assembled. */
-export interface ColumnInputs {
-  sessionId: number;
-  ticks: TickPoint[];
-  counts: PackedSessionCounts;
-  /** A full dump or leak profile adds counts: the columns must then come from the assembled series. */
-  hasDetails: boolean;
-  keyOf: (stackId: number) => string;
-}
 
 /** A typed series' counts as the contract's arrays (null for NO_COUNT). */
 export function untypedCounts(counts: Int32Array): (number | null)[] {
@@ -137,16 +127,11 @@ export function assembleTypedSeries(
   // Templates copied per stack: 0 where the tick has a counted snapshot, else null.
   // (Int32Array only: one element kind keeps the hot loops below monomorphic.)
   const zeros = Int32Array.from(ticks, (t) => (t.countedSnapshotId === null ? NO_COUNT : 0));
-  // Most groups of a long session never were in a leak profile or a full dump: their leaked counts and
-  // waits are all null. They share one frozen array (a day of 200 groups would otherwise allocate 35
-  // million nulls); the first write to a group's series gives it its own copy.
-  const nulls = Object.freeze(ticks.map(() => null as number | null)) as (number | null)[];
-  const own = (values: (number | null)[]): (number | null)[] => (values === nulls ? nulls.slice() : values);
   const byStack = new Map<number, TypedGroupSeries>();
   const seriesOf = (stackId: number): TypedGroupSeries => {
     let g = byStack.get(stackId);
     if (!g) {
-      g = { stackId, key: keys.get(stackId) ?? '', counts: zeros.slice(), leakedCounts: nulls, maxWaitMinutes: nulls };
+      g = { stackId, key: keys.get(stackId) ?? '', counts: zeros.slice(), leaked: new Map() };
       byStack.set(stackId, g);
     }
     return g;
@@ -189,17 +174,13 @@ export function assembleTypedSeries(
     const i = indexOfTick[c[0]];
     if (i === undefined) continue;
     const g = seriesOf(c[2]);
-    if (c[1] === 'leak') {
-      (g.leakedCounts = own(g.leakedCounts))[i] = c[3];
-    } else {
-      (g.maxWaitMinutes = own(g.maxWaitMinutes))[i] = c[5];
-      if (!hasCompact[i]) g.counts[i] = c[3];
-    }
+    if (c[1] === 'leak') g.leaked.set(i, c[3]);
+    else if (!hasCompact[i]) g.counts[i] = c[3];
   }
   // Ticks with a leak profile: stacks absent from it leaked none.
   for (let i = 0; i < n; i++) {
     if (ticks[i]!.leakSnapshotId === null) continue;
-    for (const g of byStack.values()) if (g.leakedCounts[i] === null) (g.leakedCounts = own(g.leakedCounts))[i] = 0;
+    for (const g of byStack.values()) if (!g.leaked.has(i)) g.leaked.set(i, 0);
   }
   return { sessionId, ticks, groups: [...byStack.values()] };
 }

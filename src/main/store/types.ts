@@ -84,14 +84,14 @@ export type TickPoint = z.infer<typeof TickPointSchema>;
 /**
  * One stack's counts over a session, aligned with `SessionSeries.ticks`: the contract's series group
  * (`counts`: 0 when the counted snapshot lacks the group, null when the tick has none) with its stack's
- * id and, per tick, what only full dumps and leak profiles tell.
+ * id and what its goroutineleak profiles tell. (Wait minutes, states and ids are read from the full
+ * dumps themselves: a per-tick array of them per group was most of a day's read once a session had
+ * full dumps, as every recording does.)
  */
 export const GroupSeriesSchema = SeriesGroupSchema.pick({ key: true, counts: true }).extend({
   stackId: id,
-  /** Per tick: goroutines of this stack in the goroutineleak profile; null when none was taken. */
-  leakedCounts: z.array(count.nullable()),
-  /** Per tick: longest wait in the full dump (minutes); null when no full dump or no wait printed. */
-  maxWaitMinutes: z.array(GroupSchema.shape.maxWaitMinutes),
+  /** Per tick index with a goroutineleak profile: this stack's goroutines in it (0 when absent from it). */
+  leaked: z.map(z.number().int().nonnegative(), count),
 });
 export type GroupSeries = z.infer<typeof GroupSeriesSchema>;
 

@@ -48,14 +48,9 @@ export function loadStoredSession(store: HistoryStore, sessionId: number, { shou
   for (const stack of store.sessionStacks(sessionId)) {
     builder.defineGroup({ key: stack.key, frames: stack.frames, blockingSite: stack.blockingSite, createdBy: stack.createdBy });
   }
-  // Leaked counts exist only at ticks with a goroutineleak profile: visit those, not every tick.
-  const leakTicks = series.ticks.flatMap((t, i) => (t.leakSnapshotId === null ? [] : [i]));
   for (const g of series.groups) {
     builder.setCountSeries(g.key, g.counts);
-    for (const t of leakTicks) {
-      const n = g.leakedCounts[t];
-      if (n !== null && n !== undefined) builder.setLeaked(t, g.key, n);
-    }
+    for (const [t, n] of g.leaked) builder.setLeaked(t, g.key, n);
   }
   for (const t of series.ticks) {
     if (t.fullSnapshotId === null) continue;

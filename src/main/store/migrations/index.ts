@@ -5,6 +5,7 @@ import * as m0002 from './0002-session-heartbeat.js';
 import * as m0003 from './0003-label-sets.js';
 import * as m0004 from './0004-fleet-instances.js';
 import * as m0005 from './0005-count-blocks.js';
+import * as m0006 from './0006-chart-blocks.js';
 
 export interface Migration {
   version: number;
@@ -15,7 +16,7 @@ export interface Migration {
  * Every migration, oldest first, numbered 1, 2, 3, … with no gap: the file's `user_version` says which
  * have run. A shipped migration is never edited: add `NNNN-what.ts` with the next number instead.
  */
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
