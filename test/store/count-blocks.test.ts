@@ -114,6 +114,15 @@ describe('tick rows codec', () => {
     expect(Number.isNaN((columns[6] as Float64Array)[320]!)).toBe(true);
   });
 
+  it('refuses a dictionary index past its values, a text past the end, and a dictionary that is not one', () => {
+    // One row, one VALUES column: a dictionary of one value (["a"], 5 bytes), then index 1.
+    const dictionary = [...new TextEncoder().encode('["a"]')];
+    expect(() => unpackColumns(Uint8Array.from([1, 1, 5, ...dictionary, 1]), 1)).toThrow('packed table: value 1 of a dictionary of 1 before byte 9');
+    expect(() => unpackColumns(Uint8Array.from([1, 1, 9, ...dictionary]), 1)).toThrow('packed table ends at byte 8, inside a text of 9 bytes');
+    const notArray = [...new TextEncoder().encode('{"a":1}')];
+    expect(() => unpackColumns(Uint8Array.from([1, 1, notArray.length, ...notArray, 0]), 1)).toThrow("packed table: a column's dictionary is not a JSON array of values");
+  });
+
   it('refuses a run past the rows, or runs short of them', () => {
     // One row, one RUNS column: 1 run of 2 rows, then 1 run of 0 rows.
     expect(() => unpackColumns(Uint8Array.from([1, 2, 1, 2, 3]), 1)).toThrow('packed table: a run of 2 past row 1 before byte 5');

@@ -1,9 +1,9 @@
 import type { SessionSeries, TimelineTick } from '../../shared/contract.js';
 import { CHART_TOTALS, type ChartInputs, type ChartTicks } from '../store/chart-blocks.js';
 import { decodeTickCounts, VarintReader } from '../store/count-codec.js';
-import { untypedCounts, type TypedSessionSeries } from '../store/series.js';
+import { goGoroutinesOf, numGoroutineOf, toTimelineTick, untypedCounts, type TypedSessionSeries } from '../store/series.js';
 import type * as store from '../store/types.js';
-import { foldSeries, toTimelineTick } from './session-views.js';
+import { foldSeries } from './session-views.js';
 
 type Values = readonly (number | null)[];
 
@@ -141,8 +141,8 @@ const totalOf: Record<(typeof TOTALS)[number], (t: store.TickPoint) => number | 
   compactTotal: (t) => t.compactTotal,
   fullTotal: (t) => t.fullTotal,
   leakTotal: (t) => t.leakTotal,
-  numGoroutine: (t) => t.expvar?.numGoroutine ?? null,
-  goGoroutines: (t) => t.prometheus?.numGoroutine ?? null,
+  numGoroutine: numGoroutineOf,
+  goGoroutines: goGoroutinesOf,
 };
 
 /**

@@ -39,12 +39,14 @@ export function sessionHandlers(ctx: ApiContext) {
     return info;
   };
 
-  // The timeline's columns: from the chart summaries when the session has them, else from the typed series.
-  const timelineColumns = (sessionId: number, maxGroups: number, columns: number): RequestOutput<'session.series'> => {
-    const chart = store.sessionChartInputs(sessionId);
-    return (chart && columnsFromChart(chart, maxGroups, columns))
-      ?? foldedColumns(store.sessionTypedSeries(sessionId), store.sessionStacks(sessionId), maxGroups, columns);
-  };
+  // The timeline's columns: from the chart summaries when the session has them, else from the typed
+  // series; read in one transaction (the kept groups' runs are read during the fold).
+  const timelineColumns = (sessionId: number, maxGroups: number, columns: number): RequestOutput<'session.series'> =>
+    store.consistentRead(() => {
+      const chart = store.sessionChartInputs(sessionId);
+      return (chart && columnsFromChart(chart, maxGroups, columns))
+        ?? foldedColumns(store.sessionTypedSeries(sessionId), store.sessionStacks(sessionId), maxGroups, columns);
+    });
 
   return {
     'session.list': (): RequestOutput<'session.list'> =>

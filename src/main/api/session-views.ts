@@ -1,4 +1,5 @@
-import type { GroupRow, SessionSeries, SessionSummary, SnapshotInfo, Suspect, TimelineTick } from '../../shared/contract.js';
+import type { GroupRow, SessionSeries, SessionSummary, SnapshotInfo, Suspect } from '../../shared/contract.js';
+import { toTimelineTick } from '../store/series.js';
 import type { Group, Snapshot } from '../../shared/model.js';
 import type * as store from '../store/types.js';
 
@@ -26,22 +27,6 @@ export function toSessionSummary(s: store.SessionSummary, isRecording: boolean, 
 
 export function toSnapshotInfo(s: store.SnapshotInfo): SnapshotInfo {
   return { ...s, error: s.error === null ? null : { code: s.error.code, message: s.error.message } };
-}
-
-export function toTimelineTick(t: store.TickPoint): TimelineTick {
-  return {
-    tick: t.tick,
-    atMs: t.atMs,
-    countedSnapshotId: t.countedSnapshotId,
-    fullSnapshotId: t.fullSnapshotId,
-    compactTotal: t.compactTotal,
-    fullTotal: t.fullTotal,
-    leakTotal: t.leakTotal,
-    numGoroutine: t.expvar?.numGoroutine ?? null,
-    // The store keeps Prometheus' go_goroutines in the metrics' numGoroutine field.
-    goGoroutines: t.prometheus?.numGoroutine ?? null,
-    errors: t.errors.map((e) => ({ code: e.code, message: e.message, kind: e.kind, endpoint: e.endpoint })),
-  };
 }
 
 function lastCount(counts: readonly (number | null)[]): number {

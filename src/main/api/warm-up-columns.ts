@@ -1,4 +1,5 @@
 import type { SessionSeries } from '../../shared/contract.js';
+import { toDisposable, type Disposable } from '../../shared/lifecycle.js';
 import { ChartTicksBuilder, mergeStackStats, packChartBlock, unpackStackStats, type ChartInputs, type StackStat } from '../store/chart-blocks.js';
 import { BLOCK_TICKS, encodeBlock } from '../store/count-codec.js';
 import type { TickPoint } from '../store/types.js';
@@ -49,4 +50,20 @@ export function warmUpColumns(): SessionSeries | null {
     headOf: (stackId) => ({ key: `warm-up-${stackId}`, blockingSite: null }),
   };
   return columnsFromChart(input, 10, Math.floor(ticks / 8));
+}
+
+/**
+ * Runs `warmUpColumns` once the current start-up work is done (the next turn of the event loop). A
+ * failure is a bug to report, never a reason to stop: `onError` gets it and start-up goes on.
+ * Disposing before it ran cancels it.
+ */
+export function scheduleColumnsWarmUp(onError: (error: unknown) => void): Disposable {
+  const immediate = setImmediate(() => {
+    try {
+      warmUpColumns();
+    } catch (error) {
+      onError(error);
+    }
+  });
+  return toDisposable(() => clearImmediate(immediate));
 }

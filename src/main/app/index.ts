@@ -10,7 +10,7 @@ import { registerIpc } from '../transport/ipc.js';
 import { appUrlFor, externalUrlToOpen, isFrameNavigationAllowed } from './window-policy.js';
 import { DB_FILE_NAME } from '../use-cases/session-history.js';
 import { DisposableStore } from '../../shared/lifecycle.js';
-import { warmUpColumns } from '../api/warm-up-columns.js';
+import { scheduleColumnsWarmUp } from '../api/warm-up-columns.js';
 
 // The only module that imports electron: the window with its security defaults, the history in the
 // user-data folder, and the contract over IPC.
@@ -92,7 +92,7 @@ void app.whenReady().then(() => {
   const intake = workerIntake(new URL('./parse-worker.js', import.meta.url), DEFAULT_MAX_INPUT_BYTES);
   intake.warmUp();
   // The timeline's read of a long session, run once on made-up data before anyone opens one.
-  setImmediate(warmUpColumns);
+  disposables.add(scheduleColumnsWarmUp((error) => console.error('goroscope: timeline warm-up failed (a bug; the app goes on):', error)));
   disposables.add(intake);
   opened = openApi(dbPath, app.getVersion(), { store: { nativeBinding: electronSqliteBinding() }, config, isLocalUser: true, intake });
   disposables.add(

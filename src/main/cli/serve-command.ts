@@ -10,7 +10,7 @@ import { loadProjectConfig, PROJECT_FILE } from '../use-cases/project-config.js'
 import { startHttpServer } from '../transport/http.js';
 import { isLoopbackHost } from '../transport/http-guards.js';
 import { collectDirs } from './report-command.js';
-import { warmUpColumns } from '../api/warm-up-columns.js';
+import { scheduleColumnsWarmUp } from '../api/warm-up-columns.js';
 
 interface ServeOptions {
   port: string;
@@ -80,7 +80,7 @@ export function registerServe(program: Command): void {
       const intake = workerIntake(new URL('./parse-worker.js', import.meta.url), options.maxBytes);
       intake.warmUp();
       // The timeline's read of a long session, run once on made-up data before anyone opens one.
-      setImmediate(warmUpColumns);
+      const warmUp = scheduleColumnsWarmUp((error) => process.stderr.write(`goroscope serve: timeline warm-up failed (a bug; serving on): ${String(error)}\n`));
       const opened = openApi(resolveDbPath(options.db), '0.1.0', {
         config,
         isSshAllowed: options.allowRemote !== true,
@@ -108,6 +108,7 @@ export function registerServe(program: Command): void {
         await server.close();
       } finally {
         signalled.dispose();
+        warmUp.dispose();
         await opened.close();
         intake.dispose();
       }

@@ -1,6 +1,7 @@
 import type { TimelineTick } from '../../shared/contract.js';
 import type { Frame } from '../../shared/model.js';
-import { BLOCK_TICKS, VarintReader } from './count-codec.js';
+import { BLOCK_TICKS, decodeBlockRuns } from './count-codec.js';
+import { toTimelineTick } from './series.js';
 import { packTable, tableLength, unpackColumns, unpackColumnsInto, type PackedColumn, type Value } from './tick-rows-codec.js';
 import type { TickPoint } from './types.js';
 
@@ -45,15 +46,13 @@ export interface StackStat {
  */
 export type ChartTicks = { length: number; errors: Map<number, TimelineTick['errors']> } & { [F in NumberField]: Float64Array };
 
-/** One tick's chart row from its TickPoint and its count sum (null: not counted from the runs). */
-function chartRow(t: TickPoint, countSum: number | null): Value[] {
+/** One tick's chart row from its TickPoint and its count sum (null: not counted). */
+function chartRow(point: TickPoint, countSum: number | null): Value[] {
+  const t = toTimelineTick(point);
   return [
-    t.tick, t.atMs, t.countedSnapshotId, t.fullSnapshotId, t.compactTotal, t.fullTotal, t.leakTotal,
-    t.expvar?.numGoroutine ?? null,
-    // The store keeps Prometheus' go_goroutines in the metrics' numGoroutine field.
-    t.prometheus?.numGoroutine ?? null,
+    t.tick, t.atMs, t.countedSnapshotId, t.fullSnapshotId, t.compactTotal, t.fullTotal, t.leakTotal, t.numGoroutine, t.goGoroutines,
     countSum,
-    t.errors.length === 0 ? null : JSON.stringify(t.errors.map((e) => ({ code: e.code, message: e.message, kind: e.kind, endpoint: e.endpoint }))),
+    t.errors.length === 0 ? null : JSON.stringify(t.errors),
   ];
 }
 
@@ -62,7 +61,8 @@ export type BlockRuns = readonly (readonly [stackId: number, firstTick: number, 
 
 /**
  * The chart summary of block `block`: its ticks (TickPoints from its rows), its stacks' runs, and the
- * stacks of its full dumps and leak profiles. Returns the two BLOBs of a `chart_blocks` row.
+ * stacks of its full dumps and leak profiles. Returns the two BLOBs of a `chart_blocks` row. Throws
+ * RangeError for damaged runs.
  */
 export function packChartBlock(block: number, ticks: readonly TickPoint[], runs: BlockRuns, detailStacks: readonly number[]): { ticks: Uint8Array; stacks: Uint8Array } {
   const base = block * BLOCK_TICKS;
@@ -71,29 +71,31 @@ export function packChartBlock(block: number, ticks: readonly TickPoint[], runs:
   for (const [stackId, firstTick, lastTick, counts] of runs) {
     let peak = 0;
     let lastCount = 0;
-    const r = new VarintReader(counts);
-    for (let tick = firstTick; !r.done; ) {
-      const length = r.read();
-      const value = r.read();
-      if (value > 0) lastCount = value - 1;
-      if (value > 1) {
-        if (value - 1 > peak) peak = value - 1;
-        for (let t = tick; t < tick + length; t++) sums[t - base] = sums[t - base]! + value - 1;
-      }
-      tick += length;
-    }
+    decodeBlockRuns(counts, firstTick, (from, to, count) => {
+      lastCount = count;
+      if (count === 0) return;
+      if (count > peak) peak = count;
+      for (let t = from; t <= to; t++) sums[t - base] = sums[t - base]! + count;
+    });
     stats.push([stackId, peak, lastTick, lastCount]);
   }
   // A stack seen only in the block's full dumps or leak profiles is a group too (0 where compact counted).
   const counted = new Set(runs.map((r) => r[0]));
-  for (const stackId of detailStacks) if (!counted.has(stackId)) stats.push([stackId, 0, -1, 0]);
+  for (const stackId of detailStacks) {
+    if (counted.has(stackId)) continue;
+    const u = uncountedStack(stackId);
+    stats.push([u.stackId, u.peak, u.lastTick, u.lastCount]);
+  }
   return {
     ticks: packTable(ticks.map((t) => chartRow(t, t.countedSnapshotId === null ? null : sums[t.tick - base]!)), CHART_TICK_FIELDS.length),
     stacks: packTable(stats, STACK_STAT_COLUMNS),
   };
 }
 
-/** The stacks of a `chart_blocks` row. */
+/** A stack seen only in full dumps or leak profiles: a group whose counts are all 0. */
+export const uncountedStack = (stackId: number): StackStat => ({ stackId, peak: 0, lastTick: -1, lastCount: 0 });
+
+/** The stacks of a `chart_blocks` row. Throws RangeError for a damaged BLOB. */
 export function unpackStackStats(bytes: Uint8Array): StackStat[] {
   const { length, columns } = unpackColumns(bytes, STACK_STAT_COLUMNS);
   const [stackId, peak, lastTick, lastCount] = columns as Float64Array[];
@@ -125,6 +127,7 @@ export class ChartTicksBuilder {
     this.parts.push({ rows: rows.length, columns });
   }
 
+  /** Throws RangeError for a damaged summary. */
   done(): ChartTicks | null {
     const length = this.parts.reduce((n, p) => n + p.rows, 0);
     const out = { length, errors: new Map() } as ChartTicks;
@@ -168,7 +171,6 @@ const NUMBER_FIELDS = CHART_TICK_FIELDS.slice(1, ERRORS) as NumberField[];
 function numbers(column: PackedColumn): Float64Array {
   return column instanceof Float64Array ? column : Float64Array.from(column, (v) => (typeof v === 'number' ? v : NaN));
 }
-
 
 /** Stats of one stack over blocks, merged into `into`: the highest peak, the latest last tick. */
 export function mergeStackStats(into: Map<number, StackStat>, stats: readonly StackStat[]): void {

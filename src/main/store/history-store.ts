@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { GoroscopeError, InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import type { DumpFormat, Group, ProfileKind, Snapshot } from '../../shared/model.js';
-import { ChartTicksBuilder, mergeStackStats, unpackStackStats, type ChartInputs, type StackStat } from './chart-blocks.js';
+import { ChartTicksBuilder, mergeStackStats, uncountedStack, unpackStackStats, type ChartInputs, type StackStat } from './chart-blocks.js';
 import { CountBlocks, type PackedSessionCounts } from './count-blocks.js';
 import { FleetHistory } from './fleet-store.js';
 import { migrate } from './migrations/index.js';
@@ -105,7 +105,8 @@ export class HistoryStore {
   private readonly cachedThisTick: { key: string; id: number; isNew: boolean }[] = [];
   private readonly st;
   private readonly recordTickTx;
-  private readonly endSessionTx;
+  private readonly finishTx;
+  private readonly readTx;
   private readonly createSessionTx;
   /** Fleets (many instances, one session each, under one fleet session): see fleet-store.ts. */
   readonly fleets: FleetHistory;
@@ -158,10 +159,8 @@ export class HistoryStore {
         WHERE s.session_id = ? ORDER BY s.tick, s.id`),
       rawDump: p('SELECT r.encoding, r.original_bytes, r.data, s.format FROM raw_dumps r JOIN snapshots s ON s.id = r.snapshot_id WHERE r.snapshot_id = ?'),
     };
-    this.endSessionTx = db.transaction((sessionId: number, endedAtMs: number) => {
-      if (this.st.endSession.run(endedAtMs, sessionId).changes === 0) throw noSession(sessionId);
-      this.counts.finish(sessionId);
-    });
+    this.finishTx = db.transaction((sessionId: number) => this.counts.finish(sessionId));
+    this.readTx = db.transaction((read: () => unknown) => read());
     this.recordTickTx = db.transaction((sessionId: number, tick: number, records: readonly SnapshotRecord[]) =>
       this.writeTick(sessionId, tick, records),
     );
@@ -212,9 +211,27 @@ export class HistoryStore {
     this.st.heartbeat.run(atMs, sessionId);
   }
 
-  /** Marks the session ended and packs its unfinished block (count-blocks.ts `finish`), in one transaction. */
+  /**
+   * Marks the session ended, then packs its unfinished block (count-blocks.ts `finish`) in a
+   * transaction of its own: a packing that fails (a full disk) leaves the session ended and its staged
+   * rows as they were, which read the same; the error is thrown after.
+   */
   endSession(sessionId: number, endedAtMs: number): void {
-    this.endSessionTx(sessionId, endedAtMs);
+    if (this.st.endSession.run(endedAtMs, sessionId).changes === 0) throw noSession(sessionId);
+    try {
+      this.finishTx(sessionId);
+    } catch (error) {
+      this.counts.forget(sessionId);
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `read` in one read transaction: every query in it sees the same state of the file, also
+   * while another process (a `goroscope record`) compacts a block of the session being read.
+   */
+  consistentRead<T>(read: () => T): T {
+    return this.readTx(read) as T;
   }
 
   /**
@@ -282,7 +299,8 @@ export class HistoryStore {
    * What the timeline's columns read (api/series-columns.ts `columnsFromChart`): the finished blocks'
    * chart summaries (chart-blocks.ts), the rest of the ticks row by row, and the counts not in packed
    * blocks. Null when the session is not in that shape (counts packed without a summary, ticks not
-   * numbered 0…n-1): the caller then assembles the series.
+   * numbered 0…n-1): the caller then assembles the series. `runsOf` reads when called: call it, and
+   * this, inside one `consistentRead`.
    */
   sessionChartInputs(sessionId: number): ChartInputs | null {
     this.session(sessionId);
@@ -301,7 +319,7 @@ export class HistoryStore {
     if (staged.some(([tick]) => tick < chart.fromTick)) return null;
     const loose: ChartInputs['loose'] = staged;
     const unsummarised = this.counts.detailStacks(sessionId, chart.fromTick, Number.MAX_SAFE_INTEGER);
-    mergeStackStats(stacks, unsummarised.map((stackId) => ({ stackId, peak: 0, lastTick: -1, lastCount: 0 })));
+    mergeStackStats(stacks, unsummarised.map(uncountedStack));
     // Ticks whose compact request failed are counted by their full dump, kept as rows.
     for (let i = 0; i < ticks.length; i++) {
       const full = ticks.fullSnapshotId[i]!;
@@ -321,12 +339,14 @@ export class HistoryStore {
   }
 
   private seriesInputs(sessionId: number): { rows: TickRow[]; counts: PackedSessionCounts; details: DetailCountRow[] } {
-    this.session(sessionId);
-    // Finished blocks' rows come packed (tick_blocks); the rest, row by row.
-    const packed = this.counts.packedTickRows(sessionId);
-    const rows = packed.rows;
-    for (const r of this.st.seriesTicks.all(sessionId, packed.fromTick) as TickRow[]) rows.push(r);
-    return { rows, counts: this.counts.sessionCounts(sessionId), details: this.st.seriesDetails.all(sessionId) as DetailCountRow[] };
+    return this.consistentRead(() => {
+      this.session(sessionId);
+      // Finished blocks' rows come packed (tick_blocks); the rest, row by row.
+      const packed = this.counts.packedTickRows(sessionId);
+      const rows = packed.rows;
+      for (const r of this.st.seriesTicks.all(sessionId, packed.fromTick) as TickRow[]) rows.push(r);
+      return { rows, counts: this.counts.sessionCounts(sessionId), details: this.st.seriesDetails.all(sessionId) as DetailCountRow[] };
+    });
   }
 
   private readSeries(sessionId: number): SessionSeries {

@@ -1,3 +1,4 @@
+import type { TimelineTick } from '../../shared/contract.js';
 import type { DumpFormat, ProfileKind, RuntimeMetrics } from '../../shared/model.js';
 import { VarintReader } from './count-codec.js';
 import type { PackedSessionCounts } from './count-blocks.js';
@@ -65,6 +66,27 @@ export function untypedCounts(counts: Int32Array): (number | null)[] {
   const out = new Array<number | null>(counts.length);
   for (let i = 0; i < counts.length; i++) out[i] = counts[i]! === NO_COUNT ? null : counts[i]!;
   return out;
+}
+
+/** `/debug/vars`' NumGoroutine of a tick, as the timeline shows it. */
+export const numGoroutineOf = (t: TickPoint): number | null => t.expvar?.numGoroutine ?? null;
+/** Prometheus' go_goroutines of a tick (the store keeps it in the metrics' numGoroutine field). */
+export const goGoroutinesOf = (t: TickPoint): number | null => t.prometheus?.numGoroutine ?? null;
+
+/** A stored tick as the contract's timeline tick. */
+export function toTimelineTick(t: TickPoint): TimelineTick {
+  return {
+    tick: t.tick,
+    atMs: t.atMs,
+    countedSnapshotId: t.countedSnapshotId,
+    fullSnapshotId: t.fullSnapshotId,
+    compactTotal: t.compactTotal,
+    fullTotal: t.fullTotal,
+    leakTotal: t.leakTotal,
+    numGoroutine: numGoroutineOf(t),
+    goGoroutines: goGoroutinesOf(t),
+    errors: t.errors.map((e) => ({ code: e.code, message: e.message, kind: e.kind, endpoint: e.endpoint })),
+  };
 }
 
 /** The session's ticks from the hot query's rows (ordered by tick), counts not yet read. Pure. */

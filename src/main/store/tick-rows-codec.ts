@@ -168,7 +168,9 @@ class ByteReader {
     }
   }
 
+  /** The next `length` bytes as UTF-8 text; past the end, a RangeError. */
   text(length: number): string {
+    if (this.at + length > this.bytes.length) throw new RangeError(`packed table ends at byte ${this.bytes.length}, inside a text of ${length} bytes`);
     const s = new TextDecoder().decode(this.bytes.subarray(this.at, this.at + length));
     this.at += length;
     return s;
@@ -232,7 +234,21 @@ function readRuns(input: ByteReader, values: Float64Array): number {
   return input.at;
 }
 
-/** The columns of {@link packTable}'s BLOB, and its row count. */
+/** A VALUES column's dictionary: a JSON array of strings, numbers and nulls, else a RangeError. */
+function parseDictionary(text: string): Value[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) {
+    throw new RangeError('packed table: a column\'s dictionary is not a JSON array of values');
+  }
+  return parsed as Value[];
+}
+
+/** The columns of {@link packTable}'s BLOB, and its row count. Throws RangeError for a damaged BLOB. */
 export function unpackColumns(bytes: Uint8Array, columns: number): { length: number; columns: PackedColumn[] } {
   const length = tableLength(bytes);
   return { length, columns: unpackColumnsInto(bytes, columns, () => new Float64Array(length)) };
@@ -247,7 +263,7 @@ export function tableLength(bytes: Uint8Array): number {
  * The columns of a packed table, each INTEGERS column decoded into `targetOf(c)` (at least the table's
  * row count long; a view into a larger array takes a block's rows without a copy) and returned as that
  * target; VALUES columns come back as arrays. `targetOf` is asked in column order, after the previous
- * columns are decoded.
+ * columns are decoded. Throws RangeError for a damaged BLOB.
  */
 export function unpackColumnsInto(bytes: Uint8Array, columns: number, targetOf: (column: number) => Float64Array): PackedColumn[] {
   const input = new ByteReader(bytes);
@@ -256,13 +272,19 @@ export function unpackColumnsInto(bytes: Uint8Array, columns: number, targetOf: 
   for (let c = 0; c < columns; c++) {
     const type = input.byte();
     if (type === INTEGERS || type === RUNS) {
-      const values = targetOf(c).subarray(0, length);
+      const target = targetOf(c);
+      if (target.length < length) throw new RangeError(`packed table: ${length} rows, room for ${target.length}`);
+      const values = target.subarray(0, length);
       input.at = type === INTEGERS ? readIntegers(bytes, input.at, values) : readRuns(input, values);
       out.push(values);
     } else if (type === VALUES) {
-      const dictionary = JSON.parse(input.text(input.varint())) as Value[];
+      const dictionary = parseDictionary(input.text(input.varint()));
       const values = new Array<Value>(length);
-      for (let i = 0; i < length; i++) values[i] = dictionary[input.varint()] as Value;
+      for (let i = 0; i < length; i++) {
+        const index = input.varint();
+        if (index >= dictionary.length) throw new RangeError(`packed table: value ${index} of a dictionary of ${dictionary.length} before byte ${input.at}`);
+        values[i] = dictionary[index]!;
+      }
       out.push(values);
     } else {
       throw new RangeError(`packed table: unknown column type ${type} before byte ${input.at}`);

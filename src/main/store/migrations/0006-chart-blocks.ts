@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { packChartBlock, type BlockRuns } from '../chart-blocks.js';
+import { COUNT_QUERIES } from '../count-blocks.js';
 import { BLOCK_TICKS } from '../count-codec.js';
-import { SERIES_TICK_COLUMNS, ticksOfRows, type TickRow } from '../series.js';
+import { ticksOfRows, type TickRow } from '../series.js';
 
 export const version = 6;
 
@@ -13,7 +14,9 @@ export const version = 6;
  * nearly every row of a long session, are not in it, so it costs them nothing).
  *
  * Existing histories: every block before a session's staged (unfinished) block that has packed counts
- * or packed rows gets its summary, from the stored runs and rows, as `count-blocks.ts` writes them.
+ * or packed rows gets its summary, from the stored runs and rows, as `count-blocks.ts` writes them
+ * (with its queries and `packChartBlock`, as migration 5 packs with the codecs of its day: a later
+ * change to them must keep what they read and write, or copy them here first).
  */
 export function up(db: Database): void {
   db.exec(`
@@ -36,10 +39,9 @@ function summariseBlocks(db: Database): void {
       max(coalesce((SELECT max(block) FROM count_blocks WHERE session_id = s.id), -1), coalesce((SELECT max(block) FROM tick_blocks WHERE session_id = s.id), -1)),
       (SELECT min(tick) FROM count_staged WHERE session_id = s.id)
     FROM sessions s`).raw();
-  const rowsOf = db.prepare(`SELECT ${SERIES_TICK_COLUMNS} FROM snapshots WHERE session_id = ? AND tick >= ? AND tick < ? ORDER BY tick, id`).raw();
-  const runsOf = db.prepare('SELECT stack_id, first_tick, last_tick, counts FROM count_blocks WHERE session_id = ? AND block = ?').raw();
-  const detailStacks = db.prepare(`SELECT DISTINCT g.stack_id FROM snapshots s JOIN group_counts g ON g.snapshot_id = s.id
-    WHERE s.session_id = ? AND s.kind IN ('full', 'leak') AND s.tick >= ? AND s.tick < ? AND s.error_code IS NULL`).pluck();
+  const rowsOf = db.prepare(COUNT_QUERIES.blockTickRows).raw();
+  const runsOf = db.prepare(COUNT_QUERIES.blockRuns).raw();
+  const detailStacks = db.prepare(COUNT_QUERIES.detailStacks).pluck();
   const insert = db.prepare('INSERT INTO chart_blocks (session_id, block, ticks, stacks) VALUES (?, ?, ?, ?)');
   for (const [sessionId, lastPacked, oldestStaged] of sessions.all() as [number, number, number | null][]) {
     const end = oldestStaged === null ? lastPacked : Math.min(lastPacked, Math.floor(oldestStaged / BLOCK_TICKS) - 1);
