@@ -5,7 +5,7 @@ import type { Snapshot } from '../../src/shared/model.js';
 import { BLOCK_TICKS, blockCountAt, decodeBlock, decodeTickCounts, encodeBlock, encodeTickCounts } from '../../src/main/store/count-codec.js';
 import { HistoryStore } from '../../src/main/store/history-store.js';
 import type { TickRow } from '../../src/main/store/series.js';
-import { packTable, packTickRows, unpackColumns, unpackTickRows } from '../../src/main/store/tick-rows-codec.js';
+import { packTable, packTickRows, unpackColumns, unpackTickTable } from '../../src/main/store/tick-rows-codec.js';
 import type { NewSession } from '../../src/main/store/types.js';
 import { oneFrameGroup, openTempStore } from './temp-db.js';
 
@@ -77,6 +77,15 @@ describe('count codec', () => {
     expect(() => decodeBlock(Buffer.from([0x83]), 0)).toThrow('packed counts end inside a varint at byte 1');
   });
 });
+
+/** A packed block's rows back as rows (the store reads them as a table: series.ts). */
+function unpackTickRows(bytes: Uint8Array): TickRow[] {
+  const { length, columns } = unpackTickTable(bytes);
+  return Array.from({ length }, (_, i) => columns.map((column) => {
+    const v = column[i]!;
+    return typeof v === 'number' && Number.isNaN(v) ? null : v;
+  }) as TickRow);
+}
 
 describe('tick rows codec', () => {
   it('packs a block\'s snapshot rows column by column, and gives them back in (tick, id) order', () => {

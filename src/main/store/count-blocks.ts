@@ -9,8 +9,8 @@ import {
   encodeTickCounts,
 } from './count-codec.js';
 import { packChartBlock, type BlockRuns } from './chart-blocks.js';
-import { SERIES_TICK_COLUMNS, ticksOfRows, type TickRow } from './series.js';
-import { packTickRows, unpackTickRows } from './tick-rows-codec.js';
+import { SERIES_TICK_COLUMNS, ticksOfRows, type TickRow, type TickTable } from './series.js';
+import { packTickRows, unpackTickTable } from './tick-rows-codec.js';
 
 /** A session's packed counts as stored: compacted blocks, and the tick rows of its unfinished block. */
 export interface PackedSessionCounts {
@@ -164,18 +164,16 @@ export class CountBlocks {
   }
 
   /**
-   * The snapshot rows of the session's packed blocks (0, 1, … without a gap), and the first tick
-   * they do not cover: the caller reads rows from there on.
+   * The snapshot rows of the session's packed blocks (0, 1, … without a gap) as tables, and the first
+   * tick they do not cover: the caller reads rows from there on.
    */
-  packedTickRows(sessionId: number): { rows: TickRow[]; fromTick: number } {
-    const rows: TickRow[] = [];
-    let next = 0;
+  packedTickTables(sessionId: number): { tables: TickTable[]; fromTick: number } {
+    const tables: TickTable[] = [];
     for (const [block, packed] of this.st.tickBlocks.all(sessionId) as [number, Uint8Array][]) {
-      if (block !== next) break;
-      for (const r of unpackTickRows(packed)) rows.push(r);
-      next++;
+      if (block !== tables.length) break;
+      tables.push(unpackTickTable(packed));
     }
-    return { rows, fromTick: next * BLOCK_TICKS };
+    return { tables, fromTick: tables.length * BLOCK_TICKS };
   }
 
   /** The session's chart summaries, 0… without a gap (the rest is read as it is). */

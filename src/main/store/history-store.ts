@@ -11,7 +11,7 @@ import { packIds, unpackIds } from './id-packing.js';
 import { decompressRaw, type RawBlob, type RawEncoding } from './raw-dump.js';
 import { frameJson, frameOf, framesJson, framesOf, groupOf, metricsOf, sessionOf, snapshotInfoOf, type Row } from './rows.js';
 import { labelSetKey } from '../../shared/labels.js';
-import { assembleSeries, assembleTypedSeries, SERIES_TICK_COLUMNS, ticksOfRows, type DetailCountRow, type TickRow, type TypedSessionSeries } from './series.js';
+import { assembleSeries, assembleTypedSeries, numberCell, SERIES_TICK_COLUMNS, tableOfRows, textCell, ticksOfRows, type DetailCountRow, type TickRow, type TickTable, type TypedSessionSeries } from './series.js';
 import {
   isRawKept,
   type FullDumpIds,
@@ -289,8 +289,8 @@ export class HistoryStore {
    * downsampled read (`session.series` with `columns`), which never needs the contract's arrays.
    */
   sessionTypedSeries(sessionId: number): TypedSessionSeries {
-    const { rows, counts, details } = this.seriesInputs(sessionId);
-    const series = assembleTypedSeries(sessionId, rows, counts, details, new Map());
+    const { tables, counts, details } = this.seriesInputs(sessionId);
+    const series = assembleTypedSeries(sessionId, tables, counts, details, new Map());
     for (const g of series.groups) g.key = this.stackKeyOf(g.stackId);
     return series;
   }
@@ -338,20 +338,19 @@ export class HistoryStore {
     };
   }
 
-  private seriesInputs(sessionId: number): { rows: TickRow[]; counts: PackedSessionCounts; details: DetailCountRow[] } {
+  private seriesInputs(sessionId: number): { tables: TickTable[]; counts: PackedSessionCounts; details: DetailCountRow[] } {
     return this.consistentRead(() => {
       this.session(sessionId);
       // Finished blocks' rows come packed (tick_blocks); the rest, row by row.
-      const packed = this.counts.packedTickRows(sessionId);
-      const rows = packed.rows;
-      for (const r of this.st.seriesTicks.all(sessionId, packed.fromTick) as TickRow[]) rows.push(r);
-      return { rows, counts: this.counts.sessionCounts(sessionId), details: this.st.seriesDetails.all(sessionId) as DetailCountRow[] };
+      const packed = this.counts.packedTickTables(sessionId);
+      const tables = [...packed.tables, tableOfRows(this.st.seriesTicks.all(sessionId, packed.fromTick) as TickRow[])];
+      return { tables, counts: this.counts.sessionCounts(sessionId), details: this.st.seriesDetails.all(sessionId) as DetailCountRow[] };
     });
   }
 
   private readSeries(sessionId: number): SessionSeries {
-    const { rows, counts, details } = this.seriesInputs(sessionId);
-    const series = assembleSeries(sessionId, rows, counts, details, new Map());
+    const { tables, counts, details } = this.seriesInputs(sessionId);
+    const series = assembleSeries(sessionId, tables, counts, details, new Map());
     for (const g of series.groups) g.key = this.stackKeyOf(g.stackId);
     return series;
   }
@@ -409,13 +408,20 @@ export class HistoryStore {
    */
   sessionSeriesAndRequests(sessionId: number): { series: TypedSessionSeries; requests: SnapshotRequest[] } {
     // Counts as Int32Array (NO_COUNT = -1, analysis' NOT_MEASURED too): analysis keeps them so.
-    const { rows, counts, details } = this.seriesInputs(sessionId);
-    const series = assembleTypedSeries(sessionId, rows, counts, details, new Map());
+    const { tables, counts, details } = this.seriesInputs(sessionId);
+    const series = assembleTypedSeries(sessionId, tables, counts, details, new Map());
     for (const g of series.groups) g.key = this.stackKeyOf(g.stackId);
-    const requests = rows.map((r): SnapshotRequest => ({
-      id: r[0], tick: r[1], endpoint: r[3], format: r[13], profile: r[14], total: r[5],
-      error: r[11] === null ? null : { code: r[11] as TickError['code'], message: r[12] ?? '' },
-    }));
+    const requests: SnapshotRequest[] = [];
+    for (const { length, columns: c } of tables) {
+      for (let i = 0; i < length; i++) {
+        const code = textCell(c[11]!, i);
+        requests.push({
+          id: numberCell(c[0]!, i)!, tick: numberCell(c[1]!, i)!, endpoint: textCell(c[3]!, i)!, format: textCell(c[13]!, i) as DumpFormat | null,
+          profile: textCell(c[14]!, i) as ProfileKind | null, total: numberCell(c[5]!, i),
+          error: code === null ? null : { code: code as TickError['code'], message: textCell(c[12]!, i) ?? '' },
+        });
+      }
+    }
     return { series, requests };
   }
 

@@ -2,6 +2,7 @@ import type { TimelineTick } from '../../shared/contract.js';
 import type { DumpFormat, ProfileKind, RuntimeMetrics } from '../../shared/model.js';
 import { VarintReader } from './count-codec.js';
 import type { PackedSessionCounts } from './count-blocks.js';
+import { TICK_ROW_COLUMNS, type PackedColumn, type Value } from './tick-rows-codec.js';
 import type { GroupSeries, SessionSeries, SnapshotKind, TickError, TickPoint } from './types.js';
 
 /** The columns of a TickRow, in order (HOT_QUERIES.seriesTicks; packed per block by count-blocks.ts). */
@@ -30,23 +31,50 @@ export type TickRow = [
 /** A raw row of HOT_QUERIES.seriesDetails (full dumps and leak profiles), in its column order. */
 export type DetailCountRow = [tick: number, kind: SnapshotKind, stackId: number, count: number];
 
-function metricsOf(r: TickRow): RuntimeMetrics {
-  return { numGoroutine: r[6], threads: r[7], heapAllocBytes: r[8], heapInuseBytes: r[9], gcCycles: r[10] };
+/**
+ * Snapshot rows column by column, in TickRow's column order: a packed block as the codec gives it
+ * (`unpackColumns`: no array per row, numbers unboxed), or rows read one by one, turned (`tableOfRows`).
+ */
+export interface TickTable {
+  length: number;
+  columns: readonly PackedColumn[];
+}
+
+
+/** Rows read one by one, as a table. */
+export function tableOfRows(rows: readonly TickRow[]): TickTable {
+  return { length: rows.length, columns: Array.from({ length: TICK_ROW_COLUMNS }, (_, c) => rows.map((r) => r[c] as Value)) };
+}
+
+/** A cell that holds a number or null (a packed INTEGERS column holds null as NaN). */
+export function numberCell(column: PackedColumn, i: number): number | null {
+  const x = column[i];
+  return typeof x === 'number' && !Number.isNaN(x) ? x : null;
+}
+
+/** A cell that holds text or null (a column of nulls only packs as INTEGERS). */
+export function textCell(column: PackedColumn, i: number): string | null {
+  const x = column[i];
+  return typeof x === 'string' ? x : null;
+}
+
+function metricsOf(c: readonly PackedColumn[], i: number): RuntimeMetrics {
+  return { numGoroutine: numberCell(c[6]!, i), threads: numberCell(c[7]!, i), heapAllocBytes: numberCell(c[8]!, i), heapInuseBytes: numberCell(c[9]!, i), gcCycles: numberCell(c[10]!, i) };
 }
 
 /**
- * Builds the series from the hot queries (rows ordered by tick) and the packed compact counts
+ * Builds the series from the hot queries (snapshot rows as tables, ordered by tick) and the packed compact counts
  * (count-blocks.ts). A tick's group counts come from its compact profile, or from its full dump when
  * the compact one failed or was not taken (an import of a debug=2 file). Pure: the store runs the queries.
  */
 export function assembleSeries(
   sessionId: number,
-  rows: readonly TickRow[],
+  tables: readonly TickTable[],
   counts: PackedSessionCounts,
   details: readonly DetailCountRow[],
   keys: ReadonlyMap<number, string>,
 ): SessionSeries {
-  const typed = assembleTypedSeries(sessionId, rows, counts, details, keys);
+  const typed = assembleTypedSeries(sessionId, tables, counts, details, keys);
   return { ...typed, groups: typed.groups.map((g) => ({ ...g, counts: untypedCounts(g.counts) })) };
 }
 
@@ -91,41 +119,53 @@ export function toTimelineTick(t: TickPoint): TimelineTick {
 
 /** The session's ticks from the hot query's rows (ordered by tick), counts not yet read. Pure. */
 export function ticksOfRows(rows: readonly TickRow[]): TickPoint[] {
+  return ticksOfTables([tableOfRows(rows)]);
+}
+
+/** The session's ticks from its snapshot rows as tables (in tick order, then id), counts not yet read. Pure. */
+export function ticksOfTables(tables: readonly TickTable[]): TickPoint[] {
   const ticks: TickPoint[] = [];
-  for (const r of rows) {
-    let t = ticks[ticks.length - 1];
-    if (t?.tick !== r[1]) {
-      t = {
-        tick: r[1], atMs: r[4], countedSnapshotId: null, compactTotal: null, fullTotal: null, fullSnapshotId: null,
-        leakTotal: null, leakSnapshotId: null, expvar: null, prometheus: null, errors: [],
-      };
-      ticks.push(t);
-    }
-    if (r[4] < t.atMs) t.atMs = r[4];
-    if (r[11] !== null) {
-      t.errors.push({ code: r[11] as TickError['code'], message: r[12] ?? '', kind: r[2], endpoint: r[3] });
-      continue;
-    }
-    switch (r[2]) {
-      case 'compact':
-        t.compactTotal = r[5];
-        t.countedSnapshotId = r[0];
-        break;
-      case 'full':
-        t.fullTotal = r[5];
-        t.fullSnapshotId = r[0];
-        t.countedSnapshotId ??= r[0];
-        break;
-      case 'leak':
-        t.leakTotal = r[5];
-        t.leakSnapshotId = r[0];
-        break;
-      case 'expvar':
-        t.expvar = metricsOf(r);
-        break;
-      case 'metrics':
-        t.prometheus = metricsOf(r);
-        break;
+  let t: TickPoint | undefined;
+  for (const { length, columns: c } of tables) {
+    for (let i = 0; i < length; i++) {
+      const id = numberCell(c[0]!, i)!;
+      const tick = numberCell(c[1]!, i)!;
+      const atMs = numberCell(c[4]!, i)!;
+      const kind = textCell(c[2]!, i) as SnapshotKind;
+      if (t?.tick !== tick) {
+        t = {
+          tick, atMs, countedSnapshotId: null, compactTotal: null, fullTotal: null, fullSnapshotId: null,
+          leakTotal: null, leakSnapshotId: null, expvar: null, prometheus: null, errors: [],
+        };
+        ticks.push(t);
+      }
+      if (atMs < t.atMs) t.atMs = atMs;
+      const errorCode = textCell(c[11]!, i);
+      if (errorCode !== null) {
+        t.errors.push({ code: errorCode as TickError['code'], message: textCell(c[12]!, i) ?? '', kind, endpoint: textCell(c[3]!, i)! });
+        continue;
+      }
+      switch (kind) {
+        case 'compact':
+          t.compactTotal = numberCell(c[5]!, i);
+          t.countedSnapshotId = id;
+          break;
+        case 'full':
+          t.fullTotal = numberCell(c[5]!, i);
+          t.fullSnapshotId = id;
+          t.countedSnapshotId ??= id;
+          break;
+        case 'leak':
+          t.leakTotal = numberCell(c[5]!, i);
+          t.leakSnapshotId = id;
+          break;
+        case 'expvar':
+          t.expvar = metricsOf(c, i);
+          break;
+        case 'metrics':
+          t.prometheus = metricsOf(c, i);
+          break;
+      }
     }
   }
   return ticks;
@@ -134,12 +174,12 @@ export function ticksOfRows(rows: readonly TickRow[]): TickPoint[] {
 /** assembleSeries with each group's counts as an Int32Array (NO_COUNT for null). Pure. */
 export function assembleTypedSeries(
   sessionId: number,
-  rows: readonly TickRow[],
+  tables: readonly TickTable[],
   counts: PackedSessionCounts,
   details: readonly DetailCountRow[],
   keys: ReadonlyMap<number, string>,
 ): TypedSessionSeries {
-  const ticks = ticksOfRows(rows);
+  const ticks = ticksOfTables(tables);
   // Ticks are numbered 0, 1, 2…: an array maps a tick to its index faster than a Map.
   const indexOfTick: number[] = [];
   for (let i = 0; i < ticks.length; i++) indexOfTick[ticks[i]!.tick] = i;

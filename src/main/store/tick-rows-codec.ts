@@ -25,7 +25,7 @@ const INTEGERS = 0;
 const VALUES = 1;
 const RUNS = 2;
 /** A TickRow's columns. */
-const TICK_ROW_COLUMNS = 15;
+export const TICK_ROW_COLUMNS = 15;
 /** Deltas beyond this go to a VALUES column: zigzag doubles them and the tag must stay a safe integer. */
 const MAX_DELTA = 2 ** 51;
 
@@ -293,21 +293,7 @@ export function unpackColumnsInto(bytes: Uint8Array, columns: number, targetOf: 
   return out;
 }
 
-/** The inverse of {@link packTickRows}, rows ordered by tick, then snapshot id (as HOT_QUERIES.seriesTicks). */
-export function unpackTickRows(bytes: Uint8Array): TickRow[] {
-  const { length, columns } = unpackColumns(bytes, TICK_ROW_COLUMNS);
-  const rows = new Array<Value[]>(length);
-  for (let i = 0; i < length; i++) rows[i] = new Array<Value>(TICK_ROW_COLUMNS);
-  // Column by column, each loop over one kind of array.
-  columns.forEach((column, c) => {
-    if (column instanceof Float64Array) {
-      for (let i = 0; i < length; i++) {
-        const v = column[i]!;
-        rows[i]![c] = Number.isNaN(v) ? null : v;
-      }
-    } else {
-      for (let i = 0; i < length; i++) rows[i]![c] = column[i]!;
-    }
-  });
-  return rows as unknown as TickRow[];
+/** The inverse of {@link packTickRows}: the rows as a table (series.ts), ordered by tick, then snapshot id. */
+export function unpackTickTable(bytes: Uint8Array): { length: number; columns: PackedColumn[] } {
+  return unpackColumns(bytes, TICK_ROW_COLUMNS);
 }
