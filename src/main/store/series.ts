@@ -40,7 +40,6 @@ export interface TickTable {
   columns: readonly PackedColumn[];
 }
 
-
 /** Rows read one by one, as a table. */
 export function tableOfRows(rows: readonly TickRow[]): TickTable {
   return { length: rows.length, columns: Array.from({ length: TICK_ROW_COLUMNS }, (_, c) => rows.map((r) => r[c] as Value)) };
