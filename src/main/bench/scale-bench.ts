@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,22 @@ export async function largeDumpPath(root: string): Promise<string> {
   return dump;
 }
 
+/**
+ * Peak memory of parse + group beyond reading the file, as bench/run.js measures the 14 MB dump: the
+ * resident-set peak of a fresh process that reads and parses, less one that only reads (median of
+ * three pairs; peaks move by a few MB between runs).
+ */
+function parsePeakBytes(root: string, dump: string): number {
+  const bundle = path.join(root, 'out', 'main', 'bench.js');
+  const peakOf = (shouldParse: boolean): number =>
+    Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e',
+        `const b = await import(${JSON.stringify(bundle)}); console.log(b.peakResidentBytes(${JSON.stringify(dump)}, ${shouldParse}));`,
+      ]).toString(),
+    );
+  return Math.max(0, median([0, 1, 2].map(() => peakOf(true) - peakOf(false))));
+}
+
 /** Parse + group and ingest (parse + store with its raw dump) of the 200k dump. */
 async function benchLargeDump(dump: string, work: string): Promise<Record<string, number>> {
   const bytes = readFileSync(dump);
@@ -46,6 +63,7 @@ async function benchLargeDump(dump: string, work: string): Promise<Record<string
     snapshot = parseSnapshots(bytes)[0]!;
     parses.push(performance.now() - t0);
   }
+  const peak = parsePeakBytes(findRepoRoot(), dump);
   const ingests: number[] = [];
   for (let runNo = 0; runNo < 3; runNo++) ingests.push((await timedImport(path.join(work, `ingest-200k-${runNo}.db`), bytes, dump)).totalMs);
   return {
@@ -53,6 +71,8 @@ async function benchLargeDump(dump: string, work: string): Promise<Record<string
     '200k debug=2: goroutines': snapshot.total,
     '200k debug=2: groups': snapshot.groups.length,
     '200k debug=2: parse+group ms (median of 5)': round(median(parses)),
+    '200k debug=2: parse+group peak memory beyond the input, MB (target < 3× input)': round(peak / 1e6),
+    '200k debug=2: parse+group peak memory, × input': round(peak / bytes.length, 2),
     '200k debug=2: import+store ms incl. brotli raw dump (median of 3)': round(median(ingests)),
   };
 }
