@@ -3,7 +3,7 @@ import { CHART_TOTALS, type ChartInputs, type ChartTicks } from '../store/chart-
 import { decodeTickCounts, VarintReader } from '../store/count-codec.js';
 import { goGoroutinesOf, numGoroutineOf, toTimelineTick, untypedCounts, type TypedSessionSeries } from '../store/series.js';
 import type * as store from '../store/types.js';
-import { foldSeries } from './session-views.js';
+import { byRank, foldSeries } from './session-views.js';
 
 type Values = readonly (number | null)[];
 
@@ -69,7 +69,8 @@ function representatives(marks: TickMarks, from: number, to: number): [number, n
   return a < b ? [a, b] : [b, a];
 }
 
-const TOTALS = CHART_TOTALS;
+/** The first tick of column k when n ticks are cut into `columns` (the column ends where k + 1 starts). */
+const columnStart = (k: number, n: number, columns: number): number => Math.floor((k * n) / columns);
 
 /**
  * The timeline's series cut to `columns` columns of consecutive ticks when it has more than twice as
@@ -84,11 +85,11 @@ export function downsampleSeries(series: SessionSeries, columns: number | undefi
   const ticks: TimelineTick[] = [];
   const groups = series.groups.map((g) => ({ ...g, counts: [] as (number | null)[] }));
   const rest: (number | null)[] = [];
-  const totals = TOTALS.map((field) => [field, series.ticks.map((t) => t[field])] as const);
+  const totals = CHART_TOTALS.map((field) => [field, series.ticks.map((t) => t[field])] as const);
   const marks = marksOf(series.ticks);
   for (let k = 0; k < columns; k++) {
-    const from = Math.floor((k * n) / columns);
-    const to = Math.floor(((k + 1) * n) / columns);
+    const from = columnStart(k, n, columns);
+    const to = columnStart(k + 1, n, columns);
     const [a, b] = representatives(marks, from, to);
     const low: TimelineTick = { ...series.ticks[a]! };
     const high: TimelineTick = { ...series.ticks[b]! };
@@ -137,7 +138,7 @@ function addCounts(sum: Float64Array, counts: TypedCounts): void {
   }
 }
 
-const totalOf: Record<(typeof TOTALS)[number], (t: store.TickPoint) => number | null> = {
+const totalOf: Record<(typeof CHART_TOTALS)[number], (t: store.TickPoint) => number | null> = {
   compactTotal: (t) => t.compactTotal,
   fullTotal: (t) => t.fullTotal,
   leakTotal: (t) => t.leakTotal,
@@ -159,8 +160,8 @@ export function foldedColumns(series: TypedSessionSeries, stacks: readonly store
   }
   const siteOf = new Map(stacks.map((s) => [s.key, s.blockingSite]));
   const ranked = series.groups
-    .map((g) => ({ g, last: typedLast(g.counts), peak: typedPeak(g.counts) }))
-    .sort((a, b) => b.last - a.last || b.peak - a.peak || (a.g.key < b.g.key ? -1 : 1));
+    .map((g) => ({ g, key: g.key, last: typedLast(g.counts), peak: typedPeak(g.counts) }))
+    .sort(byRank);
   const top = ranked.slice(0, maxGroups);
   const others = ranked.slice(maxGroups);
   // The folded groups summed per tick (null where the tick has no counted snapshot).
@@ -171,11 +172,11 @@ export function foldedColumns(series: TypedSessionSeries, stacks: readonly store
   const ticks: TimelineTick[] = [];
   const groups = top.map(({ g }) => ({ key: g.key, blockingSite: siteOf.get(g.key) ?? null, counts: [] as (number | null)[] }));
   const restColumns: (number | null)[] = [];
-  const totals = TOTALS.map((field) => [field, series.ticks.map(totalOf[field])] as const);
+  const totals = CHART_TOTALS.map((field) => [field, series.ticks.map(totalOf[field])] as const);
   const marks = marksOf(series.ticks);
   for (let k = 0; k < columns; k++) {
-    const from = Math.floor((k * n) / columns);
-    const to = Math.floor(((k + 1) * n) / columns);
+    const from = columnStart(k, n, columns);
+    const to = columnStart(k + 1, n, columns);
     const [a, b] = representatives(marks, from, to);
     const low = toTimelineTick(series.ticks[a]!);
     const high = toTimelineTick(series.ticks[b]!);
@@ -219,9 +220,6 @@ interface KeptColumns {
   max: Int32Array;
 }
 
-/** The first tick of column k when n ticks are cut into `columns` (as downsampleSeries cuts them). */
-const columnStart = (k: number, n: number, columns: number): number => Math.floor((k * n) / columns);
-
 /**
  * The per-tick work of `columnsFromChart`, as methods called per run and per column rather than
  * closures made per request or one long function: a day's first timeline draw runs in a process that
@@ -235,8 +233,8 @@ class ColumnFolder {
   /** The kept groups' counts per tick, as differences (a run costs the same whatever its length). */
   readonly keptDiff: Float64Array;
   /** Lowest and highest of the current column: the totals (CHART_TOTALS' order), then the rest. */
-  readonly low = new Float64Array(TOTALS.length + 1);
-  readonly high = new Float64Array(TOTALS.length + 1);
+  readonly low = new Float64Array(CHART_TOTALS.length + 1);
+  readonly high = new Float64Array(CHART_TOTALS.length + 1);
   countedIn = 0;
   private keptSum = 0;
 
@@ -302,7 +300,7 @@ class ColumnFolder {
     }
     this.keptSum = keptSum;
     this.countedIn = countedIn;
-    TOTALS.forEach((field, f) => this.scanTotal(this.ticks[field], f, from, to));
+    CHART_TOTALS.forEach((field, f) => this.scanTotal(this.ticks[field], f, from, to));
   }
 
   private scanTotal(values: Float64Array, f: number, from: number, to: number): void {
@@ -324,7 +322,7 @@ class ColumnFolder {
   }
 }
 
-const REST = TOTALS.length;
+const REST = CHART_TOTALS.length;
 
 /**
  * `foldedColumns` of the same session from its chart summaries (store/chart-blocks.ts), equal to it in
@@ -362,7 +360,7 @@ export function columnsFromChart(input: ChartInputs, maxGroups: number, columns:
   }
   const ranked = [...rank]
     .map(([stackId, r]) => ({ stackId, ...r, ...input.headOf(stackId) }))
-    .sort((a, b) => b.last - a.last || b.peak - a.peak || (a.key < b.key ? -1 : 1));
+    .sort(byRank);
   const top = ranked.slice(0, maxGroups);
   // The kept groups' runs: cut at column edges into min/max, and taken out of the sum.
   const folder = new ColumnFolder(ticks, sum, columns);
@@ -391,7 +389,7 @@ export function columnsFromChart(input: ChartInputs, maxGroups: number, columns:
     const [a, b] = representatives(marks, from, to);
     const first = chartTick(ticks, a);
     const second = chartTick(ticks, b);
-    TOTALS.forEach((field, f) => {
+    CHART_TOTALS.forEach((field, f) => {
       first[field] = folder.extent(f, 0);
       second[field] = folder.extent(f, 1);
     });

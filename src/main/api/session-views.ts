@@ -43,6 +43,21 @@ function peakOf(counts: readonly (number | null)[]): number {
   return peak;
 }
 
+/** What ranks a group on the timeline. */
+export interface GroupRank {
+  key: string;
+  /** Its count at the last counted tick (0 when absent there). */
+  last: number;
+  peak: number;
+}
+
+/**
+ * The timeline's order of groups, kept one by one up to `maxGroups` and the rest folded: the largest
+ * last count first, then the largest peak, then the key. Every fold of the series (foldSeries and the
+ * downsampled reads of series-columns.ts) sorts with this one.
+ */
+export const byRank = (a: GroupRank, b: GroupRank): number => b.last - a.last || b.peak - a.peak || (a.key < b.key ? -1 : 1);
+
 /**
  * The timeline's series: the `maxGroups` groups with the largest last count (then the largest peak)
  * one by one, largest first; every other group summed per tick into `rest`.
@@ -50,8 +65,8 @@ function peakOf(counts: readonly (number | null)[]): number {
 export function foldSeries(series: store.SessionSeries, stacks: readonly store.StackInfo[], maxGroups: number): SessionSeries {
   const siteOf = new Map(stacks.map((s) => [s.key, s.blockingSite]));
   const ranked = series.groups
-    .map((g) => ({ g, last: lastCount(g.counts), peak: peakOf(g.counts) }))
-    .sort((a, b) => b.last - a.last || b.peak - a.peak || (a.g.key < b.g.key ? -1 : 1));
+    .map((g) => ({ g, key: g.key, last: lastCount(g.counts), peak: peakOf(g.counts) }))
+    .sort(byRank);
   const top = ranked.slice(0, maxGroups);
   const others = ranked.slice(maxGroups);
   const ticks = series.ticks.map(toTimelineTick);
