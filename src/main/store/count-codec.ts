@@ -17,25 +17,41 @@ export const BLOCK_TICKS = 3600;
 
 export const blockOf = (tick: number): number => Math.floor(tick / BLOCK_TICKS);
 
-/** A growable byte buffer of varints. */
+/** A growable byte buffer of varints (and, for the packed tables of tick-rows-codec.ts, bytes). */
 export class VarintWriter {
   private buf = Buffer.allocUnsafe(256);
   private at = 0;
 
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(bigger, 0, 0, this.at);
+    this.buf = bigger;
+  }
+
   /** Throws RangeError for anything but a non-negative safe integer (a caller bug: counts never are). */
   write(n: number): void {
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`packed counts hold non-negative integers; got ${n}`);
-    if (this.at + 10 > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
-      this.buf.copy(bigger, 0, 0, this.at);
-      this.buf = bigger;
-    }
+    this.room(10);
     let v = n;
     while (v >= 0x80) {
       this.buf[this.at++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
     this.buf[this.at++] = v;
+  }
+
+  /** One byte as it is. */
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.at++] = b;
+  }
+
+  /** Bytes as they are. */
+  raw(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.buf.set(bytes, this.at);
+    this.at += bytes.length;
   }
 
   /** A copy of the bytes written (the writer may be reused). */

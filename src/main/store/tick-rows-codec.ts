@@ -1,3 +1,4 @@
+import { VarintWriter } from './count-codec.js';
 import type { TickRow } from './series.js';
 
 /**
@@ -29,43 +30,6 @@ export const TICK_ROW_COLUMNS = 15;
 /** Deltas beyond this go to a VALUES column: zigzag doubles them and the tag must stay a safe integer. */
 const MAX_DELTA = 2 ** 51;
 
-/** A growable byte buffer that writes unsigned varints (7 bits a byte, low first; up to 2^53 by arithmetic). */
-class ByteWriter {
-  private bytes = new Uint8Array(1024);
-  length = 0;
-
-  private room(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
-  }
-
-  byte(b: number): void {
-    this.room(1);
-    this.bytes[this.length++] = b;
-  }
-
-  varint(n: number): void {
-    this.room(8);
-    while (n >= 128) {
-      this.bytes[this.length++] = (n % 128) | 128;
-      n = Math.floor(n / 128);
-    }
-    this.bytes[this.length++] = n;
-  }
-
-  raw(b: Uint8Array): void {
-    this.room(b.length);
-    this.bytes.set(b, this.length);
-    this.length += b.length;
-  }
-
-  done(): Uint8Array {
-    return this.bytes.slice(0, this.length);
-  }
-}
-
 const zigzag = (n: number): number => (n >= 0 ? 2 * n : -2 * n - 1);
 const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
@@ -90,7 +54,7 @@ function tagsOf(values: readonly Value[]): number[] {
   });
 }
 
-function writeColumn(out: ByteWriter, values: readonly Value[]): void {
+function writeColumn(out: VarintWriter, values: readonly Value[]): void {
   if (integerColumn(values)) {
     const tags = tagsOf(values);
     let runs = 0;
@@ -99,39 +63,39 @@ function writeColumn(out: ByteWriter, values: readonly Value[]): void {
     // runs of one tag are smaller, and read back without a varint per row.
     if (runs * 2 < tags.length) {
       out.byte(RUNS);
-      out.varint(runs);
+      out.write(runs);
       for (let i = 0; i < tags.length; ) {
         let end = i + 1;
         while (end < tags.length && tags[end] === tags[i]) end++;
-        out.varint(end - i);
-        out.varint(tags[i]!);
+        out.write(end - i);
+        out.write(tags[i]!);
         i = end;
       }
       return;
     }
     out.byte(INTEGERS);
-    for (const tag of tags) out.varint(tag);
+    for (const tag of tags) out.write(tag);
     return;
   }
   out.byte(VALUES);
   const index = new Map<Value, number>();
   for (const v of values) if (!index.has(v)) index.set(v, index.size);
   const dictionary = new TextEncoder().encode(JSON.stringify([...index.keys()]));
-  out.varint(dictionary.length);
+  out.write(dictionary.length);
   out.raw(dictionary);
-  for (const v of values) out.varint(index.get(v)!);
+  for (const v of values) out.write(index.get(v)!);
 }
 
 /** Rows of `columns` cells each, packed in their order. */
 export function packTable(rows: readonly (readonly Value[])[], columns: number): Uint8Array {
-  const out = new ByteWriter();
-  out.varint(rows.length);
+  const out = new VarintWriter();
+  out.write(rows.length);
   const column = new Array<Value>(rows.length);
   for (let c = 0; c < columns; c++) {
     for (let i = 0; i < rows.length; i++) column[i] = rows[i]![c]!;
     writeColumn(out, column);
   }
-  return out.done();
+  return out.bytes();
 }
 
 /** The rows (any order) of one block, packed in (tick, id) order. */
